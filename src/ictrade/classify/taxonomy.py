@@ -1,0 +1,121 @@
+"""The item tree of taxonomy.csv and the regions of regions.csv, loaded from package data."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+from ..errors import ReferenceDataError, UsageError
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    parent: str | None
+    major: int | None
+    name_en: str
+    name_ko: str
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    major: int | None
+    name_en: str
+    name_ko: str
+
+
+def read_package_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV shipped in ``ictrade/data``."""
+    text = resources.files("ictrade").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+class Taxonomy:
+    """Items in file order (parents before children), with tree helpers."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.by_id = {item.id: item for item in items}
+        self.children: dict[str, list[str]] = {item.id: [] for item in items}
+        for item in items:
+            if item.parent is not None:
+                if item.parent not in self.by_id:
+                    raise ReferenceDataError(
+                        f"taxonomy item '{item.id}' has unknown parent '{item.parent}'"
+                    )
+                self.children[item.parent].append(item.id)
+        self.root = next(item.id for item in items if item.parent is None)
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    def ancestors(self, item_id: str) -> list[str]:
+        """The item and its ancestors, nearest first, ending at the root."""
+        chain = [item_id]
+        while (parent := self.by_id[chain[-1]].parent) is not None:
+            chain.append(parent)
+        return chain
+
+    def common_ancestor(self, item_ids: list[str]) -> str:
+        """The deepest item that every one of ``item_ids`` sits under (or is)."""
+        chains = [self.ancestors(i) for i in item_ids]
+        common = set(chains[0]).intersection(*chains[1:])
+        return next(i for i in chains[0] if i in common)
+
+    def descendants(self, item_id: str) -> list[str]:
+        """The item and everything under it."""
+        out = [item_id]
+        for child in self.children[item_id]:
+            out.extend(self.descendants(child))
+        return out
+
+    def majors(self) -> list[str]:
+        return [i.id for i in sorted(self.items, key=lambda i: i.major or 0) if i.major]
+
+    def check(self, item_id: str) -> str:
+        if item_id not in self.by_id:
+            raise UsageError(f"unknown item '{item_id}'; items are: {', '.join(self.ids)}")
+        return item_id
+
+
+class Regions:
+    def __init__(self, regions: list[Region]) -> None:
+        self.regions = regions
+        self.by_id = {r.id: r for r in regions}
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.regions]
+
+    def majors(self) -> list[str]:
+        return [r.id for r in sorted(self.regions, key=lambda r: r.major or 0) if r.major]
+
+    def check(self, region_id: str) -> str:
+        if region_id not in self.by_id:
+            raise UsageError(f"unknown region '{region_id}'; regions are: {', '.join(self.ids)}")
+        return region_id
+
+
+def _major(text: str) -> int | None:
+    return int(text) if text.strip() else None
+
+
+@functools.cache
+def taxonomy() -> Taxonomy:
+    rows = read_package_csv("taxonomy.csv")
+    return Taxonomy(
+        [
+            Item(r["item"], r["parent"] or None, _major(r["major"]), r["name_en"], r["name_ko"])
+            for r in rows
+        ]
+    )
+
+
+@functools.cache
+def regions() -> Regions:
+    rows = read_package_csv("regions.csv")
+    return Regions([Region(r["region"], _major(r["major"]), r["name_en"], r["name_ko"]) for r in rows])

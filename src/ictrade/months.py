@@ -1,0 +1,88 @@
+"""Calendar months: parsing 'YYYY-MM', arithmetic and ranges 'FROM..TO'."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month; ordered, hashable, and printed as 'YYYY-MM'."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise UsageError(f"month {self.year}-{self.month:02d} is not a month; use YYYY-MM")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse 'YYYY-MM' (or 'YYYYMM'); raise UsageError naming the bad text otherwise."""
+        m = _MONTH.match(str(text).strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise UsageError(f"'{text}' is not a month; use YYYY-MM, e.g. 2020-11")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def from_index(cls, index: int) -> Month:
+        return cls(index // 12, index % 12 + 1)
+
+    @classmethod
+    def from_date(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def index(self) -> int:
+        """Months since year 0: consecutive months differ by one."""
+        return self.year * 12 + self.month - 1
+
+    def __add__(self, months: int) -> Month:
+        return Month.from_index(self.index + months)
+
+    def __sub__(self, months: int) -> Month:
+        return Month.from_index(self.index - months)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def month_range(first: Month, last: Month) -> Iterator[Month]:
+    """Every month from first to last, both included."""
+    for index in range(first.index, last.index + 1):
+        yield Month.from_index(index)
+
+
+def parse_months(text: str) -> list[Month]:
+    """Parse 'YYYY-MM' or 'FROM..TO' into the list of months it names."""
+    if ".." in text:
+        start, _, end = text.partition("..")
+        first, last = Month.parse(start), Month.parse(end)
+        if last < first:
+            raise UsageError(f"range '{text}' ends before it starts; write FROM..TO with FROM <= TO")
+        return list(month_range(first, last))
+    return [Month.parse(text)]
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """Parse an ISO date 'YYYY-MM-DD' (a 'YYYY-MM' means the month's last day)."""
+    text = str(text).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _MONTH.match(text)
+    if m:
+        month = Month.parse(text)
+        return (month + 1).first_day() - dt.timedelta(days=1)
+    raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

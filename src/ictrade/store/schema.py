@@ -1,0 +1,53 @@
+"""The customs line: the one record every source is turned into.
+
+A line is one reported figure: month, flow, HS code as reported (HSK10, HS6 or shorter),
+partner (ISO 3166-1 alpha-2, or ``WORLD`` for sources that give only totals), value in USD
+(exports FOB, imports CIF), optional net weight and quantity, where it came from (source), when
+it was published or retrieved (vintage), its status, and whether it was imputed.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+FLOWS = ("export", "import")
+STATUSES = ("preliminary", "confirmed")
+
+# Column order of the lines table and of every Arrow table handed to ingest.
+LINE_SCHEMA = pa.schema(
+    [
+        pa.field("month", pa.date32(), nullable=False),  # first day of the month
+        pa.field("flow", pa.string(), nullable=False),
+        pa.field("hs_code", pa.string(), nullable=False),
+        pa.field("partner", pa.string(), nullable=False),
+        pa.field("value_usd", pa.float64(), nullable=False),
+        pa.field("net_kg", pa.float64()),
+        pa.field("quantity", pa.float64()),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("vintage", pa.date32(), nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("imputed", pa.bool_(), nullable=False),
+    ]
+)
+
+# A line is identified by these; two lines with the same key and vintage are duplicates.
+LINE_KEY = ("source", "month", "flow", "hs_code", "partner")
+
+LINES_DDL = """
+CREATE TABLE IF NOT EXISTS lines (
+    month DATE NOT NULL,
+    flow VARCHAR NOT NULL,
+    hs_code VARCHAR NOT NULL,
+    partner VARCHAR NOT NULL,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE,
+    source VARCHAR NOT NULL,
+    vintage DATE NOT NULL,
+    status VARCHAR NOT NULL,
+    imputed BOOLEAN NOT NULL,
+    -- the vintage of the next line with the same key, if any: a line is the one in force
+    -- as of D when vintage <= D < superseded_by (keeps as-of queries a plain filter)
+    superseded_by DATE
+)
+"""
