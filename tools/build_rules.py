@@ -168,6 +168,22 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("901320", "other_ict", ALL, "low", "C9 (KITA MTI 812410)"),
 ]
 CAMERA_LINE = "8529904000"
+# Labels of HSK10 lines (else the KITA 2026 MTI6 name is used).
+LABELS = {
+    "8542321010": "D램 (DRAM)",
+    "8542321030": "플래시 메모리 (NAND flash)",
+    "8542323000": "메모리 MCP (multichip memory)",
+    "8542324000": "MCO (multi-component memory IC)",
+    "8473304060": "D램 모듈 (DRAM modules)",
+    "8523511000": "SSD (solid-state drives)",
+    "8529906022": "LCD 모듈/부분품 (LCD modules before 2022, parts after)",
+    "8529906023": "OLED 모듈/부분품 (OLED modules 2017-2021, parts after)",
+    "8531201000": "LCD 표시반 (indicator panels; KITA MTI: LCD)",
+    "8531909000": "신호기 부분품 (signalling parts; KITA MTI: OLED)",
+    "8538909000": "개폐기 등 부분품 (switchgear parts; KITA MTI: LCD)",
+    "8548009000": "기타 전기 부분품 (electrical parts n.e.s.; KITA MTI: OLED)",
+    CAMERA_LINE: "기타무선통신기기부품 (carries phone camera modules: chosen, undocumented)",
+}
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -215,11 +231,14 @@ def periods(editions: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def label(prefix: str, editions: tuple[str, ...], noms: dict[str, dict[str, str]],
           korean: dict[str, str]) -> str:
+    if prefix in LABELS:
+        return LABELS[prefix]
+    if prefix in korean:
+        return korean[prefix]
     ed = max(editions)
     head = prefix[:6] if len(prefix) >= 6 else prefix
     text = noms[ed][head]
-    text = text if len(text) <= 90 else text[:87].rstrip() + "..."
-    return f"{korean[prefix]} / {text}" if prefix in korean else text
+    return text if len(text) <= 90 else text[:87].rstrip() + "..."
 
 
 def build() -> tuple[str, dict[str, str]]:

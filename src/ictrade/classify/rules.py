@@ -70,13 +70,25 @@ class Decision:
                 f"  covering rule: prefix {r.prefix} -> {r.item} ({r.period()}, "
                 f"confidence {r.confidence or 'n/a'}){': ' + r.basis if r.basis else ''}"
             )
+        elif not self.finer:
+            lines.append("  no rule's prefix starts this code in this month: outside the ICT basket")
         else:
-            lines.append("  no rule's prefix starts this code: outside the ICT basket")
+            lines.append("  no rule's prefix starts this code: the rules under it decide")
         if self.finer:
             items = sorted({r.item for r in self.finer})
+            if self.item != NON_ICT:
+                how = f"it goes to {self.item}, the deepest item they share"
+            elif self.covering is not None:
+                how = "it stays outside the basket, as its covering rule says"
+            else:
+                how = "none of them is ICT"
             lines.append(
                 f"  the code is coarser than {len(self.finer)} rule(s) under it "
-                f"({', '.join(items)}): it goes to the deepest item they share"
+                f"({', '.join(items)}): {how}"
+            )
+            lines.extend(
+                f"    {r.prefix} -> {r.item} ({r.period()}){': ' + r.label if r.label else ''}"
+                for r in self.finer
             )
         if self.mixed:
             lines.append(
