@@ -35,7 +35,7 @@ CAMERA_SWITCH = ("2022-08", "2022-09")  # last month before / first month after 
 # prefix, item, editions, confidence, basis
 SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     # --- semiconductors: memory = all of 8542.32 + DRAM modules 8473.30-4060 (S2)
-    ("854232", "other_memory", ALL, "medium", "S2 KOSIS; C3; S27 corroboration (remainder: SRAM, other)"),
+    ("854232", "other_memory", ALL, "medium", "S2 KOSIS; C3; S27 (memory remainder)"),
     ("8542321010", "dram", ALL, "high", "S2 KOSIS; C3; KITA MTI 831110 (S26)"),
     ("8542321030", "nand", ALL, "high", "S29; HSK 8542.32-1030 flash memory; KITA MTI 831120"),
     ("8542323000", "mcp", ALL, "medium", "S29 (memory MCP); S16 multichip line since 2007"),
@@ -63,7 +63,7 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("854159", "other_semiconductors", NEW, "medium", "S19 S28; KITA MTI 8313"),
     ("854160", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
     ("854190", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
-    ("852352", "other_semiconductors", ALL, "low", "C13 included as other semiconductors (UNCTAD ICT04; KITA 831)"),
+    ("852352", "other_semiconductors", ALL, "low", "C13 included (UNCTAD ICT04; KITA 831)"),
     ("381800", "non_ict", ALL, "low", "C15 excluded: wafers, no MSIT text, not UNCTAD ICT; S19"),
     ("854390", "non_ict", ALL, "low", "evidence §9 (electronic parts n.e.s. not in the basket)"),
     ("8543901000", "other_semiconductors", ALL, "low", "C12; KITA MTI 831240"),
@@ -77,9 +77,9 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("852492", "oled", NEW, "high", "C17; S17"),
     ("852419", "other_displays", NEW, "medium", "C17; S17"),
     ("852499", "other_displays", NEW, "medium", "C17; S17"),
-    ("901380", "lcd", PRE, "low", "S17 (LC devices before 8524; HS2022 correlation 852411/91 <- 901380)"),
-    ("901380", "non_ict", NEW, "low", "LC devices moved to 8524 (S17); remainder optical (KITA 724190)"),
-    ("8529906022", "lcd", PRE, "low", "S4 S5 S17 (pre-2022 LCD module line of 8529.90; code as HSK2026)"),
+    ("901380", "lcd", PRE, "low", "S17 (LC devices before 8524; correlation 8524 <- 901380)"),
+    ("901380", "non_ict", NEW, "low", "LC devices moved to 8524 (S17); rest optical (KITA 724190)"),
+    ("8529906022", "lcd", PRE, "low", "S4 S5 S17 (pre-2022 LCD module line; code as HSK2026)"),
     ("8529906022", "display_parts", NEW, "medium", "C11; S4 S5"),
     ("8529906023", "oled", ("2017",), "low", "S14 (HSK2017 OLED module lines; code as HSK2026)"),
     ("8529906023", "display_parts", NEW, "medium", "C11; S4 S5"),
@@ -123,15 +123,15 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("852842", "other_peripherals", HS17, "low", "C5 (CRT monitors for 8471)"),
     ("852852", "other_peripherals", HS17, "medium", "C5; S3 (monitors)"),
     ("852862", "other_peripherals", HS17, "medium", "evidence §5 (projectors)"),
-    ("852351", "ssd", ALL, "medium", "C6; S23 S22 S28 (8523.51-2xxx low-medium; S27 corroboration)"),
+    ("852351", "ssd", ALL, "medium", "C6; S23 S22 S28 (-2xxx lines low-medium; S27)"),
     ("8523511000", "ssd", ALL, "high", "S23 S28 S3; HSK 8523.51-1000 SSD"),
     # --- telecommunications equipment
     ("851711", "telecom_equipment", ALL, "medium", "evidence §6"),
     ("851718", "telecom_equipment", ALL, "medium", "evidence §6"),
     ("851761", "telecom_equipment", ALL, "medium", "evidence §6"),
-    ("851762", "telecom_equipment", ALL, "medium", "evidence §6; S20 (broadcast line -2040 not split)"),
+    ("851762", "telecom_equipment", ALL, "medium", "evidence §6; S20 (line -2040 not split)"),
     ("851769", "telecom_equipment", ALL, "medium", "evidence §6"),
-    ("8526", "telecom_equipment", ALL, "low", "evidence §6 (radar/navigation unknown; candidate file)"),
+    ("8526", "telecom_equipment", ALL, "low", "evidence §6 (radar/navigation: unknown)"),
     # --- digital TVs (incl. TV parts, S5)
     ("852872", "tv", ALL, "medium", "C10; S5"),
     ("852873", "tv", ALL, "medium", "C10; S5"),
@@ -208,10 +208,11 @@ def check_prefix(prefix: str, editions: tuple[str, ...], noms: dict[str, dict[st
 
 def check_display_homes() -> None:
     """The pre-2022 display rules sit in HS2017 codes that fed HS2022 8524 (correlation table)."""
-    fed = {r["hs2017"] for r in read_csv("hs2022_to_hs2017_correlation.csv") if r["hs2022"][:4] == "8524"}
-    for row in SPEC:
-        prefix, item, editions = row[0], row[1], row[2]
-        if item in {"lcd", "oled", "other_displays"} and "2022" not in editions and prefix[:6] not in fed:
+    links = read_csv("hs2022_to_hs2017_correlation.csv")
+    fed = {r["hs2017"] for r in links if r["hs2022"][:4] == "8524"}
+    for prefix, item, editions, *_ in SPEC:
+        panel = item in {"lcd", "oled", "other_displays"}
+        if panel and "2022" not in editions and prefix[:6] not in fed:
             sys.exit(f"{prefix}: {prefix[:6]} does not correlate with HS2022 8524")
 
 
@@ -243,7 +244,8 @@ def label(prefix: str, editions: tuple[str, ...], noms: dict[str, dict[str, str]
 
 def build() -> tuple[str, dict[str, str]]:
     noms = nomenclatures()
-    korean = {r["hsk10"]: r["mti6_name_ko"] for r in read_csv("hsk10_to_mti6_2026_ict_chapters.csv")}
+    kita = read_csv("hsk10_to_mti6_2026_ict_chapters.csv")
+    korean = {r["hsk10"]: r["mti6_name_ko"] for r in kita}
     check_display_homes()
     rows: list[tuple[str, str, str, str, str, str, str]] = []
     for prefix, item, editions, confidence, basis in SPEC:
@@ -286,7 +288,8 @@ def main() -> None:
     for path, text in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({rules.count(chr(10)) - 1} rules) and {len(hs6)} HS6 lists")
+    count = rules.count("\n") - 1
+    print(f"wrote {OUT.relative_to(ROOT)} ({count} rules) and {len(hs6)} HS6 lists")
 
 
 if __name__ == "__main__":

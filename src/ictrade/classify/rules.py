@@ -71,7 +71,7 @@ class Decision:
                 f"confidence {r.confidence or 'n/a'}){': ' + r.basis if r.basis else ''}"
             )
         elif not self.finer:
-            lines.append("  no rule's prefix starts this code in this month: outside the ICT basket")
+            lines.append("  no rule's prefix starts this code this month: outside the ICT basket")
         else:
             lines.append("  no rule's prefix starts this code: the rules under it decide")
         if self.finer:
