@@ -231,3 +231,22 @@ def test_cli_classify_default_month_and_errors() -> None:
     assert bad.exit_code == 2 and "kr-ict" in bad.output
     bad = runner.invoke(cli, ["classify", "854232", "--month", "2020-13"])
     assert bad.exit_code == 2 and "2020-13" in bad.output
+
+
+def test_committed_rules_match_the_build_script() -> None:
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "tools" / "build_rules.py"
+    spec = importlib.util.spec_from_file_location("build_rules", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rules, hs6 = module.build()
+    assert rules == "\n".join(csv_line for csv_line in _committed().splitlines()) + "\n"
+    for name, text in hs6.items():
+        assert (DATA / name).read_text(encoding="utf-8") == text
+
+
+def _committed() -> str:
+    path = resources.files("ictrade").joinpath("classify", "rules", "kr-ict.csv")
+    return path.read_text(encoding="utf-8")
