@@ -250,3 +250,17 @@ def test_committed_rules_match_the_build_script() -> None:
 def _committed() -> str:
     path = resources.files("ictrade").joinpath("classify", "rules", "kr-ict.csv")
     return path.read_text(encoding="utf-8")
+
+
+def test_code_without_covering_rule_follows_the_outermost_rules_under_it() -> None:
+    text = (
+        "prefix,item,valid_from,valid_to\n"
+        "854800,non_ict,,\n8548001000,other_semiconductors,,\n"
+        "852411,lcd,,\n852412,oled,,\n8524110001,non_ict,,\n"
+    )
+    toy = Scheme("toy", load_rules("toy", text))
+    m = Month(2023, 1)
+    assert (toy.classify("8548", m).item, toy.classify("8548", m).mixed) == (NON_ICT, True)
+    assert (toy.classify("8524", m).item, toy.classify("8524", m).mixed) == ("displays", True)
+    assert toy.classify("852411", m).item == "lcd"
+    assert toy.classify("8548001000", m).item == "other_semiconductors"

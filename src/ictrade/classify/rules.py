@@ -7,7 +7,9 @@ for the months ``valid_from``..``valid_to`` (inclusive; empty means open). For a
 * a code coarser than the rules under it (an HS6 line where the rules are HSK10) goes to the
   deepest item that all those rules share, together with its covering rule if it has one;
 * a code whose rules mix ICT and non-ICT items is *mixed*: it is counted as its covering rule
-  says (at the deepest item its ICT rules share) and reported, so a user can add a finer rule.
+  says (at the deepest item its ICT rules share) and reported, so a user can add a finer rule;
+* a code with no covering rule (an HS4 line) follows the outermost rules under it: outside the
+  basket if they all exclude, else the deepest item its ICT rules share.
 """
 
 from __future__ import annotations
@@ -131,7 +133,12 @@ class Scheme:
         items = {r.item for r in finer} | ({base} if covering else set())
         ict = sorted(i for i in items if i != NON_ICT)
         mixed = bool(ict) and NON_ICT in items
-        if (covering and base == NON_ICT) or not ict:
+        # Without a covering rule, the outermost finer rules cover the code's parts: if they all
+        # exclude, the code is outside (its ICT lines are exceptions under an exclusion).
+        outer = [r for r in finer if not any(r.prefix.startswith(o.prefix) and o.prefix != r.prefix
+                                             for o in finer)]
+        excluded = covering is None and all(r.item == NON_ICT for r in outer)
+        if (covering and base == NON_ICT) or not ict or excluded:
             item = NON_ICT
         else:
             item = taxonomy().common_ancestor(ict)
