@@ -264,3 +264,13 @@ def test_code_without_covering_rule_follows_the_outermost_rules_under_it() -> No
     assert (toy.classify("8524", m).item, toy.classify("8524", m).mixed) == ("displays", True)
     assert toy.classify("852411", m).item == "lcd"
     assert toy.classify("8548001000", m).item == "other_semiconductors"
+
+
+def test_every_hsk10_rule_has_a_covering_hs_rule(kr: Scheme) -> None:
+    for rule in kr.rules:
+        if len(rule.prefix) <= 6:
+            continue
+        for index in (rule.valid_from, rule.valid_to):
+            month = Month.from_index(min(index, Month(2030, 12).index))
+            covering = kr.classify(rule.prefix[:6], month).covering
+            assert covering is not None, f"{rule.prefix} has no covering rule in {month}"

@@ -78,4 +78,5 @@ def classify_command(code: str, month_text: str | None, scheme_name: str) -> Non
 def _period_text(start: int, end: int) -> str:
     from .classify.rules import Rule
 
-    return Rule("", "", start, end).period()
+    text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    return text.replace("always..", "until ") if text != "always" else text

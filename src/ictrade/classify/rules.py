@@ -83,7 +83,7 @@ class Decision:
             elif self.covering is not None:
                 how = "it stays outside the basket, as its covering rule says"
             else:
-                how = "none of them is ICT"
+                how = "the outermost of them exclude it"
             lines.append(
                 f"  the code is coarser than {len(self.finer)} rule(s) under it "
                 f"({', '.join(items)}): {how}"
@@ -93,9 +93,10 @@ class Decision:
                 for r in self.finer
             )
         if self.mixed:
+            by = "its covering rule says" if self.covering else "the outermost rules under it say"
             lines.append(
                 "  MIXED: the rules under this code are partly ICT and partly not; it is counted "
-                "as its covering rule says. Report finer codes (HSK10) to split it."
+                f"as {by}. Report finer codes (HSK10) to split it."
             )
         return "\n".join(lines)
 
