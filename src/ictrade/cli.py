@@ -46,3 +46,37 @@ def cli() -> None:
 
 def main() -> None:
     cli(prog_name="ictrade")
+
+
+# --- ictrade classify: where an HS code goes in a month, and why --------------------------------
+
+
+@cli.command("classify")
+@click.argument("code")
+@click.option("--month", "month_text", default=None, metavar="YYYY-MM",
+              help="Month of the trade line (default: the current month).")
+@click.option("--scheme", "scheme_name", default="kr-ict", show_default=True,
+              help="Classification scheme (rules/<scheme>.csv).")
+@domain_errors
+def classify_command(code: str, month_text: str | None, scheme_name: str) -> None:
+    """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why."""
+    import datetime as dt
+
+    from .classify.rules import scheme
+    from .months import Month
+
+    month = Month.parse(month_text) if month_text else Month.from_date(dt.date.today())
+    rules = scheme(scheme_name)
+    code = code.strip().replace(".", "").replace("-", "")  # accept 8542.32-1010 as printed
+    click.echo(rules.classify(code, month).explain())
+    click.echo("  over time:")
+    for start, end, decision in rules.segments(code):
+        click.echo(f"    {_period_text(start, end)}: {decision.item}"
+                   f"{' (mixed)' if decision.mixed else ''}")
+
+
+def _period_text(start: int, end: int) -> str:
+    from .classify.rules import Rule
+
+    text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    return text.replace("always..", "until ") if text != "always" else text
