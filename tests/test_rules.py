@@ -90,9 +90,14 @@ def test_phone_codes_follow_the_hs_edition(kr: Scheme) -> None:
 
 
 def test_display_modules_heading_8524_only_from_2022(kr: Scheme) -> None:
-    for code, expected in [("852411", "lcd"), ("852491", "lcd"), ("852412", "oled"),
-                           ("852492", "oled"), ("852419", "other_displays"),
-                           ("852499", "other_displays")]:
+    for code, expected in [
+        ("852411", "lcd"),
+        ("852491", "lcd"),
+        ("852412", "oled"),
+        ("852492", "oled"),
+        ("852419", "other_displays"),
+        ("852499", "other_displays"),
+    ]:
         assert item(kr, code, "2022-01") == expected
         assert item(kr, code, "2021-12") == NON_ICT
     assert all(r["valid_from"] >= "2022-01" for r in rule_rows() if r["prefix"].startswith("8524"))

@@ -136,8 +136,11 @@ class Scheme:
         mixed = bool(ict) and NON_ICT in items
         # Without a covering rule, the outermost finer rules cover the code's parts: if they all
         # exclude, the code is outside (its ICT lines are exceptions under an exclusion).
-        outer = [r for r in finer if not any(r.prefix.startswith(o.prefix) and o.prefix != r.prefix
-                                             for o in finer)]
+        outer = [
+            r
+            for r in finer
+            if not any(r.prefix.startswith(o.prefix) and o.prefix != r.prefix for o in finer)
+        ]
         excluded = covering is None and all(r.item == NON_ICT for r in outer)
         if (covering and base == NON_ICT) or not ict or excluded:
             item = NON_ICT
@@ -192,8 +195,15 @@ def load_rules(name: str, text: str) -> list[Rule]:
         start = _month_bound(row.get("valid_from") or "", _FIRST, where)
         end = _month_bound(row.get("valid_to") or "", _LAST, where)
         rules.append(
-            Rule(prefix, item, start, end, (row.get("confidence") or "").strip(),
-                 (row.get("basis") or "").strip(), (row.get("label") or "").strip())
+            Rule(
+                prefix,
+                item,
+                start,
+                end,
+                (row.get("confidence") or "").strip(),
+                (row.get("basis") or "").strip(),
+                (row.get("label") or "").strip(),
+            )
         )
     _check_overlaps(name, rules)
     return rules

@@ -26,14 +26,23 @@ def facts_json(facts: dict[str, Any]) -> str:
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_release(store: Store, month: Month, out_dir: Path, *, as_of: dt.date | None = None,
-                  as_published: bool = False) -> ReleaseFiles:
+def write_release(
+    store: Store,
+    month: Month,
+    out_dir: Path,
+    *,
+    as_of: dt.date | None = None,
+    as_published: bool = False,
+) -> ReleaseFiles:
     """Write the short and long English releases of ``month`` as Markdown under ``out_dir``."""
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     out_dir.mkdir(parents=True, exist_ok=True)
     short = short_markdown(facts)
-    files = {"release-short.en.md": short, "release-long.en.md": long_markdown(facts),
-             "facts.json": json.dumps(facts, ensure_ascii=False, indent=1)}
+    files = {
+        "release-short.en.md": short,
+        "release-long.en.md": long_markdown(facts),
+        "facts.json": json.dumps(facts, ensure_ascii=False, indent=1),
+    }
     paths = []
     for name, text in files.items():
         path = out_dir / name

@@ -61,20 +61,33 @@ def lead(view: FactsView) -> Paragraph:
     return out
 
 
-def trend_statements(view: FactsView, flow: str, item: str, region: str, *,
-                     long_streaks_only: bool) -> list[Statement]:
+def trend_statements(
+    view: FactsView, flow: str, item: str, region: str, *, long_streaks_only: bool
+) -> list[Statement]:
     """A turn ('first growth in four months') or a streak ('6th consecutive month')."""
     turn = view.turn(flow, item, region)
     if turn is not None:
-        return [Statement("turn", item, args={"kind": turn["kind"], "region": region,
-                                              "months": turn["previous_months"] + 1})]
+        return [
+            Statement(
+                "turn",
+                item,
+                args={
+                    "kind": turn["kind"],
+                    "region": region,
+                    "months": turn["previous_months"] + 1,
+                },
+            )
+        ]
     out = []
     minimum = 6 if long_streaks_only else 2
     for streak in view.streaks(flow, item, region):
         if streak["kind"] in ("yoy_growth", "yoy_decline") and streak["months"] >= minimum:
             out.append(Statement("streak", item, args={**streak}))
-    double = [s for s in view.streaks(flow, item, region)
-              if s["kind"] == "yoy_double_digit_growth" and s["months"] >= 3]
+    double = [
+        s
+        for s in view.streaks(flow, item, region)
+        if s["kind"] == "yoy_double_digit_growth" and s["months"] >= 3
+    ]
     if double and not long_streaks_only:
         out.append(Statement("streak", item, args={**double[0]}))
     return out
@@ -87,11 +100,13 @@ def record_statements(view: FactsView, flow: str, item: str, region: str) -> lis
     for record in view.records(flow, item, region):
         if record["scope"] != "month" or not record["kind"].endswith("_high"):
             continue
-        enough = record["periods_compared"] >= (need if record["kind"] == "all_time_high"
-                                                else need // 12)
+        enough = record["periods_compared"] >= (
+            need if record["kind"] == "all_time_high" else need // 12
+        )
         if enough and (record["kind"] == "all_time_high" or record["rank"] == 1):
-            out.append(Statement("record", item, args={**record,
-                                                       "first_month": str(view.first_month)}))
+            out.append(
+                Statement("record", item, args={**record, "first_month": str(view.first_month)})
+            )
     return out[:1]
 
 
@@ -116,8 +131,10 @@ def summary(view: FactsView, ids: list[str], *, by_region: bool) -> Statement | 
     others = [i for i in ids if moves[i] != majority]
     if len(others) > 2:
         return None
-    return Statement("regions_summary" if by_region else "items_summary",
-                     args={"direction": majority, "except": others})
+    return Statement(
+        "regions_summary" if by_region else "items_summary",
+        args={"direction": majority, "except": others},
+    )
 
 
 def item_paragraph(view: FactsView, item: str, position: int) -> Paragraph:
@@ -128,17 +145,32 @@ def item_paragraph(view: FactsView, item: str, position: int) -> Paragraph:
     spec = outline()["items"].get(item, {})
     pair = [c for c in spec.get("pair", []) if view.cell("export", c, "world")]
     if len(pair) == 2:
-        out.append(Statement("pair", item, args={"children": [
-            {"item": c, "figures": _level(view, c)} for c in pair]}))
+        out.append(
+            Statement(
+                "pair",
+                item,
+                args={"children": [{"item": c, "figures": _level(view, c)} for c in pair]},
+            )
+        )
     for child in spec.get("driver", []):
         child_figures = _level(view, child)
         if "yoy" in child_figures and direction(child_figures["yoy"]) == direction(
-                figures.get("yoy")):
+            figures.get("yoy")
+        ):
             out.append(Statement("driver", child, child_figures, {"parent": item}))
     turn = view.turn("export", item, "world")
     if turn is not None:
-        out.append(Statement("turn", item, args={"kind": turn["kind"], "region": "world",
-                                                 "months": turn["previous_months"] + 1}))
+        out.append(
+            Statement(
+                "turn",
+                item,
+                args={
+                    "kind": turn["kind"],
+                    "region": "world",
+                    "months": turn["previous_months"] + 1,
+                },
+            )
+        )
     return out
 
 
@@ -158,16 +190,25 @@ def drivers(view: FactsView, region: str, sign: str) -> list[str]:
     return chosen[: outline()["max_drivers"]]
 
 
-def region_paragraph(view: FactsView, region: str, position: int,
-                     majority: str | None) -> Paragraph:
+def region_paragraph(
+    view: FactsView, region: str, position: int, majority: str | None
+) -> Paragraph:
     figures = _level(view, "total", region)
     if "value" not in figures:
         return []
     move = direction(figures.get("yoy"))
-    return [Statement("region", region, figures, {
-        "position": position, "drivers": drivers(view, region, move) if move in ("up", "down")
-        else [], "contrast": majority is not None and move not in (majority, "flat", "none"),
-    })]
+    return [
+        Statement(
+            "region",
+            region,
+            figures,
+            {
+                "position": position,
+                "drivers": drivers(view, region, move) if move in ("up", "down") else [],
+                "contrast": majority is not None and move not in (majority, "flat", "none"),
+            },
+        )
+    ]
 
 
 def compose_short(facts: dict[str, Any]) -> list[Paragraph]:

@@ -76,8 +76,10 @@ def headline(figures: dict[str, Figure]) -> str:
 
 def _lead(s: Statement, month: Month) -> str:
     value = format_usd(s.figures["value"].value).replace("$", "USD ")
-    start = (f"Korea's {calendar.month_name[month.month]} exports of information and "
-             f"communications technology (ICT) goods amounted to {value}")
+    start = (
+        f"Korea's {calendar.month_name[month.month]} exports of information and "
+        f"communications technology (ICT) goods amounted to {value}"
+    )
     yoy = s.figures.get("yoy")
     if yoy is None:
         return start + "."
@@ -93,11 +95,15 @@ def _streak(s: Statement, month: Month) -> str:
     since = f", since {month_name(a['since'])}"
     origin = " (as far back as the data go)" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
-        return (f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
-                f"consecutive month{since}{origin}.")
+        return (
+            f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
+            f"consecutive month{since}{origin}."
+        )
     kind = "growth" if a["kind"] == "yoy_growth" else "decline"
-    return (f"This is the {ordinal(a['months'])} consecutive month of year-on-year "
-            f"{kind}{subject}{origin}.")
+    return (
+        f"This is the {ordinal(a['months'])} consecutive month of year-on-year "
+        f"{kind}{subject}{origin}."
+    )
 
 
 def _turn(s: Statement, month: Month) -> str:
@@ -105,17 +111,20 @@ def _turn(s: Statement, month: Month) -> str:
     who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
     if a["region"] != "world":
         who += f" to {region_name(a['region'])}"
+    months = count_word(a["months"])
     if a["kind"] == "growth_after_decline":
-        return f"{who} turned to positive growth for the first time in {count_word(a['months'])} months."
-    return f"{who} fell for the first time in {count_word(a['months'])} months."
+        return f"{who} turned to positive growth for the first time in {months} months."
+    return f"{who} fell for the first time in {months} months."
 
 
 def _record(s: Statement, month: Month) -> str:
     a = s.args
     begin = month_name(a["first_month"])
     if a["kind"] == "calendar_month_high":
-        return (f"This is a new record for the month of {calendar.month_name[month.month]} "
-                f"since the data begin in {begin}.")
+        return (
+            f"This is a new record for the month of {calendar.month_name[month.month]} "
+            f"since the data begin in {begin}."
+        )
     rank = {1: "highest", 2: "second-highest", 3: "third-highest"}[a["rank"]]
     return f"This is the {rank} monthly figure since the data begin in {begin}."
 
@@ -123,8 +132,10 @@ def _record(s: Statement, month: Month) -> str:
 def _imports_balance(s: Statement, month: Month) -> str:
     balance = s.figures["balance"].value
     kind = "surplus" if balance >= 0 else "deficit"
-    return (f"Imports of ICT products reached {format_usd(s.figures['imports'].value)}, "
-            f"resulting in a trade {kind} of {format_usd(abs(balance))}.")
+    return (
+        f"Imports of ICT products reached {format_usd(s.figures['imports'].value)}, "
+        f"resulting in a trade {kind} of {format_usd(abs(balance))}."
+    )
 
 
 def _summary(s: Statement, month: Month) -> str:
@@ -132,10 +143,15 @@ def _summary(s: Statement, month: Month) -> str:
     others = s.args["except"]
     if s.kind == "items_summary":
         if not others:
-            return ("Outbound shipments of all major items expanded." if grew
-                    else "Outbound shipments of all major items declined.")
+            return (
+                "Outbound shipments of all major items expanded."
+                if grew
+                else "Outbound shipments of all major items declined."
+            )
         verb_ = "experienced growth" if grew else "declined"
-        return f"Exports of all major items {verb_} except for {join([item_name(i) for i in others])}."
+        return (
+            f"Exports of all major items {verb_} except for {join([item_name(i) for i in others])}."
+        )
     verb_ = "increased" if grew else "decreased"
     if not others:
         return f"By region, ICT exports to all major regions {verb_}."
@@ -146,8 +162,12 @@ def _summary(s: Statement, month: Month) -> str:
 def _item(s: Statement, month: Month) -> str:
     name, pos = item_name(s.subject), s.args["position"]
     text = change(s.figures, pos)
-    forms = (f"Shipments of {name} {text}.", f"Those of {name} {text}.",
-             f"Exports of {name} {text}.", f"{name[0].upper() + name[1:]} shipped overseas {text}.")
+    forms = (
+        f"Shipments of {name} {text}.",
+        f"Those of {name} {text}.",
+        f"Exports of {name} {text}.",
+        f"{name[0].upper() + name[1:]} shipped overseas {text}.",
+    )
     return forms[pos % len(forms)]
 
 
@@ -178,17 +198,23 @@ def _region(s: Statement, month: Month) -> str:
     up = direction(s.figures.get("yoy")) == "up"
     why = ""
     if drivers:
-        why = (f" on the back of {join(drivers)}" if up
-               else f", with declines in {join(drivers)}")
+        why = f" on the back of {join(drivers)}" if up else f", with declines in {join(drivers)}"
     if s.args["contrast"]:
         return f"On the other hand, ICT exports to {name} {text}{why}."
     return f"ICT exports to {name} {text}{why}."
 
 
 PHRASES: dict[str, Callable[[Statement, Month], str]] = {
-    "lead": _lead, "streak": _streak, "turn": _turn, "record": _record,
-    "imports_balance": _imports_balance, "items_summary": _summary,
-    "regions_summary": _summary, "item": _item, "pair": _pair, "driver": _driver,
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
     "region": _region,
 }
 

@@ -46,16 +46,28 @@ class FactsView:
         return self._ytd.get((flow, item, region))
 
     def streaks(self, flow: str, item: str, region: str = "world") -> list[dict[str, Any]]:
-        return [s for s in self.facts["streaks"]
-                if (s["flow"], s["item"], s["region"]) == (flow, item, region)]
+        return [
+            s
+            for s in self.facts["streaks"]
+            if (s["flow"], s["item"], s["region"]) == (flow, item, region)
+        ]
 
     def turn(self, flow: str, item: str, region: str = "world") -> dict[str, Any] | None:
-        return next((t for t in self.facts["turns"]
-                     if (t["flow"], t["item"], t["region"]) == (flow, item, region)), None)
+        return next(
+            (
+                t
+                for t in self.facts["turns"]
+                if (t["flow"], t["item"], t["region"]) == (flow, item, region)
+            ),
+            None,
+        )
 
     def records(self, flow: str, item: str, region: str = "world") -> list[dict[str, Any]]:
-        return [r for r in self.facts["records"]
-                if (r["flow"], r["item"], r["region"]) == (flow, item, region)]
+        return [
+            r
+            for r in self.facts["records"]
+            if (r["flow"], r["item"], r["region"]) == (flow, item, region)
+        ]
 
     @property
     def first_month(self) -> Month:

@@ -51,8 +51,9 @@ def _rollup_matrix(items: list[str]) -> np.ndarray:
     return matrix
 
 
-def _membership_tensor(region_ids: list[str], partners: list[str],
-                       months: list[Month]) -> np.ndarray:
+def _membership_tensor(
+    region_ids: list[str], partners: list[str], months: list[Month]
+) -> np.ndarray:
     """[region, partner, t] = 1 where the partner belongs to the region that month."""
     members = membership()
     tensor = np.zeros((len(region_ids), len(partners), len(months)))
@@ -75,7 +76,9 @@ def _membership_tensor(region_ids: list[str], partners: list[str],
 
 
 def _positions(column: pa.ChunkedArray, values: list[str]) -> np.ndarray:
-    return np.asarray(pc.index_in(column, value_set=pa.array(values)).to_numpy(zero_copy_only=False))
+    return np.asarray(
+        pc.index_in(column, value_set=pa.array(values)).to_numpy(zero_copy_only=False)
+    )
 
 
 def _month_indexes(column: pa.ChunkedArray) -> np.ndarray:
@@ -96,8 +99,12 @@ def build_cube(rows: pa.Table) -> Cube:
     raw = np.zeros((len(FLOWS), len(items), len(partners), len(months)))
     np.add.at(
         raw,
-        (flow_idx, _positions(rows.column("item"), items),
-         _positions(rows.column("partner"), partners), month_idx - first.index),
+        (
+            flow_idx,
+            _positions(rows.column("item"), items),
+            _positions(rows.column("partner"), partners),
+            month_idx - first.index,
+        ),
         rows.column("value_usd").to_numpy(),
     )
     rolled = np.einsum("ij,fjpt->fipt", _rollup_matrix(items), raw)

@@ -49,8 +49,9 @@ class _Series:
 
     def index(self, flow: str, item: str, region: str) -> int:
         n_f, n_i, n_r = self.shape
-        return (ALL_FLOWS.index(flow) * n_i + self.cube.items.index(item)) * n_r + \
-            self.cube.regions.index(region)
+        return (
+            ALL_FLOWS.index(flow) * n_i + self.cube.items.index(item)
+        ) * n_r + self.cube.regions.index(region)
 
 
 def _cells(s: _Series, t: int) -> list[Facts]:
@@ -64,17 +65,24 @@ def _cells(s: _Series, t: int) -> list[Facts]:
         world = s.value[s.index(flow, item, "world"), t]
         parent = tax.by_id[item].parent
         parent_prior = s.prior[s.index(flow, parent or item, region), t]
-        contribution = (value - prior) / parent_prior * 100 if parent_prior and parent_prior > 0 \
-            else math.nan
-        cells.append({
-            "flow": flow, "item": item, "region": region,
-            "value_usd": float(value), "prev_year_value_usd": _num(prior),
-            "yoy_pct": _num(s.yoy[n, t]),
-            "share_pct": _num(value / total * 100) if flow != "balance" and total else None,
-            "share_of_world_pct": _num(value / world * 100) if flow != "balance" and world
-            else None,
-            "contribution_pp": _num(contribution) if flow != "balance" else None,
-        })
+        contribution = (
+            (value - prior) / parent_prior * 100 if parent_prior and parent_prior > 0 else math.nan
+        )
+        cells.append(
+            {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "value_usd": float(value),
+                "prev_year_value_usd": _num(prior),
+                "yoy_pct": _num(s.yoy[n, t]),
+                "share_pct": _num(value / total * 100) if flow != "balance" and total else None,
+                "share_of_world_pct": _num(value / world * 100)
+                if flow != "balance" and world
+                else None,
+                "contribution_pp": _num(contribution) if flow != "balance" else None,
+            }
+        )
     return cells
 
 
@@ -83,8 +91,10 @@ def _streaks(s: _Series, t: int, months: list[Month], data_start_t: int) -> list
     trade = np.array([k[0] != "balance" for k in s.keys])
     with np.errstate(invalid="ignore"):
         kinds = {
-            "yoy_growth": s.yoy > 0, "yoy_decline": s.yoy < 0,
-            "yoy_double_digit_growth": s.yoy >= 10, "yoy_double_digit_decline": s.yoy <= -10,
+            "yoy_growth": s.yoy > 0,
+            "yoy_decline": s.yoy < 0,
+            "yoy_double_digit_growth": s.yoy >= 10,
+            "yoy_double_digit_decline": s.yoy <= -10,
         }
     for kind, condition in kinds.items():
         runs = run_lengths(condition & trade[:, None], t)
@@ -92,20 +102,30 @@ def _streaks(s: _Series, t: int, months: list[Month], data_start_t: int) -> list
     for bn in THRESHOLDS_BN:
         above = (s.value > bn * 1e9) & trade[:, None]
         runs = run_lengths(above, t)
-        out += _runs_to_facts(s, runs, t, months, 0,
-                              {"kind": "above_threshold", "threshold_usd": bn * 1e9})
+        out += _runs_to_facts(
+            s, runs, t, months, 0, {"kind": "above_threshold", "threshold_usd": bn * 1e9}
+        )
     return out
 
 
-def _runs_to_facts(s: _Series, runs: np.ndarray, t: int, months: list[Month],
-                   start_t: int, extra: Facts) -> list[Facts]:
+def _runs_to_facts(
+    s: _Series, runs: np.ndarray, t: int, months: list[Month], start_t: int, extra: Facts
+) -> list[Facts]:
     out = []
     for n in np.nonzero(runs >= 2)[0]:
         flow, item, region = s.keys[n]
         since = t - int(runs[n]) + 1
-        out.append({"flow": flow, "item": item, "region": region, **extra,
-                    "months": int(runs[n]), "since": str(months[since]),
-                    "from_data_start": since <= start_t})
+        out.append(
+            {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                **extra,
+                "months": int(runs[n]),
+                "since": str(months[since]),
+                "from_data_start": since <= start_t,
+            }
+        )
     return out
 
 
@@ -114,20 +134,30 @@ def _turns(s: _Series, t: int) -> list[Facts]:
         return []
     out = []
     growth, decline = s.yoy > 0, s.yoy < 0
-    for kind, now, before in (("growth_after_decline", growth, decline),
-                              ("decline_after_growth", decline, growth)):
+    for kind, now, before in (
+        ("growth_after_decline", growth, decline),
+        ("decline_after_growth", decline, growth),
+    ):
         runs = run_lengths(before, t - 1)
         for n in np.nonzero(now[:, t] & (runs > 0))[0]:
             if s.keys[n][0] == "balance":
                 continue
             flow, item, region = s.keys[n]
-            out.append({"flow": flow, "item": item, "region": region, "kind": kind,
-                        "previous_months": int(runs[n])})
+            out.append(
+                {
+                    "flow": flow,
+                    "item": item,
+                    "region": region,
+                    "kind": kind,
+                    "previous_months": int(runs[n]),
+                }
+            )
     return out
 
 
-def _record_facts(s: _Series, current: np.ndarray, history: np.ndarray, labels: list[str],
-                  base: Facts) -> list[Facts]:
+def _record_facts(
+    s: _Series, current: np.ndarray, history: np.ndarray, labels: list[str], base: Facts
+) -> list[Facts]:
     """Rank-1..3 highs and lows of ``current`` [series] against ``history`` [series, n]."""
     if history.shape[1] == 0:
         return []
@@ -136,8 +166,13 @@ def _record_facts(s: _Series, current: np.ndarray, history: np.ndarray, labels: 
     filled = np.nan_to_num(history, nan=-np.inf)
     for n in np.nonzero(((highs <= 3) | (lows <= 3)) & (current != 0))[0]:
         flow, item, region = s.keys[n]
-        cell = {"flow": flow, "item": item, "region": region, **base,
-                "periods_compared": int(np.sum(~np.isnan(history[n])))}
+        cell = {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            **base,
+            "periods_compared": int(np.sum(~np.isnan(history[n]))),
+        }
         if highs[n] <= 3:
             record: Facts = {**cell, "kind": base["kind"] + "_high", "rank": int(highs[n])}
             best = int(np.argmax(filled[n]))
@@ -153,27 +188,39 @@ def _record_facts(s: _Series, current: np.ndarray, history: np.ndarray, labels: 
 
 def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     labels = [str(m) for m in months]
-    out = _record_facts(s, s.value[:, t], s.value[:, :t], labels[:t],
-                        {"scope": "month", "kind": "all_time"})
+    out = _record_facts(
+        s, s.value[:, t], s.value[:, :t], labels[:t], {"scope": "month", "kind": "all_time"}
+    )
     same = list(range(t - 12, -1, -12))[::-1]
-    out += _record_facts(s, s.value[:, t], s.value[:, same], [labels[k] for k in same],
-                         {"scope": "month", "kind": "calendar_month"})
+    out += _record_facts(
+        s,
+        s.value[:, t],
+        s.value[:, same],
+        [labels[k] for k in same],
+        {"scope": "month", "kind": "calendar_month"},
+    )
     month = months[t]
     spans = [(k - month.month + 1, k) for k in range(t, -1, -12) if k - month.month + 1 >= 0]
     if len(spans) > 1:
-        sums = np.stack([s.value[:, a:b + 1].sum(axis=1) for a, b in spans[::-1]], axis=1)
-        out += _record_facts(s, sums[:, -1], sums[:, :-1],
-                             [str(months[b].year) for _, b in spans[::-1][:-1]],
-                             {"scope": "ytd", "kind": "all_time"})
+        sums = np.stack([s.value[:, a : b + 1].sum(axis=1) for a, b in spans[::-1]], axis=1)
+        out += _record_facts(
+            s,
+            sums[:, -1],
+            sums[:, :-1],
+            [str(months[b].year) for _, b in spans[::-1][:-1]],
+            {"scope": "ytd", "kind": "all_time"},
+        )
     if month.month in (6, 12):
-        halves = [(k - 5, k) for k in range(t, -1, -6) if k - 5 >= 0
-                  and months[k].month in (6, 12)]
+        halves = [(k - 5, k) for k in range(t, -1, -6) if k - 5 >= 0 and months[k].month in (6, 12)]
         if len(halves) > 1:
-            sums = np.stack([s.value[:, a:b + 1].sum(axis=1) for a, b in halves[::-1]], axis=1)
-            names = [f"{months[b].year}-H{1 if months[b].month == 6 else 2}"
-                     for _, b in halves[::-1][:-1]]
-            out += _record_facts(s, sums[:, -1], sums[:, :-1], names,
-                                 {"scope": "half_year", "kind": "all_time"})
+            sums = np.stack([s.value[:, a : b + 1].sum(axis=1) for a, b in halves[::-1]], axis=1)
+            names = [
+                f"{months[b].year}-H{1 if months[b].month == 6 else 2}"
+                for _, b in halves[::-1][:-1]
+            ]
+            out += _record_facts(
+                s, sums[:, -1], sums[:, :-1], names, {"scope": "half_year", "kind": "all_time"}
+            )
     return out
 
 
@@ -182,32 +229,51 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     start = t - month.month + 1
     if start < 0:
         return []
-    value = s.value[:, start:t + 1].sum(axis=1)
-    prior = s.prior[:, start:t + 1].sum(axis=1)
+    value = s.value[:, start : t + 1].sum(axis=1)
+    prior = s.prior[:, start : t + 1].sum(axis=1)
     yoy = yoy_pct(value, prior)
     out = []
     for n in np.nonzero(value != 0)[0]:
         flow, item, region = s.keys[n]
-        out.append({"flow": flow, "item": item, "region": region,
-                    "from": str(months[start]), "to": str(month), "value_usd": float(value[n]),
-                    "prev_year_value_usd": _num(prior[n]), "yoy_pct": _num(yoy[n])})
+        out.append(
+            {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "from": str(months[start]),
+                "to": str(month),
+                "value_usd": float(value[n]),
+                "prev_year_value_usd": _num(prior[n]),
+                "yoy_pct": _num(yoy[n]),
+            }
+        )
     return out
 
 
-def resolve_as_of(store: Store, month: Month, as_of: dt.date | None,
-                  as_published: bool) -> dt.date | None:
+def resolve_as_of(
+    store: Store, month: Month, as_of: dt.date | None, as_published: bool
+) -> dt.date | None:
     """The vintage date a month's facts are built as of (None: the latest figures)."""
     if as_published:
         return publication_date(store, month)
     return as_of
 
 
-def facts_from_cube(cube: Cube, month: Month, *, store_name: str, as_of: dt.date | None,
-                    data_sources: list[str], scheme_name: str = "kr-ict") -> Facts:
+def facts_from_cube(
+    cube: Cube,
+    month: Month,
+    *,
+    store_name: str,
+    as_of: dt.date | None,
+    data_sources: list[str],
+    scheme_name: str = "kr-ict",
+) -> Facts:
     """The facts document of ``month`` from an already built cube."""
     if not cube.holds(month):
-        raise NoDataError(f"no data for {month}: the store holds {cube.months[0]} to "
-                          f"{cube.months[-1]}; pick a month in that span")
+        raise NoDataError(
+            f"no data for {month}: the store holds {cube.months[0]} to "
+            f"{cube.months[-1]}; pick a month in that span"
+        )
     t = cube.t(month)
     s = _Series(cube)
     if not np.any(s.value[:, t]):
@@ -217,7 +283,8 @@ def facts_from_cube(cube: Cube, month: Month, *, store_name: str, as_of: dt.date
         "scheme": scheme_name,
         "month": str(month),
         "data": {
-            "store": store_name, "sources": data_sources,
+            "store": store_name,
+            "sources": data_sources,
             "as_of": str(as_of) if as_of else None,
             "first_month": str(cube.months[0]),
             "coverage": {"flows": cube.flows_present, "partial": False},
@@ -230,15 +297,22 @@ def facts_from_cube(cube: Cube, month: Month, *, store_name: str, as_of: dt.date
     }
 
 
-def build_facts(store: Store, month: Month, *, as_of: dt.date | None = None,
-                as_published: bool = False) -> Facts:
+def build_facts(
+    store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
+) -> Facts:
     """The facts document of ``month`` as of a vintage date (default: the latest figures)."""
     vintage_date = resolve_as_of(store, month, as_of, as_published)
     cube = load_cube(store, vintage_date)
     if not cube.holds(month):
         raise NoDataError(f"no data for {month}; {data_span_hint(store)}")
-    facts = facts_from_cube(cube, month, store_name=store.name, as_of=vintage_date,
-                            data_sources=sources(store), scheme_name=store.scheme_name)
+    facts = facts_from_cube(
+        cube,
+        month,
+        store_name=store.name,
+        as_of=vintage_date,
+        data_sources=sources(store),
+        scheme_name=store.scheme_name,
+    )
     used = latest_vintage(store, vintage_date)
     facts["data"]["as_of"] = str(used) if used else None
     facts["data"]["as_of_requested"] = str(vintage_date) if vintage_date else None

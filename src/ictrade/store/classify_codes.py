@@ -30,8 +30,14 @@ def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_n
         for start, end, decision in rules.segments(code):
             for key, value in zip(
                 rows,
-                (scheme_name, code, Month.from_index(start).first_day(),
-                 Month.from_index(end).first_day(), decision.item, decision.mixed),
+                (
+                    scheme_name,
+                    code,
+                    Month.from_index(start).first_day(),
+                    Month.from_index(end).first_day(),
+                    decision.item,
+                    decision.mixed,
+                ),
                 strict=True,
             ):
                 rows[key].append(value)

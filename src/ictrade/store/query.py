@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
-from .store import Store
+from .store import Store, first_row
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -40,9 +40,11 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 
 def publication_date(store: Store, month: Month) -> dt.date:
     """When a month's figures were first published: its earliest vintage in the store."""
-    row = store.con.execute(
-        "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
-    ).fetchone()
+    row = first_row(
+        store.con.execute(
+            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+        ).fetchall()
+    )
     if not row or row[0] is None:
         raise NoDataError(f"the store holds no data for {month}; {data_span_hint(store)}")
     value: dt.date = row[0]
@@ -50,7 +52,7 @@ def publication_date(store: Store, month: Month) -> dt.date:
 
 
 def data_span_hint(store: Store) -> str:
-    row = store.con.execute("SELECT min(month), max(month) FROM lines").fetchone()
+    row = first_row(store.con.execute("SELECT min(month), max(month) FROM lines").fetchall())
     if not row or row[0] is None:
         return "the store is empty; load data with 'ictrade ingest FILE'"
     return f"it holds {Month.from_date(row[0])} to {Month.from_date(row[1])}"
@@ -58,11 +60,15 @@ def data_span_hint(store: Store) -> str:
 
 def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     condition, params = vintage_filter(as_of)
-    row = store.con.execute(f"SELECT max(l.vintage) FROM lines l WHERE {condition}",
-                            params).fetchone()
+    row = first_row(
+        store.con.execute(
+            f"SELECT max(l.vintage) FROM lines l WHERE {condition}", params
+        ).fetchall()
+    )
     return row[0] if row else None
 
 
 def sources(store: Store) -> list[str]:
-    return [r[0] for r in store.con.execute(
-        "SELECT DISTINCT source FROM lines ORDER BY 1").fetchall()]
+    return [
+        r[0] for r in store.con.execute("SELECT DISTINCT source FROM lines ORDER BY 1").fetchall()
+    ]

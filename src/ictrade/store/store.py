@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import platformdirs
@@ -30,6 +31,11 @@ META_DDL = [
         mixed BOOLEAN)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
+
+
+def first_row(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """The first row of a fully fetched result (DuckDB wants results read to the end)."""
+    return rows[0] if rows else None
 
 
 def default_store_path() -> Path:
@@ -87,8 +93,14 @@ def rules_fingerprint(scheme_name: str) -> str:
 class Store:
     """A DuckDB database of customs lines, with the classification of their codes."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, *, read_only: bool,
-                 scheme_name: str = "kr-ict") -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        *,
+        read_only: bool,
+        scheme_name: str = "kr-ict",
+    ) -> None:
         self.con = con
         self.name = name
         self.read_only = read_only
@@ -109,13 +121,11 @@ class Store:
 
         key = f"rules:{self.scheme_name}"
         fingerprint = rules_fingerprint(self.scheme_name)
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = first_row(self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
         if row and row[0] == fingerprint:
             return
         refresh_code_map(self.con, self.scheme_name, only_new=False)
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint]
-        )
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -123,8 +133,13 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
-def open_store(path: str | Path | None = None, *, dataset: str | None = None,
-               read_only: bool = False, scheme_name: str = "kr-ict") -> Store:
+def open_store(
+    path: str | Path | None = None,
+    *,
+    dataset: str | None = None,
+    read_only: bool = False,
+    scheme_name: str = "kr-ict",
+) -> Store:
     """Open (creating if needed) the store at ``path``, or load a shipped dataset read-only.
 
     With neither, open ``:memory:`` (an empty, writable store: handy in tests).
