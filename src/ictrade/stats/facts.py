@@ -44,7 +44,7 @@ class _Series:
         self.value = value.reshape(n_f * n_i * n_r, n_t)
         self.prior = prior.reshape(n_f * n_i * n_r, n_t)
         self.yoy = yoy_pct(self.value, self.prior)
-        self.shape = (n_f, n_i, n_r)
+        self.shape: tuple[int, int, int] = (int(n_f), int(n_i), int(n_r))
         self.cube = cube
 
     def index(self, flow: str, item: str, region: str) -> int:
