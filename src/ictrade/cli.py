@@ -19,9 +19,17 @@ from . import __version__
 from .errors import IctradeError, UsageError
 from .months import parse_date, parse_months
 from .release.build import facts_json, write_release
+from .stats.check import check_published
 from .stats.facts import build_facts
 from .store.ingest import ingest_file, parse_mapping
-from .store.store import Store, choose_store, default_store_path, open_choice, open_store
+from .store.store import (
+    Store,
+    choose_store,
+    dataset_path,
+    default_store_path,
+    open_choice,
+    open_store,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,6 +233,45 @@ def release_command(
             files = write_release(store, month, target, as_of=vintage, as_published=as_published)
             click.echo(files.short)
             click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
+
+
+@cli.command("check-published")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@store_options
+@click.option(
+    "--conflicts",
+    default=None,
+    metavar="CSV",
+    help="Documented conflicts to report as such (default: the shipped dataset's "
+    "conflicts.csv when checking a shipped dataset).",
+)
+@click.option(
+    "--all-sources",
+    is_flag=True,
+    help="Check every row, not only the primary source of each figure.",
+)
+@click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
+@domain_errors
+def check_published_command(
+    file: str,
+    store_path: str | None,
+    dataset: str | None,
+    conflicts: str | None,
+    all_sources: bool,
+    quiet: bool,
+) -> None:
+    """Compare published figures (CSV with the columns of published_figures.csv) with the
+    store, each as of its vintage; exit 1 if any figure mismatches."""
+    with open_for_reading(store_path, dataset) as store:
+        if conflicts is None and store.name.startswith("dataset:"):
+            conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
+        report = check_published(store, file, conflicts=conflicts, primary_only=not all_sources)
+    for outcome in report.outcomes:
+        if not quiet or outcome.status in ("mismatched", "no data"):
+            click.echo(outcome.describe())
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(EXIT_MISMATCH)
 
 
 def main() -> None:
