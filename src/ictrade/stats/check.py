@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..classify import regions, taxonomy
@@ -101,7 +101,7 @@ def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[F
         ):
             skipped += 1
             continue
-        base = dict(
+        base = Figure(
             line=line,
             month=Month.parse(row["month"]),
             flow=row["flow"],
@@ -109,6 +109,9 @@ def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[F
             region=row["region"],
             vintage=dt.date.fromisoformat(row["vintage"].strip()),
             primary=primary,
+            measure="",
+            stated=0.0,
+            precision=0.0,
         )
         for measure, value_col, precision_col in (
             ("value", "value_usd_millions", "stated_precision_usd_millions"),
@@ -120,14 +123,7 @@ def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[F
             precision = _number(row, precision_col, str(path), line) or (
                 1.0 if measure == "value" else 0.1
             )
-            figures.append(
-                Figure(
-                    **base,
-                    measure=measure,
-                    stated=stated,  # type: ignore[arg-type]
-                    precision=precision,
-                )
-            )
+            figures.append(replace(base, measure=measure, stated=stated, precision=precision))
     return figures, skipped
 
 
@@ -139,7 +135,7 @@ def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
     CSV and 'value' or 'yoy' (a constraint column starting 'level' means 'value')."""
     if path is None or not Path(path).is_file():
         return set()
-    keys = set()
+    keys: set[ConflictKey] = set()
     for row in csv.DictReader(Path(path).read_text(encoding="utf-8").splitlines()):
         measure = row.get("measure") or row.get("constraint", "").split(":")[0].strip()
         keys.add((row["figures_line"].strip(), "value" if measure == "level" else measure))
