@@ -61,15 +61,20 @@ def refine_overlaps(table: pa.Table) -> Refined:
     """Reduce coarser lines to what their finer lines do not already count."""
     con = duckdb.connect()
     con.register("refine_src", table)
-    con.execute("CREATE TEMP TABLE refine_in AS SELECT row_number() OVER () AS rid, * "
-                "FROM refine_src")
+    con.execute(
+        "CREATE TEMP TABLE refine_in AS SELECT row_number() OVER () AS rid, * FROM refine_src"
+    )
     con.execute(_NEAREST)
     con.execute(_WITHIN)
     out = con.sql(_WORLD).to_arrow_table()
     values = out.column("value_usd").to_pylist()
     negatives = [v for v in values if v < 0]
-    fixed = out.set_column(out.schema.get_field_index("value_usd"), "value_usd",
-                           pa.array([max(v, 0.0) for v in values], pa.float64()))
+    fixed = out.set_column(
+        out.schema.get_field_index("value_usd"),
+        "value_usd",
+        pa.array([max(v, 0.0) for v in values], pa.float64()),
+    )
     con.close()
-    return Refined(fixed.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), len(negatives),
-                   -sum(negatives))
+    return Refined(
+        fixed.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), len(negatives), -sum(negatives)
+    )
