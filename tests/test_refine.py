@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import lines_table
 from ictrade.store.refine import refine_overlaps
+
+from conftest import lines_table
 
 
 def row(code, partner, value):
