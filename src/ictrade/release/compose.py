@@ -58,6 +58,8 @@ def lead(view: FactsView) -> Paragraph:
     out = [Statement("lead", "total", figures)]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
+    if view.facts["data"]["coverage"].get("partial"):
+        out.append(Statement("coverage", "total", args={**view.facts["data"]["coverage"]}))
     return out
 
 

@@ -248,7 +248,26 @@ def _period_record(s: Statement, month: Month) -> str:
     return f"This is {rank} {span} in the data, which compare {a['periods_compared'] + 1} periods."
 
 
+def _coverage(s: Statement, month: Month) -> str:
+    a = s.args
+    parts = []
+    majors = taxonomy().majors()
+    if len(a["major_items"]) < len(majors):
+        covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
+        parts.append(f"among the major items they cover only {covered}")
+    if "import" not in a["flows"]:
+        parts.append("they hold no imports")
+    share = a["partner_share_pct"].get("export")
+    if share is not None and share < 99.95:
+        parts.append(
+            f"figures by region cover {share:.1f} percent of exports, the lines "
+            "that name a partner country"
+        )
+    return "These data are partial: " + "; ".join(parts) + "." if parts else ""
+
+
 PHRASES: dict[str, Callable[[Statement, Month], str]] = {
+    "coverage": _coverage,
     "threshold": _threshold,
     "ytd": _ytd,
     "period_record": _period_record,
