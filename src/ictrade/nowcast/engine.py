@@ -1,0 +1,140 @@
+"""Nowcasts of flash files and the rolling-origin backtest.
+
+Every prediction for month M is made by methods fitted on cases of months before M only; the
+case's own features read M's cumulative value at the cut and earlier months (features.py).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+from ..months import Month
+from .data import Figure, Panel, build_panel, read_flash_csv, shipped_history
+from .features import Case, panel_cases
+from .model import METHODS, Estimate, Predictor
+
+BACKTEST_START = Month(2023, 1)  # the first year of the history only trains
+
+
+def _by_origin(
+    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Predictor]
+) -> dict[Case, Estimate]:
+    """Predict each target with ``fitter`` trained on the cases of earlier months, same cut."""
+    groups: dict[tuple[int, int], list[Case]] = {}
+    for t in targets:
+        groups.setdefault((t.month, t.cut), []).append(t)
+    out: dict[Case, Estimate] = {}
+    for (month, cut), group in sorted(groups.items()):
+        train = [c for c in cases if c.month < month and c.cut == cut and c.y is not None]
+        predictor = fitter(train)
+        out.update((t, predictor(t)) for t in group)
+    return out
+
+
+def load_panel(flash: str | Path | None, histories: Sequence[str | Path]) -> Panel:
+    sources: list[list[Figure]] = [shipped_history()]
+    sources += [read_flash_csv(h) for h in histories]
+    if flash is not None:
+        sources.append(read_flash_csv(flash))
+    return build_panel(*sources)
+
+
+def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
+    """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) for every 10- and 20-day
+    figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
+    figures = read_flash_csv(flash)
+    wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
+    panel = load_panel(flash, histories)
+    # a target's own month is hidden from nothing but its final: panel_cases never reads it
+    cases = panel_cases(panel)
+    targets = [c for c in cases if (c.series, c.month, c.cut) in wanted]
+    estimates = {
+        (c.series, c.month, c.cut): e
+        for c, e in _by_origin(cases, targets, METHODS["model"]).items()
+    }
+    buffer = io.StringIO()
+    buffer.write("item_key,partner_ko,month,cut_day,nowcast,lo80,hi80\n")
+    for key, f in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        est = estimates[key]
+        buffer.write(
+            f"{_q(f.series[0])},{_q(f.series[1])},{f.month_text},{f.cut},"
+            f"{est.value:.1f},{est.lo:.1f},{est.hi:.1f}\n"
+        )
+    return buffer.getvalue()
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n') else text
+
+
+@dataclass(frozen=True)
+class Score:
+    method: str
+    cut: int
+    n: int
+    mape: float
+    median_ape: float
+    coverage: float
+
+
+def _score(method: str, cut: int, pairs: list[tuple[Estimate, float]]) -> Score:
+    ape = np.array([abs(e.value - y) / y for e, y in pairs])
+    inside = np.array([e.lo <= y <= e.hi for e, y in pairs])
+    return Score(
+        method, cut, len(pairs), float(ape.mean()), float(np.median(ape)), float(inside.mean())
+    )
+
+
+def backtest(
+    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+) -> list[Score]:
+    """Rolling origin: each month from ``start`` predicted from earlier months only. Scored on
+    cases whose final figure is positive; ``series`` limits the scored items (not training)."""
+    cases = panel_cases(panel)
+    targets = [
+        c
+        for c in cases
+        if c.month >= start.index
+        and c.y is not None
+        and c.y > 0
+        and (series is None or c.series[0] in series)
+    ]
+    if not targets:
+        raise UsageError(f"no month from {start} with a 10- or 20-day flash and a final figure")
+    scores = []
+    for name, fitter in METHODS.items():
+        estimates = _by_origin(cases, targets, fitter)
+        for cut in (10, 20):
+            pairs = [(estimates[t], t.y) for t in targets if t.cut == cut and t.y is not None]
+            scores.append(_score(name, cut, pairs))
+    return scores
+
+
+def format_scores(scores: Sequence[Score]) -> str:
+    lines = ["cut,method,n,mape,median_ape,coverage80,mape_vs_wd,median_vs_wd"]
+    base = {s.cut: s for s in scores if s.method == "working_days"}
+    for s in sorted(scores, key=lambda s: (s.cut, s.method != "model", s.method)):
+        b = base[s.cut]
+        gain = 1 - s.mape / b.mape if b.mape else math.nan
+        gain_med = 1 - s.median_ape / b.median_ape if b.median_ape else math.nan
+        lines.append(
+            f"{s.cut},{s.method},{s.n},{s.mape:.4f},{s.median_ape:.4f},{s.coverage:.3f},"
+            f"{gain:+.3f},{gain_med:+.3f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_backtest(
+    histories: Sequence[str | Path] = (),
+    flash: str | Path | None = None,
+    start: str | None = None,
+) -> str:
+    panel = load_panel(flash, histories)
+    return format_scores(backtest(panel, Month.parse(start) if start else BACKTEST_START))
