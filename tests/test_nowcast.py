@@ -26,7 +26,9 @@ def write_flash(path: Path, figures: Iterable[Figure]) -> Path:
         out = csv.writer(handle)
         out.writerow(COLUMNS)
         for f in figures:
-            out.writerow([f.series[0], "", "수출", f.unit, f.series[1], f.month_text, f.cut, f.value])
+            out.writerow(
+                [f.series[0], "", "수출", f.unit, f.series[1], f.month_text, f.cut, f.value]
+            )
     return path
 
 
@@ -74,12 +76,15 @@ def test_prediction_never_reads_its_own_months_final(tmp_path: Path) -> None:
     assert {f.cut for f in figures} == {10, 20, 30}
     first = nowcast_file(write_flash(tmp_path / "a.csv", figures))
     changed = [
-        Figure(f.series, f.unit, f.month, f.cut, f.value * 7 + 1, f.month_text) if f.cut == 30 else f
+        Figure(f.series, f.unit, f.month, f.cut, f.value * 7 + 1, f.month_text)
+        if f.cut == 30
+        else f
         for f in figures
     ]
     # also the same final through --history, and later months with absurd values
     later = [
-        Figure(f.series, f.unit, f.month + 1, f.cut, f.value * 50, str(f.month + 1)) for f in changed
+        Figure(f.series, f.unit, f.month + 1, f.cut, f.value * 50, str(f.month + 1))
+        for f in changed
     ]
     history = write_flash(tmp_path / "h.csv", changed + later)
     second = nowcast_file(write_flash(tmp_path / "b.csv", changed), [history])

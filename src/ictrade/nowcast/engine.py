@@ -10,6 +10,7 @@ import io
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -18,24 +19,43 @@ from ..errors import UsageError
 from ..months import Month
 from .data import Figure, Panel, build_panel, read_flash_csv, shipped_history
 from .features import Case, panel_cases
-from .model import METHODS, Estimate, Predictor
+from .intervals import ErrorPool, Estimate, estimate, log_errors
+from .model import METHODS, Point
 
+BOOL = (False, True)
 BACKTEST_START = Month(2023, 1)  # the first year of the history only trains
 
 
 def _by_origin(
-    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Predictor]
+    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Point]
 ) -> dict[Case, Estimate]:
-    """Predict each target with ``fitter`` trained on the cases of earlier months, same cut."""
-    groups: dict[tuple[int, int], list[Case]] = {}
-    for t in targets:
-        groups.setdefault((t.month, t.cut), []).append(t)
+    """Predict each target with ``fitter`` trained on the cases of earlier months (same cut),
+    walking every month up to the last target so that the bands rest on out-of-sample errors."""
+    wanted = set(targets)
     out: dict[Case, Estimate] = {}
-    for (month, cut), group in sorted(groups.items()):
-        train = [c for c in cases if c.month < month and c.cut == cut and c.y is not None]
-        predictor = fitter(train)
-        out.update((t, predictor(t)) for t in group)
+    for cut in (10, 20):
+        last = max((t.month for t in wanted if t.cut == cut), default=None)
+        if last is None:
+            continue
+        by_month: dict[int, list[Case]] = {}
+        for c in cases:
+            if c.cut == cut and c.month <= last:
+                by_month.setdefault(c.month, []).append(c)
+        pool, train = ErrorPool(), list[Case]()
+        for month in sorted(by_month):
+            point = fitter(train)
+            bands = {z: pool.band(month, z, partial(_errors, list(train), point, z)) for z in BOOL}
+            for c in by_month[month]:
+                value = point(c)
+                pool.add(c, value)
+                if c in wanted:
+                    out[c] = estimate(value, bands[c.x <= 0], c.x)
+            train += [c for c in by_month[month] if c.y is not None]
     return out
+
+
+def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
+    return log_errors((c for c in train if (c.x <= 0) == zero), point)
 
 
 def load_panel(flash: str | Path | None, histories: Sequence[str | Path]) -> Panel:
