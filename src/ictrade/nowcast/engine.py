@@ -112,11 +112,12 @@ def _score(method: str, cut: int, pairs: list[tuple[Estimate, float]]) -> Score:
     )
 
 
-def backtest(
+def backtest_estimates(
     panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
-) -> list[Score]:
-    """Rolling origin: each month from ``start`` predicted from earlier months only. Scored on
-    cases whose final figure is positive; ``series`` limits the scored items (not training)."""
+) -> dict[str, dict[Case, Estimate]]:
+    """Rolling origin: each case of a month from ``start`` with a positive final figure,
+    predicted by every method from earlier months only; ``series`` limits the predicted items
+    (not the training)."""
     cases = panel_cases(panel)
     targets = [
         c
@@ -128,13 +129,27 @@ def backtest(
     ]
     if not targets:
         raise UsageError(f"no month from {start} with a 10- or 20-day flash and a final figure")
+    return {name: _by_origin(cases, targets, fitter) for name, fitter in METHODS.items()}
+
+
+def score(
+    estimates: dict[str, dict[Case, Estimate]], keep: Callable[[Case], bool] = lambda c: True
+) -> list[Score]:
+    """MAPE, median APE and 80% coverage per method and cut over the cases ``keep`` accepts."""
     scores = []
-    for name, fitter in METHODS.items():
-        estimates = _by_origin(cases, targets, fitter)
+    for name, by_case in estimates.items():
         for cut in (10, 20):
-            pairs = [(estimates[t], t.y) for t in targets if t.cut == cut and t.y is not None]
-            scores.append(_score(name, cut, pairs))
+            pairs = [(e, c.y) for c, e in by_case.items() if c.cut == cut and c.y and keep(c)]
+            if pairs:
+                scores.append(_score(name, cut, pairs))
     return scores
+
+
+def backtest(
+    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+) -> list[Score]:
+    """Scores of the rolling-origin backtest (see backtest_estimates)."""
+    return score(backtest_estimates(panel, start, series))
 
 
 def format_scores(scores: Sequence[Score]) -> str:

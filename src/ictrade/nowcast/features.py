@@ -36,6 +36,7 @@ class Case:
     profile: float  # log remaining-days factor of the series' recent months, shrunk
     volatility: float  # std of log recent finals, nan if fewer than 3
     last_year: float  # final / cumulative at this cut, same month a year earlier; nan if none
+    zero_share: float  # share of recent earlier months with a 0 flash at this cut (nan if none)
 
     @property
     def wd_extrapolation(self) -> float:
@@ -59,6 +60,12 @@ def _profile(months: dict[int, dict[int, float]], before: list[int], cut: int) -
     mean = sum(factors) / n if n else 1.0
     shrunk = (n * mean + PROFILE_SHRINK) / (n + PROFILE_SHRINK)
     return math.log(min(max(shrunk, 0.2), 5.0))
+
+
+def _zero_share(months: dict[int, dict[int, float]], before: list[int], cut: int) -> float:
+    """Some series are reported only at month end: their flash is 0 month after month."""
+    seen = [months[m][cut] <= 0 for m in before[-PROFILE_MONTHS:] if cut in months[m]]
+    return sum(seen) / len(seen) if seen else math.nan
 
 
 def _level(finals: list[float]) -> tuple[float, float]:
@@ -97,6 +104,7 @@ def series_cases(series: Series, months: dict[int, dict[int, float]]) -> list[Ca
                     _profile(months, before, cut),
                     vol,
                     ly,
+                    _zero_share(months, before, cut),
                 )
             )
     return cases

@@ -35,6 +35,7 @@ GAP_CLIP = 3.0
 SMOOTH = 1e-4  # smoothing of |e| in the MAPE loss
 BIAS_MONTHS = 12  # training months a series' own bias is measured on
 BIAS_SHRINK = 10.0  # pseudo-cases pulling a series' bias toward 0
+ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
 
 
@@ -65,7 +66,7 @@ def _mape_fit(design: Array, x: Array, rest: Array, y: Array) -> Array:
         grad = design.T @ (e / root * rest * grow / y)
         return float(root.mean()), grad / len(y)
 
-    result = minimize(loss, np.zeros(design.shape[1]), jac=True, method="L-BFGS-B")
+    result = minimize(loss, np.zeros(design.shape[1]), jac=True, method="BFGS")
     return np.asarray(result.x, dtype=float)
 
 
@@ -89,10 +90,9 @@ def _series_bias(cases: Sequence[Case], point: Point) -> dict[tuple[str, str], f
 def fit_model(train: Sequence[Case]) -> Point:
     """Fit on training cases of one cut (final figures known); return the point predictor."""
     usable = [c for c in train if c.y is not None and c.y > 0 and c.x > 0]
-    zeros = [c for c in train if c.y is not None and c.y > 0 and c.x <= 0 and c.level > 0]
-    zero_ratio = weighted_median_ratio([(c.y or 0.0) / c.level for c in zeros]) if zeros else 0.5
+    zero = _fit_zero(train)
     if not usable:
-        return lambda c: c.wd_extrapolation if c.x > 0 else zero_ratio * max(c.level, 0.0)
+        return lambda c: c.wd_extrapolation if c.x > 0 else zero(c)
     vols = [c.volatility for c in usable if not math.isnan(c.volatility)]
     vol_fill = float(np.median(vols)) if vols else 0.5
     design = np.array([_row(c, vol_fill) for c in usable])
@@ -111,9 +111,29 @@ def fit_model(train: Sequence[Case]) -> Point:
     def point(c: Case) -> float:
         if c.x > 0:
             return max(pooled(c) * math.exp(bias.get(c.series, 0.0)), c.x)
-        return zero_ratio * c.level if c.level > 0 else 0.0
+        return zero(c)
 
     return point
+
+
+def _chronic(c: Case) -> bool:
+    return c.zero_share >= 0.5  # false for nan
+
+
+def _zero_base(c: Case) -> float:
+    """Recent level; for a series whose flash is usually positive, only the rest of it."""
+    return c.level if _chronic(c) else c.level * c.remaining_share
+
+
+def _fit_zero(train: Sequence[Case]) -> Point:
+    """Months whose flash is 0 at the cut: a MAPE-optimal share of the series' level, learned
+    apart for series reported only at month end (0 flash as a rule) and the others."""
+    ratios: dict[bool, list[float]] = {True: [], False: []}
+    for c in train:
+        if c.y is not None and c.y > 0 and c.x <= 0 and c.level > 0:
+            ratios[_chronic(c)].append(c.y / _zero_base(c))
+    q = {k: weighted_median_ratio(v) if len(v) >= ZERO_MIN else 0.5 for k, v in ratios.items()}
+    return lambda c: q[_chronic(c)] * _zero_base(c) if c.level > 0 else 0.0
 
 
 def fit_working_days(train: Sequence[Case]) -> Point:
