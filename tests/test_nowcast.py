@@ -92,6 +92,30 @@ def test_prediction_never_reads_its_own_months_final(tmp_path: Path) -> None:
     assert len(rows(first)) == 4
 
 
+def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(tmp_path: Path) -> None:
+    figures = pick({HBM}, {"2025-05"})
+    first = rows(nowcast_file(write_flash(tmp_path / "a.csv", figures)))
+    later = [
+        f if f.cut != 20 else Figure(f.series, f.unit, f.month, 20, f.value * 9, f.month_text)
+        for f in figures
+    ]
+    second = rows(nowcast_file(write_flash(tmp_path / "b.csv", later)))
+    assert [r for r in first if r["cut_day"] == "10"] == [r for r in second if r["cut_day"] == "10"]
+    assert [r for r in first if r["cut_day"] == "20"] != [r for r in second if r["cut_day"] == "20"]
+
+
+def test_a_series_without_history_gets_a_pooled_estimate(tmp_path: Path) -> None:
+    figures = [
+        Figure(("새 품목", "전세계"), f.unit, f.month, f.cut, f.value, f.month_text)
+        for f in pick({HBM}, {"2025-05"})
+        if f.cut < 30
+    ]
+    out = rows(nowcast_file(write_flash(tmp_path / "new.csv", figures)))
+    assert [r["cut_day"] for r in out] == ["10", "20"]
+    for r, f in zip(out, figures, strict=True):
+        assert f.value < float(r["nowcast"]) < float(r["hi80"]) < math.inf
+
+
 def test_features_ignore_the_months_final() -> None:
     months = build_panel(pick({HBM}, {"2025-01", "2025-02", "2025-03"})).values[HBM]
     before = series_cases(HBM, months)

@@ -11,6 +11,7 @@ import csv
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -107,12 +108,13 @@ def read_flash_csv(path: str | Path) -> list[Figure]:
         raise InputError(f"cannot read: {exc.strerror}", file=name) from None
 
 
-def shipped_history() -> list[Figure]:
+@lru_cache(maxsize=1)
+def shipped_history() -> tuple[Figure, ...]:
     """The 2022-2025 flash and final figures shipped with the package (see PROVENANCE.md)."""
     ref = resources.files("ictrade").joinpath("datasets", "kcs_flash_10day", HISTORY)
     with resources.as_file(ref) as path:
         table = pq.read_table(path).to_pylist()
-    return [
+    return tuple(
         Figure(
             (r["item_key"], r["partner_ko"]),
             r["unit"],
@@ -122,7 +124,7 @@ def shipped_history() -> list[Figure]:
             str(r["month"]),
         )
         for r in table
-    ]
+    )
 
 
 def build_panel(*sources: Iterable[Figure]) -> Panel:

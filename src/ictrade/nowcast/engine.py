@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..months import Month
 from .data import Figure, Panel, build_panel, read_flash_csv, shipped_history
 from .features import Case, panel_cases
-from .intervals import ErrorPool, Estimate, estimate, log_errors
+from .intervals import WINDOW, ErrorPool, Estimate, estimate, log_errors
 from .model import METHODS, Point
 
 BOOL = (False, True)
@@ -42,7 +42,11 @@ def _by_origin(
             if c.cut == cut and c.month <= last:
                 by_month.setdefault(c.month, []).append(c)
         pool, train = ErrorPool(), list[Case]()
+        first = min(t.month for t in wanted if t.cut == cut)
         for month in sorted(by_month):
+            if month < first - WINDOW:  # too early to give a target's band an error
+                train += [c for c in by_month[month] if c.y is not None]
+                continue
             point = fitter(train)
             bands = {z: pool.band(month, z, partial(_errors, list(train), point, z)) for z in BOOL}
             for c in by_month[month]:
@@ -59,7 +63,7 @@ def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
 
 
 def load_panel(flash: str | Path | None, histories: Sequence[str | Path]) -> Panel:
-    sources: list[list[Figure]] = [shipped_history()]
+    sources: list[Sequence[Figure]] = [shipped_history()]
     sources += [read_flash_csv(h) for h in histories]
     if flash is not None:
         sources.append(read_flash_csv(flash))

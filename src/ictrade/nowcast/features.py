@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..months import Month
-from .calendar import month_calendar
+from .calendar import CUTS, month_calendar
 from .data import Panel, Series
 
 LEVEL_MONTHS = 6  # finals averaged into the prior level
@@ -47,17 +47,26 @@ class Case:
         return 1.0 - self.elapsed_days / self.total_days
 
 
-def _profile(months: dict[int, dict[int, float]], before: list[int], cut: int) -> float:
-    """Remaining share of the month after the cut, relative to its working-day share."""
-    factors = []
-    for m in before[-PROFILE_MONTHS * 3 :]:
-        v = months[m]
-        if all(c in v for c in (10, 20, 30)) and v[30] > 0:
+def _remaining_factors(months: dict[int, dict[int, float]]) -> dict[int, dict[int, float]]:
+    """For each genuine flash month (cuts 10, 20 and 30), the share of the month after each cut
+    relative to its working-day share."""
+    out = {}
+    for m, v in months.items():
+        if all(c in v for c in CUTS) and v[30] > 0:
             cal = month_calendar(Month.from_index(m))
-            factors.append(((v[30] - v[cut]) / v[30]) / (cal.remaining(cut) / cal.total))
-    factors = factors[-PROFILE_MONTHS:]
-    n = len(factors)
-    mean = sum(factors) / n if n else 1.0
+            out[m] = {
+                cut: ((v[30] - v[cut]) / v[30]) / (cal.remaining(cut) / cal.total)
+                for cut in (10, 20)
+            }
+    return out
+
+
+def _profile(factors: dict[int, dict[int, float]], before: list[int], cut: int) -> float:
+    """Log of the series' recent remaining-share factor, shrunk toward 1 (the working days)."""
+    recent = [factors[m][cut] for m in before[-PROFILE_MONTHS * 3 :] if m in factors]
+    recent = recent[-PROFILE_MONTHS:]
+    n = len(recent)
+    mean = sum(recent) / n if n else 1.0
     shrunk = (n * mean + PROFILE_SHRINK) / (n + PROFILE_SHRINK)
     return math.log(min(max(shrunk, 0.2), 5.0))
 
@@ -81,6 +90,7 @@ def series_cases(series: Series, months: dict[int, dict[int, float]]) -> list[Ca
     """Every 10- and 20-day case of one series."""
     cases = []
     ordered = sorted(months)
+    factors = _remaining_factors(months)
     for i, m in enumerate(ordered):
         before = ordered[:i]
         finals = [months[k][30] for k in before if 30 in months[k] and k >= m - LEVEL_WINDOW]
@@ -101,7 +111,7 @@ def series_cases(series: Series, months: dict[int, dict[int, float]]) -> list[Ca
                     cal.total,
                     cal.elapsed(cut),
                     level,
-                    _profile(months, before, cut),
+                    _profile(factors, before, cut),
                     vol,
                     ly,
                     _zero_share(months, before, cut),

@@ -39,17 +39,23 @@ ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
 
 
-def _row(case: Case, vol_fill: float) -> list[float]:
-    known = case.level > 0 and case.x > 0
-    g = math.log(case.level / case.wd_extrapolation) if known else 0.0
-    g = max(-GAP_CLIP, min(g, GAP_CLIP))
-    pieces = [min(g, KNOTS[0]) - KNOTS[0], max(g, KNOTS[-1]) - KNOTS[-1]]
+def _design(cases: Sequence[Case], vol_fill: float) -> Array:
+    """One row per case: intercept, profile, hinge pieces of the level gap, gap x volatility."""
+    level = np.array([c.level for c in cases], dtype=float)
+    extrapolation = np.array([c.wd_extrapolation for c in cases], dtype=float)
+    known = (level > 0) & (extrapolation > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(known, np.log(np.where(known, level / extrapolation, 1.0)), 0.0)
+    g = np.clip(g, -GAP_CLIP, GAP_CLIP)
+    pieces = [np.minimum(g, KNOTS[0]) - KNOTS[0], np.maximum(g, KNOTS[-1]) - KNOTS[-1]]
     pieces += [
-        min(max(g, a), b) - min(max(0.0, a), b) for a, b in zip(KNOTS[:-1], KNOTS[1:], strict=True)
+        np.clip(g, a, b) - min(max(0.0, a), b) for a, b in zip(KNOTS[:-1], KNOTS[1:], strict=True)
     ]
-    vol = vol_fill if math.isnan(case.volatility) else case.volatility
-    has = 1.0 if known else 0.0
-    return [1.0, case.profile, *(p * has for p in pieces), max(-1.0, min(g, 1.0)) * vol]
+    vol = np.array([c.volatility for c in cases], dtype=float)
+    vol = np.where(np.isnan(vol), vol_fill, vol)
+    columns = [np.ones(len(cases)), np.array([c.profile for c in cases], dtype=float)]
+    columns += [p * known for p in pieces] + [np.clip(g, -1.0, 1.0) * vol]
+    return np.column_stack(columns)
 
 
 def _remaining(case: Case) -> float:
@@ -77,12 +83,13 @@ def weighted_median_ratio(ratios: Sequence[float]) -> float:
     return float(r[int(np.searchsorted(cum, cum[-1] / 2))])
 
 
-def _series_bias(cases: Sequence[Case], point: Point) -> dict[tuple[str, str], float]:
+def _series_bias(cases: Sequence[Case], pooled: Array) -> dict[tuple[str, str], float]:
+    """Each series' mean log error over the last BIAS_MONTHS, shrunk toward 0."""
     last = max(c.month for c in cases)
     sums: dict[tuple[str, str], list[float]] = {}
-    for c in cases:
+    for c, p in zip(cases, pooled, strict=True):
         if c.month > last - BIAS_MONTHS and c.y is not None:
-            err = math.log(c.y / point(c))
+            err = math.log(c.y / p)
             sums.setdefault(c.series, []).append(max(-RESIDUAL_CLIP, min(err, RESIDUAL_CLIP)))
     return {s: sum(v) / (len(v) + BIAS_SHRINK) for s, v in sums.items()}
 
@@ -95,22 +102,16 @@ def fit_model(train: Sequence[Case]) -> Point:
         return lambda c: c.wd_extrapolation if c.x > 0 else zero(c)
     vols = [c.volatility for c in usable if not math.isnan(c.volatility)]
     vol_fill = float(np.median(vols)) if vols else 0.5
-    design = np.array([_row(c, vol_fill) for c in usable])
-    beta = _mape_fit(
-        design,
-        np.array([c.x for c in usable]),
-        np.array([_remaining(c) for c in usable]),
-        np.array([c.y for c in usable], dtype=float),
-    )
-
-    def pooled(c: Case) -> float:
-        return c.x + _remaining(c) * math.exp(float(np.dot(_row(c, vol_fill), beta)))
-
-    bias = _series_bias(usable, pooled)
+    design = _design(usable, vol_fill)
+    x = np.array([c.x for c in usable], dtype=float)
+    rest = np.array([_remaining(c) for c in usable], dtype=float)
+    beta = _mape_fit(design, x, rest, np.array([c.y for c in usable], dtype=float))
+    bias = _series_bias(usable, x + rest * np.exp(design @ beta))
 
     def point(c: Case) -> float:
         if c.x > 0:
-            return max(pooled(c) * math.exp(bias.get(c.series, 0.0)), c.x)
+            grow = math.exp(float(_design([c], vol_fill)[0] @ beta))
+            return max((c.x + _remaining(c) * grow) * math.exp(bias.get(c.series, 0.0)), c.x)
         return zero(c)
 
     return point
