@@ -155,3 +155,10 @@ def test_cli_without_file_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["nowcast"])
     assert result.exit_code == 2
     assert "FLASH.csv" in result.output
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("item_key,partner_ko,month,cut_day\nHBM,전세계,202401,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1: missing column.*cum_value"):
+        read_flash_csv(path)

@@ -32,6 +32,7 @@ COLUMNS = (
     "cut_day",
     "cum_value",
 )
+REQUIRED = ("item_key", "partner_ko", "month", "cut_day", "cum_value")
 HISTORY = "flash_10day_2022_2025.parquet"
 
 
@@ -87,19 +88,20 @@ def _figure(row: dict[str, str], file: str, line: int) -> Figure:
     series = (row["item_key"].strip(), row["partner_ko"].strip())
     if not all(series):
         raise bad("item_key" if not series[0] else "partner_ko", "a non-empty name")
-    return Figure(series, row["unit"].strip(), month, cut, value, row["month"].strip())
+    return Figure(series, (row.get("unit") or "").strip(), month, cut, value, row["month"].strip())
 
 
 def read_flash_csv(path: str | Path) -> list[Figure]:
-    """Read a flash CSV in the provisional_10day.csv layout (extra columns are ignored)."""
+    """Read a flash CSV in the provisional_10day.csv layout. Only item_key, partner_ko, month,
+    cut_day and cum_value are required; other columns are ignored."""
     name = str(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
             if missing:
                 raise InputError(
-                    f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}",
+                    f"missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}",
                     file=name,
                     line=1,
                 )
