@@ -17,7 +17,9 @@ def main() -> None:
     print(format_scores(score(estimates)))
     for year in (2023, 2024, 2025):
         print(f"# {year}")
-        print(format_scores(score(estimates, lambda c, y=year: Month.from_index(c.month).year == y)))
+        print(
+            format_scores(score(estimates, lambda c, y=year: Month.from_index(c.month).year == y))
+        )
     print("# cases whose flash is positive at the cut")
     print(format_scores(score(estimates, lambda c: c.x > 0)))
     print("# cases whose flash is still 0 at the cut")

@@ -62,12 +62,11 @@ def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
     return log_errors((c for c in train if (c.x <= 0) == zero), point)
 
 
-def load_panel(flash: str | Path | None, histories: Sequence[str | Path]) -> Panel:
+def load_panel(flash: Sequence[Figure], histories: Sequence[str | Path]) -> Panel:
+    """Shipped history, then each --history file, then the flash file: later figures win."""
     sources: list[Sequence[Figure]] = [shipped_history()]
     sources += [read_flash_csv(h) for h in histories]
-    if flash is not None:
-        sources.append(read_flash_csv(flash))
-    return build_panel(*sources)
+    return build_panel(*sources, flash)
 
 
 def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
@@ -75,9 +74,8 @@ def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str
     figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
     figures = read_flash_csv(flash)
     wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
-    panel = load_panel(flash, histories)
-    # a target's own month is hidden from nothing but its final: panel_cases never reads it
-    cases = panel_cases(panel)
+    # a case reads its own month only at its cut; finals train later months only
+    cases = panel_cases(load_panel(figures, histories))
     targets = [c for c in cases if (c.series, c.month, c.cut) in wanted]
     estimates = {
         (c.series, c.month, c.cut): e
@@ -175,5 +173,5 @@ def run_backtest(
     flash: str | Path | None = None,
     start: str | None = None,
 ) -> str:
-    panel = load_panel(flash, histories)
+    panel = load_panel(read_flash_csv(flash) if flash is not None else (), histories)
     return format_scores(backtest(panel, Month.parse(start) if start else BACKTEST_START))

@@ -13,8 +13,9 @@ they disagree wildly (a collapse or a jump). b minimises the mean absolute perce
 (smoothed), the figure the nowcast is judged on. bias_series is the series' mean log error over
 the last year of training cases, shrunk toward 0 (hierarchical shrinkage toward the pool).
 
-A month whose flash is still 0 at the cut (some series are only reported at month end) gets
-the series' recent level times the pooled MAPE-optimal ratio final / level of such months.
+A month whose flash is still 0 at the cut gets a MAPE-optimal share of the series' recent
+level, learned apart for series reported only at month end (0 flash as a rule: the whole level)
+and for the others (the remaining-day share of the level).
 """
 
 from __future__ import annotations
