@@ -37,6 +37,7 @@ SMOOTH = 1e-4  # smoothing of |e| in the MAPE loss
 BIAS_MONTHS = 12  # training months a series' own bias is measured on
 BIAS_SHRINK = 10.0  # pseudo-cases pulling a series' bias toward 0
 ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
+VAR_SHRINK = 5.0  # pseudo-cases pulling a series' error variance toward the pooled one
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
 
 
@@ -84,15 +85,38 @@ def weighted_median_ratio(ratios: Sequence[float]) -> float:
     return float(r[int(np.searchsorted(cum, cum[-1] / 2))])
 
 
-def _series_bias(cases: Sequence[Case], pooled: Array) -> dict[tuple[str, str], float]:
-    """Each series' mean log error over the last BIAS_MONTHS, shrunk toward 0."""
+Spread = dict[tuple[str, str], tuple[float, float]]
+
+
+def _series_spread(cases: Sequence[Case], pooled: Array) -> tuple[Spread, float]:
+    """Per series, the mean (shrunk toward 0) and variance (shrunk toward the pooled variance) of
+    its log errors under the pooled fit over the last BIAS_MONTHS; and the pooled variance."""
     last = max(c.month for c in cases)
-    sums: dict[tuple[str, str], list[float]] = {}
+    errors: dict[tuple[str, str], list[float]] = {}
     for c, p in zip(cases, pooled, strict=True):
         if c.month > last - BIAS_MONTHS and c.y is not None:
             err = math.log(c.y / p)
-            sums.setdefault(c.series, []).append(max(-RESIDUAL_CLIP, min(err, RESIDUAL_CLIP)))
-    return {s: sum(v) / (len(v) + BIAS_SHRINK) for s, v in sums.items()}
+            errors.setdefault(c.series, []).append(max(-RESIDUAL_CLIP, min(err, RESIDUAL_CLIP)))
+    pooled_var = float(np.var([e for v in errors.values() for e in v])) if errors else 0.0
+    spread = {
+        s: (
+            sum(v) / (len(v) + BIAS_SHRINK),
+            (len(v) * float(np.var(v)) + VAR_SHRINK * pooled_var) / (len(v) + VAR_SHRINK),
+        )
+        for s, v in errors.items()
+    }
+    return spread, pooled_var
+
+
+def _mape_shift(pooled: Array, floor: Array, y: Array, bias: Array, var: Array) -> float:
+    """k in exp(bias - k·var) minimising the training MAPE. For log-normal errors the
+    MAPE-optimal point lies at exp(-var) times the median (k = 1); k is learned on a grid."""
+    grid = np.linspace(0.0, 2.0, 21)
+    mape = [
+        float(np.mean(np.abs(np.maximum(pooled * np.exp(bias - k * var), floor) - y) / y))
+        for k in grid
+    ]
+    return float(grid[int(np.argmin(mape))])
 
 
 def fit_model(train: Sequence[Case]) -> Point:
@@ -107,12 +131,17 @@ def fit_model(train: Sequence[Case]) -> Point:
     x = np.array([c.x for c in usable], dtype=float)
     rest = np.array([_remaining(c) for c in usable], dtype=float)
     beta = _mape_fit(design, x, rest, np.array([c.y for c in usable], dtype=float))
-    bias = _series_bias(usable, x + rest * np.exp(design @ beta))
+    pooled = x + rest * np.exp(design @ beta)
+    spread, pooled_var = _series_spread(usable, pooled)
+    default = (0.0, pooled_var)
+    bias, var = np.array([spread.get(c.series, default) for c in usable]).T
+    k = _mape_shift(pooled, x, np.array([c.y for c in usable], dtype=float), bias, var)
 
     def point(c: Case) -> float:
         if c.x > 0:
             grow = math.exp(float(_design([c], vol_fill)[0] @ beta))
-            return max((c.x + _remaining(c) * grow) * math.exp(bias.get(c.series, 0.0)), c.x)
+            b, v = spread.get(c.series, default)
+            return max((c.x + _remaining(c) * grow) * math.exp(b - k * v), c.x)
         return zero(c)
 
     return point
