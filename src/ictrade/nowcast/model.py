@@ -3,7 +3,8 @@
 Model (one fit per cut, pooled across series). The final figure is the cumulative value x plus
 the rest of the month, and the rest is the working-day extrapolation of x scaled by exp(X·b):
 
-    final = x + x · (remaining working days / elapsed working days) · exp(X·b + bias_series)
+    final = [x + x · (remaining working days / elapsed working days) · exp(X·b)]
+            · exp(bias_series - k · var_series)
 
 X holds the series' own intra-month profile (its recent remaining share relative to the
 working-day share, shrunk toward 1) and a learned piecewise-linear function of the gap between
@@ -11,7 +12,9 @@ the series' recent level (mean of its last finals) and the extrapolation: the re
 month is pulled toward the recent level when the two roughly agree, and left to the flash when
 they disagree wildly (a collapse or a jump). b minimises the mean absolute percentage error
 (smoothed), the figure the nowcast is judged on. bias_series is the series' mean log error over
-the last year of training cases, shrunk toward 0 (hierarchical shrinkage toward the pool).
+the last year of training cases, shrunk toward 0 (hierarchical shrinkage toward the pool);
+var_series the variance of those errors, shrunk toward the pooled variance. exp(-k · var) is the
+MAPE-optimal discount (k = 1 for log-normal errors; k is learned on the training months).
 
 A month whose flash is still 0 at the cut gets a MAPE-optimal share of the series' recent
 level, learned apart for series reported only at month end (0 flash as a rule: the whole level)
