@@ -71,10 +71,18 @@ def test_cli_prints_a_row_for_every_10_and_20_day_cut(tmp_path: Path) -> None:
         assert 0 < lo <= mid <= hi and math.isfinite(hi)
 
 
-def test_prediction_never_reads_its_own_months_final(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def may_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Figure], str]:
+    """HBM and ramen-to-US figures of 2025-05 (all three cuts) and their nowcast."""
     figures = pick({HBM, RAMEN}, {"2025-05"})
     assert {f.cut for f in figures} == {10, 20, 30}
-    first = nowcast_file(write_flash(tmp_path / "a.csv", figures))
+    return figures, nowcast_file(write_flash(tmp_path_factory.mktemp("may") / "a.csv", figures))
+
+
+def test_prediction_never_reads_its_own_months_final(
+    tmp_path: Path, may_2025: tuple[list[Figure], str]
+) -> None:
+    figures, first = may_2025
     changed = [
         Figure(f.series, f.unit, f.month, f.cut, f.value * 7 + 1, f.month_text)
         if f.cut == 30
@@ -92,9 +100,11 @@ def test_prediction_never_reads_its_own_months_final(tmp_path: Path) -> None:
     assert len(rows(first)) == 4
 
 
-def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(tmp_path: Path) -> None:
-    figures = pick({HBM}, {"2025-05"})
-    first = rows(nowcast_file(write_flash(tmp_path / "a.csv", figures)))
+def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(
+    tmp_path: Path, may_2025: tuple[list[Figure], str]
+) -> None:
+    figures, text = may_2025
+    first = rows(text)
     later = [
         f if f.cut != 20 else Figure(f.series, f.unit, f.month, 20, f.value * 9, f.month_text)
         for f in figures
