@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -21,8 +22,8 @@ from .layouts import Layout, flow_values, partner_values
 class LineDefaults:
     """Values for the fields a file does not carry."""
 
-    source: str | None = None  # None: the layout's source (e.g. kcs), else 'file'
-    vintage: dt.date | None = None  # None: today
+    source: str | None = None  # None: the layout's source (e.g. kcs), else the file's stem
+    vintage: dt.date | None = None  # None: the file's modification date
     status: str = "confirmed"
     imputed: bool = False
 
@@ -54,6 +55,10 @@ class _Builder:
 
     def number(self, key: str, field: str, *, required: bool) -> pa.ChunkedArray:
         values = self.convert(key, lambda col: C.to_float(col, field, required=required))
+        bad = pc.or_(pc.less(values, 0), pc.invert(pc.is_finite(values)))
+        if pc.any(bad).as_py():  # nulls (no value) are not bad here
+            index = int(pc.index(pc.fill_null(bad, False), True).as_py())
+            raise self.fail(C.Bad(index, values[index].as_py(), field), self.found[key])
         marker = self.layout.thousands_marker
         if marker and marker in self.found[key]:
             values = pc.multiply(values, 1000.0)
@@ -141,9 +146,11 @@ def _fill_defaults(b: _Builder, table: pa.Table, defaults: LineDefaults, strict:
     n = table.num_rows
     if defaults.status not in STATUSES:
         raise InputError(f"default status '{defaults.status}' is not one of {', '.join(STATUSES)}")
+    path = Path(b.file)
+    vintage = defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     fixed: dict[str, pa.Array] = {
-        "source": pa.repeat(defaults.source or b.layout.source or "file", n),
-        "vintage": pa.repeat(pa.scalar(defaults.vintage or dt.date.today(), pa.date32()), n),
+        "source": pa.repeat(defaults.source or b.layout.source or path.stem, n),
+        "vintage": pa.repeat(pa.scalar(vintage, pa.date32()), n),
         "status": pa.repeat(defaults.status, n),
         "imputed": pa.repeat(defaults.imputed, n),
         "net_kg": pa.nulls(n, pa.float64()),

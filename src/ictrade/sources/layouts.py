@@ -136,24 +136,28 @@ _LINE_FIELDS = ("month", "flow", "hs_code", "partner", "value_usd", "net_kg", "q
 
 
 def layout_from_mapping(mapping: dict[str, str]) -> Layout:
-    """A layout from an explicit {line field: file header} mapping.
+    """A layout from an explicit {file column: line field} mapping (``--map COLUMN=FIELD``).
 
     Fields are LINE_SCHEMA names, or export_value_usd/import_value_usd/export_net_kg/
     import_net_kg for a file with both flows in one row.
     """
-    unknown = sorted(set(mapping) - set(_LINE_FIELDS) - set(_WIDE_FIELDS))
-    if unknown:
-        allowed = ", ".join([*_LINE_FIELDS, *_WIDE_FIELDS])
-        raise UsageError(f"unknown mapping field(s) {', '.join(unknown)}; fields are: {allowed}")
+    by_field: dict[str, str] = {}
+    for column, name in mapping.items():
+        if name not in _LINE_FIELDS and name not in _WIDE_FIELDS:
+            allowed = ", ".join([*_LINE_FIELDS, *_WIDE_FIELDS])
+            raise UsageError(f"unknown field '{name}' in the mapping of column '{column}'; "
+                             f"fields are: {allowed}")
+        by_field[name] = column
     flows: dict[str, Aliases] = {}
     for key, (flow, name) in _WIDE_FIELDS.items():
-        if key in mapping:
-            flows.setdefault(flow, {})[name] = [mapping[key]]
+        if key in by_field:
+            flows.setdefault(flow, {})[name] = [by_field[key]]
     required = ["month", "hs_code", "partner"] + ([] if flows else ["flow", "value_usd"])
-    missing = [f for f in required if f not in mapping]
+    missing = [f for f in required if f not in by_field]
     if missing:
-        raise UsageError(f"the mapping lacks {', '.join(missing)}; map each to a file column")
-    columns = {f: [mapping[f]] for f in required}
-    optional = {f: [h] for f, h in mapping.items() if f not in columns and f in _LINE_FIELDS}
-    kind = "wide" if flows else "long"
-    return Layout("mapping", "the mapping given", kind, columns, optional, flows)
+        raise UsageError(f"the mapping lacks {', '.join(missing)}; map a file column to each "
+                         "(COLUMN=FIELD)")
+    columns = {f: [by_field[f]] for f in required}
+    optional = {f: [h] for f, h in by_field.items() if f not in columns and f in _LINE_FIELDS}
+    return Layout("mapping", "the mapping given", "wide" if flows else "long", columns,
+                  optional, flows)
