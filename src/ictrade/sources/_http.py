@@ -57,8 +57,12 @@ def get(client: httpx.Client, url: str, *, params: dict[str, str] | None = None,
         response = client.get(url, params=params, headers=headers)
     except (httpx.TimeoutException, httpx.TransportError) as exc:
         raise Transient(f"{type(exc).__name__}: {exc}") from None
-    if response.status_code == 429 or response.status_code >= 500:
-        raise Transient(f"HTTP {response.status_code}", wait=retry_after(response))
+    wait = retry_after(response)
+    # 429, or a 403 that says when to come back (Comtrade's rate limiter), is worth a wait.
+    if response.status_code == 429 or response.status_code >= 500 or (
+        response.status_code == 403 and wait is not None
+    ):
+        raise Transient(f"HTTP {response.status_code}", wait=wait)
     return response
 
 

@@ -100,7 +100,7 @@ def _layout(raw: dict[str, Any]) -> Layout:
 
 @functools.cache
 def _config() -> dict[str, Any]:
-    text = resources.files("ictrade").joinpath("sources", "layouts.json").read_text("utf-8")
+    text = resources.files("ictrade").joinpath("data", "layouts.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
