@@ -126,3 +126,40 @@ def serve(fake: Any) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _HttpxHandler(BaseHTTPRequestHandler):
+    """Serves a function of httpx.Request -> httpx.Response over a real socket."""
+
+    server: Any
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        import httpx
+
+        request = httpx.Request("GET", f"http://127.0.0.1{self.path}",
+                                headers=dict(self.headers.items()))
+        response = self.server.handler(request)
+        body = response.content
+        self.send_response(response.status_code)
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_handler(handler: Any, path: str = "/data/v1/get/C/M/HS") -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HttpxHandler)
+    server.handler = handler  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -66,7 +66,8 @@ lines = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=lines, fmt=st.sampled_from(["csv", "parquet"]))
 def test_canonical_round_trip(tmp_path, rows, fmt):
     expected = pa.table({
@@ -143,7 +144,8 @@ def test_missing_column_lists_the_layouts_tried(tmp_path):
 
 
 def test_cp949_auto_and_forced_utf8(tmp_path):
-    body = "년월,HS코드,국가코드,수출금액($),수입금액($)\n2020.11,854232,US,100,\n2020.12,854232,전세계,5,7\n"
+    body = ("년월,HS코드,국가코드,수출금액($),수입금액($)\n"
+            "2020.11,854232,US,100,\n2020.12,854232,전세계,5,7\n")
     path = write(tmp_path, body, encoding="cp949")
     table = read_lines(path)  # auto
     assert table.num_rows == 3

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import httpx
 import pytest
-
 from fake_servers import FakeKcs, envelope, gateway_error, serve
+
 from ictrade.errors import SourceError
 from ictrade.months import Month, month_range
 from ictrade.sources import _http
@@ -71,7 +71,7 @@ def test_transient_failures_and_quota_then_resume_store_every_line_once(tmp_path
             fetch_kcs(client, Month(2019, 6), Month(2020, 11), sink, **args)
         assert KEY not in str(err.value)
         stored_after_first = store.con.execute("SELECT count(*) FROM lines").fetchone()[0]
-        assert 0 < stored_after_first
+        assert stored_after_first > 0
         assert json.loads(checkpoint.read_text())["jobs"]  # progress kept for the next run
 
         fake.quota_after = None  # the next day
@@ -109,10 +109,9 @@ def test_persistent_server_errors_give_up_with_a_redacted_url(tmp_path):
     fake = FakeKcs(dataset("2020-01", "2020-01"), key=KEY)
     fake.script = {n: "502" for n in range(1, 10)}
     sleeps: list[float] = []
-    with serve(fake) as url:
-        with pytest.raises(SourceError, match="failed 4 times") as err:
-            fetch_kcs(make_client(url, sleeps), Month(2020, 1), Month(2020, 1), lambda *a: None,
-                      hs=["8542"], checkpoint=tmp_path / "c.json", progress=None)
+    with serve(fake) as url, pytest.raises(SourceError, match="failed 4 times") as err:
+        fetch_kcs(make_client(url, sleeps), Month(2020, 1), Month(2020, 1), lambda *a: None,
+                  hs=["8542"], checkpoint=tmp_path / "c.json", progress=None)
     assert KEY not in str(err.value) and "s3cret" not in str(err.value)
     assert "serviceKey=***" in str(err.value)
     assert sleeps == [0.5, 1.0, 2.0]

@@ -90,3 +90,7 @@ def redactor(secret: str | None) -> Callable[[str], str]:
 
 def stderr_progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def quiet(_message: str) -> None:
+    """A progress callback that says nothing."""

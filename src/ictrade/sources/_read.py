@@ -7,7 +7,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,13 +168,3 @@ def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[
         name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
         for name, i in position.items()
     })
-
-
-def find_header(
-    rows: list[list[str]], matches: Callable[[list[str]], bool]
-) -> int | None:
-    """The first of the leading rows that a layout recognises."""
-    for number, row in enumerate(rows[:_SCAN_ROWS]):
-        if matches([str(c) if c is not None else "" for c in row]):
-            return number
-    return None

@@ -162,7 +162,7 @@ def fetch_comtrade(
     codes = codes or hs6_codes(start, end)
     state = Checkpoint(checkpoint, job_id("comtrade", reporter, start, end, codes))
     summary = FetchSummary(resumed=state.resuming)
-    say = progress or (lambda _msg: None)
+    say: _http.Progress = progress or _http.quiet
     todo = list(reversed(plan(start, end, codes, client.row_limit)))
     while todo:
         part = todo.pop()

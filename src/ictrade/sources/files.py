@@ -8,6 +8,7 @@ with vectorised passes; the offending line is looked up only when a check fails.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -65,7 +66,7 @@ def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layo
     return layouts()
 
 
-def _choose(candidates: list[Layout], rows: list[list[str]] | list[list[str | None]],
+def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
             path: Path) -> tuple[Layout, dict[str, str], int]:
     """The first header row (of the leading rows) some layout recognises, and that layout."""
     for at, row in enumerate(rows[:20]):

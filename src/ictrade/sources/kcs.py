@@ -13,6 +13,7 @@ The key comes from ``ICTRADE_KCS_KEY`` and never appears in messages (URLs are r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from collections.abc import Callable
@@ -28,8 +29,15 @@ from ..errors import SourceError, UsageError
 from ..months import Month, month_range
 from . import _http
 from .checkpoint import Checkpoint, job_id
-from .kcs_parse import KEY_CODES, NO_DATA, QUOTA_CODES, TRANSIENT_CODES, Page, parse_page
-from .kcs_parse import lines_from_items
+from .kcs_parse import (
+    KEY_CODES,
+    NO_DATA,
+    QUOTA_CODES,
+    TRANSIENT_CODES,
+    Page,
+    lines_from_items,
+    parse_page,
+)
 
 DEFAULT_URL = "https://apis.data.go.kr/1220000/nitemtrade/getNitemtradeList"
 KEY_ENV, URL_ENV = "ICTRADE_KCS_KEY", "ICTRADE_KCS_BASE_URL"
@@ -145,8 +153,9 @@ class KcsClient:
 
 
 def plan(start: Month, end: Month, hs: list[str], partners: list[str]) -> list[Request]:
+    each: list[str | None] = list(partners) or [None]
     return [Request(code, partner, first, last) for code in hs
-            for partner in (partners or [None]) for first, last in chunks(start, end)]
+            for partner in each for first, last in chunks(start, end)]
 
 
 def fetch_kcs(
@@ -159,13 +168,17 @@ def fetch_kcs(
     requests = plan(start, end, codes, partners or [])
     state = Checkpoint(checkpoint, job_id("kcs", start, end, codes, partners, client.page_size))
     summary = FetchSummary(resumed=state.resuming)
-    say = progress or (lambda _msg: None)
+    say: _http.Progress = progress or _http.quiet
     for number, request in enumerate(requests, start=1):
         _fetch_request(client, request, state, sink, summary,
-                       lambda msg, n=number: say(f"kcs {n}/{len(requests)} {msg}"))
+                       functools.partial(_prefixed, say, f"kcs {number}/{len(requests)}"))
         summary.requests += 1
     state.finish()
     return summary
+
+
+def _prefixed(say: _http.Progress, prefix: str, message: str) -> None:
+    say(f"{prefix} {message}")
 
 
 def _fetch_request(client: KcsClient, request: Request, state: Checkpoint, sink: Sink,
