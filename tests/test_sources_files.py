@@ -97,7 +97,7 @@ def test_parquet_with_date_months(tmp_path):
     [
         ("2020-11,export,854232,US,abc", 3, "value_usd", "'abc'"),
         ("2020-11,export,854232,US,-5", 3, "value_usd", "non-negative"),
-        ("2020-11,re-export,854232,US,1", 3, "flow", "export or import"),
+        ("2020-11,re-export,854232,US,1", 3, "flow", "export, import"),
         ("2020-11,export,85423X,US,1", 3, "hs_code", "2 to 10 digits"),
         ("2020-11,export,8,US,1", 3, "hs_code", "2 to 10 digits"),
         ("2020-11,export,854232,QQ,1", 3, "partner", "ISO 3166-1"),
@@ -128,7 +128,7 @@ def test_duplicated_line_names_both_lines(tmp_path):
     with pytest.raises(InputError) as err:
         read_lines(write(tmp_path, body))
     assert err.value.line == 4
-    assert "lines 2 and 4" in str(err.value)
+    assert "as line 2" in str(err.value)
 
 
 def test_missing_column_lists_the_layouts_tried(tmp_path):
@@ -136,10 +136,12 @@ def test_missing_column_lists_the_layouts_tried(tmp_path):
     with pytest.raises(InputError) as err:
         read_lines(path)
     message = str(err.value)
+    assert "missing column 'partner' for the layout lines" in message
+    assert err.value.line == 1
     assert "no layout recognises" in message
     for name in ("lines expects", "kcs-wide expects", "kcs-dashboard-hs6 expects"):
         assert name in message
-    with pytest.raises(InputError, match="do not fit the layout: lines expects .*partner"):
+    with pytest.raises(InputError, match="missing column 'partner' \\(layout lines expects"):
         read_lines(path, layout="lines")
 
 

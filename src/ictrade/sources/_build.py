@@ -208,8 +208,8 @@ def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file:
     first, second = (raw.line_of(int(rows[i].as_py()) if rows is not None else i) for i in pair)
     unit = raw.unit
     raise InputError(
-        f"duplicated line: {unit}s {first} and {second} have the same source, month, flow, "
-        f"HS code, partner and vintage; keep one of them (or sum them)",
+        f"duplicated line: the same source, month, flow, HS code, partner and vintage as "
+        f"{unit} {first}; remove one of them, sum them, or give them different vintages",
         file=file, line=second,
     )
 

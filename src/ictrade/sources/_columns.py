@@ -16,11 +16,11 @@ from ..classify.partners import partner_codes
 # How to fix each field, for error messages.
 FIXES = {
     "month": "write the month as YYYY-MM (e.g. 2020-11)",
-    "flow": "use export or import (수출/수입)",
+    "flow": "use one of: export, import (수출, 수입 in Korean files)",
     "hs_code": "an HS code is 2 to 10 digits (keep leading zeros: store it as text)",
     "partner": "use an ISO 3166-1 alpha-2 country code (e.g. US, CN) or WORLD",
-    "value_usd": "give a non-negative amount in US dollars",
-    "net_kg": "give a non-negative number of kilograms or leave it empty",
+    "value_usd": "give a non-negative number (US dollars)",
+    "net_kg": "give a non-negative number (kilograms) or leave it empty",
     "quantity": "give a non-negative number or leave it empty",
     "source": "name the source (e.g. kcs) or pass a default source",
     "vintage": "write the vintage as YYYY-MM-DD",

@@ -45,7 +45,7 @@ def read_lines(
     candidates = _candidates(layout, mapping)
     kind = R.file_kind(p)
     if kind == "parquet":
-        chosen, found, _ = _choose(candidates, [R.parquet_columns(p)], p)
+        chosen, found, _ = _choose(candidates, [R.parquet_columns(p)], p, header_line=False)
         raw = R.RawFile(R.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
         rows = R.excel_rows(p)
@@ -67,7 +67,7 @@ def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layo
 
 
 def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
-            path: Path) -> tuple[Layout, dict[str, str], int]:
+            path: Path, header_line: bool = True) -> tuple[Layout, dict[str, str], int]:
     """The first header row (of the leading rows) some layout recognises, and that layout."""
     for at, row in enumerate(rows[:20]):
         header = [str(c) if c is not None else "" for c in row]
@@ -75,15 +75,21 @@ def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
             found = candidate.match(header)
             if found is not None:
                 return candidate, found, at
-    headers = ", ".join(str(c) for c in rows[0] if c) if rows else "(empty file)"
-    tried = "; ".join(f"{c.name} expects {c.expects()}" for c in candidates)
+    header = [str(c) for c in rows[0] if c] if rows else []
+    line = 1 if header_line else None
+    # Name what the nearest layout lacks: a file with most canonical headers wants to hear
+    # which column is missing, not a list of every layout.
+    nearest = min(candidates, key=lambda c: len(c.missing(header)) / c.size())
+    lacking = "missing column " + ", ".join(f"'{m}'" for m in nearest.missing(header))
     if len(candidates) == 1:
-        raise InputError(f"the headers ({headers}) do not fit the layout: {tried}",
-                         file=str(path))
+        raise InputError(f"{lacking} (layout {nearest.name} expects {nearest.expects()})",
+                         file=str(path), line=line)
+    tried = "; ".join(f"{c.name} expects {c.expects()}" for c in candidates)
     raise InputError(
-        f"no layout recognises the headers ({headers}). Layouts tried: {tried}. "
+        f"{lacking} for the layout {nearest.name}; no layout recognises the headers "
+        f"({', '.join(header) or 'none'}). Layouts tried: {tried}. "
         "Rename the columns, or pass --layout NAME or a column mapping",
-        file=str(path),
+        file=str(path), line=line,
     )
 
 

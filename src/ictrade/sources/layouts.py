@@ -47,6 +47,21 @@ class Layout:
             parts.append(f"{flow} value ({' | '.join(fields['value_usd'])})")
         return ", ".join(parts)
 
+    def missing(self, headers: list[str]) -> list[str]:
+        """The required columns ``headers`` lack (as 'field' or 'field (alias | ...)')."""
+        index = {norm_header(h): h for h in headers}
+        out = [f if a == [f] else f"{f} ({' | '.join(a)})" for f, a in self.columns.items()
+               if _first(a, index) is None]
+        out += [extra for extra in self.require_also if norm_header(extra) not in index]
+        values = [a for fields in self.flows.values() for n, a in fields.items()
+                  if n == "value_usd"]
+        if values and all(_first(a, index) is None for a in values):
+            out.append("a value column (" + " | ".join(x for a in values for x in a) + ")")
+        return out
+
+    def size(self) -> int:
+        return len(self.columns) + len(self.require_also) + (1 if self.flows else 0)
+
     def match(self, headers: list[str]) -> dict[str, str] | None:
         """Map 'field' (or 'flow:field' for wide layouts) to the file header, or None."""
         index = {norm_header(h): h for h in headers}
