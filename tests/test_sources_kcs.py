@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from pathlib import Path
 
 import httpx
 import pytest
@@ -179,3 +180,35 @@ def test_service_key_from_env(monkeypatch):
         service_key()
     monkeypatch.setenv("ICTRADE_KCS_KEY", "abc%2Bdef%3D%3D")
     assert service_key() == "abc+def=="
+
+
+SPEC = json.loads(
+    (Path(__file__).parent / "data" / "kcs" / "kcs_nitemtrade_spec.json").read_text("utf-8"))
+
+
+def test_documented_sample_row_and_request_fields_match_the_spec():
+    fields = {e["name"]: e["sample"] for e in SPEC["response_elements"]}
+    item = {k: v for k, v in fields.items() if k not in ("resultCode", "resultMsg")}
+    page = parse_page(envelope(fields["resultCode"], fields["resultMsg"], [item], total=1))
+    rows = lines_from_items(page.items, dt.date(2016, 6, 1)).table.to_pylist()
+    assert [(r["flow"], r["value_usd"], r["net_kg"]) for r in rows] == [
+        ("export", float(fields["expDlr"]), float(fields["expWgt"])),
+        ("import", float(fields["impDlr"]), float(fields["impWgt"]))]
+    assert rows[0]["value_usd"] - rows[1]["value_usd"] == float(fields["balPayments"])
+    documented = {p["name"] for p in SPEC["request_parameters"]} | {"numOfRows", "pageNo"}
+    from ictrade.sources.kcs import Request
+
+    sent = Request("0202", "US", Month(2016, 1), Month(2016, 1)).params(1, 10)
+    assert set(sent) | {"serviceKey"} <= documented
+
+
+def test_default_codes_cover_every_ict_rule_without_overlap():
+    from ictrade.classify.rules import NON_ICT, scheme
+    from ictrade.sources.kcs import default_hs
+
+    codes = default_hs(Month(2020, 1), Month(2020, 12))
+    assert all(len(c) in (2, 4, 6, 10) for c in codes)
+    assert not any(a != b and b.startswith(a) for a in codes for b in codes)
+    for rule in scheme("kr-ict").rules:
+        if rule.item != NON_ICT and rule.valid_at(Month(2020, 6).index):
+            assert any(rule.prefix.startswith(c) for c in codes), rule.prefix

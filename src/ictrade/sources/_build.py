@@ -102,7 +102,7 @@ def build_lines(raw: RawFile, layout: Layout, found: dict[str, str], defaults: L
 
 def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
     if "partner" in layout.constants:
-        return pa.chunked_array([pa.repeat(layout.constants["partner"], b.table.num_rows)])
+        return pa.chunked_array([C.constant_strings(layout.constants["partner"], b.table.num_rows)])
     aliases = {} if strict else partner_values()
     return b.strings("partner", C.partner(aliases), "partner", pa.string())
 
@@ -111,7 +111,7 @@ def _long(b: _Builder, shared: dict[str, pa.ChunkedArray], strict: bool) -> pa.T
     n = b.table.num_rows
     cols = dict(shared)
     if "flow" in b.layout.constants:
-        cols["flow"] = pa.chunked_array([pa.repeat(b.layout.constants["flow"], n)])
+        cols["flow"] = pa.chunked_array([C.constant_strings(b.layout.constants["flow"], n)])
     else:
         allowed = {f: f for f in FLOWS} if strict else flow_values()
         cols["flow"] = b.strings("flow", C.one_of(allowed, fold=not strict), "flow", pa.string())
@@ -130,7 +130,7 @@ def _wide(b: _Builder, shared: dict[str, pa.ChunkedArray]) -> tuple[pa.Table, pa
             continue
         value = b.number(f"{flow}:value_usd", "value_usd", required=False)
         cols = dict(shared, value_usd=value,
-                    flow=pa.chunked_array([pa.repeat(flow, b.table.num_rows)]))
+                    flow=pa.chunked_array([C.constant_strings(flow, b.table.num_rows)]))
         if f"{flow}:net_kg" in b.found:
             cols["net_kg"] = b.number(f"{flow}:net_kg", "net_kg", required=False)
         present = pc.is_valid(value)
@@ -149,9 +149,9 @@ def _fill_defaults(b: _Builder, table: pa.Table, defaults: LineDefaults, strict:
     path = Path(b.file)
     vintage = defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     fixed: dict[str, pa.Array] = {
-        "source": pa.repeat(defaults.source or b.layout.source or path.stem, n),
+        "source": C.constant_strings(defaults.source or b.layout.source or path.stem, n),
         "vintage": pa.repeat(pa.scalar(vintage, pa.date32()), n),
-        "status": pa.repeat(defaults.status, n),
+        "status": C.constant_strings(defaults.status, n),
         "imputed": pa.repeat(defaults.imputed, n),
         "net_kg": pa.nulls(n, pa.float64()),
         "quantity": pa.nulls(n, pa.float64()),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -43,6 +44,17 @@ class Bad(Exception):
     def message(self) -> str:
         shown = "an empty value" if self.value is None or self.value == "" else repr(self.value)
         return f"{shown} is not valid: {FIXES[self.field]}"
+
+
+def constant_strings(value: str, n: int) -> pa.Array:
+    """``n`` copies of ``value`` built from buffers (pa.repeat is slow for strings)."""
+    data = value.encode("utf-8")
+    if len(data) * n >= 1 << 31:
+        return pa.repeat(value, n).cast(pa.string())
+    offsets = np.arange(0, (n + 1) * len(data), len(data) or 1, dtype=np.int32)[: n + 1]
+    if not data:
+        offsets = np.zeros(n + 1, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
 
 
 def _first_true(mask: pa.Array) -> int:
