@@ -244,3 +244,11 @@ def test_unknown_layout_and_missing_file(tmp_path):
         read_lines(write(tmp_path, HEADER), layout="nope")
     with pytest.raises(InputError, match="no such file"):
         read_lines(tmp_path / "absent.csv")
+
+
+def test_line_numbers_count_blank_lines_and_title_rows(tmp_path):
+    body = ("title\n\nmonth,flow,hs_code,partner,value_usd\n2020-11,export,8542,US,1\n\n"
+            "2020-11,export,8542,XX,1\n")
+    with pytest.raises(InputError) as err:
+        read_lines(write(tmp_path, body))
+    assert (err.value.line, err.value.field) == (6, "partner")

@@ -27,8 +27,19 @@ class RawFile:
     table: pa.Table
     first_line: int  # file line (or sheet row) of data row 0
     unit: str = "line"
+    csv_path: Path | None = None  # set for CSV: blank lines are skipped by the reader
 
     def line_of(self, index: int) -> int:
+        if self.csv_path is None:
+            return self.first_line + index
+        # Only on the error path: count the data rows the reader saw, skipping blank lines.
+        with self.csv_path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if number < self.first_line or not raw.rstrip(b"\r\n"):
+                    continue
+                if index == 0:
+                    return number
+                index -= 1
         return self.first_line + index
 
 

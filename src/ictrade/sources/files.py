@@ -113,4 +113,4 @@ def _read_csv(p: Path, candidates: list[Layout], encoding: str
         table = R.read_csv(p, codec, at, {c: pa.string() for c in used}, delimiter)
     except UnicodeDecodeError:
         raise R.not_utf8_error(p) from None
-    return R.RawFile(table, at + 2, "line"), chosen, found
+    return R.RawFile(table, at + 2, "line", csv_path=p), chosen, found
