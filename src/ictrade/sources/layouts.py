@@ -8,6 +8,7 @@ lines layout itself (LINE_SCHEMA column names).
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 from dataclasses import dataclass, field
@@ -129,7 +130,10 @@ def flow_values() -> dict[str, str]:
 
 
 def partner_values() -> dict[str, str]:
-    return dict(_config()["partner_values"])
+    """Partner names a non-canonical file may use instead of codes (lower-cased keys)."""
+    text = resources.files("ictrade").joinpath("data", "partner_names_ko.csv").read_text("utf-8")
+    names = {r["name_ko"].lower(): r["iso2"] for r in csv.DictReader(text.splitlines())}
+    return {**names, **_config()["partner_values"]}
 
 
 def get_layout(name: str) -> Layout:
