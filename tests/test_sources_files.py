@@ -253,3 +253,10 @@ def test_line_numbers_count_blank_lines_and_title_rows(tmp_path):
     with pytest.raises(InputError) as err:
         read_lines(write(tmp_path, body))
     assert (err.value.line, err.value.field) == (6, "partner")
+
+
+def test_ragged_row_is_located(tmp_path):
+    body = HEADER + "2020-11,export,8542,US,1\n2020-11,export,8541,US,1,000\n"
+    with pytest.raises(InputError) as err:
+        read_lines(write(tmp_path, body))
+    assert err.value.line == 3 and "6 fields where the header has 5" in str(err.value)

@@ -125,7 +125,26 @@ def read_csv(
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding == "utf-8":
             raise not_utf8_error(path) from None
+        if "CSV parse error" in str(exc):
+            raise ragged_row_error(path, encoding, header_row, delimiter) from None
         raise
+
+
+def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str) -> InputError:
+    """Name the first row whose field count differs from the header's (error path only)."""
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        width = None
+        for number, row in enumerate(reader):
+            if number < header_row or not row:
+                continue
+            if width is None:
+                width = len(row)
+            elif len(row) != width:
+                return InputError(
+                    f"{len(row)} fields where the header has {width}; quote values that "
+                    "contain the delimiter", file=str(path), line=reader.line_num)
+    return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
 
 
 # ---- Parquet ------------------------------------------------------------------------------
