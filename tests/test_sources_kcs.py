@@ -6,10 +6,13 @@ import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from fake_servers import FakeKcs, envelope, gateway_error, serve
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ictrade.errors import SourceError
 from ictrade.months import Month, month_range
@@ -212,3 +215,57 @@ def test_default_codes_cover_every_ict_rule_without_overlap():
     for rule in scheme("kr-ict").rules:
         if rule.item != NON_ICT and rule.valid_at(Month(2020, 6).index):
             assert any(rule.prefix.startswith(c) for c in codes), rule.prefix
+
+
+def _mock_client(fake: FakeKcs, size: int, sleeps: list[float]) -> KcsClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        query = {k: v[-1] for k, v in parse_qs(request.url.query.decode()).items()}
+        status, body = fake.respond(query)
+        if status < 0:
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        return httpx.Response(status, content=body)
+
+    return KcsClient(key=KEY, base_url="http://kcs.test/x", page_size=size,
+                     retry=_http.Retry(attempts=3, base_delay=1, sleep=sleeps.append),
+                     http=httpx.Client(transport=httpx.MockTransport(handler)))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    size=st.integers(4, 40),
+    months=st.integers(1, 16),
+    failures=st.dictionaries(st.integers(1, 30),
+                             st.sampled_from(["500", "reset", "gateway05", "empty"]),
+                             max_size=6),
+    quota=st.lists(st.integers(1, 8), max_size=3),
+)
+def test_any_paging_failures_and_quota_stops_store_each_line_once(size, months, failures,
+                                                                   quota, tmp_path_factory):
+    rows = dataset("2019-01", str(Month(2019, 1) + (months - 1)))
+    fake = FakeKcs(rows, key=KEY)
+    fake.script = failures
+    client = _mock_client(fake, size, [])
+    checkpoint = tmp_path_factory.mktemp("kcs") / "c.json"
+    last = Month(2019, 1) + (months - 1)
+    with open_store() as store:
+        def sink(table, raw, at, origin):
+            ingest_table(store, table, origin=origin, raw=raw, retrieved_at=at)
+
+        # The quota resets between runs; the last runs have none (a run may also give up
+        # after three failures in a row: the next one resumes).
+        for limit in [*quota, None, None]:
+            fake.served, fake.quota_after = 0, limit
+            try:
+                fetch_kcs(client, Month(2019, 1), last, sink, hs=["85"],
+                          checkpoint=checkpoint, progress=None)
+                break
+            except SourceError as exc:
+                assert "quota" in str(exc) or "failed 3 times" in str(exc)
+        else:
+            pytest.fail("the run without a quota did not finish")
+        count, distinct, total = store.con.execute(
+            "SELECT count(*), count(DISTINCT (month, flow, hs_code, partner)), sum(value_usd) "
+            "FROM lines").fetchone()
+    asked = [r for r in rows if r["hsCd"].startswith("85")]
+    assert count == distinct == 2 * len(asked)
+    assert total == sum(float(r["expDlr"]) + float(r["impDlr"]) for r in asked)
