@@ -260,3 +260,16 @@ def test_ragged_row_is_located(tmp_path):
     with pytest.raises(InputError) as err:
         read_lines(write(tmp_path, body))
     assert err.value.line == 3 and "6 fields where the header has 5" in str(err.value)
+
+
+@given(keys=st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 3)), min_size=0,
+                     max_size=12))
+def test_duplicate_pair_agrees_with_the_grouping_fallback(keys):
+    from ictrade.sources._build import _pair_by_groups, duplicate_pair
+
+    table = pa.table({"k": [k for k, _ in keys], "n": [n for _, n in keys]})
+    pair = duplicate_pair(table)
+    fallback = _pair_by_groups(table) if keys else None
+    assert (pair is None) == (fallback is None) == (len(set(keys)) == len(keys))
+    if pair is not None:
+        assert pair[0] < pair[1] and keys[pair[0]] == keys[pair[1]]
