@@ -177,19 +177,21 @@ def test_kstat_xlsx_long_layout_with_title_rows_and_thousand_dollars(tmp_path):
     sheet.append(["기간", "수출입구분", "품목코드", "국가", "금액(천달러)", "중량(kg)"])
     sheet.append(["2020년 11월", "수출", "8542321010", "CN", 1500, 20])
     sheet.append(["2020년 11월", "수입", "8542321010", "중국", 2.5, None])
+    sheet.append(["2020년 11월", "수출", 202300000, "US", 7, None])  # 0202300000 as a number
     sheet.append(["2020년 11월", "수입", "8542321010", "XX", 1, None])
     path = tmp_path / "kstat.xlsx"
     book.save(path)
     with pytest.raises(InputError) as err:
         read_lines(path)
-    assert (err.value.line, err.value.field) == (6, "국가")
-    sheet.delete_rows(6)
+    assert (err.value.line, err.value.field) == (7, "국가")
+    sheet.delete_rows(7)
     book.save(path)
     rows = read_lines(path).to_pylist()
-    assert [(r["flow"], r["value_usd"], r["net_kg"]) for r in rows] == [
-        ("export", 1_500_000.0, 20.0), ("import", 2500.0, None)]
+    assert [(r["flow"], r["hs_code"], r["value_usd"], r["net_kg"]) for r in rows] == [
+        ("export", "8542321010", 1_500_000.0, 20.0), ("import", "8542321010", 2500.0, None),
+        ("export", "0202300000", 7000.0, None)]
     assert {r["month"] for r in rows} == {dt.date(2020, 11, 1)}
-    assert {r["partner"] for r in rows} == {"CN"}  # a code and a Korean name
+    assert [r["partner"] for r in rows] == ["CN", "CN", "US"]  # codes and a Korean name
 
 
 def test_mapping_column_to_field(tmp_path):

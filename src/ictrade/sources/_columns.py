@@ -177,6 +177,10 @@ def hs_code(*, loose: bool) -> Converter:
         values = pc.utf8_trim_whitespace(values)
         if loose:
             values = pc.replace_substring_regex(values, r"[.\- ]", "")
+            # HS codes have an even number of digits: an odd count lost its leading zero
+            # (a spreadsheet read 0202 as the number 202).
+            odd = pc.equal(pc.bit_wise_and(pc.utf8_length(values), 1), 1)
+            values = pc.if_else(odd, pc.binary_join_element_wise("0", values, ""), values)
         return values, pc.match_substring_regex(values, r"^\d{2,10}$")
 
     return convert
