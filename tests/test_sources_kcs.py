@@ -269,3 +269,12 @@ def test_any_paging_failures_and_quota_stops_store_each_line_once(size, months, 
     asked = [r for r in rows if r["hsCd"].startswith("85")]
     assert count == distinct == 2 * len(asked)
     assert total == sum(float(r["expDlr"]) + float(r["impDlr"]) for r in asked)
+
+
+def test_a_base_url_that_is_not_http_fails_at_once(tmp_path):
+    sleeps: list[float] = []
+    client = make_client("ftp://kcs.test/x", sleeps)
+    with pytest.raises(SourceError, match="not an http"):
+        fetch_kcs(client, Month(2020, 1), Month(2020, 1), lambda *a: None, hs=["8542"],
+                  checkpoint=tmp_path / "c.json", progress=None)
+    assert sleeps == []

@@ -55,6 +55,8 @@ def get(client: httpx.Client, url: str, *, params: dict[str, str] | None = None,
     """One GET; transport failures, 5xx and 429 become Transient."""
     try:
         response = client.get(url, params=params, headers=headers)
+    except httpx.UnsupportedProtocol:
+        raise SourceError(f"'{url}' is not an http(s) URL; check the base URL setting") from None
     except (httpx.TimeoutException, httpx.TransportError) as exc:
         raise Transient(f"{type(exc).__name__}: {exc}") from None
     wait = retry_after(response)
