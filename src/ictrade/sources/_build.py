@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
+from ..store.refine import refine_overlaps
 from ..store.schema import FLOWS, LINE_SCHEMA, STATUSES
 from . import _columns as C
 from ._read import RawFile
@@ -95,7 +96,7 @@ def build_lines(raw: RawFile, layout: Layout, found: dict[str, str], defaults: L
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
     if layout.drop_covered:
-        table, rows = _drop_covered(table, rows)
+        table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
     _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     return table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
 
@@ -183,19 +184,6 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
                          b.found[key])
         return col.cast(typ)
     return b.strings(key, fn, key, typ)
-
-
-def _drop_covered(table: pa.Table, rows: pa.Array | None) -> tuple[pa.Table, pa.Array | None]:
-    """Drop lines under a coarser HS code of the same file (same month, flow, partner)."""
-    keys = list(zip(*(table[c].to_pylist() for c in ("month", "flow", "partner", "hs_code")),
-                    strict=True))
-    present = set(keys)
-    keep = [
-        not any((m, f, p, code[:n]) in present for n in range(2, len(code)))
-        for m, f, p, code in keys
-    ]
-    mask = pa.array(keep)
-    return table.filter(mask), (rows.filter(mask) if rows is not None else None)
 
 
 _KEY = ("source", "month", "flow", "hs_code", "partner", "vintage")

@@ -47,6 +47,7 @@ FROM refine_step1 r LEFT JOIN
    WHERE partner <> 'WORLD' GROUP BY ALL) p
   ON r.partner = 'WORLD' AND p.month = r.month AND p.flow = r.flow AND p.hs_code = r.hs_code
  AND p.vintage = r.vintage
+ORDER BY r.rid
 """
 
 
@@ -58,7 +59,8 @@ class Refined:
 
 
 def refine_overlaps(table: pa.Table) -> Refined:
-    """Reduce coarser lines to what their finer lines do not already count."""
+    """Reduce coarser lines to what their finer lines do not already count (rows keep their
+    order)."""
     con = duckdb.connect()
     con.register("refine_src", table)
     con.execute(
