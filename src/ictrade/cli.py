@@ -449,14 +449,26 @@ def fetch_kcs_command(
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         click.echo(
-            fetch_kcs_into(store, path, first, last, hs=list(hs_codes), partners=list(partners),
-                           page_size=page_size)
+            fetch_kcs_into(
+                store,
+                path,
+                first,
+                last,
+                hs=list(hs_codes),
+                partners=list(partners),
+                page_size=page_size,
+            )
         )
 
 
 @fetch_group.command("comtrade")
-@click.option("--reporter", required=True, type=int, metavar="CODE",
-              help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.")
+@click.option(
+    "--reporter",
+    required=True,
+    type=int,
+    metavar="CODE",
+    help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
+)
 @click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
 @click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
 @click.option(
@@ -466,10 +478,18 @@ def fetch_kcs_command(
     metavar="CODE",
     help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
 )
-@click.option("--daily-limit", default=500, show_default=True,
-              help="Calls allowed per day (UTC) by your subscription.")
-@click.option("--row-limit", default=100_000, show_default=True,
-              help="Rows one call may return under your subscription.")
+@click.option(
+    "--daily-limit",
+    default=500,
+    show_default=True,
+    help="Calls allowed per day (UTC) by your subscription.",
+)
+@click.option(
+    "--row-limit",
+    default=100_000,
+    show_default=True,
+    help="Rows one call may return under your subscription.",
+)
 @_fetch_store_option
 @domain_errors
 def fetch_comtrade_command(
@@ -488,8 +508,16 @@ def fetch_comtrade_command(
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         click.echo(
-            fetch_comtrade_into(store, path, reporter, first, last, codes=list(hs_codes),
-                                daily_limit=daily_limit, row_limit=row_limit)
+            fetch_comtrade_into(
+                store,
+                path,
+                reporter,
+                first,
+                last,
+                codes=list(hs_codes),
+                daily_limit=daily_limit,
+                row_limit=row_limit,
+            )
         )
 
 
