@@ -193,11 +193,12 @@ def ingest_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "json", "html", "pdf", "xlsx"]),
     default="md",
     show_default=True,
     help="md: write the releases and print the short one; "
-    "json: print the facts document (JSON Lines for a range).",
+    "json: print the facts document (JSON Lines for a range); html: one page with charts "
+    "and tables; pdf: that page printed (needs Chromium); xlsx: the tables as a workbook.",
 )
 @click.option(
     "--out",
@@ -205,6 +206,21 @@ def ingest_command(
     default=None,
     metavar="DIR",
     help="Where to write the files (default ./releases/YYYY-MM/).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ko"]),
+    default="en",
+    show_default=True,
+    help="Language of the text: English or Korean.",
+)
+@click.option(
+    "--notes",
+    "notes_file",
+    default=None,
+    metavar="FILE",
+    help="Your notes per item or region (CSV subject,text or JSON), printed as the "
+    "editor's words after the paragraph on that subject.",
 )
 @domain_errors
 def release_command(
@@ -215,10 +231,15 @@ def release_command(
     as_published: bool,
     fmt: str,
     out_dir: str | None,
+    lang: str,
+    notes_file: str | None,
 ) -> None:
     """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO)."""
+    from .release.notes import load_notes
+
     chosen = parse_months(months)
     vintage = parse_as_of(as_of, as_published)
+    notes = load_notes(notes_file) if notes_file else None
     with open_for_reading(store_path, dataset) as store:
         for month in chosen:
             if fmt == "json":
@@ -230,8 +251,17 @@ def release_command(
                 if out_dir and len(chosen) > 1
                 else Path(out_dir or f"releases/{month}")
             )
-            files = write_release(store, month, target, as_of=vintage, as_published=as_published)
-            click.echo(files.short)
+            files = write_release(
+                store,
+                month,
+                target,
+                as_of=vintage,
+                as_published=as_published,
+                fmt=fmt,
+                lang=lang,
+                notes=notes,
+            )
+            click.echo(files.short if fmt == "md" else "\n".join(str(p) for p in files.paths))
             click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
 
 
