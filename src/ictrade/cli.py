@@ -351,3 +351,93 @@ def _period_text(start: int, end: int) -> str:
 
     text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
     return text.replace("always..", "until ") if text != "always" else text
+
+
+# --- ictrade verify: check every figure of a release or news text against the facts ---------
+
+
+@cli.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM",
+              help="The month the text reports on.")
+@store_options
+@vintage_options
+@click.option("--quiet", is_flag=True, help="Print only mismatched and unrecognised claims.")
+@domain_errors
+def verify_command(
+    file: str,
+    month_text: str,
+    store_path: str | None,
+    dataset: str | None,
+    as_of: str | None,
+    as_published: bool,
+    quiet: bool,
+) -> None:
+    """Check every figure of a release or news text FILE (English or Korean) against the
+    facts of a month; exit 1 if any figure mismatches."""
+    from .months import Month
+    from .release.verify import verify_text
+
+    month = Month.parse(month_text)
+    vintage = parse_as_of(as_of, as_published)
+    text = Path(file).read_text(encoding="utf-8-sig")
+    with open_for_reading(store_path, dataset) as store:
+        facts = build_facts(store, month, as_of=vintage, as_published=as_published)
+    report = verify_text(text, facts)
+    click.echo(report.table(skip_matched=quiet))
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(EXIT_MISMATCH)
+
+
+# --- ictrade series: a monthly series as CSV, JSON or Parquet ---------------------------------
+
+
+@cli.command("series")
+@click.option("--flow", default="export", show_default=True,
+              help="export, import or balance.")
+@click.option("--item", default="total", show_default=True, help="Item id (taxonomy.csv).")
+@click.option("--region", default="world", show_default=True, help="Region id (regions.csv).")
+@click.option("--from", "start", default=None, metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last month.")
+@click.option("--measure", type=click.Choice(["value", "yoy", "share"]), default="value",
+              show_default=True, help="value: USD; yoy: growth %; share: % of the total.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv",
+              show_default=True)
+@click.option("--out", "out_file", default=None, metavar="FILE",
+              help="Write to FILE instead of standard output (Parquet: bytes on stdout).")
+@store_options
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Use the latest vintage published on or before DATE (YYYY-MM-DD).")
+@domain_errors
+def series_command(
+    flow: str,
+    item: str,
+    region: str,
+    start: str | None,
+    end: str | None,
+    measure: str,
+    fmt: str,
+    out_file: str | None,
+    store_path: str | None,
+    dataset: str | None,
+    as_of: str | None,
+) -> None:
+    """Print the monthly series of one flow, item and region."""
+    from .months import Month
+    from .release.export import series_bytes
+    from .stats.series import series as series_of
+
+    first, last = (Month.parse(start) if start else None), (Month.parse(end) if end else None)
+    vintage = parse_date(as_of, "--as-of") if as_of else None
+    with open_for_reading(store_path, dataset) as store:
+        points = series_of(store, flow, item, region, measure=measure, start=first, end=last,
+                        as_of=vintage)
+    data = series_bytes(points, fmt, {"flow": flow, "item": item, "region": region,
+                                      "measure": measure})
+    if out_file:
+        Path(out_file).write_bytes(data)
+        click.echo(f"wrote {out_file}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

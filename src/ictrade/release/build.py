@@ -58,10 +58,12 @@ def write_release(
     paths: list[Path] = []
     if fmt == "md":
         paths.append(_write_text(out_dir, f"release-short.{lang}.md", short))
-        paths.append(_write_text(out_dir, f"release-long.{lang}.md",
-                                 long_markdown(facts, lang, notes)))
-        paths.append(_write_text(out_dir, "facts.json",
-                                 json.dumps(facts, ensure_ascii=False, indent=1)))
+        paths.append(
+            _write_text(out_dir, f"release-long.{lang}.md", long_markdown(facts, lang, notes))
+        )
+        paths.append(
+            _write_text(out_dir, "facts.json", json.dumps(facts, ensure_ascii=False, indent=1))
+        )
     elif fmt in ("html", "pdf"):
         from .html import html_to_pdf, render_html, trend_from_store
 

@@ -29,7 +29,7 @@ def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    return next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= value)
+    return float(next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= value))
 
 
 def _svg(height: int, title: str, body: list[str]) -> str:
@@ -57,12 +57,13 @@ def trend_chart(
     def ry(rate: float) -> float:
         return top + plot_h * (rmax - rate) / (rmax - rmin)
 
-    body = [f'<g {FONT}>']
+    body = [f"<g {FONT}>"]
     for k in range(5):
         tick = vmax * k / 4
         y = top + plot_h * (1 - k / 4)
-        body.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                    'stroke="#ddd"/>')
+        body.append(
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+        )
         body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
     for t, (label, value) in enumerate(zip(labels, values_bn, strict=True)):
         x = left + t * step
@@ -74,19 +75,27 @@ def trend_chart(
                 f"<title>{escape(label)}: {round_half_up(value, 0.1):.1f}</title></rect>"
             )
         if t % 3 == (n - 1) % 3:
-            body.append(f'<text x="{x + step / 2:.1f}" y="{height - bottom + 14}" '
-                        f'text-anchor="middle">{escape(label)}</text>')
+            body.append(
+                f'<text x="{x + step / 2:.1f}" y="{height - bottom + 14}" '
+                f'text-anchor="middle">{escape(label)}</text>'
+            )
     points = [
         f"{left + (t + 0.5) * step:.1f},{ry(r):.1f}" for t, r in enumerate(yoy) if r is not None
     ]
     if points:
-        body.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{ry(0):.1f}" y2="{ry(0):.1f}" '
-                    f'stroke="{LINE}" stroke-dasharray="3,3"/>')
-        body.append(f'<polyline class="line" points="{" ".join(points)}" fill="none" '
-                    f'stroke="{LINE}" stroke-width="2"/>')
-        for k in (rmin, 0.0, rmax):
-            body.append(f'<text x="{WIDTH - right + 4}" y="{ry(k) + 4:.1f}" fill="{LINE}">'
-                        f"{round_half_up(k, 1.0):g}%</text>")
+        body.append(
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{ry(0):.1f}" y2="{ry(0):.1f}" '
+            f'stroke="{LINE}" stroke-dasharray="3,3"/>'
+        )
+        body.append(
+            f'<polyline class="line" points="{" ".join(points)}" fill="none" '
+            f'stroke="{LINE}" stroke-width="2"/>'
+        )
+        for tick_rate in (rmin, 0.0, rmax):
+            body.append(
+                f'<text x="{WIDTH - right + 4}" y="{ry(tick_rate) + 4:.1f}" fill="{LINE}">'
+                f"{round_half_up(k, 1.0):g}%</text>"
+            )
     body.append("</g>")
     return _svg(height, title, body)
 
@@ -103,21 +112,26 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     def x(v: float) -> float:
         return left + plot_w * (v - low) / span
 
-    body = [f'<g {FONT}>']
+    body = [f"<g {FONT}>"]
     for k, bar in enumerate(bars):
         y = top + k * row
         x0, x1 = sorted((x(0.0), x(bar.value)))
         colour = BAR if bar.value >= 0 else DOWN
-        body.append(f'<text x="{left - 6}" y="{y + row * 0.65:.1f}" text-anchor="end">'
-                    f"{escape(bar.label)}</text>")
+        body.append(
+            f'<text x="{left - 6}" y="{y + row * 0.65:.1f}" text-anchor="end">'
+            f"{escape(bar.label)}</text>"
+        )
         body.append(
             f'<rect class="bar" x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 1.0):.1f}" '
             f'height="{row - 8}" fill="{colour}"><title>{escape(bar.label)}: '
             f"{escape(bar.note)}</title></rect>"
         )
-        body.append(f'<text x="{max(x1, x(0.0)) + 4:.1f}" y="{y + row * 0.65:.1f}">'
-                    f"{escape(bar.note)}{escape(unit)}</text>")
-    body.append(f'<line x1="{x(0.0):.1f}" x2="{x(0.0):.1f}" y1="{top}" y2="{height - top}" '
-                'stroke="#555"/>')
+        body.append(
+            f'<text x="{max(x1, x(0.0)) + 4:.1f}" y="{y + row * 0.65:.1f}">'
+            f"{escape(bar.note)}{escape(unit)}</text>"
+        )
+    body.append(
+        f'<line x1="{x(0.0):.1f}" x2="{x(0.0):.1f}" y1="{top}" y2="{height - top}" stroke="#555"/>'
+    )
     body.append("</g>")
     return _svg(height, title, body)

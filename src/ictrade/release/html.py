@@ -58,8 +58,9 @@ class Trend:
 def trend_from_store(store: Store, month: Month, as_of: dt.date | None) -> Trend:
     start = month - (TREND_MONTHS - 1)
     values = series(store, "export", "total", "world", start=start, end=month, as_of=as_of)
-    growth = series(store, "export", "total", "world", measure="yoy", start=start, end=month,
-                    as_of=as_of)
+    growth = series(
+        store, "export", "total", "world", measure="yoy", start=start, end=month, as_of=as_of
+    )
     return Trend([p.month for p in values], [p.value for p in values], [p.value for p in growth])
 
 
@@ -128,16 +129,20 @@ def render_html(
     """The long release as one HTML page."""
     text = release_text(facts, lang, notes)
     tables: list[Table] = standard_tables(facts, lang)
-    return _environment().get_template("release.html.j2").render(
-        lang=lang,
-        month=facts["month"],
-        title=text.title,
-        blocks=text.blocks,
-        charts=[(title, markupsafe.Markup(svg)) for title, svg in charts(facts, trend, lang)],
-        tables=tables,
-        labels={k: label(lang, k) for k in ("charts", "tables", "about")},
-        about=source_note(facts),
-        data=facts["data"],
+    return (
+        _environment()
+        .get_template("release.html.j2")
+        .render(
+            lang=lang,
+            month=facts["month"],
+            title=text.title,
+            blocks=text.blocks,
+            charts=[(title, markupsafe.Markup(svg)) for title, svg in charts(facts, trend, lang)],
+            tables=tables,
+            labels={k: label(lang, k) for k in ("charts", "tables", "about")},
+            about=source_note(facts),
+            data=facts["data"],
+        )
     )
 
 
@@ -158,9 +163,14 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: float = 120) -> None:
             "ICTRADE_CHROMIUM to its path; --format html writes the same page"
         )
     with tempfile.TemporaryDirectory(prefix="ictrade-chromium-") as profile:
-        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                   "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}",
-                   html_path.resolve().as_uri()]
+        command = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0 or not pdf_path.exists():
         raise IctradeError(f"Chromium could not print {html_path} to PDF: {done.stderr[-500:]}")

@@ -35,7 +35,9 @@ def _subjects(paragraph: Paragraph) -> list[str]:
     return [s.subject for s in paragraph if s.kind in heads and s.subject]
 
 
-def release_text(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> ReleaseText:
+def release_text(
+    facts: dict[str, Any], lang: str = "en", notes: Notes | None = None
+) -> ReleaseText:
     """The short text in ``lang``: title and paragraphs, with the user's notes after the
     paragraph on their subject (notes on subjects the text does not discuss come last)."""
     view, notes = FactsView(facts), notes or {}
@@ -143,7 +145,10 @@ def ytd_lines(view: FactsView, lang: str = "en") -> list[str]:
         span = f"{book.month_name(ytd['from'])} - {book.month_name(ytd['to'])}"
         if lang == "ko":
             change = "" if ytd["yoy_pct"] is None else f", 전년 동기 대비 {_pct(ytd['yoy_pct'])}%"
-            out.append(f"- {label(lang, key)} ({span}): {_millions(ytd['value_usd'])}백만 달러{change}.")
+            out.append(
+                f"- {label(lang, key)} 누계 ({span}): "
+                f"{_millions(ytd['value_usd'])}백만 달러{change}."
+            )
             continue
         change = "" if ytd["yoy_pct"] is None else f", {_pct(ytd['yoy_pct'])}% year on year"
         out.append(

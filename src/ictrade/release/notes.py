@@ -51,7 +51,9 @@ def load_notes(path: str | Path) -> Notes:
     """The notes of a file, by subject, in file order."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("no such notes file; give a CSV (subject,text) or JSON file", file=str(path))
+        raise InputError(
+            "no such notes file; give a CSV (subject,text) or JSON file", file=str(path)
+        )
     known = _subjects()
     notes: Notes = {}
     for line, subject, text in _rows(path):

@@ -49,24 +49,38 @@ def _name(lang: str, item: str) -> str:
 
 def by_item(view: FactsView, flow: str, lang: str) -> Table:
     key = "exports_by_item" if flow == "export" else "imports_by_item"
-    cols = [Column(label(lang, k), kind) for k, kind in
-            (("usd_million", "usd_m"), ("yoy", "pct"), ("share", "share"), ("contribution", "pp"))]
+    cols = [
+        Column(label(lang, k), kind)
+        for k, kind in (
+            ("usd_million", "usd_m"),
+            ("yoy", "pct"),
+            ("share", "share"),
+            ("contribution", "pp"),
+        )
+    ]
     table = Table(key, label(lang, key), cols)
     for item in taxonomy().items:
         cell = view.cell(flow, item.id, "world")
         if cell is None:
             continue
         depth = len(taxonomy().ancestors(item.id)) - 1
-        values = [_m(cell["value_usd"]), cell["yoy_pct"], cell["share_pct"],
-                  cell["contribution_pp"]]
+        values = [
+            _m(cell["value_usd"]),
+            cell["yoy_pct"],
+            cell["share_pct"],
+            cell["contribution_pp"],
+        ]
         table.rows.append(Row(_name(lang, item.id), depth, values, item.id))
     return table
 
 
 def by_region(view: FactsView, flow: str, lang: str) -> Table:
     key = "exports_by_region" if flow == "export" else "imports_by_region"
-    cols = [Column(label(lang, "usd_million"), "usd_m"), Column(label(lang, "yoy"), "pct"),
-            Column(label(lang, "share"), "share")]
+    cols = [
+        Column(label(lang, "usd_million"), "usd_m"),
+        Column(label(lang, "yoy"), "pct"),
+        Column(label(lang, "share"), "share"),
+    ]
     table = Table(key, label(lang, key), cols)
     for region in regions().regions:
         cell = view.cell(flow, "total", region.id)
@@ -86,8 +100,9 @@ def item_region(view: FactsView, flow: str, measure: str, lang: str) -> Table:
     unit = label(lang, "usd_million" if kind == "usd_m" else "yoy")
     key = f"{flow}_item_region_{'value' if kind == 'usd_m' else 'yoy'}"
     cols = [Column(str(phrasebook(lang).region_name(r)), kind) for r in region_ids]
-    table = Table(key, f"{flow_word}: {label(lang, 'item')} x {label(lang, 'region')} ({unit})",
-                  cols)
+    table = Table(
+        key, f"{flow_word}: {label(lang, 'item')} x {label(lang, 'region')} ({unit})", cols
+    )
     for item in ["total", *taxonomy().majors()]:
         values: list[float | None] = []
         for region in region_ids:
@@ -102,16 +117,20 @@ def balance(view: FactsView, lang: str) -> Table:
     cols = [Column(label(lang, k), "usd_m") for k in ("exports", "imports", "balance")]
     table = Table("balance", f"{label(lang, 'balance')} ({label(lang, 'usd_million')})", cols)
     for item in ["total", *taxonomy().majors()]:
-        values = [_m((view.cell(f, item) or {}).get("value_usd"))
-                  for f in ("export", "import", "balance")]
+        values = [
+            _m((view.cell(f, item) or {}).get("value_usd")) for f in ("export", "import", "balance")
+        ]
         if any(v is not None for v in values):
             table.rows.append(Row(_name(lang, item), 0 if item == "total" else 1, values, item))
     return table
 
 
 def year_to_date(view: FactsView, lang: str) -> Table:
-    cols = [Column(f"{label(lang, f)} {label(lang, k)}", kind)
-            for f in ("exports", "imports") for k, kind in (("usd_million", "usd_m"), ("yoy", "pct"))]
+    cols = [
+        Column(f"{label(lang, f)} {label(lang, k)}", kind)
+        for f in ("exports", "imports")
+        for k, kind in (("usd_million", "usd_m"), ("yoy", "pct"))
+    ]
     first = next(iter(view.facts["ytd"]), None)
     span = ""
     if first:

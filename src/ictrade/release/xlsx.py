@@ -49,8 +49,10 @@ def _write_table(ws: Any, table: Table, lang: str) -> None:
     ws["A1"].font = Font(bold=True, size=12)
     ws["A2"] = UNITS[lang]
     ws["A2"].font = Font(italic=True, size=9)
-    header = [label(lang, "item" if "region" not in table.key else "region"),
-              *[c.label for c in table.columns]]
+    header = [
+        label(lang, "item" if "region" not in table.key else "region"),
+        *[c.label for c in table.columns],
+    ]
     if "item_region" in table.key or table.key in ("balance", "ytd"):
         header[0] = label(lang, "item")
     for col, text in enumerate(header, start=1):
@@ -85,8 +87,11 @@ def _notes_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
         ("Flows covered", ", ".join(data["coverage"]["flows"])),
         ("Status", RECONSTRUCTION if reconstruction else MICRODATA),
         ("About", source_note(facts)),
-        ("Rounding", "Cells hold unrounded values; the text rounds half away from zero "
-         "when printing ($X.X billion, whole millions, one-decimal percentages)."),
+        (
+            "Rounding",
+            "Cells hold unrounded values; the text rounds half away from zero "
+            "when printing ($X.X billion, whole millions, one-decimal percentages).",
+        ),
     ]
 
 
