@@ -1,6 +1,6 @@
 """Korean phrasing of the statements (``compose``), in the register of the ministry's releases.
 
-Money: from 1억 달러 ($100 million) up, 억 달러 with one decimal ("166.0억 달러" for
+Money: from 1억 달러 ($100 million, as rounded) up, 억 달러 with one decimal ("166.0억 달러" for
 $16.60 billion, "3.3억 달러" for $328 million); below that, whole 백만 달러 ("86백만 달러"),
 the unit of the ministry's tables. Percentages: one decimal with the direction word after them
 ("15.8% 증가"), or signed inside parentheses ("+7.3%"). The words only, never the choice of
