@@ -40,8 +40,15 @@ def rows(seed: int = 7) -> list[dict[str, object]]:
                 level = base * weight * scale * rng.uniform(0.7, 1.3)
                 for t, month in enumerate(months):
                     value = level * (1 + trend) ** t * (1 + 0.12 * rng.uniform(-1, 1))
-                    out.append({"month": str(month), "flow": flow, "hs_code": code,
-                                "partner": partner, "value_usd": round(value, 2)})
+                    out.append(
+                        {
+                            "month": str(month),
+                            "flow": flow,
+                            "hs_code": code,
+                            "partner": partner,
+                            "value_usd": round(value, 2),
+                        }
+                    )
     return out
 
 

@@ -46,8 +46,11 @@ def read_tables(html: str) -> dict[str, dict[str, list[str]]]:
 
 def expected_item_row(facts: dict[str, Any], item: str) -> list[str]:
     """The exports-by-item row of ``item`` as the facts say it should print."""
-    cell = next(c for c in facts["cells"]
-                if (c["flow"], c["item"], c["region"]) == ("export", item, "world"))
+    cell = next(
+        c
+        for c in facts["cells"]
+        if (c["flow"], c["item"], c["region"]) == ("export", item, "world")
+    )
 
     def pct(v: float | None, signed: bool = True) -> str:
         if v is None:
@@ -57,5 +60,9 @@ def expected_item_row(facts: dict[str, Any], item: str) -> list[str]:
             return f"{r:.1f}"
         return "0.0" if r == 0 else f"{r:+.1f}"
 
-    return [f"{round_half_up(cell['value_usd'] / 1e6, 1.0):,.0f}", pct(cell["yoy_pct"]),
-            pct(cell["share_pct"], False), pct(cell["contribution_pp"])]
+    return [
+        f"{round_half_up(cell['value_usd'] / 1e6, 1.0):,.0f}",
+        pct(cell["yoy_pct"]),
+        pct(cell["share_pct"], False),
+        pct(cell["contribution_pp"]),
+    ]

@@ -33,25 +33,30 @@ def test_charts_render_and_tables_hold_the_facts(tmp_path, lang):
         fill(store)
         facts = build_facts(store, MONTH)
         page_path = tmp_path / "release.html"
-        page_path.write_text(render_html(facts, trend_from_store(store, MONTH, None), lang),
-                             encoding="utf-8")
+        page_path.write_text(
+            render_html(facts, trend_from_store(store, MONTH, None), lang), encoding="utf-8"
+        )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
         try:
             page = browser.new_page()
             page.goto(page_path.as_uri())
             boxes = page.eval_on_selector_all(
-                "svg.chart", "els => els.map(e => [e.getBoundingClientRect().width, "
-                "e.getBoundingClientRect().height, e.querySelectorAll('rect.bar').length])")
+                "svg.chart",
+                "els => els.map(e => [e.getBoundingClientRect().width, "
+                "e.getBoundingClientRect().height, e.querySelectorAll('rect.bar').length])",
+            )
             assert len(boxes) == 3
             assert all(w > 100 and h > 100 and bars > 0 for w, h, bars in boxes), boxes
             bar = page.eval_on_selector(
-                "svg.chart rect.bar", "e => e.getBBox().width * e.getBBox().height")
+                "svg.chart rect.bar", "e => e.getBBox().width * e.getBBox().height"
+            )
             assert bar > 0
             for item in ("total", "semiconductors", "memory", "ssd"):
                 cells = page.eval_on_selector_all(
                     f'table[data-table="exports_by_item"] tr[data-key="{item}"] td',
-                    "els => els.map(e => e.innerText.trim())")
+                    "els => els.map(e => e.innerText.trim())",
+                )
                 assert cells == expected_item_row(facts, item), item
             assert page.title() and page.locator("h1").inner_text().strip()
         finally:

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from release_data import MONTH, fill, write_store
 from release_html_check import expected_item_row, read_tables
 
-from ictrade.cli import cli
 from ictrade.classify import taxonomy
+from ictrade.cli import cli
 from ictrade.release.html import render_html, trend_from_store
 from ictrade.release.xlsx import write_workbook
 from ictrade.stats.facts import build_facts
@@ -62,14 +62,19 @@ def test_workbook_holds_unrounded_facts(tmp_path, built):
     header = [c.value for c in ws[4]]
     assert header[:3] == ["Item", "USD million", "YoY %"]
     by_label = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
-    total = next(c for c in facts["cells"]
-                 if (c["flow"], c["item"], c["region"]) == ("export", "total", "world"))
+    total = next(
+        c
+        for c in facts["cells"]
+        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world")
+    )
     row = by_label["ICT total"]
     assert ws.cell(row, 2).value == pytest.approx(total["value_usd"] / 1e6, rel=1e-12)
     assert ws.cell(row, 3).value == pytest.approx(total["yoy_pct"], rel=1e-12)
     assert ws.cell(row, 2).number_format == "#,##0"
-    notes = {wb["notes"].cell(r, 1).value: wb["notes"].cell(r, 2).value
-             for r in range(1, wb["notes"].max_row + 1)}
+    notes = {
+        wb["notes"].cell(r, 1).value: wb["notes"].cell(r, 2).value
+        for r in range(1, wb["notes"].max_row + 1)
+    }
     assert notes["Vintage (as_of)"] == facts["data"]["as_of"]
     assert "customs lines" in notes["Status"]
     assert {"imports by item", "balance", "ytd", "export item region value"} <= set(wb.sheetnames)
@@ -89,8 +94,10 @@ def test_cli_formats(tmp_path):
 def test_pdf(tmp_path):
     require_chromium()
     store = write_store(tmp_path / "s.duckdb")
-    result = CliRunner().invoke(cli, ["release", str(MONTH), "--store", str(store), "--format",
-                                      "pdf", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli,
+        ["release", str(MONTH), "--store", str(store), "--format", "pdf", "--out", str(tmp_path)],
+    )
     assert result.exit_code == 0, result.output
     pdf = (tmp_path / "release.en.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
@@ -100,6 +107,9 @@ def test_default_dataset_workbook_says_reconstruction(tmp_path):
     with open_store(dataset="default") as s:
         facts = build_facts(s, MONTH)
     wb = load_workbook(write_workbook(facts, tmp_path / "d.xlsx"))
-    status = next(wb["notes"].cell(r, 2).value for r in range(1, 20)
-                  if wb["notes"].cell(r, 1).value == "Status")
+    status = next(
+        wb["notes"].cell(r, 2).value
+        for r in range(1, 20)
+        if wb["notes"].cell(r, 1).value == "Status"
+    )
     assert "reconstruction" in status and "not customs microdata" in status

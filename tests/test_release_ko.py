@@ -54,8 +54,15 @@ def test_korean_long_version_has_korean_tables(facts):
 
 @pytest.mark.parametrize(
     ("usd", "text"),
-    [(16.6e9, "166.0억 달러"), (16.55e9, "165.5억 달러"), (328e6, "3.3억 달러"),
-     (1e8, "1.0억 달러"), (99.4e6, "1.0억 달러"), (94.9e6, "95백만 달러"), (86e6, "86백만 달러")],
+    [
+        (16.6e9, "166.0억 달러"),
+        (16.55e9, "165.5억 달러"),
+        (328e6, "3.3억 달러"),
+        (1e8, "1.0억 달러"),
+        (99.4e6, "1.0억 달러"),
+        (94.9e6, "95백만 달러"),
+        (86e6, "86백만 달러"),
+    ],
 )
 def test_korean_money(usd, text):
     assert ko.format_usd(usd) == text

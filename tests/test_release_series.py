@@ -30,11 +30,28 @@ def _run(store_path, *args):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("measure", ["value", "yoy", "share"])
 def test_csv_json_parquet_hold_the_series(store_path, tmp_path, measure):
-    args = ["--item", "memory", "--region", "vietnam", "--from", "2019-06", "--to", "2020-11",
-            "--measure", measure]
+    args = [
+        "--item",
+        "memory",
+        "--region",
+        "vietnam",
+        "--from",
+        "2019-06",
+        "--to",
+        "2020-11",
+        "--measure",
+        measure,
+    ]
     with open_store(store_path, read_only=True) as store:
-        want = series(store, "export", "memory", "vietnam", measure=measure,
-                      start=Month(2019, 6), end=Month(2020, 11))
+        want = series(
+            store,
+            "export",
+            "memory",
+            "vietnam",
+            measure=measure,
+            start=Month(2019, 6),
+            end=Month(2020, 11),
+        )
     expected = [(str(p.month), p.value) for p in want]
     rows = list(csv.DictReader(io.StringIO(_run(store_path, *args).stdout)))
     assert [(r["month"], float(r["value"])) for r in rows] == expected

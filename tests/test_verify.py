@@ -47,8 +47,9 @@ def test_every_figure_of_the_text_is_a_claim(facts_by_month, lang):
     facts = facts_by_month[MONTH]
     text = short_markdown(facts, lang)
     figures = sum(len(s.figures) for p in compose_short(facts) for s in p)
-    pairs = sum(2 * len(s.args["children"]) for p in compose_short(facts) for s in p
-                if s.kind == "pair")
+    pairs = sum(
+        2 * len(s.args["children"]) for p in compose_short(facts) for s in p if s.kind == "pair"
+    )
     # the title repeats the lead's two figures; streaks, turns and records are claims too
     assert len(extract(text)) >= figures + pairs + 2
 
@@ -110,26 +111,54 @@ def _reference_facts() -> dict[str, object]:
     cells, streaks, turns = [], [], []
     for c in extract(REFERENCE.read_text()):
         if c.measure == "streak":
-            streaks.append({"flow": c.flow, "item": c.item, "region": c.region,
-                            "kind": c.args["kind"], "months": c.args["months"]})
+            streaks.append(
+                {
+                    "flow": c.flow,
+                    "item": c.item,
+                    "region": c.region,
+                    "kind": c.args["kind"],
+                    "months": c.args["months"],
+                }
+            )
             continue
         if c.measure == "turn":
-            turns.append({"flow": c.flow, "item": c.item, "region": c.region,
-                          "kind": c.args["kind"], "previous_months": c.args["months"] - 1})
+            turns.append(
+                {
+                    "flow": c.flow,
+                    "item": c.item,
+                    "region": c.region,
+                    "kind": c.args["kind"],
+                    "previous_months": c.args["months"] - 1,
+                }
+            )
             continue
-        cell = next((x for x in cells if (x["flow"], x["item"], x["region"]) ==
-                     (c.flow, c.item, c.region)), None)
+        cell = next(
+            (x for x in cells if (x["flow"], x["item"], x["region"]) == (c.flow, c.item, c.region)),
+            None,
+        )
         if cell is None:
-            cell = {"flow": c.flow, "item": c.item, "region": c.region, "value_usd": 0.0,
-                    "yoy_pct": None}
+            cell = {
+                "flow": c.flow,
+                "item": c.item,
+                "region": c.region,
+                "value_usd": 0.0,
+                "yoy_pct": None,
+            }
             cells.append(cell)
         off = 0.4 * c.step  # within the printed precision
         if c.measure == "value":
             cell["value_usd"] = (c.printed + off) * c.unit
         else:
             cell["yoy_pct"] = c.printed - off
-    return {"month": "2020-11", "cells": cells, "ytd": [], "streaks": streaks, "turns": turns,
-            "records": [], "data": {"first_month": "2013-01"}}
+    return {
+        "month": "2020-11",
+        "cells": cells,
+        "ytd": [],
+        "streaks": streaks,
+        "turns": turns,
+        "records": [],
+        "data": {"first_month": "2013-01"},
+    }
 
 
 def test_reference_matches_facts_that_hold_its_figures():
@@ -146,24 +175,37 @@ def test_reference_matches_facts_that_hold_its_figures():
 def test_reference_against_the_default_dataset():
     with open_store(dataset="default") as store:
         facts = build_facts(store, Month(2020, 11))
-    total = next(c for c in facts["cells"]
-                 if (c["flow"], c["item"], c["region"]) == ("export", "total", "world"))
+    total = next(
+        c
+        for c in facts["cells"]
+        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world")
+    )
     if round(total["value_usd"] / 1e8) != 166:
-        pytest.skip(f"the default dataset is not final yet: its 2020-11 ICT exports are "
-                    f"${total['value_usd'] / 1e9:.2f} billion, the reference prints $16.6 billion")
+        pytest.skip(
+            f"the default dataset is not final yet: its 2020-11 ICT exports are "
+            f"${total['value_usd'] / 1e9:.2f} billion, the reference prints $16.6 billion"
+        )
     report = verify_text(REFERENCE.read_text(), facts)
     assert report.ok, report.table()
 
 
 def test_precision_rules():
-    claims = extract("Exports rose 15.8 percent to $16.6 billion. Imports fell 3 percent to "
-                     "$328 million. Those of displays reached $860 million. "
-                     "ICT 수출은 166.0억 달러, 휴대폰은 86백만 달러(-13.8%).")
+    claims = extract(
+        "Exports rose 15.8 percent to $16.6 billion. Imports fell 3 percent to "
+        "$328 million. Those of displays reached $860 million. "
+        "ICT 수출은 166.0억 달러, 휴대폰은 86백만 달러(-13.8%)."
+    )
     steps = [(c.text, c.step, c.unit) for c in claims]
-    assert steps == [("15.8 percent", 0.1, 1.0), ("$16.6 billion", 0.1, 1e9),
-                     ("3 percent", 1.0, 1.0), ("$328 million", 1.0, 1e6),
-                     ("$860 million", 10.0, 1e6), ("166.0억 달러", 0.1, 1e8),
-                     ("86백만 달러", 1.0, 1e6), ("-13.8%", 0.1, 1.0)]
+    assert steps == [
+        ("15.8 percent", 0.1, 1.0),
+        ("$16.6 billion", 0.1, 1e9),
+        ("3 percent", 1.0, 1.0),
+        ("$328 million", 1.0, 1e6),
+        ("$860 million", 10.0, 1e6),
+        ("166.0억 달러", 0.1, 1e8),
+        ("86백만 달러", 1.0, 1e6),
+        ("-13.8%", 0.1, 1.0),
+    ]
     assert [c.printed for c in claims if c.measure == "yoy"] == [15.8, -3.0, -13.8]
 
 
