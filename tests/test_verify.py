@@ -223,3 +223,21 @@ def test_cli_verify_exit_status(tmp_path, facts_by_month):
     wrong = runner.invoke(cli, ["verify", str(bad), *args, "--quiet"])
     assert wrong.exit_code == 1
     assert wrong.output.count("mismatched  ") == 1 and "99.9" in wrong.output
+
+
+def test_numbers_verify_cannot_read_are_unrecognised_and_dates_are_not_claims(facts_by_month):
+    text = (
+        "The ministry said on Dec. 15, 2020 that ICT exports grew for six consecutive months. "
+        "Some 3 firms invested KRW 1.2 trillion in 5G lines in 2020-H1. "
+        "통계가 있는 2017년 1월 이후 3개 품목이 증가했다."
+    )
+    claims = extract(text)
+    assert [(c.measure, c.text) for c in claims] == [
+        ("streak", "six consecutive months"),
+        ("number", "3"),
+        ("number", "1.2"),
+        ("number", "3"),
+    ]
+    assert claims[0].args == {"months": 6, "kind": "yoy_growth"}
+    report = verify_text(text, facts_by_month[MONTH])
+    assert report.count("unrecognised") == 3

@@ -17,21 +17,39 @@ from typing import Any
 
 from ..classify import regions, taxonomy
 
+_CARDINALS = [
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+_ORDINALS = [
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
 COUNT_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{w: n for n, w in enumerate(_CARDINALS, start=2)},
+    **{w: n for n, w in enumerate(_ORDINALS, start=2)},
     "두": 2,
     "세": 3,
 }
+WORD = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 UP = (
     r"up|ris(?:e|es|en)|rose|increas\w*|advanc\w*|jump\w*|gr[eo]w\w*|gain\w*|expand\w*|"
     r"climb\w*|surg\w*|higher|positive|증가|상승|늘"
@@ -49,9 +67,11 @@ PERCENT = re.compile(
     r"per cent\b)"
 )
 STREAK = re.compile(
-    r"(?P<n>\d+)(?:st|nd|rd|th) (?:consecutive|straight) month"
-    r"|(?P<w>\w+) (?:consecutive )?months in a row"
-    r"|(?P<ko>\d+)개월 연속"
+    rf"(?P<n>\d+)(?:st|nd|rd|th) (?:consecutive|straight) month"
+    rf"|(?P<w>{WORD}) (?:consecutive |straight )?months? in a row"
+    rf"|(?P<w2>{WORD}) (?:consecutive|straight) months?"
+    rf"|(?P<ko>\d+)개월 연속",
+    re.IGNORECASE,
 )
 TURN = re.compile(r"first time in (?P<w>\w+) months|(?P<ko>\d+)개월 만에")
 RECORD = re.compile(
@@ -62,6 +82,16 @@ FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합|같은 수준")
 YTD = re.compile(r"year[- ]to[- ]date|January(?: \d{4})? to \w+|cumulative|누계|1~\d+월")
 SHARE = re.compile(r"share|accounting for|accounted for|비중")
 DEFICIT = re.compile(r"deficit|적자")
+MONTHS_EN = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
+NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that are no claim
+    rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}(?:월|일)|"
+    rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b"
+)
+NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
+ABBREVIATION = re.compile(rf"(?:\bU\.S\.|\b{MONTHS_EN}\.|\bNo\.|\bvs\.)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\sa-z])")
 
 
@@ -80,6 +110,7 @@ class Claim:
     text: str  # the figure as printed
     sentence: str
     measure: str  # 'value', 'yoy', 'flat', 'share', 'contribution', 'streak', 'turn', 'record'
+    # or 'threshold' / 'number' (a number verify cannot read)
     flow: str
     item: str
     region: str
@@ -139,7 +170,7 @@ def sentences(text: str) -> list[str]:
             continue
         pieces = SENTENCE_END.split(line)
         for piece in pieces:
-            if out and out[-1].endswith("U.S.") and piece[:1].islower():
+            if out and (ABBREVIATION.search(out[-1]) or piece[:1].islower() or piece[:1].isdigit()):
                 out[-1] += " " + piece
             else:
                 out.append(piece)
@@ -211,6 +242,19 @@ def _figures(sentence: str) -> list[tuple[int, int, str, re.Match[str]]]:
     return out
 
 
+def _stray_numbers(
+    sentence: str, figures: list[tuple[int, int, str, re.Match[str]]], ms: list[Mention]
+) -> list[tuple[int, int, str, re.Match[str]]]:
+    """Numbers outside every figure, name, date and label: claims verify cannot read."""
+    spans = [(f[0], f[1]) for f in figures] + [(m.start, m.end) for m in ms]
+    spans += [(m.start(), m.end()) for m in NOT_A_FIGURE.finditer(sentence)]
+    return [
+        (m.start(), m.end(), "number", m)
+        for m in NUMBER.finditer(sentence)
+        if not any(a <= m.start() < b for a, b in spans)
+    ]
+
+
 def _money(claim: Claim, m: re.Match[str], sentence: str) -> None:
     if m.group("en"):
         value, step = _number(m.group("en"))
@@ -248,7 +292,9 @@ def _percent(claim: Claim, m: re.Match[str], sentence: str, lo: int, hi: int) ->
 def _event(claim: Claim, kind: str, m: re.Match[str], sentence: str) -> None:
     after, whole = sentence[m.end() :], sentence
     if kind == "streak":
-        claim.args["months"] = _count(m.group("n") or m.group("w") or m.group("ko"))
+        claim.args["months"] = _count(
+            m.group("n") or m.group("w") or m.group("w2") or m.group("ko")
+        )
         down = re.search(rf"(?<![\w-])(?:{DOWN})", after) or (
             not re.search(rf"(?<![\w-])(?:{UP})", after)
             and re.search(rf"(?<![\w-])(?:{DOWN})", whole)
@@ -281,6 +327,7 @@ def extract(text: str) -> list[Claim]:
     ctx = Context()
     for sentence in sentences(text):
         ms, figures = mentions(sentence), _figures(sentence)
+        figures = sorted(figures + _stray_numbers(sentence, figures, ms), key=lambda f: f[0])
         scope = "ytd" if YTD.search(sentence) else "month"
         first: Claim | None = None
         for n, (start, _end, kind, m) in enumerate(figures):
@@ -289,6 +336,9 @@ def extract(text: str) -> list[Claim]:
             claim = Claim(m.group(0), sentence, measure, flow, item, region, scope=scope)
             lo = figures[n - 1][1] if n else 0
             hi = figures[n + 1][0] if n + 1 < len(figures) else len(sentence)
+            if kind == "number":
+                claims.append(claim)
+                continue
             if kind == "money":
                 _money(claim, m, sentence)
             elif kind == "percent":

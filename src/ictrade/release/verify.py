@@ -6,6 +6,7 @@ A figure printed at precision p matches when the facts value rounds to it at p (
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,8 @@ def read_as(claim: Claim) -> str:
         return f"{claim.measure} {a['months']} {a['kind']}"
     if claim.measure == "record":
         return f"record {a['kind']} rank {a['rank']}"
-    if claim.measure == "flat":
-        return "flat"
+    if claim.measure in ("flat", "number", "threshold"):
+        return claim.measure
     if claim.measure == "yoy" and not a.get("signed", True):
         return f"yoy ±{abs(claim.printed):g}"
     sign = "+" if claim.measure in ("yoy", "contribution") else ""
@@ -60,8 +61,11 @@ class Report:
         header = ("status", "claim", "read as", "subject", "facts")
         shown = [o for o in self.outcomes if not (skip_matched and o.status == MATCHED)]
         rows = [header, *[o.row() for o in shown]]
-        widths = [max(len(r[k]) for r in rows) for k in range(4)]
-        lines = ["  ".join(r[k].ljust(widths[k]) for k in range(4)) + "  " + r[4] for r in rows]
+        widths = [max(_width(r[k]) for r in rows) for k in range(4)]
+        lines = [
+            "  ".join(r[k] + " " * (widths[k] - _width(r[k])) for k in range(4)) + "  " + r[4]
+            for r in rows
+        ]
         return "\n".join(lines)
 
     def summary(self) -> str:
@@ -69,6 +73,11 @@ class Report:
             f"{len(self.outcomes)} claims: {self.count(MATCHED)} matched, "
             f"{self.count(MISMATCHED)} mismatched, {self.count(UNRECOGNISED)} unrecognised"
         )
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _decimals(step: float) -> int:
@@ -143,6 +152,8 @@ def check_claim(view: FactsView, claim: Claim) -> Outcome:
         return _event(view, claim)
     if claim.measure == "threshold":
         return Outcome(claim, UNRECOGNISED, "thresholds are not checked")
+    if claim.measure == "number":
+        return Outcome(claim, UNRECOGNISED, "a number without a unit verify reads")
     value = _cell_value(view, claim)
     if value is None:
         return Outcome(claim, UNRECOGNISED, f"no {claim.measure} for {claim.subject} in the facts")
