@@ -75,7 +75,7 @@ STREAK = re.compile(
 )
 TURN = re.compile(r"first time in (?P<w>\w+) months|(?P<ko>\d+)개월 만에")
 RECORD = re.compile(
-    r"(?P<rank>highest|second[- ]highest|third[- ]highest)|new record for the month of"
+    r"(?P<rank>highest|second[- ]highest|third[- ]highest)|record for the month of"
     r"|record high|all-time high|역대 (?P<ko>최대|두 번째|세 번째)"
 )
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합|같은 수준")
@@ -88,8 +88,11 @@ MONTHS_EN = (
 )
 NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that are no claim
     rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}(?:월|일)|"
-    rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b"
+    rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
+    r"compare \d+ periods|\d+개 기간"
 )
+COVERAGE = re.compile(r"\bcover|포괄")
+HALF_YEAR = re.compile(r"half-year|반기")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
 ABBREVIATION = re.compile(rf"(?:\bU\.S\.|\b{MONTHS_EN}\.|\bNo\.|\bvs\.)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\sa-z])")
@@ -198,8 +201,15 @@ class Context:
     region: str = "world"
 
 
-def _subject(ms: list[Mention], pos: int, ctx: Context) -> tuple[str, str, str]:
+def _subject(
+    ms: list[Mention], pos: int, ctx: Context, *, look_after: bool = False
+) -> tuple[str, str, str]:
+    """The flow, item and region named last before ``pos``; for a streak, turn or record in
+    a sentence that names nothing before it, those named after it ('... month of growth for
+    semiconductors in exports to Vietnam'); else the previous sentence's subject."""
     before = [m for m in ms if m.end <= pos]
+    if look_after and not before:
+        before = [m for m in ms if m.start >= pos]
     last = {m.kind: m.id for m in before}
     if "item" in last or "region" in last or "flow" in last:
         # a sentence naming only a flow ('Imports reached ...') speaks of the total
@@ -268,7 +278,7 @@ def _money(claim: Claim, m: re.Match[str], sentence: str) -> None:
     if claim.flow == "balance" and DEFICIT.search(near):
         value = -value
     if re.search(r"(?:above|over|more than|exceed\w*)\s*$", sentence[: m.start()]) or re.match(
-        r"\s*(?:이상|넘|돌파)", sentence[m.end() :]
+        r"\s*(?:를|을)?\s*(?:이상|넘|돌파|상회)", sentence[m.end() :]
     ):
         claim.measure = "threshold"
     claim.printed, claim.unit, claim.step = value, unit, step
@@ -281,6 +291,8 @@ def _percent(claim: Claim, m: re.Match[str], sentence: str, lo: int, hi: int) ->
         claim.measure = "contribution"
     elif SHARE.search(sentence[lo : m.start()]):
         claim.measure = "share"
+    elif COVERAGE.search(sentence[lo : m.start()]):
+        claim.measure = "coverage"
     if m.group("sign"):
         sign: int | None = -1 if m.group("sign") in "-−" else 1
     else:
@@ -319,6 +331,19 @@ def _event(claim: Claim, kind: str, m: re.Match[str], sentence: str) -> None:
         )
         calendar = re.search(r"for the month of|\d+월 (?:기준|중)", whole)
         claim.args["kind"] = "calendar_month_high" if calendar else "all_time_high"
+        if HALF_YEAR.search(whole):
+            claim.scope = "half_year"
+
+
+def _thresholds_to_streaks(sentence_claims: list[Claim]) -> None:
+    """'above $10 billion for the 11th straight month': the streak is the threshold's."""
+    level = next((c for c in sentence_claims if c.measure == "threshold"), None)
+    if level is None:
+        return
+    for claim in sentence_claims:
+        if claim.measure == "streak":
+            claim.args["kind"] = "above_threshold"
+            claim.args["threshold_usd"] = level.printed * level.unit
 
 
 def extract(text: str) -> list[Claim]:
@@ -331,7 +356,8 @@ def extract(text: str) -> list[Claim]:
         scope = "ytd" if YTD.search(sentence) else "month"
         first: Claim | None = None
         for n, (start, _end, kind, m) in enumerate(figures):
-            flow, item, region = _subject(ms, start, ctx)
+            event = kind in ("streak", "turn", "record")
+            flow, item, region = _subject(ms, start, ctx, look_after=event)
             measure = {"money": "value", "percent": "yoy"}.get(kind, kind)
             claim = Claim(m.group(0), sentence, measure, flow, item, region, scope=scope)
             lo = figures[n - 1][1] if n else 0
@@ -347,6 +373,7 @@ def extract(text: str) -> list[Claim]:
                 _event(claim, kind, m, sentence)
             claims.append(claim)
             first = first or claim
+        _thresholds_to_streaks(claims[len(claims) - len(figures) :])
         if first is not None:
             ctx = Context(first.flow, first.item, first.region)
     return claims

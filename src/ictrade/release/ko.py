@@ -118,10 +118,61 @@ def _turn(s: Statement, month: Month) -> str:
 def _record(s: Statement, month: Month) -> str:
     a = s.args
     begin = month_name(a["first_month"])
+    region = a.get("region", "world")
     if a["kind"] == "calendar_month_high":
-        return f"이는 통계가 있는 {begin} 이후 {month.month}월 기준 역대 최대 실적이다."
-    rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+        rank = f"{month.month}월 기준 역대 최대"
+    else:
+        rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+    if s.subject != "total" or region != "world":
+        return f"{_who(s.subject, region)} 통계가 있는 {begin} 이후 {rank} 실적을 기록했다."
+    if a["kind"] == "calendar_month_high":
+        return f"이는 통계가 있는 {begin} 이후 {rank} 실적이다."
     return f"이는 통계가 있는 {begin} 이후 {rank} 월간 실적이다."
+
+
+def _threshold(s: Statement, month: Month) -> str:
+    a = s.args
+    origin = "(통계 시작 이후)" if a.get("from_data_start") else ""
+    return (
+        f"{_who(s.subject, a.get('region', 'world'))} {a['months']}개월 연속 "
+        f"{format_usd(a['threshold_usd'])}를 넘어섰다({month_name(a['since'])}부터){origin}."
+    )
+
+
+def _ytd(s: Statement, month: Month) -> str:
+    a = s.args
+    text = f"{month_name(a['from'])}~{month_name(a['to'])} ICT 수출 누계는 "
+    if a.get("yoy_pct") is None:
+        return f"{text}{format_usd(a['value_usd'])}를 기록했다."
+    if round_half_up(a["yoy_pct"], 0.1) == 0:
+        return f"{text}{format_usd(a['value_usd'])}로 전년 동기와 같은 수준이었다."
+    word = "증가" if a["yoy_pct"] > 0 else "감소"
+    return (
+        f"{text}{format_usd(a['value_usd'])}로 전년 동기 대비 "
+        f"{format_pct(a['yoy_pct'])} {word}했다."
+    )
+
+
+def _period_record(s: Statement, month: Month) -> str:
+    a = s.args
+    rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+    span = "연간 누계" if a["scope"] == "ytd" else "반기"
+    return f"이는 데이터상 {rank} {span} 실적이다({a['periods_compared'] + 1}개 기간 비교)."
+
+
+def _coverage(s: Statement, month: Month) -> str:
+    a = s.args
+    parts = []
+    majors = taxonomy().majors()
+    if len(a.get("major_items", majors)) < len(majors):
+        covered = join([item_name(i) for i in a["major_items"]]) or "없음"
+        parts.append(f"주요 품목 중 {covered}만 포함한다")
+    if "import" not in a.get("flows", ["import"]):
+        parts.append("수입 자료는 없다")
+    share = a.get("partner_share_pct", {}).get("export")
+    if share is not None and share < 99.95:
+        parts.append(f"지역별 수치는 상대국이 기재된 수출 {share:.1f}%를 포괄한다")
+    return "이 자료는 일부만 포함한다: " + "; ".join(parts) + "." if parts else ""
 
 
 def _imports_balance(s: Statement, month: Month) -> str:
@@ -176,6 +227,10 @@ def _region(s: Statement, month: Month) -> str:
 
 
 PHRASES: dict[str, Callable[[Statement, Month], str]] = {
+    "coverage": _coverage,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
     "lead": _lead,
     "streak": _streak,
     "turn": _turn,

@@ -103,6 +103,9 @@ def _cell_value(view: FactsView, claim: Claim) -> float | None:
         "flat": "yoy_pct",
         "contribution": "contribution_pp",
     }.get(claim.measure)
+    if claim.measure == "coverage":
+        share = view.facts["data"].get("coverage", {}).get("partner_share_pct", {})
+        return None if claim.flow not in share else float(share[claim.flow])
     if claim.measure == "share":
         field = "share_of_world_pct" if claim.region != "world" else "share_pct"
     if field is None:
@@ -121,7 +124,9 @@ def _event(view: FactsView, claim: Claim) -> Outcome:
     c, a = claim, claim.args
     if c.measure == "streak":
         runs = [
-            s["months"] for s in view.streaks(c.flow, c.item, c.region) if s["kind"] == a["kind"]
+            s["months"]
+            for s in view.streaks(c.flow, c.item, c.region)
+            if s["kind"] == a["kind"] and s.get("threshold_usd") == a.get("threshold_usd")
         ]
         said = f"{a['months']} months of {a['kind']}"
         found = f"{runs[0]} months" if runs else "no such streak"
@@ -139,7 +144,7 @@ def _event(view: FactsView, claim: Claim) -> Outcome:
     records = [
         r
         for r in view.records(c.flow, c.item, c.region)
-        if r["scope"] == "month" and r["kind"] == a["kind"]
+        if r["scope"] == c.scope and r["kind"] == a["kind"]
     ]
     if not records:
         return Outcome(c, MISMATCHED, f"no {a['kind']} this month")
@@ -151,7 +156,11 @@ def check_claim(view: FactsView, claim: Claim) -> Outcome:
     if claim.measure in ("streak", "turn", "record"):
         return _event(view, claim)
     if claim.measure == "threshold":
-        return Outcome(claim, UNRECOGNISED, "thresholds are not checked")
+        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
+        if value is None:
+            return Outcome(claim, UNRECOGNISED, f"no value for {claim.subject} in the facts")
+        above = value > claim.printed * claim.unit
+        return Outcome(claim, MATCHED if above else MISMATCHED, f"{value / claim.unit:,.2f}")
     if claim.measure == "number":
         return Outcome(claim, UNRECOGNISED, "a number without a unit verify reads")
     value = _cell_value(view, claim)
