@@ -171,12 +171,13 @@ def sentences(text: str) -> list[str]:
         line = line.strip().lstrip("#").strip().removeprefix("- ").strip()
         if not line or line.startswith(("|", ">")):
             continue
-        pieces = SENTENCE_END.split(line)
-        for piece in pieces:
-            if out and (ABBREVIATION.search(out[-1]) or piece[:1].islower() or piece[:1].isdigit()):
-                out[-1] += " " + piece
+        joined: list[str] = []
+        for piece in SENTENCE_END.split(line):
+            if joined and (ABBREVIATION.search(joined[-1]) or piece[:1].islower()):
+                joined[-1] += " " + piece  # 'the U.S. exports', 'on Dec. 15'
             else:
-                out.append(piece)
+                joined.append(piece)
+        out += joined
     return out
 
 
