@@ -241,3 +241,71 @@ def test_numbers_verify_cannot_read_are_unrecognised_and_dates_are_not_claims(fa
     assert claims[0].args == {"months": 6, "kind": "yoy_growth"}
     report = verify_text(text, facts_by_month[MONTH])
     assert report.count("unrecognised") == 3
+
+
+def _facts(cells, streaks=(), records=()):  # type: ignore[no-untyped-def]
+    keys = ("flow", "item", "region", "value_usd", "yoy_pct", "share_of_world_pct")
+    return {
+        "month": "2020-11",
+        "cells": [dict(zip(keys, c, strict=True)) for c in cells],
+        "ytd": [],
+        "streaks": list(streaks),
+        "turns": [],
+        "records": list(records),
+        "data": {"first_month": "2013-01", "coverage": {"partner_share_pct": {"export": 87.34}}},
+    }
+
+
+def test_deficit_flat_share_threshold_and_coverage():
+    facts = _facts(
+        [
+            ("export", "total", "world", 9.0e9, 0.04, 100.0),
+            ("import", "total", "world", 10.2e9, 3.0, 100.0),
+            ("balance", "total", "world", -1.2e9, None, None),
+            ("export", "semiconductors", "world", 10.4e9, 12.0, 100.0),
+            ("export", "total", "vietnam", 2.6e9, 5.0, 28.9),
+        ],
+        streaks=[
+            {
+                "flow": "export",
+                "item": "semiconductors",
+                "region": "world",
+                "kind": "above_threshold",
+                "threshold_usd": 1e10,
+                "months": 11,
+            }
+        ],
+        records=[
+            {
+                "flow": "export",
+                "item": "semiconductors",
+                "region": "world",
+                "scope": "month",
+                "kind": "all_time_high",
+                "rank": 2,
+            }
+        ],
+    )
+    text = (
+        "ICT exports were flat at $9.0 billion. Imports reached $10.2 billion, resulting in a "
+        "trade deficit of $1.2 billion. Exports of semiconductors have stayed above $10 billion "
+        "for the 11th straight month. They reached the second-highest level on record. "
+        "Vietnam's share of ICT exports was 28.9 percent. Figures by region cover 87.3 percent "
+        "of exports."
+    )
+    report = verify_text(text, facts)
+    assert report.ok and report.count(MATCHED) == len(report.outcomes) == 9, report.table()
+    measures = [o.claim.measure for o in report.outcomes]
+    assert measures == [
+        "flat",
+        "value",
+        "value",
+        "value",
+        "threshold",
+        "streak",
+        "record",
+        "share",
+        "coverage",
+    ]
+    wrong = verify_text(text.replace("deficit", "surplus"), facts)
+    assert [o.claim.text for o in wrong.outcomes if o.status == MISMATCHED] == ["$1.2 billion"]
