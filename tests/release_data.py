@@ -7,11 +7,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from conftest import lines_table
-
 from ictrade.months import Month, month_range
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import Store
+
+from conftest import lines_table
 
 MONTH = Month(2020, 11)
 CODES = {
