@@ -309,3 +309,28 @@ def test_deficit_flat_share_threshold_and_coverage():
     ]
     wrong = verify_text(text.replace("deficit", "surplus"), facts)
     assert [o.claim.text for o in wrong.outcomes if o.status == MISMATCHED] == ["$1.2 billion"]
+
+
+def test_korean_ministry_style_subjects():
+    text = (
+        "11월 ICT 수출은 166.0억 달러, 수입은 104.3억 달러로 무역수지는 61.7억 달러 흑자를 "
+        "기록했다.\n반도체(87.0억 달러, +16.1%), 휴대폰(12.8억 달러, +24.9%) 모두 증가했다.\n"
+        "지역별로는 중국(홍콩 포함, 77.0억 달러, +8.1%), 미국(19.2억 달러, +19.4%)이 증가했고, "
+        "일본(3.3억 달러, -13.8%)은 감소했다."
+    )
+    got = [(c.measure, c.flow, c.item, c.region, c.printed) for c in extract(text)]
+    assert got == [
+        ("value", "export", "total", "world", 166.0),
+        ("value", "import", "total", "world", 104.3),
+        ("value", "balance", "total", "world", 61.7),
+        ("value", "export", "semiconductors", "world", 87.0),
+        ("yoy", "export", "semiconductors", "world", 16.1),
+        ("value", "export", "mobile_phones", "world", 12.8),
+        ("yoy", "export", "mobile_phones", "world", 24.9),
+        ("value", "export", "total", "china_incl_hk", 77.0),
+        ("yoy", "export", "total", "china_incl_hk", 8.1),
+        ("value", "export", "total", "us", 19.2),
+        ("yoy", "export", "total", "us", 19.4),
+        ("value", "export", "total", "japan", 3.3),
+        ("yoy", "export", "total", "japan", -13.8),
+    ]

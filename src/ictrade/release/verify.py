@@ -42,7 +42,9 @@ class Outcome:
 
     def row(self) -> tuple[str, str, str, str, str]:
         c = self.claim
-        where = c.subject + (" (year to date)" if c.scope == "ytd" else "")
+        where = c.subject + {"ytd": " (year to date)", "half_year": " (half year)"}.get(c.scope, "")
+        if c.measure == "number":
+            where = "-"
         return (self.status, c.text.strip(), read_as(c), where, self.store)
 
 
