@@ -23,7 +23,8 @@ from ..classify import taxonomy
 from ..errors import IctradeError
 from ..months import Month
 from ..numbers import round_half_up
-from ..stats.series import series
+from ..stats.cube import load_cube
+from ..stats.series import series_from_cube
 from ..store.store import Store
 from .charts import Bar, bar_chart, trend_chart
 from .facts_view import FactsView
@@ -57,10 +58,9 @@ class Trend:
 
 def trend_from_store(store: Store, month: Month, as_of: dt.date | None) -> Trend:
     start = month - (TREND_MONTHS - 1)
-    values = series(store, "export", "total", "world", start=start, end=month, as_of=as_of)
-    growth = series(
-        store, "export", "total", "world", measure="yoy", start=start, end=month, as_of=as_of
-    )
+    cube = load_cube(store, as_of)  # once for both measures
+    values = series_from_cube(cube, "export", "total", "world", "value", start, month)
+    growth = series_from_cube(cube, "export", "total", "world", "yoy", start, month)
     return Trend([p.month for p in values], [p.value for p in values], [p.value for p in growth])
 
 
