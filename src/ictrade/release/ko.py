@@ -207,6 +207,8 @@ def _pair(s: Statement, month: Month) -> str:
         return f"{first} 및 {second} 모두 증가했다."
     if moves == {"down"}:
         return f"{first} 및 {second} 모두 감소했다."
+    if "none" in moves:  # no prior year to compare with
+        return f"세부 품목은 {first}, {second}이다."
     return f"{first}, {second} 등 품목별로 엇갈렸다."
 
 
