@@ -192,8 +192,12 @@ def _pair(s: Statement, month: Month) -> str:
         return f"Both {first} and {second} experienced growth."
     if moves == {"down"}:
         return f"Both {first} and {second} declined."
+    if moves - {"up", "down", "flat"}:  # a part without a prior year: no comparison
+        return f"Of these, {first} and {second}."
+    if "flat" in moves:
+        return f"{first[0].upper() + first[1:]} and {second} moved differently."
     grew, fell = (first, second) if direction(a["figures"].get("yoy")) == "up" else (second, first)
-    return f"{grew[0].upper() + grew[1:]} grew, while {fell} did not."
+    return f"{grew[0].upper() + grew[1:]} grew, while {fell} declined."
 
 
 def _driver(s: Statement, month: Month) -> str:
