@@ -1,0 +1,180 @@
+"""The exact fit: one linear programme (HiGHS) over every cell of both vintages.
+
+Cells are (flow, month, leaf item, partner block) in USD millions. Each month has a preliminary
+vintage P (its own release) and a confirmed vintage C (restated by the release a year later).
+P = prior + a - b and C = P + c - d; the cost is the relative distance to the prior and between
+the vintages. Every published figure is an interval constraint on a sum of cells (a level), or on
+P(M) against C(M-12) (a growth rate), with an elastic slack at a high cost: a slack left non-zero
+marks a figure that cannot hold together with the others (a conflict).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from ictrade.classify import taxonomy
+from ictrade.months import Month
+
+from .inputs import FLOWS, MI, MONTHS, RAW, Figure, Vintages
+from .structure import LEAVES, blocks, item_leaves, region_blocks
+
+SLACK_COST = 1e4
+LEVEL_EPS, RATE_EPS = 0.01, 0.005  # share of the printed precision kept off each interval edge
+Expr = tuple[float, np.ndarray, np.ndarray]  # constant, variable columns, coefficients
+
+
+@dataclass
+class Constraint:
+    label: str  # what it is, for the conflicts file
+    row: int  # published_figures.csv line, 0 for narrative ones
+    kind: str
+    stated: str
+
+
+class Programme:
+    def __init__(self, prior: dict[str, np.ndarray]) -> None:
+        self.nm, self.nl, self.nb = len(MONTHS), len(LEAVES), len(blocks())
+        self.ncell = self.nm * self.nl * self.nb
+        self.prior = np.concatenate([prior[f].reshape(-1) for f in FLOWS])
+        self.nc = self.prior.size
+        self.rows: list[tuple[np.ndarray, np.ndarray, float]] = []
+        self.meta: list[Constraint] = []
+
+    def cells(self, flow: str, mi: int, item: str, region: str) -> np.ndarray:
+        leaves, blks = item_leaves(item), region_blocks(region, mi)
+        base = FLOWS.index(flow) * self.ncell + mi * self.nl * self.nb
+        return (base + leaves[:, None] * self.nb + blks[None, :]).reshape(-1)
+
+    def expr(self, flow: str, mi: int, item: str, region: str, vintage: int,
+             region_month: int | None = None) -> Expr:
+        """Sum of cells; ``region_month`` fixes the membership (growth uses the current one)."""
+        rm = mi if region_month is None else region_month
+        leaves, blks = item_leaves(item), region_blocks(region, rm)
+        base = FLOWS.index(flow) * self.ncell + mi * self.nl * self.nb
+        idx = (base + leaves[:, None] * self.nb + blks[None, :]).reshape(-1)
+        parts = [idx, idx + self.nc]
+        coefs = [np.ones(idx.size), -np.ones(idx.size)]
+        if vintage == 1:
+            parts += [idx + 2 * self.nc, idx + 3 * self.nc]
+            coefs += [np.ones(idx.size), -np.ones(idx.size)]
+        return float(self.prior[idx].sum()), np.concatenate(parts), np.concatenate(coefs)
+
+    def add_le(self, e: Expr, bound: float, meta: Constraint) -> None:
+        """const + coefs.x - slack <= bound."""
+        self.rows.append((e[1], e[2], bound - e[0]))
+        self.meta.append(meta)
+
+    def add_range(self, e: Expr, lo: float, hi: float, meta: Constraint) -> None:
+        self.add_le(e, hi, meta)
+        self.add_le((-e[0], e[1], -e[2]), -lo, meta)
+
+    def add_ratio(self, num: Expr, den: Expr, lo: float, hi: float, meta: Constraint) -> None:
+        """lo <= num/den <= hi, as num - lo*den >= 0 and num - hi*den <= 0."""
+        for r, sign in ((lo, -1.0), (hi, 1.0)):
+            e = (sign * (num[0] - r * den[0]), np.concatenate([num[1], den[1]]),
+                 sign * np.concatenate([num[2], -r * den[2]]))
+            self.add_le(e, 0.0, meta)
+
+    def solve(self) -> tuple[np.ndarray, np.ndarray, list[tuple[Constraint, float]]]:
+        nc, nr = self.nc, len(self.rows)
+        nvar = 4 * nc + nr
+        w = 1.0 / np.maximum(self.prior, 1e-3)
+        cost = np.concatenate([w, w, w, w, np.full(nr, SLACK_COST)])
+        has_c = np.tile(np.repeat(np.arange(self.nm) + 12 < self.nm, self.nl * self.nb), 2)
+        upper = np.concatenate([np.full(nc, np.inf), 0.95 * self.prior,
+                                np.where(has_c, np.inf, 0), np.where(has_c, np.inf, 0),
+                                np.full(nr, np.inf)])
+        ri, ci, vals, rhs = [], [], [], []
+        for r, (cols, coefs, b) in enumerate(self.rows):
+            ri.append(np.full(cols.size + 1, r))
+            ci.append(np.append(cols, 4 * nc + r))
+            vals.append(np.append(coefs, -1.0))
+            rhs.append(b)
+        # C >= 5% of the prior: -(a - b + c - d) <= 0.95 prior
+        cidx = np.nonzero(has_c)[0]
+        base = nr
+        for k, sign in enumerate((-1.0, 1.0, -1.0, 1.0)):
+            ri.append(base + np.arange(cidx.size))
+            ci.append(cidx + k * nc)
+            vals.append(np.full(cidx.size, sign))
+        rhs_all = np.concatenate([np.array(rhs), 0.95 * self.prior[cidx]])
+        a = coo_matrix((np.concatenate(vals), (np.concatenate(ri), np.concatenate(ci))),
+                       shape=(nr + cidx.size, nvar)).tocsr()
+        res = linprog(cost, A_ub=a, b_ub=rhs_all, bounds=np.column_stack([np.zeros(nvar), upper]),
+                      method="highs")
+        if res.status != 0:
+            raise SystemExit(f"linear programme failed: {res.message}")
+        x = res.x
+        p = self.prior + x[:nc] - x[nc:2 * nc]
+        c = p + x[2 * nc:3 * nc] - x[3 * nc:4 * nc]
+        slack = x[4 * nc:]
+        bad = [(self.meta[r], float(slack[r])) for r in range(nr) if slack[r] > 1e-6]
+        return p.reshape(2, self.nm, self.nl, self.nb), c.reshape(2, self.nm, self.nl, self.nb), bad
+
+
+def add_figures(prog: Programme, figs: list[Figure], vint: Vintages,
+                dropped: set[tuple[int, str]] = frozenset()) -> None:  # type: ignore[assignment]
+    """Constraints of every figure, except the (line, level|yoy) parts in ``dropped``."""
+    for f in figs:
+        mi = MI[f.month]
+        v = vint.in_force(f.month, f.vintage)
+        if v is None:
+            continue
+        meta_l = Constraint(f.label(), f.row, "level", f"{f.value} at {f.prec}")
+        if f.value is not None and f.prec is not None and (f.row, "level") not in dropped:
+            lo = f.value - f.prec / 2 + LEVEL_EPS * f.prec
+            hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
+            if f.flow == "balance":
+                ex = prog.expr("export", mi, "total", f.region, v)
+                im = prog.expr("import", mi, "total", f.region, v)
+                e = (ex[0] - im[0], np.concatenate([ex[1], im[1]]),
+                     np.concatenate([ex[2], -im[2]]))
+                prog.add_range(e, lo, hi, meta_l)
+            else:
+                prog.add_range(prog.expr(f.flow, mi, f.series, f.region, v), lo, hi, meta_l)
+        if (f.yoy is not None and f.yprec is not None and mi >= 12 and f.flow != "balance"
+                and (f.row, "yoy") not in dropped):
+            v0 = vint.in_force(f.month - 12, f.vintage)
+            assert v0 is not None
+            lo = 1 + (f.yoy - f.yprec / 2 + RATE_EPS * f.yprec) / 100
+            hi = 1 + (f.yoy + f.yprec / 2 - RATE_EPS * f.yprec) / 100
+            num = prog.expr(f.flow, mi, f.series, f.region, v)
+            den = prog.expr(f.flow, mi - 12, f.series, f.region, v0, region_month=mi)
+            prog.add_ratio(num, den, lo, hi,
+                           Constraint(f.label(), f.row, "yoy", f"{f.yoy:+} at {f.yprec}"))
+
+
+def _contribution(prog: Programme, flow: str, mi: int, item: str, region: str) -> Expr:
+    num = prog.expr(flow, mi, item, region, 0)
+    den = prog.expr(flow, mi - 12, item, region, 1, region_month=mi)
+    return (num[0] - den[0], np.concatenate([num[1], den[1]]), np.concatenate([num[2], -den[2]]))
+
+
+def add_narrative(prog: Programme) -> None:
+    """Statements of releases that constrain unpublished cells (data-raw narrative.csv)."""
+    with open(RAW / "narrative.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    tops = taxonomy().children["total"]
+    for row in rows:
+        mi = MI[Month.parse(row["month"])]
+        items, flow, region, kind = row["items"].split(";"), row["flow"], row["region"], row["kind"]
+        meta = Constraint(f"{row['month']} {flow} {row['items']}/{region} {kind}", 0, "narrative",
+                          row["source"])
+        sign = -1.0 if kind in ("yoy_decline", "drivers_down") else 1.0
+        for item in items:
+            c = _contribution(prog, flow, mi, item, region)
+            # sign * contribution >= 1 (USD millions)
+            prog.add_le((-sign * c[0], c[1], -sign * c[2]), -1.0, meta)
+            if kind.startswith("drivers"):
+                for other in tops:
+                    if other in items:
+                        continue
+                    o = _contribution(prog, flow, mi, other, region)
+                    e = (-sign * (c[0] - o[0]), np.concatenate([c[1], o[1]]),
+                         -sign * np.concatenate([c[2], -o[2]]))
+                    prog.add_le(e, 0.0, meta)
