@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 import time
 
@@ -10,7 +11,7 @@ import pyarrow.parquet as pq
 
 from ictrade.months import Month
 
-from .inputs import OUT, Vintages, load_figures, release_dates
+from .inputs import OUT, Figure, Vintages, load_figures, release_dates
 from .lines import build_lines
 from .prior import build_prior
 from .solve import Constraint, Programme, add_figures, add_narrative
@@ -29,16 +30,26 @@ def constrained_set(figs: list, vint: Vintages) -> set[tuple[Month, str, int]]:
     return out
 
 
+def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
+    """The figure less its parts that cannot hold (they are neither fitted nor constrained)."""
+    if (f.row, "level") in parts:
+        f = dataclasses.replace(f, value=None, prec=None)
+    if (f.row, "yoy") in parts:
+        f = dataclasses.replace(f, yoy=None, yprec=None)
+    return f
+
+
 def main() -> None:
     t0 = time.time()
     check_regions()
     figs = load_figures()
     vint = Vintages(release_dates(figs))
-    prior = build_prior(figs)
     dropped: list[tuple[Constraint, float]] = []
     while True:
-        prog = Programme(prior)
-        add_figures(prog, figs, vint, {(m.row, m.kind) for m, _ in dropped})
+        parts = {(m.row, m.kind) for m, _ in dropped}
+        held = [without(f, parts) for f in figs]
+        prog = Programme(build_prior(held))
+        add_figures(prog, held, vint)
         add_narrative(prog)
         p, c, bad = prog.solve()
         print(f"{len(prog.rows)} constraint rows, {len(bad)} not held ({time.time() - t0:.0f}s)",
@@ -51,22 +62,25 @@ def main() -> None:
             raise SystemExit(f"narrative constraint cannot hold: {worst[0].label}")
         dropped.append(worst)
     OUT.mkdir(parents=True, exist_ok=True)
-    write_conflicts(dropped)
+    write_conflicts(dropped, figs)
     table = build_lines({0: p, 1: c}, vint, constrained_set(figs, vint))
     pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)
     print(f"{table.num_rows} lines in {time.time() - t0:.0f}s", file=sys.stderr)
 
 
-def write_conflicts(bad: list) -> None:
-    seen: dict[tuple[int, str, str], float] = {}
-    for meta, slack in bad:
-        key = (meta.row, meta.label, meta.kind + ": " + meta.stated)
-        seen[key] = max(seen.get(key, 0.0), slack)
+def write_conflicts(dropped: list[tuple[Constraint, float]], figs: list[Figure]) -> None:
+    """conflicts.csv: each primary figure part that cannot hold, and the choice made."""
+    notes = {f.row: f.note for f in figs}
     with open(OUT / "conflicts.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["figures_line", "figure", "constraint", "violation_usd_millions", "choice"])
-        for (row, label, what), slack in sorted(seen.items()):
-            w.writerow([row, label, what, f"{slack:.3f}", "not held: see README"])
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["figures_line", "figure", "part", "stated", "violation_usd_millions",
+                    "source_note", "choice"])
+        for meta, slack in sorted(dropped, key=lambda d: d[0].row):
+            other = "growth rate" if meta.kind == "level" else "level"
+            w.writerow([meta.row, meta.label.split(" (line")[0], meta.kind, meta.stated,
+                        f"{slack:.1f}", notes.get(meta.row, ""),
+                        f"{meta.kind} not held (it cannot hold together with the month's other "
+                        f"primary figures); the {other} of this row and every other figure hold"])
 
 
 if __name__ == "__main__":

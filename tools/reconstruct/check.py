@@ -80,8 +80,7 @@ def evaluate(view: View, f: Figure) -> list[tuple[str, bool, float | None]]:
 
 def conflicts() -> set[tuple[int, str]]:
     with open(OUT / "conflicts.csv", encoding="utf-8") as fh:
-        return {(int(r["figures_line"]), r["constraint"].split(":")[0])
-                for r in csv.DictReader(fh) if r["figures_line"] != "0"}
+        return {(int(r["figures_line"]), r["part"]) for r in csv.DictReader(fh)}
 
 
 def main() -> None:

@@ -112,7 +112,8 @@ def default_share(key: Key) -> float:
         pitem = parent_key(key)
         assert pitem is not None
         pleaves = [LEAVES[i] for i in item_leaves(pitem[1])]
-        return sum(LEAF_SHARES[flow][x] for x in leaves) / sum(LEAF_SHARES[flow][x] for x in pleaves)
+        shares_ = LEAF_SHARES[flow]
+        return sum(shares_[x] for x in leaves) / sum(shares_[x] for x in pleaves)
     shares = BLOCK_SHARES[flow]
     names = {b: blocks()[b] for b in range(len(blocks()))}
 

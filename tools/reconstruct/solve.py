@@ -2,10 +2,12 @@
 
 Cells are (flow, month, leaf item, partner block) in USD millions. Each month has a preliminary
 vintage P (its own release) and a confirmed vintage C (restated by the release a year later).
-P = prior + a - b and C = P + c - d; the cost is the relative distance to the prior and between
-the vintages. Every published figure is an interval constraint on a sum of cells (a level), or on
-P(M) against C(M-12) (a growth rate), with an elastic slack at a high cost: a slack left non-zero
-marks a figure that cannot hold together with the others (a conflict).
+P = prior + up - down and C = P + rev_up - rev_down; the cost is the relative distance to the
+prior and between the vintages, piecewise linear (convex): small moves are cheap, large ones dear,
+so adjustments spread over many cells instead of piling onto one. Every published figure is an
+interval constraint on a sum of cells (a level), or on P(M) against C(M-12) (a growth rate), with
+an elastic slack at a high cost: a slack left non-zero marks a figure that cannot hold together
+with the others (a conflict).
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ from .structure import LEAVES, blocks, item_leaves, region_blocks
 SLACK_COST = 1e4
 LEVEL_EPS, RATE_EPS = 0.01, 0.005  # share of the printed precision kept off each interval edge
 Expr = tuple[float, np.ndarray, np.ndarray]  # constant, variable columns, coefficients
+# Deviation variables, one group per cell: (sign, C only, bound x prior, cost x 1/prior)
+GROUPS = (
+    (1.0, False, 0.02, 1.0), (1.0, False, 0.08, 4.0), (1.0, False, np.inf, 20.0),
+    (-1.0, False, 0.02, 1.0), (-1.0, False, 0.08, 4.0), (-1.0, False, 0.85, 20.0),
+    (1.0, True, 0.02, 1.0), (1.0, True, np.inf, 6.0),
+    (-1.0, True, 0.02, 1.0), (-1.0, True, np.inf, 6.0),
+)
+NG = len(GROUPS)
+# Where unexplained differences go: the residual ("other") leaves and the rest of the world move
+# most easily, items with plausible stable shares (telecom, TV, batteries) and the major
+# partners least.
+LEAF_COST = {"other_memory": .5, "other_semiconductors": .5, "other_displays": .5,
+             "other_peripherals": .5, "other_ict": .4, "telecom_equipment": 4.0, "tv": 4.0,
+             "secondary_batteries": 4.0}
+MAJOR_PARTNERS = {"CN", "HK", "VN", "US", "JP", "GB", "DE"}
+REST_PARTNERS = {"AU", "MX", "AE"}
 
 
 @dataclass
@@ -57,11 +75,9 @@ class Programme:
         leaves, blks = item_leaves(item), region_blocks(region, rm)
         base = FLOWS.index(flow) * self.ncell + mi * self.nl * self.nb
         idx = (base + leaves[:, None] * self.nb + blks[None, :]).reshape(-1)
-        parts = [idx, idx + self.nc]
-        coefs = [np.ones(idx.size), -np.ones(idx.size)]
-        if vintage == 1:
-            parts += [idx + 2 * self.nc, idx + 3 * self.nc]
-            coefs += [np.ones(idx.size), -np.ones(idx.size)]
+        groups = [g for g, spec in enumerate(GROUPS) if vintage == 1 or not spec[1]]
+        parts = [idx + g * self.nc for g in groups]
+        coefs = [np.full(idx.size, GROUPS[g][0]) for g in groups]
         return float(self.prior[idx].sum()), np.concatenate(parts), np.concatenate(coefs)
 
     def add_le(self, e: Expr, bound: float, meta: Constraint) -> None:
@@ -80,28 +96,33 @@ class Programme:
                  sign * np.concatenate([num[2], -r * den[2]]))
             self.add_le(e, 0.0, meta)
 
+    def cost_weights(self) -> np.ndarray:
+        leaf = np.array([LEAF_COST.get(x, 1.0) for x in LEAVES])
+        blk = np.array([2.0 if set(m) & MAJOR_PARTNERS else 0.6 if set(m) & REST_PARTNERS else 1.0
+                        for m in blocks()])
+        cell = np.broadcast_to(leaf[:, None] * blk[None, :], (self.nm, self.nl, self.nb))
+        return np.tile(cell.reshape(-1), 2)
+
     def solve(self) -> tuple[np.ndarray, np.ndarray, list[tuple[Constraint, float]]]:
         nc, nr = self.nc, len(self.rows)
-        nvar = 4 * nc + nr
-        w = 1.0 / np.maximum(self.prior, 1e-3)
-        cost = np.concatenate([w, w, w, w, np.full(nr, SLACK_COST)])
+        nvar = NG * nc + nr
+        w = self.cost_weights() / np.maximum(self.prior, 1e-3)
+        cost = np.concatenate([w * g[3] for g in GROUPS] + [np.full(nr, SLACK_COST)])
         has_c = np.tile(np.repeat(np.arange(self.nm) + 12 < self.nm, self.nl * self.nb), 2)
-        upper = np.concatenate([np.full(nc, np.inf), 0.95 * self.prior,
-                                np.where(has_c, np.inf, 0), np.where(has_c, np.inf, 0),
-                                np.full(nr, np.inf)])
+        upper = np.concatenate([np.where(has_c | (not g[1]), g[2] * self.prior, 0.0)
+                                for g in GROUPS] + [np.full(nr, np.inf)])
         ri, ci, vals, rhs = [], [], [], []
         for r, (cols, coefs, b) in enumerate(self.rows):
             ri.append(np.full(cols.size + 1, r))
-            ci.append(np.append(cols, 4 * nc + r))
+            ci.append(np.append(cols, NG * nc + r))
             vals.append(np.append(coefs, -1.0))
             rhs.append(b)
-        # C >= 5% of the prior: -(a - b + c - d) <= 0.95 prior
+        # no cell of either vintage below 5% of its prior: -(sum of signed deviations) <= 0.95 prior
         cidx = np.nonzero(has_c)[0]
-        base = nr
-        for k, sign in enumerate((-1.0, 1.0, -1.0, 1.0)):
-            ri.append(base + np.arange(cidx.size))
-            ci.append(cidx + k * nc)
-            vals.append(np.full(cidx.size, sign))
+        for g, spec in enumerate(GROUPS):
+            ri.append(nr + np.arange(cidx.size))
+            ci.append(cidx + g * nc)
+            vals.append(np.full(cidx.size, -spec[0]))
         rhs_all = np.concatenate([np.array(rhs), 0.95 * self.prior[cidx]])
         a = coo_matrix((np.concatenate(vals), (np.concatenate(ri), np.concatenate(ci))),
                        shape=(nr + cidx.size, nvar)).tocsr()
@@ -110,23 +131,22 @@ class Programme:
         if res.status != 0:
             raise SystemExit(f"linear programme failed: {res.message}")
         x = res.x
-        p = self.prior + x[:nc] - x[nc:2 * nc]
-        c = p + x[2 * nc:3 * nc] - x[3 * nc:4 * nc]
-        slack = x[4 * nc:]
+        dev = [x[g * nc:(g + 1) * nc] * spec[0] for g, spec in enumerate(GROUPS)]
+        p = self.prior + sum(d for d, spec in zip(dev, GROUPS, strict=True) if not spec[1])
+        c = p + sum(d for d, spec in zip(dev, GROUPS, strict=True) if spec[1])
+        slack = x[NG * nc:]
         bad = [(self.meta[r], float(slack[r])) for r in range(nr) if slack[r] > 1e-6]
         return p.reshape(2, self.nm, self.nl, self.nb), c.reshape(2, self.nm, self.nl, self.nb), bad
 
 
-def add_figures(prog: Programme, figs: list[Figure], vint: Vintages,
-                dropped: set[tuple[int, str]] = frozenset()) -> None:  # type: ignore[assignment]
-    """Constraints of every figure, except the (line, level|yoy) parts in ``dropped``."""
+def add_figures(prog: Programme, figs: list[Figure], vint: Vintages) -> None:
     for f in figs:
         mi = MI[f.month]
         v = vint.in_force(f.month, f.vintage)
         if v is None:
             continue
         meta_l = Constraint(f.label(), f.row, "level", f"{f.value} at {f.prec}")
-        if f.value is not None and f.prec is not None and (f.row, "level") not in dropped:
+        if f.value is not None and f.prec is not None:
             lo = f.value - f.prec / 2 + LEVEL_EPS * f.prec
             hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
             if f.flow == "balance":
@@ -137,8 +157,7 @@ def add_figures(prog: Programme, figs: list[Figure], vint: Vintages,
                 prog.add_range(e, lo, hi, meta_l)
             else:
                 prog.add_range(prog.expr(f.flow, mi, f.series, f.region, v), lo, hi, meta_l)
-        if (f.yoy is not None and f.yprec is not None and mi >= 12 and f.flow != "balance"
-                and (f.row, "yoy") not in dropped):
+        if f.yoy is not None and f.yprec is not None and mi >= 12 and f.flow != "balance":
             v0 = vint.in_force(f.month - 12, f.vintage)
             assert v0 is not None
             lo = 1 + (f.yoy - f.yprec / 2 + RATE_EPS * f.yprec) / 100

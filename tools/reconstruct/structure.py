@@ -55,7 +55,8 @@ def block_regions(b: int, m: Month) -> list[str]:
 @functools.cache
 def block_name(b: int) -> str:
     members = blocks()[b]
-    return members[0] if len(members) == 1 else "+".join(members[:3]) + ("..." if len(members) > 3 else "")
+    more = "..." if len(members) > 3 else ""
+    return members[0] if len(members) == 1 else "+".join(members[:3]) + more
 
 
 @functools.cache
