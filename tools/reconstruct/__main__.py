@@ -39,18 +39,38 @@ def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
     return f
 
 
+def context_figures(figs: list[Figure], vint: Vintages) -> list[Figure]:
+    """Quoted figures of earlier months that no primary figure states for the same vintage."""
+
+    def parts(f: Figure) -> set[tuple[object, ...]]:
+        key = (f.month, f.flow, f.series, f.region, vint.in_force(f.month, f.vintage))
+        return ({key + ("level",)} if f.value is not None else set()) | (
+            {key + ("yoy",)} if f.yoy is not None else set())
+
+    taken = set().union(*(parts(f) for f in figs))
+    out, seen = [], set()
+    for f in load_figures(context=True):
+        if vint.in_force(f.month, f.vintage) is None or parts(f) & (taken | seen):
+            continue
+        seen |= parts(f)
+        out.append(f)
+    return out
+
+
 def main() -> None:
     t0 = time.time()
     check_regions()
     figs = load_figures()
     vint = Vintages(release_dates(figs))
+    context = context_figures(figs, vint)
     dropped: list[tuple[Constraint, float]] = []
     while True:
         parts = {(m.row, m.kind) for m, _ in dropped}
         held = [without(f, parts) for f in figs]
-        prog = Programme(build_prior(held))
+        prog = Programme(build_prior(held + context))
         add_figures(prog, held, vint)
-        add_narrative(prog)
+        add_figures(prog, context, vint, soft=True)
+        add_narrative(prog, vint)
         p, c, bad = prog.solve()
         print(f"{len(prog.rows)} constraint rows, {len(bad)} not held ({time.time() - t0:.0f}s)",
               file=sys.stderr)

@@ -26,6 +26,7 @@ from .inputs import FLOWS, MI, MONTHS, RAW, Figure, Vintages
 from .structure import LEAVES, blocks, item_leaves, region_blocks
 
 SLACK_COST = 1e4
+CONTEXT_COST = 1.0  # soft targets (figures quoted in later releases): held unless they conflict
 LEVEL_EPS, RATE_EPS = 0.01, 0.005  # share of the printed precision kept off each interval edge
 Expr = tuple[float, np.ndarray, np.ndarray]  # constant, variable columns, coefficients
 # Deviation variables, one group per cell: (sign, C only, bound x prior, cost x 1/prior)
@@ -62,6 +63,7 @@ class Programme:
         self.nc = self.prior.size
         self.rows: list[tuple[np.ndarray, np.ndarray, float]] = []
         self.meta: list[Constraint] = []
+        self.slack_cost: list[float] = []
 
     def cells(self, flow: str, mi: int, item: str, region: str) -> np.ndarray:
         leaves, blks = item_leaves(item), region_blocks(region, mi)
@@ -84,6 +86,7 @@ class Programme:
         """const + coefs.x - slack <= bound."""
         self.rows.append((e[1], e[2], bound - e[0]))
         self.meta.append(meta)
+        self.slack_cost.append(CONTEXT_COST if meta.kind.startswith("context") else SLACK_COST)
 
     def add_range(self, e: Expr, lo: float, hi: float, meta: Constraint) -> None:
         self.add_le(e, hi, meta)
@@ -107,7 +110,7 @@ class Programme:
         nc, nr = self.nc, len(self.rows)
         nvar = NG * nc + nr
         w = self.cost_weights() / np.maximum(self.prior, 1e-3)
-        cost = np.concatenate([w * g[3] for g in GROUPS] + [np.full(nr, SLACK_COST)])
+        cost = np.concatenate([w * g[3] for g in GROUPS] + [np.array(self.slack_cost)])
         has_c = np.tile(np.repeat(np.arange(self.nm) + 12 < self.nm, self.nl * self.nb), 2)
         upper = np.concatenate([np.where(has_c | (not g[1]), g[2] * self.prior, 0.0)
                                 for g in GROUPS] + [np.full(nr, np.inf)])
@@ -135,17 +138,20 @@ class Programme:
         p = self.prior + sum(d for d, spec in zip(dev, GROUPS, strict=True) if not spec[1])
         c = p + sum(d for d, spec in zip(dev, GROUPS, strict=True) if spec[1])
         slack = x[NG * nc:]
-        bad = [(self.meta[r], float(slack[r])) for r in range(nr) if slack[r] > 1e-6]
+        bad = [(self.meta[r], float(slack[r])) for r in range(nr)
+               if slack[r] > 1e-6 and not self.meta[r].kind.startswith("context")]
         return p.reshape(2, self.nm, self.nl, self.nb), c.reshape(2, self.nm, self.nl, self.nb), bad
 
 
-def add_figures(prog: Programme, figs: list[Figure], vint: Vintages) -> None:
+def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool = False) -> None:
+    """Interval constraints of figures (``soft``: context targets at a low slack cost)."""
+    pre = "context-" if soft else ""
     for f in figs:
         mi = MI[f.month]
         v = vint.in_force(f.month, f.vintage)
         if v is None:
             continue
-        meta_l = Constraint(f.label(), f.row, "level", f"{f.value} at {f.prec}")
+        meta_l = Constraint(f.label(), f.row, pre + "level", f"{f.value} at {f.prec}")
         if f.value is not None and f.prec is not None:
             lo = f.value - f.prec / 2 + LEVEL_EPS * f.prec
             hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
@@ -165,7 +171,7 @@ def add_figures(prog: Programme, figs: list[Figure], vint: Vintages) -> None:
             num = prog.expr(f.flow, mi, f.series, f.region, v)
             den = prog.expr(f.flow, mi - 12, f.series, f.region, v0, region_month=mi)
             prog.add_ratio(num, den, lo, hi,
-                           Constraint(f.label(), f.row, "yoy", f"{f.yoy:+} at {f.yprec}"))
+                           Constraint(f.label(), f.row, pre + "yoy", f"{f.yoy:+} at {f.yprec}"))
 
 
 def _contribution(prog: Programme, flow: str, mi: int, item: str, region: str) -> Expr:
@@ -174,7 +180,36 @@ def _contribution(prog: Programme, flow: str, mi: int, item: str, region: str) -
     return (num[0] - den[0], np.concatenate([num[1], den[1]]), np.concatenate([num[2], -den[2]]))
 
 
-def add_narrative(prog: Programme) -> None:
+def _value(prog: Programme, flow: str, mi: int, item: str, region: str, v: int) -> Expr:
+    if flow != "balance":
+        return prog.expr(flow, mi, item, region, v)
+    ex, im = prog.expr("export", mi, item, region, v), prog.expr("import", mi, item, region, v)
+    return ex[0] - im[0], np.concatenate([ex[1], im[1]]), np.concatenate([ex[2], -im[2]])
+
+
+def _above(prog: Programme, hi: Expr, lo: Expr, meta: Constraint) -> None:
+    """hi - lo >= 1 (USD millions)."""
+    prog.add_le((lo[0] - hi[0], np.concatenate([lo[1], hi[1]]), np.concatenate([lo[2], -hi[2]])),
+                -1.0, meta)
+
+
+def add_records(prog: Programme, row: dict[str, str], vint: Vintages, meta: Constraint) -> None:
+    """The month is the highest since the data begin, below only the months in ``except``."""
+    month = Month.parse(row["month"])
+    mi, as_of = MI[month], vint.own(month)
+    above = {MI[Month.parse(m)] for m in row["except"].split(";") if m}
+    this = _value(prog, row["flow"], mi, row["items"], row["region"], 0)
+    for k in range(mi):
+        v = vint.in_force(MONTHS[k], as_of)
+        assert v is not None
+        other = _value(prog, row["flow"], k, row["items"], row["region"], v)
+        if k in above:
+            _above(prog, other, this, meta)
+        else:
+            _above(prog, this, other, meta)
+
+
+def add_narrative(prog: Programme, vint: Vintages) -> None:
     """Statements of releases that constrain unpublished cells (data-raw narrative.csv)."""
     with open(RAW / "narrative.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -184,6 +219,9 @@ def add_narrative(prog: Programme) -> None:
         items, flow, region, kind = row["items"].split(";"), row["flow"], row["region"], row["kind"]
         meta = Constraint(f"{row['month']} {flow} {row['items']}/{region} {kind}", 0, "narrative",
                           row["source"])
+        if kind == "record_high":
+            add_records(prog, row, vint, meta)
+            continue
         sign = -1.0 if kind in ("yoy_decline", "drivers_down") else 1.0
         for item in items:
             c = _contribution(prog, flow, mi, item, region)
