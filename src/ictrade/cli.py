@@ -6,15 +6,32 @@ Exit statuses: 0 success; 1 a check that found a mismatch; 2 bad usage or bad in
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import IctradeError
+from .errors import IctradeError, NoDataError, UsageError
+from .months import Month, parse_date, parse_months
+from .release.build import facts_json, write_release
+from .stats.check import check_published
+from .stats.facts import build_facts
+from .stats.revisions import aggregate_changes
+from .store.ingest import ingest_file, parse_mapping
+from .store.store import (
+    Store,
+    choose_store,
+    dataset_path,
+    default_store_path,
+    open_choice,
+    open_store,
+)
+from .store.vintages import line_changes, month_vintages
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,5 +61,324 @@ def cli() -> None:
     """
 
 
+def store_options(func: F) -> F:
+    """--store/--dataset, shared by every command that reads a store."""
+    func = click.option(
+        "--dataset",
+        default=None,
+        metavar="NAME",
+        help="Open a shipped dataset read-only ('default': the reconstruction "
+        "from published figures). Excludes --store.",
+    )(func)
+    func = click.option(
+        "--store",
+        "store_path",
+        default=None,
+        metavar="PATH",
+        help="DuckDB store to use (env ICTRADE_STORE). Default: your store "
+        "if it exists, else the 'default' dataset.",
+    )(func)
+    return func
+
+
+def vintage_options(func: F) -> F:
+    func = click.option(
+        "--as-published",
+        is_flag=True,
+        help="Use each month's figures as of its own first publication.",
+    )(func)
+    func = click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="DATE",
+        help="Use the latest vintage published on or before DATE "
+        "(YYYY-MM-DD). Default: the latest figures.",
+    )(func)
+    return func
+
+
+def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
+    """Open the store a reading command uses, saying which on standard error."""
+    choice = choose_store(store_path, dataset)
+    click.echo(choice.reason, err=True)
+    return open_choice(choice, read_only=True)
+
+
+def parse_as_of(as_of: str | None, as_published: bool) -> dt.date | None:
+    if as_of and as_published:
+        raise UsageError("--as-of and --as-published exclude each other; give one of them")
+    return parse_date(as_of, "--as-of") if as_of else None
+
+
+@cli.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH",
+    envvar="ICTRADE_STORE",
+    help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if needed).",
+)
+@click.option(
+    "--layout",
+    default=None,
+    metavar="NAME",
+    help="Force a file layout instead of recognising it by its headers.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "cp949"]),
+    default="auto",
+    show_default=True,
+    help="Text encoding of CSV files.",
+)
+@click.option(
+    "--source",
+    default=None,
+    metavar="NAME",
+    help="Source name for lines without one (default: the file name).",
+)
+@click.option(
+    "--vintage",
+    default=None,
+    metavar="DATE",
+    help="Publication or retrieval date for lines without one "
+    "(default: the file's modification date).",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["preliminary", "confirmed"]),
+    default="confirmed",
+    show_default=True,
+    help="Status for lines without one.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Map a file column to a line field, e.g. --map 'HS code=hs_code'.",
+)
+@domain_errors
+def ingest_command(
+    file: str,
+    store_path: str | None,
+    layout: str | None,
+    encoding: str,
+    source: str | None,
+    vintage: str | None,
+    status: str,
+    mapping: tuple[str, ...],
+) -> None:
+    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent."""
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        report = ingest_file(
+            store,
+            file,
+            layout=layout,
+            encoding=encoding,
+            source=source,
+            vintage=parse_date(vintage, "--vintage") if vintage else None,
+            status=status,
+            mapping=parse_mapping(mapping),
+        )
+    click.echo(report.summary())
+
+
+@cli.command("release")
+@click.argument("months")
+@store_options
+@vintage_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="md: write the releases and print the short one; "
+    "json: print the facts document (JSON Lines for a range).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    metavar="DIR",
+    help="Where to write the files (default ./releases/YYYY-MM/).",
+)
+@domain_errors
+def release_command(
+    months: str,
+    store_path: str | None,
+    dataset: str | None,
+    as_of: str | None,
+    as_published: bool,
+    fmt: str,
+    out_dir: str | None,
+) -> None:
+    """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO)."""
+    chosen = parse_months(months)
+    vintage = parse_as_of(as_of, as_published)
+    with open_for_reading(store_path, dataset) as store:
+        for month in chosen:
+            if fmt == "json":
+                facts = build_facts(store, month, as_of=vintage, as_published=as_published)
+                click.echo(facts_json(facts))
+                continue
+            target = (
+                Path(out_dir) / str(month)
+                if out_dir and len(chosen) > 1
+                else Path(out_dir or f"releases/{month}")
+            )
+            files = write_release(store, month, target, as_of=vintage, as_published=as_published)
+            click.echo(files.short)
+            click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
+
+
+@cli.command("check-published")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@store_options
+@click.option(
+    "--conflicts",
+    default=None,
+    metavar="CSV",
+    help="Documented conflicts to report as such (default: the shipped dataset's "
+    "conflicts.csv when checking a shipped dataset).",
+)
+@click.option(
+    "--all-sources",
+    is_flag=True,
+    help="Check every row, not only the primary source of each figure.",
+)
+@click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
+@domain_errors
+def check_published_command(
+    file: str,
+    store_path: str | None,
+    dataset: str | None,
+    conflicts: str | None,
+    all_sources: bool,
+    quiet: bool,
+) -> None:
+    """Compare published figures (CSV with the columns of published_figures.csv) with the
+    store, each as of its vintage; exit 1 if any figure mismatches."""
+    with open_for_reading(store_path, dataset) as store:
+        if conflicts is None and store.name.startswith("dataset:"):
+            conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
+        report = check_published(store, file, conflicts=conflicts, primary_only=not all_sources)
+    for outcome in report.outcomes:
+        if not quiet or outcome.status in ("mismatched", "no data"):
+            click.echo(outcome.describe())
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(EXIT_MISMATCH)
+
+
+@cli.command("vintages")
+@click.argument("month")
+@store_options
+@domain_errors
+def vintages_command(month: str, store_path: str | None, dataset: str | None) -> None:
+    """List the versions (vintages) of a MONTH the store keeps, with its ICT totals as of each."""
+    with open_for_reading(store_path, dataset) as store:
+        found = month_vintages(store, Month.parse(month))
+    if not found:
+        raise NoDataError(f"the store holds no lines for {month}")
+    click.echo(
+        "vintage     lines  status                 ICT exports USD   ICT imports USD  source"
+    )
+    for v in found:
+        click.echo(
+            f"{v.vintage}  {v.lines:>5}  {v.statuses:<21} {v.ict_exports_usd:>16,.0f}  "
+            f"{v.ict_imports_usd:>16,.0f}  {v.sources}"
+        )
+
+
+@cli.command("revisions")
+@click.argument("month")
+@click.option("--from", "before", required=True, metavar="DATE", help="The earlier vintage date.")
+@click.option("--to", "after", required=True, metavar="DATE", help="The later vintage date.")
+@click.option(
+    "--lines",
+    "max_lines",
+    default=20,
+    show_default=True,
+    help="How many changed lines to list (largest changes first).",
+)
+@store_options
+@domain_errors
+def revisions_command(
+    month: str, before: str, after: str, max_lines: int, store_path: str | None, dataset: str | None
+) -> None:
+    """Show which lines and which published aggregates of MONTH changed between two vintages."""
+    target = Month.parse(month)
+    start, end = parse_date(before, "--from"), parse_date(after, "--to")
+    with open_for_reading(store_path, dataset) as store:
+        aggregates = aggregate_changes(store, target, start, end)
+        changed = line_changes(store, target, start, end)
+    click.echo(f"Aggregates of {target} changed from {start} to {end}: {len(aggregates)}")
+    for a in aggregates:
+        pct = "" if a.change_pct is None else f" ({a.change_pct:+.2f}%)"
+        click.echo(
+            f"  {a.flow:<6} {a.item:<24} {a.region:<14} {a.before:>18,.0f} -> "
+            f"{a.after:>18,.0f}{pct}"
+        )
+    click.echo(
+        f"Lines changed: {len(changed)}"
+        + (f" (largest {max_lines})" if len(changed) > max_lines else "")
+    )
+    for c in changed[:max_lines]:
+        old = "absent" if c.before is None else f"{c.before:,.0f}"
+        new = "absent" if c.after is None else f"{c.after:,.0f}"
+        click.echo(f"  {c.flow:<6} {c.hs_code:<10} {c.partner:<5} {c.source:<16} {old} -> {new}")
+
+
 def main() -> None:
     cli(prog_name="ictrade")
+
+
+# --- ictrade classify: where an HS code goes in a month, and why --------------------------------
+
+
+@cli.command("classify")
+@click.argument("code")
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    metavar="YYYY-MM",
+    help="Month of the trade line (default: the current month).",
+)
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default="kr-ict",
+    show_default=True,
+    help="Classification scheme (rules/<scheme>.csv).",
+)
+@domain_errors
+def classify_command(code: str, month_text: str | None, scheme_name: str) -> None:
+    """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why."""
+    import datetime as dt
+
+    from .classify.rules import scheme
+    from .months import Month
+
+    month = Month.parse(month_text) if month_text else Month.from_date(dt.date.today())
+    rules = scheme(scheme_name)
+    code = code.strip().replace(".", "").replace("-", "")  # accept 8542.32-1010 as printed
+    click.echo(rules.classify(code, month).explain())
+    click.echo("  over time:")
+    for start, end, decision in rules.segments(code):
+        click.echo(
+            f"    {_period_text(start, end)}: {decision.item}{' (mixed)' if decision.mixed else ''}"
+        )
+
+
+def _period_text(start: int, end: int) -> str:
+    from .classify.rules import Rule
+
+    text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    return text.replace("always..", "until ") if text != "always" else text

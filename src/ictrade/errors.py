@@ -63,3 +63,13 @@ class NoDataError(StoreError):
 
 class SourceError(IctradeError):
     """A remote source failed in a way retrying will not fix (quota, bad key)."""
+
+
+def error_at_row(
+    message: str, *, file: str, first_line: int | None, row: int, field: str | None = None
+) -> InputError:
+    """An InputError for the ``row``-th record (0-based) of a file whose first record sits on
+    ``first_line`` (CSV), or that has no lines (Parquet: the row number is named instead)."""
+    if first_line is None:
+        return InputError(message, file=f"{file} (row {row + 1})", field=field)
+    return InputError(message, file=file, line=first_line + row, field=field)

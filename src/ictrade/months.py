@@ -69,7 +69,9 @@ def parse_months(text: str) -> list[Month]:
         start, _, end = text.partition("..")
         first, last = Month.parse(start), Month.parse(end)
         if last < first:
-            raise UsageError(f"range '{text}' ends before it starts; write FROM..TO with FROM <= TO")
+            raise UsageError(
+                f"range '{text}' ends before it starts; write FROM..TO with FROM <= TO"
+            )
         return list(month_range(first, last))
     return [Month.parse(text)]
 

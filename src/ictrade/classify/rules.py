@@ -7,7 +7,9 @@ for the months ``valid_from``..``valid_to`` (inclusive; empty means open). For a
 * a code coarser than the rules under it (an HS6 line where the rules are HSK10) goes to the
   deepest item that all those rules share, together with its covering rule if it has one;
 * a code whose rules mix ICT and non-ICT items is *mixed*: it is counted as its covering rule
-  says (at the deepest item its ICT rules share) and reported, so a user can add a finer rule.
+  says (at the deepest item its ICT rules share) and reported, so a user can add a finer rule;
+* a code with no covering rule (an HS4 line) follows the outermost rules under it: outside the
+  basket if they all exclude, else the deepest item its ICT rules share.
 """
 
 from __future__ import annotations
@@ -70,18 +72,31 @@ class Decision:
                 f"  covering rule: prefix {r.prefix} -> {r.item} ({r.period()}, "
                 f"confidence {r.confidence or 'n/a'}){': ' + r.basis if r.basis else ''}"
             )
+        elif not self.finer:
+            lines.append("  no rule's prefix starts this code this month: outside the ICT basket")
         else:
-            lines.append("  no rule's prefix starts this code: outside the ICT basket")
+            lines.append("  no rule's prefix starts this code: the rules under it decide")
         if self.finer:
             items = sorted({r.item for r in self.finer})
+            if self.item != NON_ICT:
+                how = f"it goes to {self.item}, the deepest item they share"
+            elif self.covering is not None:
+                how = "it stays outside the basket, as its covering rule says"
+            else:
+                how = "the outermost of them exclude it"
             lines.append(
                 f"  the code is coarser than {len(self.finer)} rule(s) under it "
-                f"({', '.join(items)}): it goes to the deepest item they share"
+                f"({', '.join(items)}): {how}"
+            )
+            lines.extend(
+                f"    {r.prefix} -> {r.item} ({r.period()}){': ' + r.label if r.label else ''}"
+                for r in self.finer
             )
         if self.mixed:
+            by = "its covering rule says" if self.covering else "the outermost rules under it say"
             lines.append(
                 "  MIXED: the rules under this code are partly ICT and partly not; it is counted "
-                "as its covering rule says. Report finer codes (HSK10) to split it."
+                f"as {by}. Report finer codes (HSK10) to split it."
             )
         return "\n".join(lines)
 
@@ -119,7 +134,15 @@ class Scheme:
         items = {r.item for r in finer} | ({base} if covering else set())
         ict = sorted(i for i in items if i != NON_ICT)
         mixed = bool(ict) and NON_ICT in items
-        if (covering and base == NON_ICT) or not ict:
+        # Without a covering rule, the outermost finer rules cover the code's parts: if they all
+        # exclude, the code is outside (its ICT lines are exceptions under an exclusion).
+        outer = [
+            r
+            for r in finer
+            if not any(r.prefix.startswith(o.prefix) and o.prefix != r.prefix for o in finer)
+        ]
+        excluded = covering is None and all(r.item == NON_ICT for r in outer)
+        if (covering and base == NON_ICT) or not ict or excluded:
             item = NON_ICT
         else:
             item = taxonomy().common_ancestor(ict)
@@ -172,8 +195,15 @@ def load_rules(name: str, text: str) -> list[Rule]:
         start = _month_bound(row.get("valid_from") or "", _FIRST, where)
         end = _month_bound(row.get("valid_to") or "", _LAST, where)
         rules.append(
-            Rule(prefix, item, start, end, (row.get("confidence") or "").strip(),
-                 (row.get("basis") or "").strip(), (row.get("label") or "").strip())
+            Rule(
+                prefix,
+                item,
+                start,
+                end,
+                (row.get("confidence") or "").strip(),
+                (row.get("basis") or "").strip(),
+                (row.get("label") or "").strip(),
+            )
         )
     _check_overlaps(name, rules)
     return rules

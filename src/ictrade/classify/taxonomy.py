@@ -118,4 +118,6 @@ def taxonomy() -> Taxonomy:
 @functools.cache
 def regions() -> Regions:
     rows = read_package_csv("regions.csv")
-    return Regions([Region(r["region"], _major(r["major"]), r["name_en"], r["name_ko"]) for r in rows])
+    return Regions(
+        [Region(r["region"], _major(r["major"]), r["name_en"], r["name_ko"]) for r in rows]
+    )

@@ -1,0 +1,275 @@
+"""Which statements a release makes, chosen by the facts; the same for every language.
+
+A release is a list of paragraphs, each a list of ``Statement``s. A statement names what it
+says (its ``kind``) and carries the ``Figure``s it prints, taken from the facts document; the
+language modules (``en``, ``ko``) only phrase them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..classify import regions, taxonomy
+from ..numbers import is_flat
+from .facts_view import FactsView, Figure
+
+
+@dataclass
+class Statement:
+    kind: str
+    subject: str = ""  # an item or region id
+    figures: dict[str, Figure] = field(default_factory=dict)
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+Paragraph = list[Statement]
+
+
+def outline() -> dict[str, Any]:
+    text = resources.files("ictrade").joinpath("release", "outline.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def direction(yoy: Figure | None) -> str:
+    """'up', 'down' or 'flat' at printed precision; 'none' without a prior year."""
+    if yoy is None:
+        return "none"
+    if is_flat(yoy.value):
+        return "flat"
+    return "up" if yoy.value > 0 else "down"
+
+
+def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figure]:
+    figures: dict[str, Figure] = {}
+    value, yoy = view.usd("export", item, region), view.yoy("export", item, region)
+    if value is not None:
+        figures["value"] = value
+    if yoy is not None:
+        figures["yoy"] = yoy
+    return figures
+
+
+def lead(view: FactsView) -> Paragraph:
+    figures = _level(view, "total")
+    out = [Statement("lead", "total", figures)]
+    out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
+    out += record_statements(view, "export", "total", "world")
+    if view.facts["data"]["coverage"].get("partial"):
+        out.append(Statement("coverage", "total", args={**view.facts["data"]["coverage"]}))
+    return out
+
+
+def trend_statements(
+    view: FactsView, flow: str, item: str, region: str, *, long_streaks_only: bool
+) -> list[Statement]:
+    """A turn ('first growth in four months') or a streak ('6th consecutive month')."""
+    turn = view.turn(flow, item, region)
+    if turn is not None:
+        return [
+            Statement(
+                "turn",
+                item,
+                args={
+                    "kind": turn["kind"],
+                    "region": region,
+                    "months": turn["previous_months"] + 1,
+                },
+            )
+        ]
+    out = []
+    minimum = 6 if long_streaks_only else 2
+    for streak in view.streaks(flow, item, region):
+        if streak["kind"] in ("yoy_growth", "yoy_decline") and streak["months"] >= minimum:
+            out.append(Statement("streak", item, args={**streak}))
+    double = [
+        s
+        for s in view.streaks(flow, item, region)
+        if s["kind"] == "yoy_double_digit_growth" and s["months"] >= 3
+    ]
+    if double and not long_streaks_only:
+        out.append(Statement("streak", item, args={**double[0]}))
+    return out
+
+
+def record_statements(view: FactsView, flow: str, item: str, region: str) -> list[Statement]:
+    """Highs worth saying: rank 1-3 ever, or a record for the calendar month."""
+    need = outline()["min_history_months_for_records"]
+    out = []
+    for record in view.records(flow, item, region):
+        if record["scope"] != "month" or not record["kind"].endswith("_high"):
+            continue
+        enough = record["periods_compared"] >= (
+            need if record["kind"] == "all_time_high" else need // 12
+        )
+        if enough and (record["kind"] == "all_time_high" or record["rank"] == 1):
+            out.append(
+                Statement("record", item, args={**record, "first_month": str(view.first_month)})
+            )
+    return out[:1]
+
+
+def trade(view: FactsView) -> Paragraph:
+    imports, balance = view.usd("import", "total"), view.usd("balance", "total")
+    if imports is None or balance is None:
+        return []
+    return [Statement("imports_balance", "total", {"imports": imports, "balance": balance})]
+
+
+def summary(view: FactsView, ids: list[str], *, by_region: bool) -> Statement | None:
+    """'All major items grew' / '... except for X' when at most two differ from the rest."""
+    moves = {}
+    for i in ids:
+        yoy = view.yoy("export", "total", i) if by_region else view.yoy("export", i)
+        moves[i] = direction(yoy)
+    if "none" in moves.values() or len(moves) < 3:
+        return None
+    ups = [i for i, d in moves.items() if d == "up"]
+    downs = [i for i, d in moves.items() if d == "down"]
+    majority, others = ("up", downs) if len(ups) >= len(downs) else ("down", ups)
+    others = [i for i in ids if moves[i] != majority]
+    if len(others) > 2:
+        return None
+    return Statement(
+        "regions_summary" if by_region else "items_summary",
+        args={"direction": majority, "except": others},
+    )
+
+
+def item_paragraph(view: FactsView, item: str, position: int) -> Paragraph:
+    figures = _level(view, item)
+    if "value" not in figures:
+        return []
+    out = [Statement("item", item, figures, {"position": position})]
+    spec = outline()["items"].get(item, {})
+    pair = [c for c in spec.get("pair", []) if view.cell("export", c, "world")]
+    if len(pair) == 2:
+        out.append(
+            Statement(
+                "pair",
+                item,
+                args={"children": [{"item": c, "figures": _level(view, c)} for c in pair]},
+            )
+        )
+    for child in spec.get("driver", []):
+        child_figures = _level(view, child)
+        if "yoy" in child_figures and direction(child_figures["yoy"]) == direction(
+            figures.get("yoy")
+        ):
+            out.append(Statement("driver", child, child_figures, {"parent": item}))
+    turn = view.turn("export", item, "world")
+    if turn is not None:
+        out.append(
+            Statement(
+                "turn",
+                item,
+                args={
+                    "kind": turn["kind"],
+                    "region": "world",
+                    "months": turn["previous_months"] + 1,
+                },
+            )
+        )
+    return out
+
+
+def drivers(view: FactsView, region: str, sign: str) -> list[str]:
+    """Major items whose change moved the region's exports most in its direction."""
+    majors = taxonomy().majors()
+    contributions = []
+    for item in majors:
+        cell = view.cell("export", item, region)
+        if cell and cell.get("yoy_pct") is not None and cell.get("prev_year_value_usd"):
+            change = cell["value_usd"] - cell["prev_year_value_usd"]
+            if (change > 0) == (sign == "up") and change != 0:
+                contributions.append((abs(change), item))
+    contributions.sort(reverse=True)
+    total = sum(c for c, _ in contributions)
+    chosen = [i for c, i in contributions if total and c / total >= 0.15]
+    return chosen[: outline()["max_drivers"]]
+
+
+def region_paragraph(
+    view: FactsView, region: str, position: int, majority: str | None
+) -> Paragraph:
+    figures = _level(view, "total", region)
+    if "value" not in figures:
+        return []
+    move = direction(figures.get("yoy"))
+    return [
+        Statement(
+            "region",
+            region,
+            figures,
+            {
+                "position": position,
+                "drivers": drivers(view, region, move) if move in ("up", "down") else [],
+                "contrast": majority is not None and move not in (majority, "flat", "none"),
+            },
+        )
+    ]
+
+
+def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
+    """The short release: lead, trade balance, items, regions (RELEASE.md)."""
+    view = FactsView(facts)
+    paragraphs = [lead(view), trade(view)]
+    majors = [i for i in taxonomy().majors() if view.cell("export", i, "world")]
+    item_summary = summary(view, majors, by_region=False)
+    if item_summary:
+        paragraphs.append([item_summary])
+    paragraphs += [item_paragraph(view, item, n) for n, item in enumerate(majors)]
+    region_ids = [r for r in regions().majors() if view.cell("export", "total", r)]
+    region_summary = summary(view, region_ids, by_region=True)
+    if region_summary:
+        paragraphs.append([region_summary])
+    majority = region_summary.args["direction"] if region_summary else None
+    paragraphs += [region_paragraph(view, r, n, majority) for n, r in enumerate(region_ids)]
+    return [p for p in paragraphs if p]
+
+
+def threshold_statement(view: FactsView, item: str, region: str = "world") -> Statement | None:
+    """'above $10 billion for the 11th straight month': the highest threshold with a run."""
+    runs = [
+        s
+        for s in view.streaks("export", item, region)
+        if s["kind"] == "above_threshold" and s["months"] >= 2
+    ]
+    if not runs:
+        return None
+    best = max(runs, key=lambda s: s["threshold_usd"])
+    return Statement("threshold", item, args={**best})
+
+
+def highlights(facts: dict[str, Any]) -> Paragraph:
+    """The long version's extra statements: streaks, thresholds, records, year to date."""
+    view = FactsView(facts)
+    out: Paragraph = []
+    for item in ["total", *taxonomy().majors()]:
+        if item != "total":
+            out += trend_statements(view, "export", item, "world", long_streaks_only=True)
+        found = threshold_statement(view, item)
+        if found and found.args["threshold_usd"] >= 5e9:
+            out.append(found)
+        if item != "total":
+            out += record_statements(view, "export", item, "world")
+    for region in regions().majors():
+        out += trend_statements(view, "export", "total", region, long_streaks_only=True)
+        out += record_statements(view, "export", "total", region)
+    ytd = view.ytd("export", "total")
+    if ytd is not None:
+        out.append(
+            Statement(
+                "ytd",
+                "total",
+                {"value": Figure(ytd["value_usd"], "usd", "ytd[export/total/world]")},
+                args={**ytd},
+            )
+        )
+        for record in view.records("export", "total", "world"):
+            if record["scope"] in ("ytd", "half_year") and record["kind"] == "all_time_high":
+                out.append(Statement("period_record", "total", args={**record}))
+    return out

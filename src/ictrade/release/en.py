@@ -1,0 +1,289 @@
+"""English phrasing of the statements (``compose``): the words only, never the choice."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+
+from ..classify import regions, taxonomy
+from ..months import Month
+from ..numbers import count_word, format_pct, format_usd, ordinal, round_half_up
+from .compose import Statement, direction
+from .facts_view import Figure
+
+UP = ("moved up", "advanced", "rose", "increased", "grew")
+DOWN = ("fell", "declined", "decreased", "contracted", "dropped")
+
+
+def item_name(item: str) -> str:
+    name = taxonomy().by_id[item].name_en
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+def region_name(region: str) -> str:
+    return regions().by_id[region].name_en
+
+
+def month_name(month: str | Month) -> str:
+    m = month if isinstance(month, Month) else Month.parse(month)
+    return f"{calendar.month_name[m.month]} {m.year}"
+
+
+def join(words: list[str]) -> str:
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + ", and " + words[-1]
+
+
+def verb(yoy: Figure | None, position: int) -> str:
+    move = direction(yoy)
+    if move == "flat" or yoy is None:
+        return "was flat"
+    if move == "up":
+        return "jumped" if round_half_up(yoy.value, 0.1) >= 30 else UP[position % len(UP)]
+    return "plunged" if round_half_up(yoy.value, 0.1) <= -30 else DOWN[position % len(DOWN)]
+
+
+def change(figures: dict[str, Figure], position: int = 0) -> str:
+    """'moved up 16.1 percent to $8.7 billion' / 'was flat at $1.0 billion'."""
+    yoy, value = figures.get("yoy"), figures["value"]
+    if yoy is None:
+        return f"amounted to {format_usd(value.value)}"
+    if direction(yoy) == "flat":
+        return f"was flat at {format_usd(value.value)}"
+    return f"{verb(yoy, position)} {format_pct(yoy.value)} to {format_usd(value.value)}"
+
+
+def brief(figures: dict[str, Figure]) -> str:
+    """'up 7.3 percent to $5.2 billion' for parentheses."""
+    yoy, value = figures.get("yoy"), figures["value"]
+    move = direction(yoy)
+    if yoy is None or move == "none":
+        return format_usd(value.value)
+    if move == "flat":
+        return f"flat at {format_usd(value.value)}"
+    return f"{move} {format_pct(yoy.value)} to {format_usd(value.value)}"
+
+
+def headline(figures: dict[str, Figure]) -> str:
+    yoy, value = figures.get("yoy"), figures["value"]
+    usd = format_usd(value.value)
+    if yoy is None or direction(yoy) == "flat":
+        return f"Korea's ICT exports at {usd}"
+    word = "increase" if yoy.value > 0 else "decrease"
+    return f"Korea's ICT exports {word} {abs(round_half_up(yoy.value, 0.1)):.1f}% to {usd}"
+
+
+def _lead(s: Statement, month: Month) -> str:
+    value = format_usd(s.figures["value"].value).replace("$", "USD ")
+    start = (
+        f"Korea's {calendar.month_name[month.month]} exports of information and "
+        f"communications technology (ICT) goods amounted to {value}"
+    )
+    yoy = s.figures.get("yoy")
+    if yoy is None:
+        return start + "."
+    if direction(yoy) == "flat":
+        return start + ", flat compared to the same month last year."
+    word = "up" if yoy.value > 0 else "down"
+    return f"{start}, {word} {format_pct(yoy.value)} compared to the same period last year."
+
+
+def _streak(s: Statement, month: Month) -> str:
+    a = s.args
+    subject = "" if s.subject == "total" else f" for {item_name(s.subject)}"
+    if a["region"] != "world":
+        subject += f" in exports to {region_name(a['region'])}"
+    since = f", since {month_name(a['since'])}"
+    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    if a["kind"] == "yoy_double_digit_growth":
+        return (
+            f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
+            f"consecutive month{since}{origin}."
+        )
+    kind = "growth" if a["kind"] == "yoy_growth" else "decline"
+    return (
+        f"This is the {ordinal(a['months'])} consecutive month of year-on-year "
+        f"{kind}{subject}{origin}."
+    )
+
+
+def _turn(s: Statement, month: Month) -> str:
+    a = s.args
+    who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
+    if a["region"] != "world":
+        who += f" to {region_name(a['region'])}"
+    months = count_word(a["months"])
+    if a["kind"] == "growth_after_decline":
+        return f"{who} turned to positive growth for the first time in {months} months."
+    return f"{who} fell for the first time in {months} months."
+
+
+def _record(s: Statement, month: Month) -> str:
+    a = s.args
+    begin = month_name(a["first_month"])
+    if s.subject != "total" or a["region"] != "world":
+        who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
+        if a["region"] != "world":
+            who += f" to {region_name(a['region'])}"
+        rank = {1: "a record high", 2: "the second-highest level", 3: "the third-highest level"}[
+            a["rank"]
+        ]
+        if a["kind"] == "calendar_month_high":
+            rank = f"a record for the month of {calendar.month_name[month.month]}"
+        return f"{who} reached {rank} since the data begin in {begin}."
+    if a["kind"] == "calendar_month_high":
+        return (
+            f"This is a new record for the month of {calendar.month_name[month.month]} "
+            f"since the data begin in {begin}."
+        )
+    rank = {1: "highest", 2: "second-highest", 3: "third-highest"}[a["rank"]]
+    return f"This is the {rank} monthly figure since the data begin in {begin}."
+
+
+def _imports_balance(s: Statement, month: Month) -> str:
+    balance = s.figures["balance"].value
+    kind = "surplus" if balance >= 0 else "deficit"
+    return (
+        f"Imports of ICT products reached {format_usd(s.figures['imports'].value)}, "
+        f"resulting in a trade {kind} of {format_usd(abs(balance))}."
+    )
+
+
+def _summary(s: Statement, month: Month) -> str:
+    grew = s.args["direction"] == "up"
+    others = s.args["except"]
+    if s.kind == "items_summary":
+        if not others:
+            return (
+                "Outbound shipments of all major items expanded."
+                if grew
+                else "Outbound shipments of all major items declined."
+            )
+        verb_ = "experienced growth" if grew else "declined"
+        return (
+            f"Exports of all major items {verb_} except for {join([item_name(i) for i in others])}."
+        )
+    verb_ = "increased" if grew else "decreased"
+    if not others:
+        return f"By region, ICT exports to all major regions {verb_}."
+    names = join([region_name(r) for r in others])
+    return f"By region, ICT exports to all major regions {verb_} except for those to {names}."
+
+
+def _item(s: Statement, month: Month) -> str:
+    name, pos = item_name(s.subject), s.args["position"]
+    text = change(s.figures, pos)
+    forms = (
+        f"Shipments of {name} {text}.",
+        f"Those of {name} {text}.",
+        f"Exports of {name} {text}.",
+        f"{name[0].upper() + name[1:]} shipped overseas {text}.",
+    )
+    return forms[pos % len(forms)]
+
+
+def _pair(s: Statement, month: Month) -> str:
+    (a, b) = s.args["children"]
+    first = f"{item_name(a['item'])} ({brief(a['figures'])})"
+    second = f"{item_name(b['item'])} ({brief(b['figures'])})"
+    moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
+    if moves == {"up"}:
+        return f"Both {first} and {second} experienced growth."
+    if moves == {"down"}:
+        return f"Both {first} and {second} declined."
+    grew, fell = (first, second) if direction(a["figures"].get("yoy")) == "up" else (second, first)
+    return f"{grew[0].upper() + grew[1:]} grew, while {fell} did not."
+
+
+def _driver(s: Statement, month: Month) -> str:
+    text = f"{item_name(s.subject)} ({brief(s.figures)})"
+    if direction(s.figures.get("yoy")) == "up":
+        return f"This was on account of {text}."
+    return f"This was mainly due to {text}."
+
+
+def _region(s: Statement, month: Month) -> str:
+    name, pos = region_name(s.subject), s.args["position"]
+    text = change(s.figures, pos)
+    drivers = [item_name(i) for i in s.args["drivers"]]
+    up = direction(s.figures.get("yoy")) == "up"
+    why = ""
+    if drivers:
+        why = f" on the back of {join(drivers)}" if up else f", with declines in {join(drivers)}"
+    if s.args["contrast"]:
+        return f"On the other hand, ICT exports to {name} {text}{why}."
+    return f"ICT exports to {name} {text}{why}."
+
+
+def _threshold(s: Statement, month: Month) -> str:
+    a = s.args
+    who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
+    level = f"${a['threshold_usd'] / 1e9:g} billion"
+    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    return (
+        f"{who} have stayed above {level} for the {ordinal(a['months'])} straight month, "
+        f"since {month_name(a['since'])}{origin}."
+    )
+
+
+def _ytd(s: Statement, month: Month) -> str:
+    a = s.args
+    text = (
+        f"From {month_name(a['from'])} to {month_name(a['to'])}, ICT exports totaled "
+        f"{format_usd(a['value_usd'])}"
+    )
+    if a.get("yoy_pct") is None:
+        return text + "."
+    move = "up" if a["yoy_pct"] > 0 else "down"
+    if round_half_up(a["yoy_pct"], 0.1) == 0:
+        return text + ", flat on a year earlier."
+    return f"{text}, {move} {format_pct(a['yoy_pct'])} on a year earlier."
+
+
+def _period_record(s: Statement, month: Month) -> str:
+    a = s.args
+    rank = {1: "the highest", 2: "the second-highest", 3: "the third-highest"}[a["rank"]]
+    span = "year-to-date total" if a["scope"] == "ytd" else "half-year total"
+    return f"This is {rank} {span} in the data, which compare {a['periods_compared'] + 1} periods."
+
+
+def _coverage(s: Statement, month: Month) -> str:
+    a = s.args
+    parts = []
+    majors = taxonomy().majors()
+    if len(a["major_items"]) < len(majors):
+        covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
+        parts.append(f"among the major items they cover only {covered}")
+    if "import" not in a["flows"]:
+        parts.append("they hold no imports")
+    share = a["partner_share_pct"].get("export")
+    if share is not None and share < 99.95:
+        parts.append(
+            f"figures by region cover {share:.1f} percent of exports, the lines "
+            "that name a partner country"
+        )
+    return "These data are partial: " + "; ".join(parts) + "." if parts else ""
+
+
+PHRASES: dict[str, Callable[[Statement, Month], str]] = {
+    "coverage": _coverage,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+}
+
+
+def render(statement: Statement, month: Month) -> str:
+    return PHRASES[statement.kind](statement, month)

@@ -1,0 +1,1 @@
+"""Sources: files, the Korea Customs Service API and UN Comtrade, turned into customs lines."""

@@ -1,0 +1,1 @@
+"""Statistics: the month x flow x item x region cube and the facts computed from it."""

@@ -1,0 +1,213 @@
+"""Checking a store against published figures (``ictrade check-published``).
+
+Each published figure is checked as of its vintage (the publication date of the release that
+stated it): the level must round to the stated value at its stated precision, and the growth
+rate to the stated rate at its printed precision.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..classify import regions, taxonomy
+from ..errors import InputError
+from ..months import Month
+from ..numbers import matches
+from ..store.store import Store
+from .cube import FLOWS, Cube, load_cube
+
+COLUMNS = (
+    "month",
+    "flow",
+    "series",
+    "region",
+    "value_usd_millions",
+    "stated_precision_usd_millions",
+    "yoy_pct",
+    "yoy_precision_pct",
+    "vintage",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    line: int
+    month: Month
+    flow: str
+    item: str
+    region: str
+    vintage: dt.date
+    measure: str  # 'value' (USD millions) or 'yoy' (percent)
+    stated: float
+    precision: float
+    primary: bool
+
+    def label(self) -> str:
+        return f"{self.month} {self.flow} {self.item}/{self.region} {self.measure}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    figure: Figure
+    status: str  # matched, mismatched, conflict, no data
+    actual: float | None
+
+    def describe(self) -> str:
+        f = self.figure
+        unit = "USD million" if f.measure == "value" else "%"
+        got = "no data" if self.actual is None else f"{self.actual:,.3f}"
+        return (
+            f"{self.status:<10} {f.label():<48} published {f.stated:,g} {unit} "
+            f"(precision {f.precision:g}), store {got} as of {f.vintage}"
+        )
+
+
+def _number(row: dict[str, str], name: str, path: str, line: int) -> float | None:
+    text = (row.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a number", file=path, line=line, field=name) from None
+
+
+def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[Figure], int]:
+    """In-scope figures of a published-figures CSV, and how many rows were out of scope."""
+    items, region_ids = set(taxonomy().ids), set(regions().ids)
+    text = Path(path).read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; expected the columns of "
+            "published_figures.csv",
+            file=str(path),
+            line=1,
+        )
+    figures, skipped = [], 0
+    for line, row in enumerate(reader, start=2):
+        primary = row.get("is_primary_source", "1").strip() != "0"
+        if (
+            row["series"] not in items
+            or row["region"] not in region_ids
+            or row["flow"] not in (*FLOWS, "balance")
+            or (primary_only and not primary)
+        ):
+            skipped += 1
+            continue
+        base = Figure(
+            line=line,
+            month=Month.parse(row["month"]),
+            flow=row["flow"],
+            item=row["series"],
+            region=row["region"],
+            vintage=dt.date.fromisoformat(row["vintage"].strip()),
+            primary=primary,
+            measure="",
+            stated=0.0,
+            precision=0.0,
+        )
+        for measure, value_col, precision_col in (
+            ("value", "value_usd_millions", "stated_precision_usd_millions"),
+            ("yoy", "yoy_pct", "yoy_precision_pct"),
+        ):
+            stated = _number(row, value_col, str(path), line)
+            if stated is None:
+                continue
+            precision = _number(row, precision_col, str(path), line) or (
+                1.0 if measure == "value" else 0.1
+            )
+            figures.append(replace(base, measure=measure, stated=stated, precision=precision))
+    return figures, skipped
+
+
+ConflictKey = tuple[str, ...]
+
+
+def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
+    """Documented conflicts, keyed by (figures_line, measure): the line of the published-figures
+    CSV and 'value' or 'yoy' (a constraint column starting 'level' means 'value')."""
+    if path is None or not Path(path).is_file():
+        return set()
+    keys: set[ConflictKey] = set()
+    for row in csv.DictReader(Path(path).read_text(encoding="utf-8").splitlines()):
+        measure = row.get("measure") or row.get("constraint", "").split(":")[0].strip()
+        keys.add((row["figures_line"].strip(), "value" if measure == "level" else measure))
+    return keys
+
+
+def _actual(cube: Cube, figure: Figure) -> float | None:
+    if not cube.holds(figure.month):
+        return None
+    t, i, r = cube.t(figure.month), cube.items.index(figure.item), cube.regions.index(figure.region)
+    if figure.flow == "balance":
+        value, prior = (
+            cube.value[0, i, r, t] - cube.value[1, i, r, t],
+            cube.prior[0, i, r, t] - cube.prior[1, i, r, t],
+        )
+    else:
+        f = FLOWS.index(figure.flow)
+        value, prior = cube.value[f, i, r, t], cube.prior[f, i, r, t]
+    if figure.measure == "value":
+        return float(value) / 1e6 if value else None
+    if not prior or math.isnan(prior) or prior <= 0:
+        return None
+    return (float(value) / float(prior) - 1) * 100
+
+
+def check_figures(
+    store: Store, figures: list[Figure], conflicts: set[ConflictKey]
+) -> Iterator[Outcome]:
+    """Check each figure as of its vintage; cubes are built once per vintage."""
+    cubes: dict[dt.date, Cube] = {}
+    for figure in sorted(figures, key=lambda f: (f.vintage, f.line)):
+        if figure.vintage not in cubes:
+            cubes[figure.vintage] = load_cube(store, figure.vintage)
+        actual = _actual(cubes[figure.vintage], figure)
+        if actual is not None and matches(figure.stated, actual, figure.precision):
+            status = "matched"
+        elif (str(figure.line), figure.measure) in conflicts:
+            status = "conflict"
+        else:
+            status = "mismatched" if actual is not None else "no data"
+        yield Outcome(figure, status, actual)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    outcomes: list[Outcome]
+    skipped: int
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("mismatched") == 0 and self.count("no data") == 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.outcomes)} figures checked: {self.count('matched')} matched, "
+            f"{self.count('mismatched')} mismatched, {self.count('conflict')} documented "
+            f"conflicts, {self.count('no data')} without data; {self.skipped} rows out of "
+            "scope or not primary"
+        )
+
+
+def check_published(
+    store: Store,
+    path: str | Path,
+    *,
+    conflicts: str | Path | None = None,
+    primary_only: bool = True,
+) -> CheckReport:
+    figures, skipped = read_figures(path, primary_only=primary_only)
+    outcomes = list(check_figures(store, figures, read_conflicts(conflicts)))
+    outcomes.sort(key=lambda o: o.figure.line)
+    return CheckReport(outcomes, skipped)

@@ -1,0 +1,128 @@
+"""The cube: values by flow, item, region and month, from one aggregation of the lines.
+
+Items roll up their descendants (and any line classified at the item itself). Regions are
+built month by month from their members at that month; ``prior`` holds, for each month, the
+value of twelve months earlier with the *same* members (those of the current month), so a
+region whose membership changed (the EU without the UK from 2020-02) is compared like for like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..classify import membership, regions, taxonomy
+from ..classify.partners import WORLD
+from ..errors import NoDataError
+from ..months import Month, month_range
+from ..store.query import cube_rows
+from ..store.store import Store
+
+FLOWS = ("export", "import")
+
+
+@dataclass
+class Cube:
+    months: list[Month]  # consecutive, first to last month of data
+    items: list[str]
+    regions: list[str]
+    value: np.ndarray  # [flow, item, region, t]
+    prior: np.ndarray  # [flow, item, region, t]; nan before the data's second year
+    flows_present: list[str]
+    # [flow, item, t]: value on WORLD lines, which name no partner and so reach no region
+    unattributed: np.ndarray | None = None
+
+    def t(self, month: Month) -> int:
+        return month.index - self.months[0].index
+
+    def holds(self, month: Month) -> bool:
+        return bool(self.months) and self.months[0] <= month <= self.months[-1]
+
+
+def _rollup_matrix(items: list[str]) -> np.ndarray:
+    tax = taxonomy()
+    index = {item: n for n, item in enumerate(items)}
+    matrix = np.zeros((len(items), len(items)))
+    for item in items:
+        for below in tax.descendants(item):
+            matrix[index[item], index[below]] = 1.0
+    return matrix
+
+
+def _membership_tensor(
+    region_ids: list[str], partners: list[str], months: list[Month]
+) -> np.ndarray:
+    """[region, partner, t] = 1 where the partner belongs to the region that month."""
+    members = membership()
+    tensor = np.zeros((len(region_ids), len(partners), len(months)))
+    partner_index = {p: n for n, p in enumerate(partners)}
+    cache: dict[tuple[str, ...], np.ndarray] = {}
+    for t, month in enumerate(months):
+        for r, region in enumerate(region_ids):
+            if region == "world":
+                tensor[r, :, t] = 1.0
+                continue
+            key = (region, *sorted(members.members(region, month)))
+            if key not in cache:
+                row = np.zeros(len(partners))
+                for iso2 in key[1:]:
+                    if iso2 in partner_index and iso2 != WORLD:
+                        row[partner_index[iso2]] = 1.0
+                cache[key] = row
+            tensor[r, :, t] = cache[key]
+    return tensor
+
+
+def _positions(column: pa.ChunkedArray, values: list[str]) -> np.ndarray:
+    return np.asarray(
+        pc.index_in(column, value_set=pa.array(values)).to_numpy(zero_copy_only=False)
+    )
+
+
+def _month_indexes(column: pa.ChunkedArray) -> np.ndarray:
+    days = column.to_numpy().astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    return np.asarray(days + 1970 * 12)
+
+
+def build_cube(rows: pa.Table) -> Cube:
+    """Turn month x flow x item x partner sums into the rolled-up cube."""
+    if rows.num_rows == 0:
+        raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
+    items, region_ids = taxonomy().ids, regions().ids
+    month_idx = _month_indexes(rows.column("month"))
+    first, last = Month.from_index(int(month_idx.min())), Month.from_index(int(month_idx.max()))
+    months = list(month_range(first, last))
+    partners = sorted(pc.unique(rows.column("partner")).to_pylist())
+    flow_idx = _positions(rows.column("flow"), list(FLOWS))
+    raw = np.zeros((len(FLOWS), len(items), len(partners), len(months)))
+    np.add.at(
+        raw,
+        (
+            flow_idx,
+            _positions(rows.column("item"), items),
+            _positions(rows.column("partner"), partners),
+            month_idx - first.index,
+        ),
+        rows.column("value_usd").to_numpy(),
+    )
+    rolled = np.einsum("ij,fjpt->fipt", _rollup_matrix(items), raw)
+    tensor = _membership_tensor(region_ids, partners, months)
+    value = np.einsum("fipt,rpt->firt", rolled, tensor)
+    shifted = np.full_like(rolled, np.nan)
+    shifted[..., 12:] = rolled[..., :-12]
+    prior = np.einsum("fipt,rpt->firt", shifted, tensor)
+    present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
+    unattributed = (
+        rolled[:, :, partners.index(WORLD), :]
+        if WORLD in partners
+        else np.zeros((len(FLOWS), len(items), len(months)))
+    )
+    return Cube(months, items, region_ids, value, prior, present, unattributed)
+
+
+def load_cube(store: Store, as_of: dt.date | None) -> Cube:
+    return build_cube(cube_rows(store, as_of))

@@ -1,0 +1,48 @@
+"""The code_map table: each distinct HS code of the store, classified month range by month range.
+
+Aggregation joins lines to it, so the rules are applied once per code, not once per line.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from ..classify import scheme
+from ..months import Month
+
+
+def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_new: bool) -> int:
+    """Classify the store's codes (only those not yet in code_map when ``only_new``)."""
+    if only_new:
+        codes = con.execute(
+            """SELECT DISTINCT hs_code FROM lines WHERE hs_code NOT IN
+               (SELECT hs_code FROM code_map WHERE scheme = ?)""",
+            [scheme_name],
+        ).fetchall()
+    else:
+        con.execute("DELETE FROM code_map WHERE scheme = ?", [scheme_name])
+        codes = con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()
+    rules = scheme(scheme_name)
+    names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
+    rows: dict[str, list[object]] = {k: [] for k in names}
+    for (code,) in codes:
+        for start, end, decision in rules.segments(code):
+            for key, value in zip(
+                rows,
+                (
+                    scheme_name,
+                    code,
+                    Month.from_index(start).first_day(),
+                    Month.from_index(end).first_day(),
+                    decision.item,
+                    decision.mixed,
+                ),
+                strict=True,
+            ):
+                rows[key].append(value)
+    if rows["hs_code"]:
+        con.register("new_codes", pa.table(rows))
+        con.execute("INSERT INTO code_map SELECT * FROM new_codes")
+        con.unregister("new_codes")
+    return len(codes)

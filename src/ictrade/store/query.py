@@ -1,0 +1,74 @@
+"""Queries over the lines table, written as plain SQL so they can run on another engine.
+
+``latest_filter`` picks, for every line key, the vintage in force on a date: the line with
+vintage <= D whose successor (``superseded_by``) came after D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from ..errors import NoDataError
+from ..months import Month
+from .store import Store, first_row
+
+
+def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
+    """SQL condition (on alias l) selecting the lines in force as of ``as_of`` (None: latest)."""
+    if as_of is None:
+        return "l.superseded_by IS NULL", []
+    return "l.vintage <= ? AND (l.superseded_by IS NULL OR l.superseded_by > ?)", [as_of, as_of]
+
+
+# Month x flow x item x partner: the one aggregation every statistic is computed from.
+CUBE_SQL = """
+SELECT l.month, l.flow, m.item, l.partner, sum(l.value_usd) AS value_usd
+FROM lines l
+JOIN code_map m ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
+WHERE m.scheme = ? AND m.item <> 'non_ict' AND {vintage}
+GROUP BY ALL
+"""
+
+
+def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
+    condition, params = vintage_filter(as_of)
+    sql = CUBE_SQL.format(vintage=condition)
+    return store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table()
+
+
+def publication_date(store: Store, month: Month) -> dt.date:
+    """When a month's figures were first published: its earliest vintage in the store."""
+    row = first_row(
+        store.con.execute(
+            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+        ).fetchall()
+    )
+    if not row or row[0] is None:
+        raise NoDataError(f"the store holds no data for {month}; {data_span_hint(store)}")
+    value: dt.date = row[0]
+    return value
+
+
+def data_span_hint(store: Store) -> str:
+    row = first_row(store.con.execute("SELECT min(month), max(month) FROM lines").fetchall())
+    if not row or row[0] is None:
+        return "the store is empty; load data with 'ictrade ingest FILE'"
+    return f"it holds {Month.from_date(row[0])} to {Month.from_date(row[1])}"
+
+
+def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
+    condition, params = vintage_filter(as_of)
+    row = first_row(
+        store.con.execute(
+            f"SELECT max(l.vintage) FROM lines l WHERE {condition}", params
+        ).fetchall()
+    )
+    return row[0] if row else None
+
+
+def sources(store: Store) -> list[str]:
+    return [
+        r[0] for r in store.con.execute("SELECT DISTINCT source FROM lines ORDER BY 1").fetchall()
+    ]

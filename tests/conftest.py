@@ -1,0 +1,87 @@
+"""Shared fixtures: an in-memory store and builders of customs lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from ictrade.months import Month, month_range
+from ictrade.store.schema import LINE_SCHEMA
+from ictrade.store.store import Store, open_store
+
+HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
+
+
+def lines_table(rows: list[dict[str, object]]) -> pa.Table:
+    """A LINE_SCHEMA table from dicts; months as 'YYYY-MM', vintages as dates or ISO text."""
+    defaults = {
+        "net_kg": None,
+        "quantity": None,
+        "source": "test",
+        "vintage": dt.date(2021, 1, 15),
+        "status": "confirmed",
+        "imputed": False,
+    }
+    full = []
+    for row in rows:
+        r = {**defaults, **row}
+        r["month"] = Month.parse(str(r["month"])).first_day()
+        if isinstance(r["vintage"], str):
+            r["vintage"] = dt.date.fromisoformat(r["vintage"])
+        full.append(r)
+    return pa.Table.from_pylist(full, schema=LINE_SCHEMA)
+
+
+def series_rows(
+    values: dict[str, list[float]],
+    start: str,
+    *,
+    flow: str = "export",
+    partner: str = "US",
+    source: str = "test",
+) -> list[dict[str, object]]:
+    """Lines for one partner: {hs_code: [value per month from start]}."""
+    first = Month.parse(start)
+    rows: list[dict[str, object]] = []
+    for code, series in values.items():
+        months = month_range(first, first + (len(series) - 1))
+        for month, value in zip(months, series, strict=True):
+            rows.append(
+                {
+                    "month": str(month),
+                    "flow": flow,
+                    "hs_code": code,
+                    "partner": partner,
+                    "value_usd": float(value),
+                    "source": source,
+                }
+            )
+    return rows
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with open_store() as s:
+        yield s
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def write(body: str, name: str = "lines.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(body.encode(encoding))
+        return path
+
+    return write
+
+
+def snapshot(store: Store) -> list[tuple[object, ...]]:
+    """Everything stored, for 'the store is unchanged' assertions."""
+    return (
+        store.con.execute("SELECT * FROM lines ORDER BY ALL").fetchall()
+        + store.con.execute("SELECT id, origin, sha256 FROM ingests ORDER BY id").fetchall()
+    )
