@@ -81,7 +81,7 @@ def primary_figures() -> list[dict[str, str]]:
 
 def conflicts() -> set[tuple[str, str]]:
     with open(_dataset_file("conflicts.csv"), encoding="utf-8") as fh:
-        return {(r["figures_line"], r["part"]) for r in csv.DictReader(fh)}
+        return {(r["figures_line"], r["measure"]) for r in csv.DictReader(fh)}
 
 
 def sample() -> list[dict[str, str]]:

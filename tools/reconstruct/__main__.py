@@ -12,10 +12,11 @@ import pyarrow.parquet as pq
 from ictrade.months import Month
 
 from .inputs import OUT, Figure, Vintages, load_figures, release_dates
-from .lines import build_lines
+from .inputs import MI
+from .lines import available, build_lines
 from .prior import build_prior
 from .solve import Constraint, Programme, add_figures, add_narrative
-from .structure import check_regions
+from .structure import check_regions, item_leaves
 
 
 def constrained_set(figs: list, vint: Vintages) -> set[tuple[Month, str, int]]:
@@ -76,8 +77,10 @@ def main() -> None:
               file=sys.stderr)
         if not bad:
             break
-        # A figure that cannot hold with the others: drop the part violated most, solve again.
-        worst = max(bad, key=lambda b: b[1])
+        # A figure that cannot hold with the others: drop a part and solve again. Levels go
+        # first (a misprinted level is the usual culprit: growth rates hold across vintages),
+        # the one violated most.
+        worst = max(bad, key=lambda b: (b[0].kind == "level", b[1]))
         if worst[0].row == 0:
             raise SystemExit(f"narrative constraint cannot hold: {worst[0].label}")
         dropped.append(worst)
@@ -91,16 +94,22 @@ def main() -> None:
 def write_conflicts(dropped: list[tuple[Constraint, float]], figs: list[Figure]) -> None:
     """conflicts.csv: each primary figure part that cannot hold, and the choice made."""
     notes = {f.row: f.note for f in figs}
+    by_row = {f.row: f for f in figs}
     with open(OUT / "conflicts.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["figures_line", "figure", "part", "stated", "violation_usd_millions",
+        w.writerow(["figures_line", "figure", "measure", "stated", "violation_usd_millions",
                     "source_note", "choice"])
         for meta, slack in sorted(dropped, key=lambda d: d[0].row):
-            other = "growth rate" if meta.kind == "level" else "level"
+            f = by_row[meta.row]
+            if not available()[MI[f.month], item_leaves(f.series)].any():
+                choice = (f"not held: no HS line classifies to {f.series} in {f.month} under the "
+                          "kr-ict rules, so the item is empty that month")
+            else:
+                other = "growth rate" if meta.kind == "level" else "level"
+                choice = (f"{meta.kind} not held (it cannot hold together with the month's other "
+                          f"primary figures); the {other} of this row and every other figure hold")
             w.writerow([meta.row, meta.label.split(" (line")[0], meta.kind, meta.stated,
-                        f"{slack:.1f}", notes.get(meta.row, ""),
-                        f"{meta.kind} not held (it cannot hold together with the month's other "
-                        f"primary figures); the {other} of this row and every other figure hold"])
+                        f"{slack:.1f}", notes.get(meta.row, ""), choice])
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def evaluate(view: View, f: Figure) -> list[tuple[str, bool, float | None]]:
 
 def conflicts() -> set[tuple[int, str]]:
     with open(OUT / "conflicts.csv", encoding="utf-8") as fh:
-        return {(int(r["figures_line"]), r["part"]) for r in csv.DictReader(fh)}
+        return {(int(r["figures_line"]), r["measure"]) for r in csv.DictReader(fh)}
 
 
 def main() -> None:

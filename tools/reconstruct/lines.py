@@ -38,7 +38,11 @@ def _codes(leaf: str, year: int, month: int) -> tuple[str, ...]:
     hs6 = nomenclature()[edition(m)]
     sch = scheme("kr-ict")
     ok: list[str] = []
-    for p in sorted(sch.codes_for(leaf, m), key=lambda p: (len(p) != 10, p)):
+    rank = {"high": 0, "medium": 1}
+    rules = sorted((r for r in sch.rules if r.item == leaf and r.valid_at(m.index)),
+                   key=lambda r: ("doubtful" in r.basis, rank.get(r.confidence, 2),
+                                  len(r.prefix) != 10, r.prefix))
+    for p in (r.prefix for r in rules):
         if len(p) in (6, 10):
             tries = [p] + ([p + s for s in ("9000", "1090", "2000", "0000")] if len(p) == 6 else [])
         elif len(p) == 8:
@@ -51,13 +55,18 @@ def _codes(leaf: str, year: int, month: int) -> tuple[str, ...]:
                 if d.item == leaf and not d.mixed:
                     ok.append(c)
                     break
-    if not ok:
-        raise SystemExit(f"no HS code of {edition(m)} classifies exactly to {leaf} in {m}")
     return tuple(ok[:3])
 
 
 def codes(leaf: str, m: Month) -> tuple[str, ...]:
+    """Up to three codes that classify exactly to ``leaf`` in ``m`` (none: the item is empty)."""
     return _codes(leaf, m.year, m.month)
+
+
+@functools.cache
+def available() -> np.ndarray:
+    """[month, leaf] True where some HS code of the edition in force classifies to the leaf."""
+    return np.array([[bool(codes(leaf, m)) for leaf in LEAVES] for m in MONTHS])
 
 
 @functools.cache
@@ -114,6 +123,8 @@ def build_lines(values: dict[int, np.ndarray], vint: Vintages,
                 imputed = (m, flow, v) not in constrained
                 for li, leaf in enumerate(LEAVES):
                     cs = codes(leaf, m)
+                    if not cs:
+                        continue
                     cw = code_weights(leaf, m, cs)
                     for b, (members, pw) in enumerate(partner_w):
                         total = int(round(values[v][fi, mi, li, b] * 1e6))

@@ -17,6 +17,7 @@ import numpy as np
 from ictrade.classify import taxonomy
 
 from .inputs import MI, MONTHS, RAW, Figure
+from .lines import available
 from .structure import LEAVES, LI, blocks, item_leaves, region_blocks
 
 Key = tuple[str, str, str]  # flow, item, region
@@ -204,7 +205,8 @@ def seed(flow: str, total: np.ndarray) -> np.ndarray:
             if name in mem:
                 share = memory_total * mem[name][mi]
             t[mi, li, :] = total[mi] * share * bs
-    # re-normalise leaf shares (memory split changed them) to the total
+    t *= available()[:, :, None]
+    # re-normalise leaf shares (memory split, empty items) to the total
     t *= (total / t.sum(axis=(1, 2)))[:, None, None]
     return t
 

@@ -112,7 +112,8 @@ class Programme:
         w = self.cost_weights() / np.maximum(self.prior, 1e-3)
         cost = np.concatenate([w * g[3] for g in GROUPS] + [np.array(self.slack_cost)])
         has_c = np.tile(np.repeat(np.arange(self.nm) + 12 < self.nm, self.nl * self.nb), 2)
-        upper = np.concatenate([np.where(has_c | (not g[1]), g[2] * self.prior, 0.0)
+        upper = np.concatenate([np.where((has_c | (not g[1])) & (self.prior > 0),
+                                         np.where(np.isinf(g[2]), np.inf, g[2] * self.prior), 0.0)
                                 for g in GROUPS] + [np.full(nr, np.inf)])
         ri, ci, vals, rhs = [], [], [], []
         for r, (cols, coefs, b) in enumerate(self.rows):
@@ -155,14 +156,18 @@ def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool 
         if f.value is not None and f.prec is not None:
             lo = f.value - f.prec / 2 + LEVEL_EPS * f.prec
             hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
-            if f.flow == "balance":
-                ex = prog.expr("export", mi, "total", f.region, v)
-                im = prog.expr("import", mi, "total", f.region, v)
-                e = (ex[0] - im[0], np.concatenate([ex[1], im[1]]),
-                     np.concatenate([ex[2], -im[2]]))
-                prog.add_range(e, lo, hi, meta_l)
-            else:
-                prog.add_range(prog.expr(f.flow, mi, f.series, f.region, v), lo, hi, meta_l)
+            e = _value(prog, f.flow, mi, f.series, f.region, v)
+            prog.add_range(e, lo, hi, meta_l)
+            if not soft:
+                # softly, the figure as a release prints it ($X.X billion, else $X million)
+                pp = 100.0 if abs(f.value) >= 1000 else 1.0
+                plo, phi = max(lo, f.value - pp / 2 + 0.01), min(hi, f.value + pp / 2 - 0.01)
+                if abs(f.value) >= 1000:
+                    plo = max(plo, 999.51) if f.value > 0 else plo
+                    phi = min(phi, -999.51) if f.value < 0 else phi
+                if plo < phi:
+                    prog.add_range(e, plo, phi, Constraint(f.label(), f.row, "context-print",
+                                                           f"{f.value} printed"))
         if f.yoy is not None and f.yprec is not None and mi >= 12 and f.flow != "balance":
             v0 = vint.in_force(f.month - 12, f.vintage)
             assert v0 is not None
@@ -209,29 +214,51 @@ def add_records(prog: Programme, row: dict[str, str], vint: Vintages, meta: Cons
             _above(prog, this, other, meta)
 
 
+def _lin(terms: list[tuple[float, Expr]]) -> Expr:
+    """A linear combination of expressions."""
+    return (sum(k * e[0] for k, e in terms), np.concatenate([e[1] for _, e in terms]),
+            np.concatenate([k * e[2] for k, e in terms]))
+
+
+def _at_least(prog: Programme, e: Expr, margin: float, meta: Constraint) -> None:
+    """e >= margin (USD millions)."""
+    prog.add_le((-e[0], e[1], -e[2]), -margin, meta)
+
+
+def add_drivers(prog: Programme, mi: int, region: str, items: list[str], sign: float,
+                meta: Constraint) -> None:
+    """The named major items drive the region's change, in this order, as the release picks them
+    (items moving the region's way with at least 15% of that movement, largest first): each
+    named one moves the region's way, by at least a fifth of the named total, in order; other
+    major items move it by less than an eighth of that total (or the other way)."""
+    contrib = {i: _lin([(sign, _contribution(prog, "export", mi, i, region))])
+               for i in taxonomy().majors()}
+    named = _lin([(1.0, contrib[i]) for i in items])
+    for k, item in enumerate(items):
+        _at_least(prog, _lin([(1.0, contrib[item]), (-0.2, named)]), 1.0, meta)
+        if k:
+            _at_least(prog, _lin([(1.0, contrib[items[k - 1]]), (-1.0, contrib[item])]), 1.0,
+                      meta)
+    for other in contrib:
+        if other not in items:
+            _at_least(prog, _lin([(0.12, named), (-1.0, contrib[other])]), 1.0, meta)
+
+
 def add_narrative(prog: Programme, vint: Vintages) -> None:
     """Statements of releases that constrain unpublished cells (data-raw narrative.csv)."""
     with open(RAW / "narrative.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    tops = taxonomy().children["total"]
     for row in rows:
         mi = MI[Month.parse(row["month"])]
         items, flow, region, kind = row["items"].split(";"), row["flow"], row["region"], row["kind"]
         meta = Constraint(f"{row['month']} {flow} {row['items']}/{region} {kind}", 0, "narrative",
                           row["source"])
+        sign = -1.0 if kind in ("yoy_decline", "drivers_down") else 1.0
         if kind == "record_high":
             add_records(prog, row, vint, meta)
-            continue
-        sign = -1.0 if kind in ("yoy_decline", "drivers_down") else 1.0
-        for item in items:
-            c = _contribution(prog, flow, mi, item, region)
-            # sign * contribution >= 1 (USD millions)
-            prog.add_le((-sign * c[0], c[1], -sign * c[2]), -1.0, meta)
-            if kind.startswith("drivers"):
-                for other in tops:
-                    if other in items:
-                        continue
-                    o = _contribution(prog, flow, mi, other, region)
-                    e = (-sign * (c[0] - o[0]), np.concatenate([c[1], o[1]]),
-                         -sign * np.concatenate([c[2], -o[2]]))
-                    prog.add_le(e, 0.0, meta)
+        elif kind.startswith("drivers"):
+            add_drivers(prog, mi, region, items, sign, meta)
+        else:
+            for item in items:
+                _at_least(prog, _lin([(sign, _contribution(prog, flow, mi, item, region))]), 1.0,
+                          meta)
