@@ -11,8 +11,7 @@ import pyarrow.parquet as pq
 
 from ictrade.months import Month
 
-from .inputs import OUT, Figure, Vintages, load_figures, release_dates
-from .inputs import MI
+from .inputs import MI, OUT, Figure, Vintages, load_figures, release_dates
 from .lines import available, build_lines
 from .prior import build_prior
 from .solve import Constraint, Programme, add_figures, add_narrative
