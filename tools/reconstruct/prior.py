@@ -138,7 +138,8 @@ def fitted_series(figs: list[Figure]) -> dict[Key, np.ndarray]:
     fits[("export", "total", "world")] = exp
     imports = list(by_key.get(("import", "total", "world"), []))
     for f in figs:
-        if f.flow == "balance" and f.value is not None and (f.series, f.region) == ("total", "world"):
+        world_balance = (f.flow, f.series, f.region) == ("balance", "total", "world")
+        if world_balance and f.value is not None:
             v = math.exp(exp[MI[f.month]]) - f.value
             imports.append(Figure(f.row, f.month, "import", "total", "world", v, f.prec,
                                   None, None, f.vintage, "from balance"))
