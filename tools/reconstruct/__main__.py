@@ -18,8 +18,9 @@ from .solve import Constraint, Programme, add_figures, add_narrative
 from .structure import check_regions, item_leaves
 
 
-def constrained_set(figs: list, vint: Vintages) -> set[tuple[Month, str, int]]:
-    out = set()
+def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
+    """(month, flow, vintage) that some primary figure constrains (the others are imputed)."""
+    out: set[tuple[Month, str, int]] = set()
     for f in figs:
         flows = ("export", "import") if f.flow == "balance" else (f.flow,)
         months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
@@ -48,7 +49,8 @@ def context_figures(figs: list[Figure], vint: Vintages) -> list[Figure]:
             {key + ("yoy",)} if f.yoy is not None else set())
 
     taken = set().union(*(parts(f) for f in figs))
-    out, seen = [], set()
+    out: list[Figure] = []
+    seen: set[tuple[object, ...]] = set()
     for f in load_figures(context=True):
         if vint.in_force(f.month, f.vintage) is None or parts(f) & (taken | seen):
             continue

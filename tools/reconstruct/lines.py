@@ -89,13 +89,14 @@ def code_weights(leaf: str, m: Month, cs: tuple[str, ...]) -> np.ndarray:
         s = share.get(str(m), float(np.mean([share[k] for k in sorted(share)[:12]])))
         return np.array([1 - s, s]) if cs[0] != "8473304060" else np.array([s, 1 - s])
     w = np.array(CODE_WEIGHTS[: len(cs)])
-    return w / w.sum()
+    out: np.ndarray = w / w.sum()
+    return out
 
 
 def split(total: int, weights: np.ndarray) -> np.ndarray:
     """Whole dollars summing exactly to ``total`` (largest remainder)."""
     raw = total * weights
-    base = np.floor(raw).astype(np.int64)
+    base: np.ndarray = np.floor(raw).astype(np.int64)
     rest = int(total - base.sum())
     if rest:
         order = np.argsort(-(raw - base), kind="stable")

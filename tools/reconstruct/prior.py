@@ -103,7 +103,8 @@ def fit_series(figs: list[Figure], base: np.ndarray | None, default: float,
         eqs.append(({i: 1.0, i - 1: -1.0}, 0.0, smooth))
     for i in range(n):
         eqs.append(({i: 1.0}, math.log(default), 0.01))
-    return _lstsq(eqs, n) + bl
+    out: np.ndarray = _lstsq(eqs, n) + bl
+    return out
 
 
 def default_share(key: Key) -> float:

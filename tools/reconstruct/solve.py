@@ -65,11 +65,6 @@ class Programme:
         self.meta: list[Constraint] = []
         self.slack_cost: list[float] = []
 
-    def cells(self, flow: str, mi: int, item: str, region: str) -> np.ndarray:
-        leaves, blks = item_leaves(item), region_blocks(region, mi)
-        base = FLOWS.index(flow) * self.ncell + mi * self.nl * self.nb
-        return (base + leaves[:, None] * self.nb + blks[None, :]).reshape(-1)
-
     def expr(self, flow: str, mi: int, item: str, region: str, vintage: int,
              region_month: int | None = None) -> Expr:
         """Sum of cells; ``region_month`` fixes the membership (growth uses the current one)."""
