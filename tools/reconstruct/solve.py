@@ -32,7 +32,7 @@ Expr = tuple[float, np.ndarray, np.ndarray]  # constant, variable columns, coeff
 # Deviation variables, one group per cell: (sign, C only, bound x prior, cost x 1/prior)
 GROUPS = (
     (1.0, False, 0.02, 1.0), (1.0, False, 0.08, 4.0), (1.0, False, np.inf, 20.0),
-    (-1.0, False, 0.02, 1.0), (-1.0, False, 0.08, 4.0), (-1.0, False, 0.85, 20.0),
+    (-1.0, False, 0.02, 1.0), (-1.0, False, 0.08, 4.0), (-1.0, False, 0.75, 20.0),
     (1.0, True, 0.02, 1.0), (1.0, True, np.inf, 6.0),
     (-1.0, True, 0.02, 1.0), (-1.0, True, np.inf, 6.0),
 )
@@ -116,13 +116,13 @@ class Programme:
             ci.append(np.append(cols, NG * nc + r))
             vals.append(np.append(coefs, -1.0))
             rhs.append(b)
-        # no cell of either vintage below 5% of its prior: -(sum of signed deviations) <= 0.95 prior
+        # no cell of either vintage below 15% of its prior: -(signed deviations) <= 0.85 prior
         cidx = np.nonzero(has_c)[0]
         for g, spec in enumerate(GROUPS):
             ri.append(nr + np.arange(cidx.size))
             ci.append(cidx + g * nc)
             vals.append(np.full(cidx.size, -spec[0]))
-        rhs_all = np.concatenate([np.array(rhs), 0.95 * self.prior[cidx]])
+        rhs_all = np.concatenate([np.array(rhs), 0.85 * self.prior[cidx]])
         a = coo_matrix((np.concatenate(vals), (np.concatenate(ri), np.concatenate(ci))),
                        shape=(nr + cidx.size, nvar)).tocsr()
         res = linprog(cost, A_ub=a, b_ub=rhs_all, bounds=np.column_stack([np.zeros(nvar), upper]),
