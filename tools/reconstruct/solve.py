@@ -251,6 +251,13 @@ def add_narrative(prog: Programme, vint: Vintages) -> None:
         sign = -1.0 if kind in ("yoy_decline", "drivers_down") else 1.0
         if kind == "record_high":
             add_records(prog, row, vint, meta)
+        elif kind == "yoy_range":
+            num = prog.expr(flow, mi, items[0], region, 0)
+            den = prog.expr(flow, mi - 12, items[0], region, 1, region_month=mi)
+            prog.add_ratio(num, den, 1 + float(row["lo"]) / 100, 1 + float(row["hi"]) / 100, meta)
+        elif kind == "level_range":
+            prog.add_range(_value(prog, flow, mi, items[0], region, 0), float(row["lo"]),
+                           float(row["hi"]), meta)
         elif kind.startswith("drivers"):
             add_drivers(prog, mi, region, items, sign, meta)
         else:
