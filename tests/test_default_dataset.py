@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ictrade.classify import NON_ICT, membership, regions, scheme, taxonomy
+from ictrade.classify.partners import WORLD, partner_codes
 from ictrade.months import Month, month_range
 from ictrade.numbers import matches
 from ictrade.store.schema import LINE_KEY, LINE_SCHEMA
@@ -152,6 +153,11 @@ def test_lines_content(con: duckdb.DuckDBPyConnection) -> None:
                                 OR status NOT IN ('preliminary', 'confirmed'))
         FROM lines""").fetchone()
     assert bad == (0,)
+    partners = {r[0] for r in con.execute("SELECT DISTINCT partner FROM lines").fetchall()}
+    assert partners <= partner_codes() - {WORLD}
+    for region in regions().ids:  # every region has partners in every month
+        for m in month_range(FIRST, LAST):
+            assert partners & membership().members(region, m), (region, m)
     months = {r[0] for r in con.execute("SELECT DISTINCT month FROM lines").fetchall()}
     assert months == {m.first_day() for m in month_range(FIRST, LAST)}
     flows = con.execute("SELECT count(DISTINCT flow) FROM lines GROUP BY month").fetchall()
