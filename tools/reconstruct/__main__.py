@@ -19,7 +19,7 @@ from .structure import check_regions, item_leaves
 
 
 def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
-    """(month, flow, vintage) that some primary figure constrains (the others are imputed)."""
+    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
     out: set[tuple[Month, str, int]] = set()
     for f in figs:
         flows = ("export", "import") if f.flow == "balance" else (f.flow,)
@@ -87,7 +87,7 @@ def main() -> None:
         dropped.append(worst)
     OUT.mkdir(parents=True, exist_ok=True)
     write_conflicts(dropped, figs)
-    table = build_lines({0: p, 1: c}, vint, constrained_set(figs, vint))
+    table = build_lines({0: p, 1: c}, vint, constrained_set(held + context, vint))
     pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)
     print(f"{table.num_rows} lines in {time.time() - t0:.0f}s", file=sys.stderr)
 
