@@ -176,6 +176,16 @@ def test_every_code_classifies_to_a_leaf(con: duckdb.DuckDBPyConnection) -> None
     assert leaves == {i for i in tax.ids if not tax.children[i]}
 
 
+def test_no_code_of_a_month_refines_another(con: duckdb.DuckDBPyConnection) -> None:
+    """A coarser line beside finer ones would read as their total (refine_overlaps)."""
+    rows = con.execute("""
+        SELECT count(*) FROM (SELECT DISTINCT month, hs_code FROM lines) a
+        JOIN (SELECT DISTINCT month, hs_code FROM lines) b
+          ON a.month = b.month AND a.hs_code <> b.hs_code AND starts_with(b.hs_code, a.hs_code)
+    """).fetchone()
+    assert rows == (0,)
+
+
 def test_later_vintages_restate_whole_months(con: duckdb.DuckDBPyConnection) -> None:
     key = ", ".join(LINE_KEY)
     rows = con.execute(f"""

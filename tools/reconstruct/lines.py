@@ -32,9 +32,8 @@ def nomenclature() -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-@functools.cache
-def _codes(leaf: str, year: int, month: int) -> tuple[str, ...]:
-    m = Month(year, month)
+def _candidates(leaf: str, m: Month) -> list[str]:
+    """Codes that classify exactly to ``leaf`` in ``m``, most confident rules first."""
     hs6 = nomenclature()[edition(m)]
     sch = scheme("kr-ict")
     ok: list[str] = []
@@ -55,12 +54,34 @@ def _codes(leaf: str, year: int, month: int) -> tuple[str, ...]:
                 if d.item == leaf and not d.mixed:
                     ok.append(c)
                     break
-    return tuple(ok[:3])
+    return ok
+
+
+def _related(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+@functools.cache
+def _month_codes(year: int, month: int) -> dict[str, tuple[str, ...]]:
+    """Up to three codes per leaf; no code of the month is a prefix of another (a coarser line
+    beside finer ones would read as their total), leaves with fewest choices served first."""
+    m = Month(year, month)
+    cands = {leaf: _candidates(leaf, m) for leaf in LEAVES}
+    chosen: dict[str, tuple[str, ...]] = {}
+    taken: list[str] = []
+    for leaf in sorted(LEAVES, key=lambda x: (len(cands[x]), LEAVES.index(x))):
+        pick: list[str] = []
+        for c in cands[leaf]:
+            if len(pick) < 3 and not any(_related(c, t) for t in taken):
+                pick.append(c)
+                taken.append(c)
+        chosen[leaf] = tuple(pick)
+    return chosen
 
 
 def codes(leaf: str, m: Month) -> tuple[str, ...]:
     """Up to three codes that classify exactly to ``leaf`` in ``m`` (none: the item is empty)."""
-    return _codes(leaf, m.year, m.month)
+    return _month_codes(m.year, m.month)[leaf]
 
 
 @functools.cache
