@@ -335,10 +335,6 @@ def revisions_command(
         click.echo(f"  {c.flow:<6} {c.hs_code:<10} {c.partner:<5} {c.source:<16} {old} -> {new}")
 
 
-def main() -> None:
-    cli(prog_name="ictrade")
-
-
 # --- ictrade classify: where an HS code goes in a month, and why --------------------------------
 
 
@@ -382,3 +378,191 @@ def _period_text(start: int, end: int) -> str:
 
     text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
     return text.replace("always..", "until ") if text != "always" else text
+
+
+# ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
+
+
+def _fetch_store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store_path",
+        default=None,
+        metavar="PATH",
+        envvar="ICTRADE_STORE",
+        help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if "
+        "needed). Checkpoints for resuming sit beside it.",
+    )(func)
+
+
+def _months(start: str, end: str) -> tuple[Any, Any]:
+    from .months import Month
+
+    first, last = Month.parse(start), Month.parse(end)
+    if last < first:
+        raise UsageError(f"--end {last} is before --start {first}")
+    return first, last
+
+
+@cli.group("fetch")
+def fetch_group() -> None:
+    """Fetch customs lines from a remote source (KCS open API, UN Comtrade) into your store.
+
+    Long fetches show progress on standard error. A run stopped by a quota or a bad key keeps
+    what it fetched; run the same command again to resume.
+    """
+
+
+@fetch_group.command("kcs")
+@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--hs",
+    "hs_codes",
+    multiple=True,
+    metavar="CODE",
+    help="HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the "
+    "kr-ict scheme, by the coarsest heading covering them.",
+)
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="ISO2",
+    help="Partner country to ask for; repeatable. Default: every partner in one request.",
+)
+@click.option("--page-size", default=500, show_default=True, help="Rows per page (numOfRows).")
+@_fetch_store_option
+@domain_errors
+def fetch_kcs_command(
+    start: str,
+    end: str,
+    hs_codes: tuple[str, ...],
+    partners: tuple[str, ...],
+    page_size: int,
+    store_path: str | None,
+) -> None:
+    """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
+    from .sources.fetch import fetch_kcs_into
+
+    first, last = _months(start, end)
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        click.echo(
+            fetch_kcs_into(
+                store,
+                path,
+                first,
+                last,
+                hs=list(hs_codes),
+                partners=list(partners),
+                page_size=page_size,
+            )
+        )
+
+
+@fetch_group.command("comtrade")
+@click.option(
+    "--reporter",
+    required=True,
+    type=int,
+    metavar="CODE",
+    help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
+)
+@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--hs",
+    "hs_codes",
+    multiple=True,
+    metavar="CODE",
+    help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
+)
+@click.option(
+    "--daily-limit",
+    default=500,
+    show_default=True,
+    help="Calls allowed per day (UTC) by your subscription.",
+)
+@click.option(
+    "--row-limit",
+    default=100_000,
+    show_default=True,
+    help="Rows one call may return under your subscription.",
+)
+@_fetch_store_option
+@domain_errors
+def fetch_comtrade_command(
+    reporter: int,
+    start: str,
+    end: str,
+    hs_codes: tuple[str, ...],
+    daily_limit: int,
+    row_limit: int,
+    store_path: str | None,
+) -> None:
+    """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
+    from .sources.fetch import fetch_comtrade_into
+
+    first, last = _months(start, end)
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        click.echo(
+            fetch_comtrade_into(
+                store,
+                path,
+                reporter,
+                first,
+                last,
+                codes=list(hs_codes),
+                daily_limit=daily_limit,
+                row_limit=row_limit,
+            )
+        )
+
+
+# --- nowcast (issue 6) -------------------------------------------------------------------------
+
+
+@cli.command("nowcast")
+@click.argument("flash", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--history",
+    "histories",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="More flash/final figures to learn from (same CSV layout); repeatable.",
+)
+@click.option(
+    "--backtest",
+    "run_backtest",
+    is_flag=True,
+    help="Rolling-origin backtest over the history instead of nowcasting FLASH.",
+)
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM",
+    help="First month the backtest predicts (default 2023-01).",
+)
+@domain_errors
+def nowcast_command(
+    flash: str | None, histories: tuple[str, ...], run_backtest: bool, start: str | None
+) -> None:
+    """Nowcast each month's exports from the 10- and 20-day flash figures in FLASH (CSV in the
+    provisional_10day.csv layout); prints CSV item_key, partner_ko, month, cut_day, nowcast,
+    lo80, hi80 (80% interval), in the unit of cum_value."""
+    from .errors import UsageError
+    from .nowcast import nowcast_file
+    from .nowcast import run_backtest as backtest_text
+
+    if run_backtest:
+        click.echo(backtest_text(histories, flash, start), nl=False)
+    elif flash is None:
+        raise UsageError("give a FLASH.csv to nowcast, or --backtest")
+    else:
+        click.echo(nowcast_file(flash, histories), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="ictrade")

@@ -256,7 +256,7 @@ def _coverage(s: Statement, month: Month) -> str:
         covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
         parts.append(f"among the major items they cover only {covered}")
     if "import" not in a["flows"]:
-        parts.append("they hold no imports")
+        parts.append("they give no ICT imports")
     share = a["partner_share_pct"].get("export")
     if share is not None and share < 99.95:
         parts.append(

@@ -127,6 +127,7 @@ def long_markdown(facts: dict[str, Any]) -> str:
             store=data["store"], as_of=data["as_of"] or "the latest vintage", scheme=facts["scheme"]
         )
         + f" The data run from {en.month_name(data['first_month'])}; records and streaks "
-        "reach no further back.",
+        "reach no further back."
+        + (f" {data['description']}" if data.get("description") else ""),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -125,4 +126,38 @@ def build_cube(rows: pa.Table) -> Cube:
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
-    return build_cube(cube_rows(store, as_of))
+    cube = build_cube(cube_rows(store, as_of))
+    if store.completeness is not None:
+        mask_incomplete(cube, store.completeness)
+    return cube
+
+
+def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:
+    """Blank (nan) what a partial dataset does not fully cover, so that no growth rate, streak
+    or record compares a complete month with a partial one.
+
+    ``spans``: [{"items": "all" | [ids], "flows": [..], "regions": [..], "from": "YYYY-MM",
+    "to": "YYYY-MM"}]; a cell is complete in a month when a span names its item (or "all") and
+    flow and holds the month. Regions a span does not name (default: all) keep their values
+    but no growth: their partner detail is not comparable from year to year.
+    """
+    n_f, n_i, n_r, n_t = cube.value.shape
+    complete = np.zeros((n_f, n_i, n_t), dtype=bool)
+    comparable = np.ones(n_r, dtype=bool)
+    for span in spans:
+        items = cube.items if span["items"] == "all" else span["items"]
+        flows = [FLOWS.index(f) for f in span.get("flows", FLOWS)]
+        first, last = Month.parse(span["from"]), Month.parse(span["to"])
+        ts = [t for t, m in enumerate(cube.months) if first <= m <= last]
+        for item in items:
+            for f in flows:
+                complete[f, cube.items.index(item), ts] = True
+        if "regions" in span:
+            comparable &= np.isin(cube.regions, span["regions"])
+    before = np.zeros_like(complete)
+    before[:, :, 12:] = complete[:, :, :-12]
+    full = np.broadcast_to(complete[:, :, None, :], cube.value.shape)
+    both = np.broadcast_to((complete & before)[:, :, None, :], cube.value.shape)
+    cube.value[~full] = np.nan
+    cube.prior[~both] = np.nan
+    cube.prior[:, :, ~comparable, :] = np.nan
