@@ -174,19 +174,23 @@ def test_reference_matches_facts_that_hold_its_figures():
 
 def test_reference_against_the_default_dataset():
     with open_store(dataset="default") as store:
-        facts = build_facts(store, Month(2020, 11))
-    total = next(
-        c
-        for c in facts["cells"]
-        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world")
-    )
-    if round(total["value_usd"] / 1e8) != 166:
-        pytest.skip(
-            f"the default dataset is not final yet: its 2020-11 ICT exports are "
-            f"${total['value_usd'] / 1e9:.2f} billion, the reference prints $16.6 billion"
-        )
+        facts = build_facts(store, Month(2020, 11), as_published=True)
     report = verify_text(REFERENCE.read_text(), facts)
     assert report.ok, report.table()
+    assert len([o for o in report.outcomes if o.status == MISMATCHED]) == 0
+    assert len(report.outcomes) >= 30
+
+
+def test_reference_with_one_number_changed_fails_on_that_claim(tmp_path):
+    changed = tmp_path / "changed.txt"
+    changed.write_text(REFERENCE.read_text().replace("up 7.3 percent to $5.2 billion",
+                                                     "up 7.3 percent to $5.4 billion"))
+    result = CliRunner().invoke(cli, ["verify", str(changed), "--month", "2020-11",
+                                      "--as-published", "--dataset", "default"])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("mismatched")]
+    assert len(lines) == 1 and "5.4 billion" in lines[0] and "export/memory/world" in lines[0]
+    assert "36 claims: 35 matched, 1 mismatched, 0 unrecognised" in result.output
 
 
 def test_precision_rules():
