@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import sys
 import time
 
@@ -29,6 +30,11 @@ def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str,
             if v is not None:
                 out.update((m, fl, v) for fl in flows)
     return out
+
+
+DESCRIPTION = ("A reconstruction consistent with the figures published in Korea's monthly ICT "
+               "trade releases (2014-2023), not customs microdata: modelled lines for "
+               "2013-01..2023-12, exports and imports, with each release's vintages.")
 
 
 def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
@@ -86,6 +92,8 @@ def main() -> None:
             raise SystemExit(f"narrative constraint cannot hold: {worst[0].label}")
         dropped.append(worst)
     OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "meta.json").write_text(json.dumps({"description": DESCRIPTION}, indent=1) + "\n",
+                                   encoding="utf-8")
     write_conflicts(dropped, figs)
     table = build_lines({0: p, 1: c}, vint, constrained_set(held + context, vint))
     pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)

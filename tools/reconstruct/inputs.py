@@ -41,21 +41,21 @@ def _num(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
-# Context rows used as soft targets: figures of earlier months quoted in later releases, unless
-# the source notes them as doubtful.
+# Context rows used as soft targets: non-primary figures (other reports of a release, figures of
+# earlier months quoted in later releases), unless the source notes them as doubtful.
 _DOUBT = ("error", "sic", "misprint", "as printed", "contradict", "lists")
 
 
 def load_figures(context: bool = False) -> list[Figure]:
     """Primary figures in scope (series of taxonomy.csv, regions of regions.csv, 2013..2023);
-    with ``context``, the non-primary figures quoted in later releases instead."""
+    with ``context``, the non-primary figures not noted as doubtful instead."""
     items, regs = set(taxonomy().ids), set(regions().ids)
     out = []
     with open(RAW / "published_figures.csv", encoding="utf-8") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             note = row["note"].lower()
             if context:
-                if row["is_primary_source"] == "1" or "reference figure" not in note:
+                if row["is_primary_source"] == "1":
                     continue
                 if any(word in note for word in _DOUBT):
                     continue
