@@ -18,9 +18,8 @@ import click
 from . import __version__
 from .errors import IctradeError, NoDataError, UsageError
 from .months import Month, parse_date, parse_months
-from .release.build import facts_json, write_release
+from .release.build import facts_json, release_facts, write_release
 from .stats.check import check_published
-from .stats.facts import build_facts
 from .stats.revisions import aggregate_changes
 from .store.ingest import ingest_file, parse_mapping
 from .store.store import (
@@ -224,7 +223,7 @@ def release_command(
     with open_for_reading(store_path, dataset) as store:
         for month in chosen:
             if fmt == "json":
-                facts = build_facts(store, month, as_of=vintage, as_published=as_published)
+                facts = release_facts(store, month, as_of=vintage, as_published=as_published)
                 click.echo(facts_json(facts))
                 continue
             target = (

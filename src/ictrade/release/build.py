@@ -11,6 +11,7 @@ from typing import Any
 from ..months import Month
 from ..stats.facts import build_facts
 from ..store.store import Store
+from .flash import flash_facts, flash_month, write_flash_release
 from .markdown import long_markdown, short_markdown
 
 
@@ -26,6 +27,15 @@ def facts_json(facts: dict[str, Any]) -> str:
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 
+def release_facts(
+    store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
+) -> dict[str, Any]:
+    """The facts document of ``month``; the flash facts when only flash figures exist."""
+    if flash_month(store, month, as_of):
+        return flash_facts(store, month, as_of=as_of)
+    return build_facts(store, month, as_of=as_of, as_published=as_published)
+
+
 def write_release(
     store: Store,
     month: Month,
@@ -34,7 +44,11 @@ def write_release(
     as_of: dt.date | None = None,
     as_published: bool = False,
 ) -> ReleaseFiles:
-    """Write the short and long English releases of ``month`` as Markdown under ``out_dir``."""
+    """Write the short and long English releases of ``month`` as Markdown under ``out_dir``;
+    a flash release when the store holds only flash figures for the month (release/flash.py)."""
+    if flash_month(store, month, as_of):
+        short, written = write_flash_release(store, month, out_dir, as_of=as_of)
+        return ReleaseFiles(month, short, written)
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     out_dir.mkdir(parents=True, exist_ok=True)
     short = short_markdown(facts)

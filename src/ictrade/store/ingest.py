@@ -267,12 +267,15 @@ def ingest_file(
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
     from ..sources.canonical import Defaults, read_canonical
+    from .flash import ingest_flash_file, is_flash_file
 
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
+    if layout == "flash" or (layout is None and is_flash_file(file)):
+        return ingest_flash_file(store, file, source=source, vintage=vintage, encoding=encoding)
     if layout not in (None, "lines"):
-        raise InputError(f"unknown layout '{layout}'; layouts are: lines", file=str(path))
+        raise InputError(f"unknown layout '{layout}'; layouts are: lines, flash", file=str(path))
     defaults = Defaults(
         source=source or file.stem,
         vintage=vintage or dt.date.fromtimestamp(file.stat().st_mtime),
