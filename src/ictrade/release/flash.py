@@ -37,12 +37,20 @@ Facts = dict[str, Any]
 
 
 def flash_month(store: Store, month: Month, as_of: dt.date | None = None) -> bool:
-    """No customs lines of ``month`` (as of ``as_of``), but 10- or 20-day flash figures."""
+    """No customs lines of ``month`` (as of ``as_of``), but 10- or 20-day flash figures.
+
+    A store holding flash figures of other months only: NoDataError naming those months."""
     if lines_hold(store, month, as_of):
         return False
-    return any(
-        r.figure.month == month and r.figure.cut < 30 for r in flash_rows(store, as_of=as_of)
-    )
+    months = [r.figure.month for r in flash_rows(store, as_of=as_of) if r.figure.cut < 30]
+    if month in months:
+        return True
+    if months and not lines_hold(store, None, as_of):
+        raise NoDataError(
+            f"no data for {month}: no customs lines, and flash figures only for "
+            f"{min(months)} to {max(months)}; pick a month in that span"
+        )
+    return False
 
 
 def _latest_cuts(rows: list[FlashRow], month: Month) -> dict[Series, FlashRow]:

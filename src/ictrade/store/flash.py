@@ -257,11 +257,11 @@ def flash_rows(
     return out
 
 
-def lines_hold(store: Store, month: Month, as_of: dt.date | None = None) -> bool:
-    """Does the store hold customs lines of ``month`` in force as of ``as_of``?"""
+def lines_hold(store: Store, month: Month | None, as_of: dt.date | None = None) -> bool:
+    """Does the store hold customs lines of ``month`` (of any month: None) as of ``as_of``?"""
     condition, params = vintage_filter(as_of)
-    found = store.con.execute(
-        f"SELECT 1 FROM lines l WHERE l.month = ? AND {condition} LIMIT 1",
-        [month.first_day(), *params],
-    ).fetchall()
+    if month is not None:
+        condition += " AND l.month = ?"
+        params = [*params, month.first_day()]
+    found = store.con.execute(f"SELECT 1 FROM lines l WHERE {condition} LIMIT 1", params).fetchall()
     return bool(found)
