@@ -20,6 +20,7 @@ from .errors import IctradeError, NoDataError, UsageError
 from .months import Month, parse_date, parse_months
 from .release.build import facts_json, release_facts, write_release
 from .stats.check import check_published
+from .stats.facts import build_facts  # noqa: F401
 from .stats.revisions import aggregate_changes
 from .store.ingest import ingest_file, parse_mapping
 from .store.store import (
