@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,11 @@ def test_every_number_in_the_table_comes_from_the_flash_facts(
             number(s["nowcast"]),
         ]
         assert (lo, hi) == (number(s["lo80"]), number(s["hi80"]))
+    prose = " ".join(line for line in text.splitlines() if not line.startswith("|"))
+    learned = facts["model"]["learned_from"]
+    allowed = {str(facts["cut_day"]), f"{facts['interval'] * 100:.0f}"}
+    allowed |= {m[:4] for m in (facts["month"], learned["first_month"], learned["last_month"])}
+    assert set(re.findall(r"\d+", prose)) == allowed
 
 
 def test_the_months_own_final_is_never_read(

@@ -172,7 +172,10 @@ def ingest_command(
     status: str,
     mapping: tuple[str, ...],
 ) -> None:
-    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent."""
+    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent.
+
+    A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
+    instead (see 'ictrade release')."""
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         report = ingest_file(
@@ -218,7 +221,10 @@ def release_command(
     fmt: str,
     out_dir: str | None,
 ) -> None:
-    """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO)."""
+    """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO).
+
+    A month with no customs lines but 10- or 20-day flash figures in the store gets a flash
+    release: month-end estimates with 80% bands, marked as such."""
     chosen = parse_months(months)
     vintage = parse_as_of(as_of, as_published)
     with open_for_reading(store_path, dataset) as store:
