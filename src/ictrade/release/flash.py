@@ -46,9 +46,10 @@ def flash_month(store: Store, month: Month, as_of: dt.date | None = None) -> boo
     if month in months:
         return True
     if months and not lines_hold(store, None, as_of):
+        span = f"{min(months)} to {max(months)}" if len(set(months)) > 1 else str(months[0])
         raise NoDataError(
-            f"no data for {month}: no customs lines, and flash figures only for "
-            f"{min(months)} to {max(months)}; pick a month in that span"
+            f"no data for {month}: no customs lines, and flash figures only for {span}; "
+            "pick one of those months"
         )
     return False
 
