@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .errors import IctradeError, NoDataError, UsageError
 from .months import Month, parse_date, parse_months
-from .release.build import facts_json, write_release
+from .release.build import facts_json, release_facts, write_release
 from .stats.check import check_published
 from .stats.facts import build_facts
 from .stats.revisions import aggregate_changes
@@ -172,7 +172,10 @@ def ingest_command(
     status: str,
     mapping: tuple[str, ...],
 ) -> None:
-    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent."""
+    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent.
+
+    A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
+    instead (see 'ictrade release')."""
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         report = ingest_file(
@@ -236,7 +239,10 @@ def release_command(
     lang: str,
     notes_file: str | None,
 ) -> None:
-    """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO)."""
+    """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO).
+
+    A month with no customs lines but 10- or 20-day flash figures in the store gets a flash
+    release: month-end estimates with 80% bands, marked as such."""
     from .release.notes import load_notes
 
     chosen = parse_months(months)
@@ -245,7 +251,7 @@ def release_command(
     with open_for_reading(store_path, dataset) as store:
         for month in chosen:
             if fmt == "json":
-                facts = build_facts(store, month, as_of=vintage, as_published=as_published)
+                facts = release_facts(store, month, as_of=vintage, as_published=as_published)
                 click.echo(facts_json(facts))
                 continue
             target = (

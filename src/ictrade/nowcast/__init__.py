@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .engine import backtest, nowcast_file, run_backtest
+from .engine import backtest, nowcast_estimates, nowcast_file, run_backtest
 
-__all__ = ["backtest", "nowcast_file", "run_backtest"]
+__all__ = ["backtest", "nowcast_estimates", "nowcast_file", "run_backtest"]

@@ -65,7 +65,9 @@ class Panel:
         return sorted({m for months in self.values.values() for m in months})
 
 
-def _figure(row: dict[str, str], file: str, line: int) -> Figure:
+def parse_figure(row: dict[str, str], file: str, line: int) -> Figure:
+    """One CSV row of the provisional_10day.csv layout; bad values name file, line, field."""
+
     def bad(name: str, allowed: str) -> InputError:
         return InputError(f"'{row.get(name)}' is not {allowed}", file=file, line=line, field=name)
 
@@ -105,7 +107,7 @@ def read_flash_csv(path: str | Path) -> list[Figure]:
                     file=name,
                     line=1,
                 )
-            return [_figure(row, name, line) for line, row in enumerate(reader, start=2)]
+            return [parse_figure(row, name, line) for line, row in enumerate(reader, start=2)]
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=name) from None
 

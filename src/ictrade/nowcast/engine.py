@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..months import Month
-from .data import Figure, Panel, build_panel, read_flash_csv, shipped_history
+from .data import Figure, Panel, Series, build_panel, read_flash_csv, shipped_history
 from .features import Case, panel_cases
 from .intervals import WINDOW, ErrorPool, Estimate, estimate, log_errors
 from .model import METHODS, Point
@@ -69,18 +69,33 @@ def load_panel(flash: Sequence[Figure], histories: Sequence[str | Path]) -> Pane
     return build_panel(*sources, flash)
 
 
+Key = tuple[Series, int, int]  # series, month index, cut
+
+
+def nowcast_estimates(
+    panel: Panel, wanted: Iterable[Key], methods: Sequence[str] = ("model",)
+) -> dict[str, dict[Key, Estimate]]:
+    """Estimates of the (series, month index, cut) ``wanted`` by each method, from ``panel``:
+    each month is predicted from earlier months only, its own figure read at the cut."""
+    keys = set(wanted)
+    cases = panel_cases(panel)
+    targets = [c for c in cases if (c.series, c.month, c.cut) in keys]
+    return {
+        name: {
+            (c.series, c.month, c.cut): e
+            for c, e in _by_origin(cases, targets, METHODS[name]).items()
+        }
+        for name in methods
+    }
+
+
 def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
     """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) for every 10- and 20-day
     figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
     figures = read_flash_csv(flash)
     wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
     # a case reads its own month only at its cut; finals train later months only
-    cases = panel_cases(load_panel(figures, histories))
-    targets = [c for c in cases if (c.series, c.month, c.cut) in wanted]
-    estimates = {
-        (c.series, c.month, c.cut): e
-        for c, e in _by_origin(cases, targets, METHODS["model"]).items()
-    }
+    estimates = nowcast_estimates(load_panel(figures, histories), wanted)["model"]
     buffer = io.StringIO()
     buffer.write("item_key,partner_ko,month,cut_day,nowcast,lo80,hi80\n")
     for key, f in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):

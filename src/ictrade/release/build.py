@@ -12,6 +12,7 @@ from ..errors import UsageError
 from ..months import Month
 from ..stats.facts import build_facts, resolve_as_of
 from ..store.store import Store
+from .flash import flash_facts, flash_month, write_flash_release
 from .markdown import long_markdown, short_markdown
 from .notes import Notes
 
@@ -36,6 +37,15 @@ def _write_text(out_dir: Path, name: str, text: str) -> Path:
     return path
 
 
+def release_facts(
+    store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
+) -> dict[str, Any]:
+    """The facts document of ``month``; the flash facts when only flash figures exist."""
+    if flash_month(store, month, as_of):
+        return flash_facts(store, month, as_of=as_of)
+    return build_facts(store, month, as_of=as_of, as_published=as_published)
+
+
 def write_release(
     store: Store,
     month: Month,
@@ -49,9 +59,18 @@ def write_release(
 ) -> ReleaseFiles:
     """Write the release of ``month`` under ``out_dir``: Markdown (short and long) and the
     facts for ``md``; one HTML page for ``html``; that page and its PDF for ``pdf``; the
-    workbook of tables for ``xlsx``."""
+    workbook of tables for ``xlsx``. A month with only flash figures in the store gets a flash
+    release (release/flash.py), in Markdown only."""
     if fmt not in FORMATS or fmt == "json":
         raise UsageError(f"cannot write format '{fmt}'; formats are: md, html, pdf, xlsx")
+    if flash_month(store, month, as_of):
+        if fmt != "md":
+            raise UsageError(
+                f"{month} has only flash figures: its flash release is Markdown "
+                "only; drop --format or use --format json"
+            )
+        short, written = write_flash_release(store, month, out_dir, as_of=as_of)
+        return ReleaseFiles(month, short, written)
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     out_dir.mkdir(parents=True, exist_ok=True)
     short = short_markdown(facts, lang, notes)

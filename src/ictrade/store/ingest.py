@@ -271,10 +271,13 @@ def ingest_file(
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
     from ..sources.files import LineDefaults, read_lines
+    from .flash import ingest_flash_file, is_flash_file
 
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
+    if layout == "flash" or (layout is None and is_flash_file(file)):
+        return ingest_flash_file(store, file, source=source, vintage=vintage, encoding=encoding)
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     table = read_lines(
         file, layout=layout, encoding=encoding, mapping=mapping or None, defaults=defaults

@@ -31,6 +31,12 @@ META_DDL = [
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
         mixed BOOLEAN)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # customs flash figures (provisional_10day.csv layout): cumulative value from day 1 to
+    # cut_day (10, 20; 30 = month end), in the file's unit; see store/flash.py
+    """CREATE TABLE IF NOT EXISTS flash (
+        item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+        partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
+        cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
 ]
 
 
