@@ -1,0 +1,257 @@
+"""The web server: a JSON API over the library and the dashboard, read-only.
+
+Every answer is one envelope: ``{"ok": true, "data": ..., "meta": {...}}`` or
+``{"ok": false, "error": {"code": 400, "message": "...", "allowed": [...]}}``. Successful
+answers are cached as serialized bytes, keyed by store, the store's stamp (latest ingest) and the
+parsed request, so a repeated request costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hmac
+import json
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..errors import IctradeError, NoDataError, StoreError, UsageError
+from ..store.store import choose_store
+from . import params, releases
+from .dashboard import dashboard_html
+from .handles import LRU, StoreHandle
+from .openapi import openapi_document
+from .params import ApiError
+from .service import Service
+
+JSON = "application/json"
+PING = b'{"ok":true,"data":"pong","meta":{}}'
+
+
+def dumps(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
+    error: dict[str, Any] = {"code": status, "message": message}
+    if allowed is not None:
+        error["allowed"] = allowed
+    return dumps({"ok": False, "error": error})
+
+
+def error_response(status: int, message: str, allowed: list[str] | None = None) -> Response:
+    return Response(error_body(status, message, allowed), status, media_type=JSON)
+
+
+class ApiKeyMiddleware:
+    """When a key is set, every request must carry it (header X-API-Key or ?api_key=)."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app, self.key = app, key.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._allowed(Request(scope)):
+            await self.app(scope, receive, send)
+            return
+        response = error_response(401, "missing or wrong API key; send the header X-API-Key")
+        await response(scope, receive, send)
+
+    def _allowed(self, request: Request) -> bool:
+        given = request.headers.get("x-api-key") or request.query_params.get("api_key") or ""
+        return hmac.compare_digest(given.encode(), self.key)
+
+
+class Api:
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.responses: LRU[bytes] = LRU(256)
+
+    async def answer(
+        self, key: tuple[object, ...], compute: Callable[[], tuple[Any, dict[str, Any]]]
+    ) -> Response:
+        body = self.responses.get(key)
+        if body is None:
+            data, meta = await run_in_threadpool(compute)
+            body = self.responses.put(key, dumps({"ok": True, "data": data, "meta": meta}))
+        return Response(body, media_type=JSON)
+
+    def context(
+        self, request: Request, *, published_allowed: bool = False
+    ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
+        query = request.query_params
+        handle = self.service.handle(query)
+        as_of, as_published = params.vintage(query, published_allowed=published_allowed)
+        meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
+        if published_allowed:
+            meta["as_published"] = as_published
+        return handle, as_of, as_published, meta
+
+    async def ping(self, request: Request) -> Response:
+        return Response(PING, media_type=JSON)
+
+    async def facts(self, request: Request) -> Response:
+        month = params.month(request.path_params["month"])
+        handle, as_of, published, meta = self.context(request, published_allowed=True)
+        key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
+        return await self.answer(
+            key, lambda: (self.service.facts(handle, month, as_of, published), meta)
+        )
+
+    async def series(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request)
+        query = dict(request.query_params)
+        key = ("series", handle.identity, handle.stamp(), as_of, _query_key(query))
+        return await self.answer(key, lambda: (self.service.series(handle, query, as_of), meta))
+
+    async def cube(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request)
+        query = dict(request.query_params)
+        fmt = query.get("format") or "json"
+        params.one_of("format", fmt, ("json", "csv"))
+        if fmt == "csv":
+            data = await run_in_threadpool(self.service.cube, handle, query, as_of)
+            return Response(
+                _csv(data),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="ictrade-cube.csv"'},
+            )
+        key = ("cube", handle.identity, handle.stamp(), as_of, _query_key(query))
+        return await self.answer(key, lambda: (self.service.cube(handle, query, as_of), meta))
+
+    async def release(self, request: Request) -> Response:
+        month = params.month(request.path_params["month"])
+        handle, as_of, published, meta = self.context(request, published_allowed=True)
+        query = request.query_params
+        fmt, lang = query.get("format") or "md", query.get("lang") or "en"
+        releases.check(fmt, lang)
+        download = params.boolean("download", query.get("download"))
+        variant = query.get("variant") or "long"
+
+        def files() -> list[releases.ReleaseFile]:
+            facts = self.service.facts(handle, month, as_of, published)
+            return releases.render(facts, fmt, lang)
+
+        if download:
+            chosen = await run_in_threadpool(files)
+            by_variant = {f.variant: f for f in chosen}
+            file = by_variant.get(variant) or by_variant.get("workbook")
+            if file is None:
+                params.one_of("variant", variant, list(by_variant))
+            assert file is not None
+            return Response(
+                file.content,
+                media_type=file.media_type,
+                headers={"Content-Disposition": f'attachment; filename="{month}-{file.name}"'},
+            )
+        key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
+        meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
+        return await self.answer(key, lambda: ({"files": _file_list(files())}, meta))
+
+    async def meta(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request)
+        key = ("meta", handle.identity, handle.stamp(), as_of)
+        return await self.answer(key, lambda: (self.service.meta(handle, as_of), meta))
+
+    async def openapi(self, request: Request) -> Response:
+        return Response(dumps(openapi_document()), media_type=JSON)
+
+    async def dashboard(self, request: Request) -> Response:
+        return HTMLResponse(dashboard_html())
+
+
+def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in query.items() if k != "api_key"))
+
+
+def _file_list(files: list[releases.ReleaseFile]) -> list[dict[str, Any]]:
+    out = []
+    for f in files:
+        text = f.content if isinstance(f.content, str) else None
+        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
+        out.append(
+            {
+                "name": f.name,
+                "variant": f.variant,
+                "media_type": f.media_type,
+                "text": text,
+                "base64": encoded,
+            }
+        )
+    return out
+
+
+def _csv(data: dict[str, Any]) -> str:
+    import csv
+    import io
+
+    columns = [*data["drilldowns"], *data["measures"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(data["rows"])
+    return out.getvalue()
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+
+
+def _error_handlers() -> dict[Any, Handler]:
+    def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.message, exc.allowed)
+
+    def domain_error(request: Request, exc: Exception) -> Response:
+        status = 400
+        if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
+            status = 404 if isinstance(exc, NoDataError) else 503
+        return error_response(status, str(exc))
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return error_response(exc.status_code, str(exc.detail))
+
+    def server_error(request: Request, exc: Exception) -> Response:
+        return error_response(500, f"internal error: {type(exc).__name__}")
+
+    return {
+        ApiError: api_error,
+        UsageError: domain_error,
+        IctradeError: domain_error,
+        HTTPException: http_error,
+        Exception: server_error,
+    }
+
+
+def create_app(
+    store: str | None = None, dataset: str | None = None, *, api_key: str | None = None
+) -> Starlette:
+    """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does).
+
+    ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key.
+    """
+    api = Api(Service(choose_store(store, dataset)))
+    routes = [
+        Route("/", api.dashboard),
+        Route("/api/ping", api.ping),
+        Route("/api/openapi.json", api.openapi),
+        Route("/api/meta", api.meta),
+        Route("/api/facts/{month}", api.facts),
+        Route("/api/series", api.series),
+        Route("/api/cube", api.cube),
+        Route("/api/release/{month}", api.release),
+    ]
+    app = Starlette(routes=routes, exception_handlers=_error_handlers())
+    app.state.api = api
+    key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
+    if key:
+        app.add_middleware(ApiKeyMiddleware, key=key)
+    return app
