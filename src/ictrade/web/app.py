@@ -241,6 +241,7 @@ def create_app(
     api = Api(Service(choose_store(store, dataset)))
     routes = [
         Route("/", api.dashboard),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/ping", api.ping),
         Route("/api/openapi.json", api.openapi),
         Route("/api/meta", api.meta),
