@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hmac
 import json
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -35,6 +37,26 @@ from .service import Service
 
 JSON = "application/json"
 PING = b'{"ok":true,"data":"pong","meta":{}}'
+GZIP_FROM = 1024  # bytes: smaller answers go out as they are
+
+
+@dataclass(frozen=True)
+class Body:
+    """A serialized answer, and its gzip form for clients that accept it (big answers only)."""
+
+    raw: bytes
+    gz: bytes | None
+
+    @classmethod
+    def of(cls, document: Any) -> Body:
+        raw = dumps(document)
+        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None)
+
+    def response(self, request: Request) -> Response:
+        if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            return Response(self.gz, media_type=JSON, headers=headers)
+        return Response(self.raw, media_type=JSON, headers={"Vary": "Accept-Encoding"})
 
 
 def dumps(document: Any) -> bytes:
@@ -73,16 +95,23 @@ class ApiKeyMiddleware:
 class Api:
     def __init__(self, service: Service) -> None:
         self.service = service
-        self.responses: LRU[bytes] = LRU(256)
+        self.responses: LRU[Body] = LRU(256)
 
     async def answer(
-        self, key: tuple[object, ...], compute: Callable[[], tuple[Any, dict[str, Any]]]
+        self,
+        request: Request,
+        key: tuple[object, ...],
+        compute: Callable[[], tuple[Any, dict[str, Any]]],
     ) -> Response:
         body = self.responses.get(key)
         if body is None:
-            data, meta = await run_in_threadpool(compute)
-            body = self.responses.put(key, dumps({"ok": True, "data": data, "meta": meta}))
-        return Response(body, media_type=JSON)
+
+            def envelope() -> Body:
+                data, meta = compute()
+                return Body.of({"ok": True, "data": data, "meta": meta})
+
+            body = self.responses.put(key, await run_in_threadpool(envelope))
+        return body.response(request)
 
     def context(
         self, request: Request, *, published_allowed: bool = False
@@ -103,14 +132,16 @@ class Api:
         handle, as_of, published, meta = self.context(request, published_allowed=True)
         key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
         return await self.answer(
-            key, lambda: (self.service.facts(handle, month, as_of, published), meta)
+            request, key, lambda: (self.service.facts(handle, month, as_of, published), meta)
         )
 
     async def series(self, request: Request) -> Response:
         handle, as_of, _, meta = self.context(request)
         query = dict(request.query_params)
         key = ("series", handle.identity, handle.stamp(), as_of, _query_key(query))
-        return await self.answer(key, lambda: (self.service.series(handle, query, as_of), meta))
+        return await self.answer(
+            request, key, lambda: (self.service.series(handle, query, as_of), meta)
+        )
 
     async def cube(self, request: Request) -> Response:
         handle, as_of, _, meta = self.context(request)
@@ -125,7 +156,9 @@ class Api:
                 headers={"Content-Disposition": 'attachment; filename="ictrade-cube.csv"'},
             )
         key = ("cube", handle.identity, handle.stamp(), as_of, _query_key(query))
-        return await self.answer(key, lambda: (self.service.cube(handle, query, as_of), meta))
+        return await self.answer(
+            request, key, lambda: (self.service.cube(handle, query, as_of), meta)
+        )
 
     async def release(self, request: Request) -> Response:
         month = params.month(request.path_params["month"])
@@ -154,12 +187,12 @@ class Api:
             )
         key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
         meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
-        return await self.answer(key, lambda: ({"files": _file_list(files())}, meta))
+        return await self.answer(request, key, lambda: ({"files": _file_list(files())}, meta))
 
     async def meta(self, request: Request) -> Response:
         handle, as_of, _, meta = self.context(request)
         key = ("meta", handle.identity, handle.stamp(), as_of)
-        return await self.answer(key, lambda: (self.service.meta(handle, as_of), meta))
+        return await self.answer(request, key, lambda: (self.service.meta(handle, as_of), meta))
 
     async def openapi(self, request: Request) -> Response:
         return Response(dumps(openapi_document()), media_type=JSON)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 
 from ..classify import regions, taxonomy
@@ -88,11 +89,17 @@ def vintage(query: Mapping[str, str], *, published_allowed: bool) -> tuple[dt.da
         raise ApiError(400, str(exc), ["YYYY-MM-DD", "YYYY-MM"]) from None
 
 
+@functools.cache
+def shipped_datasets() -> tuple[str, ...]:
+    """The datasets in the package (they do not change while a server runs)."""
+    return tuple(available_datasets())
+
+
 def dataset(query: Mapping[str, str]) -> str | None:
     value = query.get("dataset")
     if value is None or value == "":
         return None
-    return one_of("dataset", value, available_datasets())
+    return one_of("dataset", value, shipped_datasets())
 
 
 def in_span(chosen: Month, first: Month, last: Month, name: str = "month") -> Month:
