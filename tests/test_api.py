@@ -21,7 +21,7 @@ from ictrade.store.store import open_store
 from ictrade.web import create_app
 
 with warnings.catch_warnings():  # Starlette would rather see httpx2; httpx works the same
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
     from starlette.testclient import TestClient
 
 DRAM, PHONE = "8542321010", "851712"
