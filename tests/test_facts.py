@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import lines_table, series_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ from ictrade.months import Month
 from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
+
+from conftest import lines_table, series_rows
 
 DRAM, NAND, PHONE = "8542321010", "8542321030", "851712"
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
-from conftest import HEADER, lines_table, snapshot
 
 from ictrade.cli import cli
 from ictrade.errors import InputError
 from ictrade.store.ingest import ingest_file, ingest_table
+
+from conftest import HEADER, lines_table, snapshot
 
 GOOD = HEADER + (
     "2020-11,export,8542321010,US,1000,kcs,2020-12-15,preliminary\n"

@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import IctradeError, UsageError
-from .months import parse_date, parse_months
+from .errors import IctradeError, NoDataError, UsageError
+from .months import Month, parse_date, parse_months
 from .release.build import facts_json, write_release
 from .stats.check import check_published
 from .stats.facts import build_facts
+from .stats.revisions import aggregate_changes
 from .store.ingest import ingest_file, parse_mapping
 from .store.store import (
     Store,
@@ -30,6 +31,7 @@ from .store.store import (
     open_choice,
     open_store,
 )
+from .store.vintages import line_changes, month_vintages
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -272,6 +274,65 @@ def check_published_command(
     click.echo(report.summary())
     if not report.ok:
         sys.exit(EXIT_MISMATCH)
+
+
+@cli.command("vintages")
+@click.argument("month")
+@store_options
+@domain_errors
+def vintages_command(month: str, store_path: str | None, dataset: str | None) -> None:
+    """List the versions (vintages) of a MONTH the store keeps, with its ICT totals as of each."""
+    with open_for_reading(store_path, dataset) as store:
+        found = month_vintages(store, Month.parse(month))
+    if not found:
+        raise NoDataError(f"the store holds no lines for {month}")
+    click.echo(
+        "vintage     lines  status                 ICT exports USD   ICT imports USD  source"
+    )
+    for v in found:
+        click.echo(
+            f"{v.vintage}  {v.lines:>5}  {v.statuses:<21} {v.ict_exports_usd:>16,.0f}  "
+            f"{v.ict_imports_usd:>16,.0f}  {v.sources}"
+        )
+
+
+@cli.command("revisions")
+@click.argument("month")
+@click.option("--from", "before", required=True, metavar="DATE", help="The earlier vintage date.")
+@click.option("--to", "after", required=True, metavar="DATE", help="The later vintage date.")
+@click.option(
+    "--lines",
+    "max_lines",
+    default=20,
+    show_default=True,
+    help="How many changed lines to list (largest changes first).",
+)
+@store_options
+@domain_errors
+def revisions_command(
+    month: str, before: str, after: str, max_lines: int, store_path: str | None, dataset: str | None
+) -> None:
+    """Show which lines and which published aggregates of MONTH changed between two vintages."""
+    target = Month.parse(month)
+    start, end = parse_date(before, "--from"), parse_date(after, "--to")
+    with open_for_reading(store_path, dataset) as store:
+        aggregates = aggregate_changes(store, target, start, end)
+        changed = line_changes(store, target, start, end)
+    click.echo(f"Aggregates of {target} changed from {start} to {end}: {len(aggregates)}")
+    for a in aggregates:
+        pct = "" if a.change_pct is None else f" ({a.change_pct:+.2f}%)"
+        click.echo(
+            f"  {a.flow:<6} {a.item:<24} {a.region:<14} {a.before:>18,.0f} -> "
+            f"{a.after:>18,.0f}{pct}"
+        )
+    click.echo(
+        f"Lines changed: {len(changed)}"
+        + (f" (largest {max_lines})" if len(changed) > max_lines else "")
+    )
+    for c in changed[:max_lines]:
+        old = "absent" if c.before is None else f"{c.before:,.0f}"
+        new = "absent" if c.after is None else f"{c.after:,.0f}"
+        click.echo(f"  {c.flow:<6} {c.hs_code:<10} {c.partner:<5} {c.source:<16} {old} -> {new}")
 
 
 def main() -> None:

@@ -58,6 +58,8 @@ def lead(view: FactsView) -> Paragraph:
     out = [Statement("lead", "total", figures)]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
+    if view.facts["data"]["coverage"].get("partial"):
+        out.append(Statement("coverage", "total", args={**view.facts["data"]["coverage"]}))
     return out
 
 
@@ -227,3 +229,47 @@ def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
     majority = region_summary.args["direction"] if region_summary else None
     paragraphs += [region_paragraph(view, r, n, majority) for n, r in enumerate(region_ids)]
     return [p for p in paragraphs if p]
+
+
+def threshold_statement(view: FactsView, item: str, region: str = "world") -> Statement | None:
+    """'above $10 billion for the 11th straight month': the highest threshold with a run."""
+    runs = [
+        s
+        for s in view.streaks("export", item, region)
+        if s["kind"] == "above_threshold" and s["months"] >= 2
+    ]
+    if not runs:
+        return None
+    best = max(runs, key=lambda s: s["threshold_usd"])
+    return Statement("threshold", item, args={**best})
+
+
+def highlights(facts: dict[str, Any]) -> Paragraph:
+    """The long version's extra statements: streaks, thresholds, records, year to date."""
+    view = FactsView(facts)
+    out: Paragraph = []
+    for item in ["total", *taxonomy().majors()]:
+        if item != "total":
+            out += trend_statements(view, "export", item, "world", long_streaks_only=True)
+        found = threshold_statement(view, item)
+        if found and found.args["threshold_usd"] >= 5e9:
+            out.append(found)
+        if item != "total":
+            out += record_statements(view, "export", item, "world")
+    for region in regions().majors():
+        out += trend_statements(view, "export", "total", region, long_streaks_only=True)
+        out += record_statements(view, "export", "total", region)
+    ytd = view.ytd("export", "total")
+    if ytd is not None:
+        out.append(
+            Statement(
+                "ytd",
+                "total",
+                {"value": Figure(ytd["value_usd"], "usd", "ytd[export/total/world]")},
+                args={**ytd},
+            )
+        )
+        for record in view.records("export", "total", "world"):
+            if record["scope"] in ("ytd", "half_year") and record["kind"] == "all_time_high":
+                out.append(Statement("period_record", "total", args={**record}))
+    return out

@@ -92,6 +92,8 @@ def _lead(s: Statement, month: Month) -> str:
 def _streak(s: Statement, month: Month) -> str:
     a = s.args
     subject = "" if s.subject == "total" else f" for {item_name(s.subject)}"
+    if a["region"] != "world":
+        subject += f" in exports to {region_name(a['region'])}"
     since = f", since {month_name(a['since'])}"
     origin = " (as far back as the data go)" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
@@ -120,6 +122,16 @@ def _turn(s: Statement, month: Month) -> str:
 def _record(s: Statement, month: Month) -> str:
     a = s.args
     begin = month_name(a["first_month"])
+    if s.subject != "total" or a["region"] != "world":
+        who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
+        if a["region"] != "world":
+            who += f" to {region_name(a['region'])}"
+        rank = {1: "a record high", 2: "the second-highest level", 3: "the third-highest level"}[
+            a["rank"]
+        ]
+        if a["kind"] == "calendar_month_high":
+            rank = f"a record for the month of {calendar.month_name[month.month]}"
+        return f"{who} reached {rank} since the data begin in {begin}."
     if a["kind"] == "calendar_month_high":
         return (
             f"This is a new record for the month of {calendar.month_name[month.month]} "
@@ -204,7 +216,61 @@ def _region(s: Statement, month: Month) -> str:
     return f"ICT exports to {name} {text}{why}."
 
 
+def _threshold(s: Statement, month: Month) -> str:
+    a = s.args
+    who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
+    level = f"${a['threshold_usd'] / 1e9:g} billion"
+    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    return (
+        f"{who} have stayed above {level} for the {ordinal(a['months'])} straight month, "
+        f"since {month_name(a['since'])}{origin}."
+    )
+
+
+def _ytd(s: Statement, month: Month) -> str:
+    a = s.args
+    text = (
+        f"From {month_name(a['from'])} to {month_name(a['to'])}, ICT exports totaled "
+        f"{format_usd(a['value_usd'])}"
+    )
+    if a.get("yoy_pct") is None:
+        return text + "."
+    move = "up" if a["yoy_pct"] > 0 else "down"
+    if round_half_up(a["yoy_pct"], 0.1) == 0:
+        return text + ", flat on a year earlier."
+    return f"{text}, {move} {format_pct(a['yoy_pct'])} on a year earlier."
+
+
+def _period_record(s: Statement, month: Month) -> str:
+    a = s.args
+    rank = {1: "the highest", 2: "the second-highest", 3: "the third-highest"}[a["rank"]]
+    span = "year-to-date total" if a["scope"] == "ytd" else "half-year total"
+    return f"This is {rank} {span} in the data, which compare {a['periods_compared'] + 1} periods."
+
+
+def _coverage(s: Statement, month: Month) -> str:
+    a = s.args
+    parts = []
+    majors = taxonomy().majors()
+    if len(a["major_items"]) < len(majors):
+        covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
+        parts.append(f"among the major items they cover only {covered}")
+    if "import" not in a["flows"]:
+        parts.append("they hold no imports")
+    share = a["partner_share_pct"].get("export")
+    if share is not None and share < 99.95:
+        parts.append(
+            f"figures by region cover {share:.1f} percent of exports, the lines "
+            "that name a partner country"
+        )
+    return "These data are partial: " + "; ".join(parts) + "." if parts else ""
+
+
 PHRASES: dict[str, Callable[[Statement, Month], str]] = {
+    "coverage": _coverage,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
     "lead": _lead,
     "streak": _streak,
     "turn": _turn,

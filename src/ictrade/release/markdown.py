@@ -7,7 +7,7 @@ from typing import Any
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
 from . import en
-from .compose import compose_short
+from .compose import compose_short, highlights
 from .facts_view import FactsView
 
 SOURCE_NOTE = (
@@ -103,7 +103,14 @@ def ytd_lines(view: FactsView) -> list[str]:
 def long_markdown(facts: dict[str, Any]) -> str:
     view = FactsView(facts)
     data = facts["data"]
-    parts = [short_markdown(facts).rstrip(), "## Year to date", "\n".join(ytd_lines(view))]
+    notes = " ".join(en.render(s, view.month) for s in highlights(facts))
+    parts = [
+        short_markdown(facts).rstrip(),
+        "## Highlights",
+        notes,
+        "## Year to date",
+        "\n".join(ytd_lines(view)),
+    ]
     parts += [
         "## Exports by item (world)",
         items_table(view, "export"),

@@ -33,6 +33,8 @@ class Cube:
     value: np.ndarray  # [flow, item, region, t]
     prior: np.ndarray  # [flow, item, region, t]; nan before the data's second year
     flows_present: list[str]
+    # [flow, item, t]: value on WORLD lines, which name no partner and so reach no region
+    unattributed: np.ndarray | None = None
 
     def t(self, month: Month) -> int:
         return month.index - self.months[0].index
@@ -114,7 +116,12 @@ def build_cube(rows: pa.Table) -> Cube:
     shifted[..., 12:] = rolled[..., :-12]
     prior = np.einsum("fipt,rpt->firt", shifted, tensor)
     present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
-    return Cube(months, items, region_ids, value, prior, present)
+    unattributed = (
+        rolled[:, :, partners.index(WORLD), :]
+        if WORLD in partners
+        else np.zeros((len(FLOWS), len(items), len(months)))
+    )
+    return Cube(months, items, region_ids, value, prior, present, unattributed)
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:

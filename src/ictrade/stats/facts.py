@@ -250,6 +250,25 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     return out
 
 
+def coverage(cube: Cube, t: int) -> Facts:
+    """What the month's data cover: flows, major items, and how much names a partner."""
+    tax = taxonomy()
+    total, w = cube.items.index("total"), cube.regions.index("world")
+    flows = [f for n, f in enumerate(FLOWS) if cube.value[n, total, w, t] > 0]
+    items = [i for i in tax.majors() if cube.value[0, cube.items.index(i), w, t] > 0]
+    shares = {}
+    for n, flow in enumerate(FLOWS):
+        world = cube.value[n, total, w, t]
+        if world > 0 and cube.unattributed is not None:
+            shares[flow] = float((1 - cube.unattributed[n, total, t] / world) * 100)
+    partial = (
+        len(flows) < len(FLOWS)
+        or len(items) < len(tax.majors())
+        or any(share < 99.95 for share in shares.values())
+    )
+    return {"flows": flows, "partial": partial, "major_items": items, "partner_share_pct": shares}
+
+
 def resolve_as_of(
     store: Store, month: Month, as_of: dt.date | None, as_published: bool
 ) -> dt.date | None:
@@ -287,7 +306,7 @@ def facts_from_cube(
             "sources": data_sources,
             "as_of": str(as_of) if as_of else None,
             "first_month": str(cube.months[0]),
-            "coverage": {"flows": cube.flows_present, "partial": False},
+            "coverage": coverage(cube, t),
         },
         "cells": _cells(s, t),
         "streaks": _streaks(s, t, cube.months, 12),
