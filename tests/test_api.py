@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import lines_table, series_rows
 
 from ictrade.classify import regions, taxonomy
 from ictrade.months import Month
@@ -19,6 +18,8 @@ from ictrade.stats.series import series
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
 from ictrade.web import create_app
+
+from conftest import lines_table, series_rows
 
 with warnings.catch_warnings():  # Starlette would rather see httpx2; httpx works the same
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)

@@ -403,4 +403,5 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
 
     choice = choose_store(store_path, dataset)
     click.echo(choice.reason, err=True)
-    uvicorn.run(create_app(store_path, dataset), host=host, port=port, log_level="warning")
+    app = create_app(store_path, dataset, warm=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,7 +14,8 @@ import gzip
 import hmac
 import json
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,13 +266,26 @@ def _error_handlers() -> dict[Any, Handler]:
 
 
 def create_app(
-    store: str | None = None, dataset: str | None = None, *, api_key: str | None = None
+    store: str | None = None,
+    dataset: str | None = None,
+    *,
+    api_key: str | None = None,
+    warm: bool = False,
 ) -> Starlette:
     """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does).
 
-    ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key.
+    ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
+    loads the store's latest cube at start-up, so the first request does not wait for it.
     """
     api = Api(Service(choose_store(store, dataset)))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            await run_in_threadpool(api.service.default.cube, None)
+        yield
+        api.service.close()
+
     routes = [
         Route("/", api.dashboard),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
@@ -283,7 +297,7 @@ def create_app(
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
     ]
-    app = Starlette(routes=routes, exception_handlers=_error_handlers())
+    app = Starlette(routes=routes, exception_handlers=_error_handlers(), lifespan=lifespan)
     app.state.api = api
     key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
     if key:

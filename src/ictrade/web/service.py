@@ -36,6 +36,10 @@ class Service:
                 self._datasets[name] = StoreHandle(StoreChoice(None, name, ""))
             return self._datasets[name]
 
+    def close(self) -> None:
+        for handle in [self.default, *self._datasets.values()]:
+            handle.close()
+
     def facts(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
     ) -> Facts:
