@@ -148,6 +148,17 @@ def test_series_unknown_values_name_the_allowed_ones(default_client, query, name
     assert query.split("=")[1] in err["message"] and name in err["message"]
 
 
+def test_unknown_parameters_name_the_allowed_ones(default_client):
+    err = error(default_client.get("/api/series?regoin=us"), 400)
+    assert "regoin" in err["message"]
+    assert set(err["allowed"]) == {
+        "flow", "item", "region", "measure", "from", "to", "as_of", "dataset", "api_key",
+    }  # fmt: skip
+    assert "as_published" in error(default_client.get("/api/facts/2020-11?asof=x"), 400)["allowed"]
+    error(default_client.get("/api/cube?drilldown=item"), 400)
+    error(default_client.get("/api/release/2020-11?fmt=md"), 400)
+
+
 def test_months_outside_the_data_or_malformed(default_client):
     err = error(default_client.get("/api/facts/1999-01"), 404)
     assert err["allowed"] == ["2013-01..2023-12"]

@@ -38,6 +38,10 @@ from .service import Service
 
 JSON = "application/json"
 PING = b'{"ok":true,"data":"pong","meta":{}}'
+COMMON = ("as_of", "dataset", "api_key")
+SERIES = ("flow", "item", "region", "measure", "from", "to")
+CUBE = ("drilldowns", "measures", "flow", "item", "region", "month", "from", "to", "format")
+RELEASE = ("format", "lang", "download", "variant")
 GZIP_FROM = 1024  # bytes: smaller answers go out as they are
 
 
@@ -115,11 +119,15 @@ class Api:
         return body.response(request)
 
     def context(
-        self, request: Request, *, published_allowed: bool = False
+        self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
+        """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
         handle = self.service.handle(query)
         as_of, as_published = params.vintage(query, published_allowed=published_allowed)
+        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
+        for name in query:
+            params.one_of("parameter", name, allowed)
         meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
         if published_allowed:
             meta["as_published"] = as_published
@@ -137,7 +145,7 @@ class Api:
         )
 
     async def series(self, request: Request) -> Response:
-        handle, as_of, _, meta = self.context(request)
+        handle, as_of, _, meta = self.context(request, SERIES)
         query = dict(request.query_params)
         key = ("series", handle.identity, handle.stamp(), as_of, _query_key(query))
         return await self.answer(
@@ -145,7 +153,7 @@ class Api:
         )
 
     async def cube(self, request: Request) -> Response:
-        handle, as_of, _, meta = self.context(request)
+        handle, as_of, _, meta = self.context(request, CUBE)
         query = dict(request.query_params)
         fmt = query.get("format") or "json"
         params.one_of("format", fmt, ("json", "csv"))
@@ -163,7 +171,7 @@ class Api:
 
     async def release(self, request: Request) -> Response:
         month = params.month(request.path_params["month"])
-        handle, as_of, published, meta = self.context(request, published_allowed=True)
+        handle, as_of, published, meta = self.context(request, RELEASE, published_allowed=True)
         query = request.query_params
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
         releases.check(fmt, lang)
