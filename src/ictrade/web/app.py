@@ -179,8 +179,8 @@ class Api:
         variant = query.get("variant") or "long"
 
         def files() -> list[releases.ReleaseFile]:
-            facts = self.service.facts(handle, month, as_of, published)
-            return releases.render(facts, fmt, lang)
+            source = self.service.release_source(handle, month, as_of, published)
+            return releases.render(source, fmt, lang)
 
         if download:
             chosen = await run_in_threadpool(files)

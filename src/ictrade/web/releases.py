@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..months import Month
 from ..release.markdown import long_markdown, short_markdown
+from ..stats.cube import Cube
 from .params import ApiError
 
 FORMATS = ("md", "html", "xlsx")
@@ -22,7 +24,18 @@ MEDIA_TYPES = {
 }
 
 Facts = dict[str, Any]
-Renderer = Callable[[Facts], str | bytes]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a renderer may use: the facts document, and the cube it came from (for charts)."""
+
+    facts: Facts
+    cube: Cube
+    month: Month
+
+
+Renderer = Callable[[Source], str | bytes]
 
 
 @dataclass(frozen=True)
@@ -35,7 +48,10 @@ class ReleaseFile:
 
 # (format, lang) -> {variant: renderer}
 RENDERERS: dict[tuple[str, str], dict[str, Renderer]] = {
-    ("md", "en"): {"short": short_markdown, "long": long_markdown},
+    ("md", "en"): {
+        "short": lambda s: short_markdown(s.facts),
+        "long": lambda s: long_markdown(s.facts),
+    },
 }
 
 
@@ -58,14 +74,14 @@ def check(fmt: str, lang: str) -> None:
         )
 
 
-def render(facts: Facts, fmt: str, lang: str) -> list[ReleaseFile]:
+def render(source: Source, fmt: str, lang: str) -> list[ReleaseFile]:
     check(fmt, lang)
     return [
         ReleaseFile(
             f"release{'' if variant == 'workbook' else '-' + variant}.{lang}.{fmt}",
             variant,
             MEDIA_TYPES[fmt],
-            renderer(facts),
+            renderer(source),
         )
         for variant, renderer in RENDERERS[(fmt, lang)].items()
     ]

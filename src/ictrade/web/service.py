@@ -65,6 +65,14 @@ class Service:
         facts["data"]["as_of_requested"] = str(vintage_date) if vintage_date else None
         return self.facts_cache.put(key, facts)
 
+    def release_source(
+        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+    ) -> releases.Source:
+        facts = self.facts(handle, month, as_of, as_published)
+        vintage = facts["data"]["as_of_requested"]
+        cube = handle.cube(dt.date.fromisoformat(vintage) if vintage else None)
+        return releases.Source(facts, cube, month)
+
     def series(
         self, handle: StoreHandle, query: Mapping[str, str], as_of: dt.date | None
     ) -> dict[str, Any]:
