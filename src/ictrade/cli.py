@@ -335,10 +335,6 @@ def revisions_command(
         click.echo(f"  {c.flow:<6} {c.hs_code:<10} {c.partner:<5} {c.source:<16} {old} -> {new}")
 
 
-def main() -> None:
-    cli(prog_name="ictrade")
-
-
 # --- ictrade classify: where an HS code goes in a month, and why --------------------------------
 
 
@@ -382,6 +378,53 @@ def _period_text(start: int, end: int) -> str:
 
     text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
     return text.replace("always..", "until ") if text != "always" else text
+
+
+# --- nowcast (issue 6) -------------------------------------------------------------------------
+
+
+@cli.command("nowcast")
+@click.argument("flash", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--history",
+    "histories",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="More flash/final figures to learn from (same CSV layout); repeatable.",
+)
+@click.option(
+    "--backtest",
+    "run_backtest",
+    is_flag=True,
+    help="Rolling-origin backtest over the history instead of nowcasting FLASH.",
+)
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM",
+    help="First month the backtest predicts (default 2023-01).",
+)
+@domain_errors
+def nowcast_command(
+    flash: str | None, histories: tuple[str, ...], run_backtest: bool, start: str | None
+) -> None:
+    """Nowcast each month's exports from the 10- and 20-day flash figures in FLASH (CSV in the
+    provisional_10day.csv layout); prints CSV item_key, partner_ko, month, cut_day, nowcast,
+    lo80, hi80 (80% interval), in the unit of cum_value."""
+    from .errors import UsageError
+    from .nowcast import nowcast_file
+    from .nowcast import run_backtest as backtest_text
+
+    if run_backtest:
+        click.echo(backtest_text(histories, flash, start), nl=False)
+    elif flash is None:
+        raise UsageError("give a FLASH.csv to nowcast, or --backtest")
+    else:
+        click.echo(nowcast_file(flash, histories), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="ictrade")
 
 
 # --- ictrade serve: the JSON API and the dashboard ---------------------------------------------

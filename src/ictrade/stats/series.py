@@ -78,5 +78,5 @@ def series(
     end: Month | None = None,
     as_of: dt.date | None = None,
 ) -> list[Point]:
-    check_series_args(flow, item, region, measure)
+    check_series_args(flow, item, region, measure)  # before the cube: that is the slow part
     return series_from_cube(load_cube(store, as_of), flow, item, region, measure, start, end)

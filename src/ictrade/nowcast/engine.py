@@ -1,0 +1,177 @@
+"""Nowcasts of flash files and the rolling-origin backtest.
+
+Every prediction for month M is made by methods fitted on cases of months before M only; the
+case's own features read M's cumulative value at the cut and earlier months (features.py).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+from ..months import Month
+from .data import Figure, Panel, build_panel, read_flash_csv, shipped_history
+from .features import Case, panel_cases
+from .intervals import WINDOW, ErrorPool, Estimate, estimate, log_errors
+from .model import METHODS, Point
+
+BOOL = (False, True)
+BACKTEST_START = Month(2023, 1)  # the first year of the history only trains
+
+
+def _by_origin(
+    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Point]
+) -> dict[Case, Estimate]:
+    """Predict each target with ``fitter`` trained on the cases of earlier months (same cut),
+    walking every month up to the last target so that the bands rest on out-of-sample errors."""
+    wanted = set(targets)
+    out: dict[Case, Estimate] = {}
+    for cut in (10, 20):
+        last = max((t.month for t in wanted if t.cut == cut), default=None)
+        if last is None:
+            continue
+        by_month: dict[int, list[Case]] = {}
+        for c in cases:
+            if c.cut == cut and c.month <= last:
+                by_month.setdefault(c.month, []).append(c)
+        pool, train = ErrorPool(), list[Case]()
+        first = min(t.month for t in wanted if t.cut == cut)
+        for month in sorted(by_month):
+            if month < first - WINDOW:  # too early to give a target's band an error
+                train += [c for c in by_month[month] if c.y is not None]
+                continue
+            point = fitter(train)
+            bands = {z: pool.band(month, z, partial(_errors, list(train), point, z)) for z in BOOL}
+            for c in by_month[month]:
+                value = point(c)
+                pool.add(c, value)
+                if c in wanted:
+                    out[c] = estimate(value, bands[c.x <= 0], c.x)
+            train += [c for c in by_month[month] if c.y is not None]
+    return out
+
+
+def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
+    return log_errors((c for c in train if (c.x <= 0) == zero), point)
+
+
+def load_panel(flash: Sequence[Figure], histories: Sequence[str | Path]) -> Panel:
+    """Shipped history, then each --history file, then the flash file: later figures win."""
+    sources: list[Sequence[Figure]] = [shipped_history()]
+    sources += [read_flash_csv(h) for h in histories]
+    return build_panel(*sources, flash)
+
+
+def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
+    """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) for every 10- and 20-day
+    figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
+    figures = read_flash_csv(flash)
+    wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
+    # a case reads its own month only at its cut; finals train later months only
+    cases = panel_cases(load_panel(figures, histories))
+    targets = [c for c in cases if (c.series, c.month, c.cut) in wanted]
+    estimates = {
+        (c.series, c.month, c.cut): e
+        for c, e in _by_origin(cases, targets, METHODS["model"]).items()
+    }
+    buffer = io.StringIO()
+    buffer.write("item_key,partner_ko,month,cut_day,nowcast,lo80,hi80\n")
+    for key, f in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        est = estimates[key]
+        buffer.write(
+            f"{_q(f.series[0])},{_q(f.series[1])},{f.month_text},{f.cut},"
+            f"{est.value:.1f},{est.lo:.1f},{est.hi:.1f}\n"
+        )
+    return buffer.getvalue()
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n') else text
+
+
+@dataclass(frozen=True)
+class Score:
+    method: str
+    cut: int
+    n: int
+    mape: float
+    median_ape: float
+    coverage: float
+
+
+def _score(method: str, cut: int, pairs: list[tuple[Estimate, float]]) -> Score:
+    ape = np.array([abs(e.value - y) / y for e, y in pairs])
+    inside = np.array([e.lo <= y <= e.hi for e, y in pairs])
+    return Score(
+        method, cut, len(pairs), float(ape.mean()), float(np.median(ape)), float(inside.mean())
+    )
+
+
+def backtest_estimates(
+    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+) -> dict[str, dict[Case, Estimate]]:
+    """Rolling origin: each case of a month from ``start`` with a positive final figure,
+    predicted by every method from earlier months only; ``series`` limits the predicted items
+    (not the training)."""
+    cases = panel_cases(panel)
+    targets = [
+        c
+        for c in cases
+        if c.month >= start.index
+        and c.y is not None
+        and c.y > 0
+        and (series is None or c.series[0] in series)
+    ]
+    if not targets:
+        raise UsageError(f"no month from {start} with a 10- or 20-day flash and a final figure")
+    return {name: _by_origin(cases, targets, fitter) for name, fitter in METHODS.items()}
+
+
+def score(
+    estimates: dict[str, dict[Case, Estimate]], keep: Callable[[Case], bool] = lambda c: True
+) -> list[Score]:
+    """MAPE, median APE and 80% coverage per method and cut over the cases ``keep`` accepts."""
+    scores = []
+    for name, by_case in estimates.items():
+        for cut in (10, 20):
+            pairs = [(e, c.y) for c, e in by_case.items() if c.cut == cut and c.y and keep(c)]
+            if pairs:
+                scores.append(_score(name, cut, pairs))
+    return scores
+
+
+def backtest(
+    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+) -> list[Score]:
+    """Scores of the rolling-origin backtest (see backtest_estimates)."""
+    return score(backtest_estimates(panel, start, series))
+
+
+def format_scores(scores: Sequence[Score]) -> str:
+    lines = ["cut,method,n,mape,median_ape,coverage80,mape_vs_wd,median_vs_wd"]
+    base = {s.cut: s for s in scores if s.method == "working_days"}
+    for s in sorted(scores, key=lambda s: (s.cut, s.method != "model", s.method)):
+        b = base[s.cut]
+        gain = 1 - s.mape / b.mape if b.mape else math.nan
+        gain_med = 1 - s.median_ape / b.median_ape if b.median_ape else math.nan
+        lines.append(
+            f"{s.cut},{s.method},{s.n},{s.mape:.4f},{s.median_ape:.4f},{s.coverage:.3f},"
+            f"{gain:+.3f},{gain_med:+.3f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_backtest(
+    histories: Sequence[str | Path] = (),
+    flash: str | Path | None = None,
+    start: str | None = None,
+) -> str:
+    panel = load_panel(read_flash_csv(flash) if flash is not None else (), histories)
+    return format_scores(backtest(panel, Month.parse(start) if start else BACKTEST_START))
