@@ -37,3 +37,16 @@ def test_disagreeing_sources_are_clamped_and_reported():
                                            row("8542321010", "WORLD", 150)]))
     assert values(refined.table)[("8542", "WORLD")] == 0.0
     assert refined.clamped == 1 and refined.clamped_usd == 50.0
+
+
+def test_partners_at_a_coarser_code_than_the_world_detail():
+    # The world is given by HS6; partners only at HS4: the world's HS6 lines give way in
+    # proportion, so totals stay right.
+    table = lines_table([
+        row("8542", "WORLD", 1000), row("854231", "WORLD", 400), row("854232", "WORLD", 600),
+        row("8542", "CN", 500),
+    ])
+    got = values(refine_overlaps(table).table)
+    assert sum(got.values()) == 1000
+    assert got[("8542", "CN")] == 500
+    assert got[("854231", "WORLD")] == 200 and got[("854232", "WORLD")] == 300

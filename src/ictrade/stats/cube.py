@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -125,4 +126,27 @@ def build_cube(rows: pa.Table) -> Cube:
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
-    return build_cube(cube_rows(store, as_of))
+    cube = build_cube(cube_rows(store, as_of))
+    if store.completeness is not None:
+        mask_incomplete(cube, store.completeness)
+    return cube
+
+
+def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:
+    """Blank (nan) what a partial dataset does not fully cover, so that no growth rate, streak
+    or record compares a complete month with a partial one.
+
+    ``spans``: [{"items": "all" | [ids], "from": "YYYY-MM", "to": "YYYY-MM"}]; an item is
+    complete in a month when a span names it (or "all") and holds the month.
+    """
+    complete = np.zeros((len(cube.items), len(cube.months)), dtype=bool)
+    for span in spans:
+        items = cube.items if span["items"] == "all" else span["items"]
+        first, last = Month.parse(span["from"]), Month.parse(span["to"])
+        ts = [t for t, m in enumerate(cube.months) if first <= m <= last]
+        for item in items:
+            complete[cube.items.index(item), ts] = True
+    before = np.zeros_like(complete)
+    before[:, 12:] = complete[:, :-12]
+    cube.value[:, ~complete[:, None, :].repeat(len(cube.regions), 1)] = np.nan
+    cube.prior[:, ~(complete & before)[:, None, :].repeat(len(cube.regions), 1)] = np.nan

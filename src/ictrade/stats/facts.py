@@ -59,7 +59,7 @@ def _cells(s: _Series, t: int) -> list[Facts]:
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
-        if value == 0 and not prior:
+        if not np.isfinite(value) or (value == 0 and not prior):
             continue
         total = s.value[s.index(flow, "total", region), t]
         world = s.value[s.index(flow, item, "world"), t]
@@ -164,7 +164,7 @@ def _record_facts(
     out = []
     highs, lows = rank_high(history, current), rank_low(history, current)
     filled = np.nan_to_num(history, nan=-np.inf)
-    for n in np.nonzero(((highs <= 3) | (lows <= 3)) & (current != 0))[0]:
+    for n in np.nonzero(((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current))[0]:
         flow, item, region = s.keys[n]
         cell = {
             "flow": flow,
@@ -233,7 +233,7 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     prior = s.prior[:, start : t + 1].sum(axis=1)
     yoy = yoy_pct(value, prior)
     out = []
-    for n in np.nonzero(value != 0)[0]:
+    for n in np.nonzero((value != 0) & np.isfinite(value))[0]:
         flow, item, region = s.keys[n]
         out.append(
             {

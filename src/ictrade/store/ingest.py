@@ -240,15 +240,19 @@ def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
 
 
+# Fields of files that carry both flows in one row.
+WIDE_FIELDS = ("export_value_usd", "import_value_usd", "export_net_kg", "import_net_kg")
+
+
 def parse_mapping(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     """'COLUMN=FIELD' options into {column: field}."""
+    fields = [*LINE_SCHEMA.names, *WIDE_FIELDS]
     mapping = {}
     for pair in pairs:
         column, sep, field = pair.partition("=")
-        if not sep or field.strip() not in LINE_SCHEMA.names:
+        if not sep or field.strip() not in fields:
             raise InputError(
-                f"--map '{pair}' is not COLUMN=FIELD with FIELD one of: "
-                f"{', '.join(LINE_SCHEMA.names)}"
+                f"--map '{pair}' is not COLUMN=FIELD with FIELD one of: {', '.join(fields)}"
             )
         mapping[column.strip()] = field.strip()
     return mapping
@@ -266,24 +270,13 @@ def ingest_file(
     mapping: dict[str, str] | None = None,
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
-    from ..sources.canonical import Defaults, read_canonical
+    from ..sources.files import LineDefaults, read_lines
 
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
-    if layout not in (None, "lines"):
-        raise InputError(f"unknown layout '{layout}'; layouts are: lines", file=str(path))
-    defaults = Defaults(
-        source=source or file.stem,
-        vintage=vintage or dt.date.fromtimestamp(file.stat().st_mtime),
-        status=status,
-    )
-    result = read_canonical(file, defaults=defaults, encoding=encoding, mapping=mapping or {})
-    return ingest_table(
-        store,
-        result.table,
-        origin=str(path),
-        first_line=result.first_line,
-        raw=result.raw,
-        retrieved_at=dt.datetime.now(),
-    )
+    defaults = LineDefaults(source=source, vintage=vintage, status=status)
+    table = read_lines(file, layout=layout, encoding=encoding, mapping=mapping or None,
+                       defaults=defaults)
+    raw = file.read_bytes()
+    return ingest_table(store, table, origin=str(path), raw=raw, retrieved_at=dt.datetime.now())

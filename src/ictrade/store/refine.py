@@ -6,75 +6,97 @@ the detail twice, so the coarser line keeps only the remainder:
 
 1. within a partner (``WORLD`` included), a line loses the lines whose nearest coarser code
    present in the same month, flow and partner is its own;
-2. a ``WORLD`` line then loses the (already reduced) partner lines of the same code.
+2. a ``WORLD`` line then loses the partner lines of the same code (as reduced by step 1),
+   finest codes first. Where partners are given at a coarser code than the world's detail (an
+   HS4 line by country beside HS6 lines for the world), the world line cannot cover them: the
+   shortfall is taken from its finer ``WORLD`` lines in proportion, which keeps every total
+   right and assumes the partners' trade has the world's mix of codes.
 
-Remainders below zero (sources that disagree) are set to zero and reported.
+Remainders below zero within one partner (sources that disagree) are set to zero and reported.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 
 from .schema import LINE_SCHEMA
 
-_NEAREST = """
-CREATE OR REPLACE TEMP TABLE refine_nested AS
-SELECT child.rid, max_by(parent.rid, length(parent.hs_code)) AS parent_rid
-FROM refine_in child JOIN refine_in parent
-  ON parent.month = child.month AND parent.flow = child.flow AND parent.partner = child.partner
- AND parent.vintage = child.vintage
- AND length(parent.hs_code) < length(child.hs_code) AND starts_with(child.hs_code, parent.hs_code)
-GROUP BY child.rid
-"""
-
-_WITHIN = """
-CREATE OR REPLACE TEMP TABLE refine_step1 AS
-SELECT r.*, r.value_usd - coalesce(n.finer, 0) AS remainder
-FROM refine_in r LEFT JOIN
-  (SELECT parent_rid, sum(c.value_usd) AS finer FROM refine_nested
-   JOIN refine_in c ON c.rid = refine_nested.rid GROUP BY parent_rid) n ON n.parent_rid = r.rid
-"""
-
-_WORLD = """
-SELECT r.* EXCLUDE (rid, remainder, value_usd),
-       CASE WHEN r.partner = 'WORLD' THEN r.remainder - coalesce(p.partners, 0)
-            ELSE r.remainder END AS value_usd
-FROM refine_step1 r LEFT JOIN
-  (SELECT month, flow, hs_code, vintage, sum(remainder) AS partners FROM refine_step1
-   WHERE partner <> 'WORLD' GROUP BY ALL) p
-  ON r.partner = 'WORLD' AND p.month = r.month AND p.flow = r.flow AND p.hs_code = r.hs_code
- AND p.vintage = r.vintage
-"""
+WORLD = "WORLD"
 
 
 @dataclass(frozen=True)
 class Refined:
-    table: pa.Table  # LINE_SCHEMA, coarser lines reduced to their remainders
+    table: pa.Table  # LINE_SCHEMA, coarser lines reduced to their remainders, rows in order
     clamped: int  # remainders that were negative and set to zero
     clamped_usd: float  # how much was cut by clamping
 
 
+def _nearest_parent(codes: dict[str, int], code: str) -> int | None:
+    for length in range(len(code) - 1, 1, -1):
+        if code[:length] in codes:
+            return codes[code[:length]]
+    return None
+
+
+def _within_partner(
+    rows: list[int], codes: list[str], values: list[float], remainder: list[float]
+) -> None:
+    index = {codes[r]: r for r in rows}
+    for r in rows:
+        parent = _nearest_parent(index, codes[r])
+        if parent is not None:
+            remainder[parent] -= values[r]
+
+
+def _spread_shortfall(
+    world: dict[str, int], code: str, shortfall: float, remainder: list[float]
+) -> float:
+    """Take ``shortfall`` from the WORLD lines under ``code`` in proportion; return what is
+    left uncovered."""
+    below = [r for c, r in world.items() if len(c) > len(code) and c.startswith(code)]
+    available = sum(max(remainder[r], 0.0) for r in below)
+    if available <= 0:
+        return shortfall
+    share = min(shortfall / available, 1.0)
+    for r in below:
+        remainder[r] -= max(remainder[r], 0.0) * share
+    return max(shortfall - available, 0.0)
+
+
 def refine_overlaps(table: pa.Table) -> Refined:
     """Reduce coarser lines to what their finer lines do not already count."""
-    con = duckdb.connect()
-    con.register("refine_src", table)
-    con.execute(
-        "CREATE TEMP TABLE refine_in AS SELECT row_number() OVER () AS rid, * FROM refine_src"
-    )
-    con.execute(_NEAREST)
-    con.execute(_WITHIN)
-    out = con.sql(_WORLD).to_arrow_table()
-    values = out.column("value_usd").to_pylist()
-    negatives = [v for v in values if v < 0]
-    fixed = out.set_column(
-        out.schema.get_field_index("value_usd"),
-        "value_usd",
-        pa.array([max(v, 0.0) for v in values], pa.float64()),
-    )
-    con.close()
-    return Refined(
-        fixed.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), len(negatives), -sum(negatives)
-    )
+    data = table.select(["month", "flow", "vintage", "partner", "hs_code", "value_usd"]).to_pydict()
+    codes, values = data["hs_code"], [float(v) for v in data["value_usd"]]
+    remainder = list(values)
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for r in range(len(codes)):
+        groups[(data["month"][r], data["flow"][r], data["vintage"][r], data["partner"][r])].append(
+            r
+        )
+    for rows in groups.values():
+        _within_partner(rows, codes, values, remainder)
+    clamped = [r for r in range(len(codes)) if remainder[r] < 0]
+    cut = -sum(remainder[r] for r in clamped)
+    for r in clamped:
+        remainder[r] = 0.0
+    partners: dict[tuple[object, ...], float] = defaultdict(float)
+    for (month, flow, vintage, partner), rows in groups.items():
+        if partner != WORLD:
+            for r in rows:
+                partners[(month, flow, vintage, codes[r])] += remainder[r]
+    for (month, flow, vintage, partner), rows in groups.items():
+        if partner != WORLD:
+            continue
+        world = {codes[r]: r for r in rows}
+        for code in sorted(world, key=len, reverse=True):
+            r = world[code]
+            remainder[r] -= partners.get((month, flow, vintage, code), 0.0)
+            if remainder[r] < 0:
+                cut += _spread_shortfall(world, code, -remainder[r], remainder)
+                remainder[r] = 0.0
+    column = table.schema.get_field_index("value_usd")
+    out = table.set_column(column, "value_usd", pa.array(remainder, pa.float64()))
+    return Refined(out.select(LINE_SCHEMA.names).cast(LINE_SCHEMA), len(clamped), cut)

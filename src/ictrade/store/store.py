@@ -8,6 +8,7 @@ exclude each other.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -105,6 +106,8 @@ class Store:
         self.name = name
         self.read_only = read_only
         self.scheme_name = scheme_name
+        # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
+        self.completeness: list[dict[str, Any]] | None = None
 
     def close(self) -> None:
         self.con.close()
@@ -172,7 +175,11 @@ def _open_dataset(name: str, scheme_name: str) -> Store:
     _create_schema(con)
     load_parquet_lines(con, path)
     refresh_code_map(con, scheme_name, only_new=False)
-    return Store(con, f"dataset:{name}", read_only=True, scheme_name=scheme_name)
+    store = Store(con, f"dataset:{name}", read_only=True, scheme_name=scheme_name)
+    meta = path.with_name("meta.json")
+    if meta.is_file():
+        store.completeness = json.loads(meta.read_text(encoding="utf-8")).get("complete")
+    return store
 
 
 def open_choice(choice: StoreChoice, *, read_only: bool = True) -> Store:

@@ -1,0 +1,216 @@
+"""Vectorised column conversions that find the first offending row only when a check fails.
+
+String columns are converted through their dictionary (a month or partner column has few
+distinct values), so checking ten million lines costs a hash pass, not ten million Python calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..classify.partners import partner_codes
+
+# How to fix each field, for error messages.
+FIXES = {
+    "month": "write the month as YYYY-MM (e.g. 2020-11)",
+    "flow": "use one of: export, import (수출, 수입 in Korean files)",
+    "hs_code": "an HS code is 2 to 10 digits (keep leading zeros: store it as text)",
+    "partner": "use an ISO 3166-1 alpha-2 country code (e.g. US, CN) or WORLD",
+    "value_usd": "give a non-negative number (US dollars)",
+    "net_kg": "give a non-negative number (kilograms) or leave it empty",
+    "quantity": "give a non-negative number or leave it empty",
+    "source": "name the source (e.g. kcs) or pass a default source",
+    "vintage": "write the vintage as YYYY-MM-DD",
+    "status": "use preliminary or confirmed",
+    "imputed": "use true or false",
+}
+
+Converter = Callable[[pa.Array], tuple[pa.Array, pa.Array]]  # values -> (converted, ok mask)
+
+
+class Bad(Exception):
+    """A value at row ``index`` (0-based in the column) failed a check."""
+
+    def __init__(self, index: int, value: object, field: str) -> None:
+        super().__init__(f"{field}: {value!r} at row {index}")
+        self.index = index
+        self.value = value
+        self.field = field
+
+    def message(self) -> str:
+        shown = "an empty value" if self.value is None or self.value == "" else repr(self.value)
+        return f"{shown} is not valid: {FIXES[self.field]}"
+
+
+def constant_strings(value: str, n: int) -> pa.Array:
+    """``n`` copies of ``value`` built from buffers (pa.repeat is slow for strings)."""
+    data = value.encode("utf-8")
+    if len(data) * n >= 1 << 31:
+        return pa.repeat(value, n).cast(pa.string())
+    offsets = np.arange(0, (n + 1) * len(data), len(data) or 1, dtype=np.int32)[: n + 1]
+    if not data:
+        offsets = np.zeros(n + 1, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+
+
+def _first_true(mask: pa.Array) -> int:
+    return int(pc.index(mask, True).as_py())
+
+
+def convert_strings(
+    col: pa.ChunkedArray, convert: Converter, field: str, out_type: pa.DataType,
+    *, required: bool = True,
+) -> pa.ChunkedArray:
+    """Convert a string (or dictionary) column through its distinct values."""
+    out: list[pa.Array] = []
+    offset = 0
+    for chunk in col.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk.cast(pa.string()))
+        values = chunk.dictionary.cast(pa.string())
+        converted, ok = convert(values)
+        ok = pc.fill_null(ok, False)
+        if not pc.all(ok).as_py() and len(values):
+            bad = pc.indices_nonzero(pc.invert(ok))
+            i = _first_true(pc.fill_null(pc.is_in(chunk.indices, value_set=bad), False))
+            raise Bad(offset + i, chunk[i].as_py(), field)
+        if required and chunk.null_count:
+            raise Bad(offset + _first_true(pc.is_null(chunk)), None, field)
+        # Keep the result dictionary-encoded over its distinct converted values, so later
+        # key checks reuse the indices instead of hashing the column again.
+        converted = converted.cast(out_type)
+        distinct = pc.unique(converted)
+        indices = pc.index_in(converted, value_set=distinct).take(chunk.indices)
+        out.append(pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), distinct))
+        offset += len(chunk)
+    return pa.chunked_array(out, type=pa.dictionary(pa.int32(), out_type))
+
+
+def to_float(col: pa.ChunkedArray, field: str, *, required: bool) -> pa.ChunkedArray:
+    """Numbers as float64; strings may carry thousands separators ('1,234')."""
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.string())
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+            or pa.types.is_null(col.type)):
+        out = col.cast(pa.float64())
+    else:
+        out = _parse_float(col, field)
+    if required and out.null_count:
+        raise Bad(_first_true(pc.is_null(out)), None, field)
+    return out
+
+
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _parse_float(col: pa.ChunkedArray, field: str) -> pa.ChunkedArray:
+    out = []
+    offset = 0
+    for chunk in col.chunks:
+        text = pc.replace_substring(pc.utf8_trim_whitespace(chunk.cast(pa.string())), ",", "")
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        ok = pc.or_kleene(pc.is_null(text), pc.match_substring_regex(text, _NUMBER))
+        if not pc.all(ok).as_py() and len(text):
+            i = _first_true(pc.invert(ok))
+            raise Bad(offset + i, chunk[i].as_py(), field)
+        out.append(text.cast(pa.float64()))
+        offset += len(chunk)
+    return pa.chunked_array(out, type=pa.float64())
+
+
+# ---- converters on distinct string values --------------------------------------------------
+
+
+def month_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """'YYYY-MM' only (the canonical layout)."""
+    ok = pc.match_substring_regex(values, r"^\d{4}-(0[1-9]|1[0-2])$")
+    safe = pc.if_else(ok, values, "1970-01")
+    days = pc.binary_join_element_wise(safe, "01", "-")
+    return pc.strptime(days, format="%Y-%m-%d", unit="s").cast(pa.date32()), ok
+
+
+_LOOSE_MONTH = (
+    r"^\s*(?P<y>\d{4})\s*(?:[-./]|년)?\s*(?P<m>\d{1,2})\s*월?\s*"
+    r"(?:[-./]?\s*\d{1,2}\s*일?)?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*$"
+)
+
+
+def month_loose(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """YYYYMM, YYYY-MM, YYYY.MM, YYYY/MM, 'YYYY년 MM월', or a date (its month)."""
+    parts = pc.extract_regex(values, _LOOSE_MONTH)
+    year = pc.struct_field(parts, "y")
+    month = pc.utf8_lpad(pc.struct_field(parts, "m"), 2, "0")
+    ok = pc.match_substring_regex(month, r"^(0[1-9]|1[0-2])$")
+    ok = pc.fill_null(ok, False)
+    text = pc.binary_join_element_wise(year, month, "01", "-")
+    safe = pc.if_else(ok, text, "1970-01-01")
+    return pc.strptime(safe, format="%Y-%m-%d", unit="s").cast(pa.date32()), ok
+
+
+def date_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    ok = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
+    safe = pc.if_else(ok, values, "1970-01-01")
+    parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return parsed.cast(pa.date32()), pc.and_(ok, pc.is_valid(parsed))
+
+
+def one_of(allowed: dict[str, str], *, fold: bool) -> Converter:
+    """Map values through ``allowed`` (keys compared lower-cased and trimmed when ``fold``)."""
+    keys = pa.array(list(allowed))
+    mapped = pa.array(list(allowed.values()))
+
+    def convert(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+        if fold:
+            values = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+        where = pc.index_in(values, value_set=keys)
+        return mapped.take(where), pc.is_valid(where)
+
+    return convert
+
+
+def hs_code(*, loose: bool) -> Converter:
+    def convert(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+        values = pc.utf8_trim_whitespace(values)
+        if loose:
+            values = pc.replace_substring_regex(values, r"[.\- ]", "")
+            # HS codes have an even number of digits: an odd count lost its leading zero
+            # (a spreadsheet read 0202 as the number 202).
+            odd = pc.equal(pc.bit_wise_and(pc.utf8_length(values), 1), 1)
+            values = pc.if_else(odd, pc.binary_join_element_wise("0", values, ""), values)
+        return values, pc.match_substring_regex(values, r"^\d{2,10}$")
+
+    return convert
+
+
+def partner(aliases: dict[str, str]) -> Converter:
+    codes = pa.array(sorted(partner_codes()))
+    keys = pa.array(list(aliases))
+    mapped = pa.array(list(aliases.values()))
+
+    def convert(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+        values = pc.utf8_trim_whitespace(values)
+        if len(keys):
+            alias = mapped.take(pc.index_in(pc.utf8_lower(values), value_set=keys))
+            values = pc.coalesce(alias, values)
+        values = pc.utf8_upper(values)
+        return values, pc.is_in(values, value_set=codes)
+
+    return convert
+
+
+def nonempty(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    values = pc.utf8_trim_whitespace(values)
+    return values, pc.greater(pc.utf8_length(values), 0)
+
+
+BOOLS = {"true": "true", "false": "false", "1": "true", "0": "false", "yes": "true",
+         "no": "false", "t": "true", "f": "false", "y": "true", "n": "false"}
+
+
+def boolean(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    text, ok = one_of(BOOLS, fold=True)(values)
+    return pc.equal(text, "true"), ok

@@ -1,0 +1,98 @@
+"""What the API clients share: retries with exponential backoff, key redaction, progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import quote, quote_plus
+
+import httpx
+
+from ..errors import SourceError
+
+T = TypeVar("T")
+Sleep = Callable[[float], None]
+Progress = Callable[[str], None]
+
+
+class Transient(Exception):
+    """A failure worth retrying; ``wait`` overrides the backoff (a Retry-After header)."""
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+@dataclass
+class Retry:
+    attempts: int = 6  # tries in all, the first included
+    base_delay: float = 1.0  # seconds before the second try; doubles each time
+    max_delay: float = 120.0
+    sleep: Sleep = field(default=time.sleep)
+
+    def run(self, call: Callable[[], T], what: str, redact: Callable[[str], str]) -> T:
+        """Call until it succeeds or a Transient failure repeats ``attempts`` times."""
+        delay = self.base_delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return call()
+            except Transient as exc:
+                if attempt == self.attempts:
+                    raise SourceError(
+                        f"{redact(what)} failed {self.attempts} times; last error: "
+                        f"{redact(str(exc))}. Try again later"
+                    ) from None
+                self.sleep(min(exc.wait if exc.wait is not None else delay, self.max_delay))
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+def get(client: httpx.Client, url: str, *, params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None) -> httpx.Response:
+    """One GET; transport failures, 5xx and 429 become Transient."""
+    try:
+        response = client.get(url, params=params, headers=headers)
+    except httpx.UnsupportedProtocol:
+        raise SourceError(f"'{url}' is not an http(s) URL; check the base URL setting") from None
+    except (httpx.TimeoutException, httpx.TransportError) as exc:
+        raise Transient(f"{type(exc).__name__}: {exc}") from None
+    wait = retry_after(response)
+    # 429, or a 403 that says when to come back (Comtrade's rate limiter), is worth a wait.
+    if response.status_code == 429 or response.status_code >= 500 or (
+        response.status_code == 403 and wait is not None
+    ):
+        raise Transient(f"HTTP {response.status_code}", wait=wait)
+    return response
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None
+
+
+def redactor(secret: str | None) -> Callable[[str], str]:
+    """Replace a key (plain or URL-encoded) with '***' in any text shown to the user."""
+    forms = {secret, quote(secret or "", safe=""), quote_plus(secret or "")} if secret else set()
+    forms.discard("")
+
+    def redact(text: str) -> str:
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
+
+    return redact
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def quiet(_message: str) -> None:
+    """A progress callback that says nothing."""

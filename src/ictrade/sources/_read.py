@@ -1,0 +1,200 @@
+"""Reading CSV, Parquet and Excel files into string (or typed) Arrow columns, with encodings
+and header detection; turning lines into layouts is ``_build``'s job."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import InputError, UsageError
+
+ENCODINGS = ("auto", "utf-8", "cp949")
+_SCAN_ROWS = 20  # a header may sit under a few title rows (K-stat exports)
+
+
+@dataclass
+class RawFile:
+    """The data rows of a file, and how to turn a 0-based row index into a line number."""
+
+    table: pa.Table
+    first_line: int  # file line (or sheet row) of data row 0
+    unit: str = "line"
+    csv_path: Path | None = None  # set for CSV: blank lines are skipped by the reader
+
+    def line_of(self, index: int) -> int:
+        if self.csv_path is None:
+            return self.first_line + index
+        # Only on the error path: count the data rows the reader saw, skipping blank lines.
+        with self.csv_path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if number < self.first_line or not raw.rstrip(b"\r\n"):
+                    continue
+                if index == 0:
+                    return number
+                index -= 1
+        return self.first_line + index
+
+
+def file_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if suffix == ".parquet" or magic == b"PAR1":
+        return "parquet"
+    if suffix in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
+        return "excel"
+    if suffix == ".xls":
+        raise InputError("old .xls workbooks are not read; save the sheet as .xlsx or CSV",
+                         file=str(path))
+    return "csv"
+
+
+# ---- CSV ----------------------------------------------------------------------------------
+
+
+def csv_encoding(path: Path, encoding: str) -> str:
+    """The encoding to read with: 'auto' tries UTF-8 on the head of the file, then cp949."""
+    if encoding not in ENCODINGS:
+        raise UsageError(f"unknown encoding '{encoding}'; use one of {', '.join(ENCODINGS)}")
+    if encoding != "auto":
+        return encoding
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    cut = head.rfind(b"\n") if len(head) == 1 << 16 else len(head)
+    try:
+        head[: max(cut, 0)].decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp949"
+
+
+def not_utf8_error(path: Path) -> InputError:
+    """Name the first line that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return InputError("the file is not UTF-8; try --encoding cp949",
+                                  file=str(path), line=number)
+    return InputError("the file is not UTF-8; try --encoding cp949", file=str(path))
+
+
+def csv_head(path: Path, encoding: str) -> list[list[str]]:
+    """The first rows of a CSV, split into fields."""
+    with path.open("rb") as fh:
+        lines = [fh.readline() for _ in range(_SCAN_ROWS)]
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    try:
+        text = b"".join(lines).decode(codec)
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)))
+
+
+def delimiter_of(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+def read_csv(
+    path: Path, encoding: str, header_row: int, column_types: dict[str, pa.DataType],
+    delimiter: str,
+) -> pa.Table:
+    """Read the data under header row ``header_row`` (0-based) with the given column types."""
+    read = pacsv.ReadOptions(skip_rows=header_row, encoding=encoding, block_size=1 << 24)
+    convert = pacsv.ConvertOptions(
+        column_types=column_types,
+        include_columns=list(column_types),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    parse = pacsv.ParseOptions(delimiter=delimiter)
+    try:
+        return pacsv.read_csv(path, read_options=read, parse_options=parse,
+                              convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding == "utf-8":
+            raise not_utf8_error(path) from None
+        if "CSV parse error" in str(exc):
+            raise ragged_row_error(path, encoding, header_row, delimiter) from None
+        raise
+
+
+def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str) -> InputError:
+    """Name the first row whose field count differs from the header's (error path only)."""
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        width = None
+        for number, row in enumerate(reader):
+            if number < header_row or not row:
+                continue
+            if width is None:
+                width = len(row)
+            elif len(row) != width:
+                return InputError(
+                    f"{len(row)} fields where the header has {width}; quote values that "
+                    "contain the delimiter", file=str(path), line=reader.line_num)
+    return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
+
+
+# ---- Parquet ------------------------------------------------------------------------------
+
+
+def parquet_columns(path: Path) -> list[str]:
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
+
+
+def read_parquet(path: Path, columns: list[str]) -> pa.Table:
+    schema = pq.read_schema(path)
+    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+    return pq.read_table(path, columns=columns, read_dictionary=strings)
+
+
+# ---- Excel --------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def excel_rows(path: Path) -> list[list[str | None]]:
+    """Every row of the first sheet, as text (numbers without a trailing '.0')."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad workbook
+        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
+    position = {name: header.index(name) for name in wanted}
+    return pa.table({
+        name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
+        for name, i in position.items()
+    })

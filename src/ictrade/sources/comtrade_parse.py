@@ -1,0 +1,101 @@
+"""UN Comtrade v1 ``data`` responses to lines.
+
+Only total rows are lines: ``partner2Code`` 0, ``motCode`` 0, ``customsCode`` C00, a digit
+``cmdCode``, monthly (``freqCode`` M, ``period`` YYYYMM). Flows X -> export and M -> import;
+re-exports, re-imports and processing flows are skipped. Partner codes go to ISO2 through
+``data/comtrade_partners.csv`` (0 -> WORLD); rows for areas without one are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import pyarrow as pa
+
+from ..store.schema import LINE_SCHEMA
+
+FLOWS = {"X": "export", "M": "import"}
+KOREA = 410
+_HS = re.compile(r"^\d{2,10}$")
+_PERIOD = re.compile(r"^(\d{4})(\d{2})$")
+
+
+@functools.cache
+def partner_iso2() -> dict[int, str]:
+    text = resources.files("ictrade").joinpath("data", "comtrade_partners.csv").read_text("utf-8")
+    return {int(r["comtrade_code"]): r["iso2"] for r in csv.DictReader(text.splitlines())}
+
+
+def source_name(reporter: int) -> str:
+    """'comtrade' for Korea's own reports, 'comtrade:XX' for another reporter's."""
+    if reporter == KOREA:
+        return "comtrade"
+    return f"comtrade:{partner_iso2().get(reporter, str(reporter))}"
+
+
+@dataclass
+class Parsed:
+    table: pa.Table
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    unknown_partners: set[int] = field(default_factory=set)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _reason(record: dict[str, Any]) -> str | None:
+    """Why a record is not a line, or None."""
+    if str(record.get("freqCode")) != "M" or not _PERIOD.match(str(record.get("period"))):
+        return "not monthly"
+    if record.get("flowCode") not in FLOWS:
+        return f"flow {record.get('flowCode')}"
+    if (record.get("partner2Code") or 0) != 0 or (record.get("motCode") or 0) != 0 or \
+            (record.get("customsCode") or "C00") != "C00":
+        return "not a total (partner2, mode of transport or customs procedure)"
+    if not _HS.match(str(record.get("cmdCode"))):
+        return f"commodity {record.get('cmdCode')}"
+    if _float(record.get("primaryValue")) is None:
+        return "no value"
+    return None
+
+
+def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Parsed:
+    partners = partner_iso2()
+    cols: dict[str, list[object]] = {name: [] for name in LINE_SCHEMA.names}
+    out = Parsed(pa.table({}))
+    for record in records:
+        reason = _reason(record)
+        if reason:
+            out.skip(reason)
+            continue
+        code = int(record.get("partnerCode", -1))
+        if code not in partners:
+            out.unknown_partners.add(code)
+            out.skip("partner without an ISO code")
+            continue
+        period = _PERIOD.match(str(record["period"]))
+        assert period is not None
+        has_qty = (record.get("qtyUnitCode") or -1) != -1
+        row = {
+            "month": dt.date(int(period.group(1)), int(period.group(2)), 1),
+            "flow": FLOWS[record["flowCode"]], "hs_code": str(record["cmdCode"]),
+            "partner": partners[code], "value_usd": _float(record["primaryValue"]),
+            "net_kg": _float(record.get("netWgt")),
+            "quantity": _float(record.get("qty")) if has_qty else None,
+            "source": source_name(int(record.get("reporterCode", KOREA))),
+            "vintage": retrieved, "status": "confirmed", "imputed": False,
+        }
+        for name, value in row.items():
+            cols[name].append(value)
+    out.table = pa.table(cols, schema=LINE_SCHEMA)
+    return out

@@ -1,0 +1,93 @@
+"""Fetch a remote source into a store: what ``ictrade fetch kcs|comtrade`` calls.
+
+Every response goes to ``ingest_table`` with its raw body, origin (the URL, key redacted) and
+retrieval time. Checkpoints and the Comtrade call counter sit beside the store file
+(``<store>.kcs-checkpoint.json``, ``<store>.comtrade-checkpoint.json``,
+``<store>.comtrade-calls.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..classify.partners import partner_codes
+from ..errors import UsageError
+from ..months import Month
+from ..store.ingest import ingest_table
+from ..store.store import Store
+from . import _http, comtrade, kcs
+
+
+def _sink(store: Store) -> kcs.Sink:
+    def sink(table: pa.Table, raw: bytes, at: dt.datetime, origin: str) -> None:
+        ingest_table(store, table, origin=origin, raw=raw, retrieved_at=at)
+
+    return sink
+
+
+def _beside(store_path: Path, suffix: str) -> Path:
+    return store_path.with_name(store_path.name + suffix)
+
+
+def check_hs(codes: list[str], lengths: tuple[int, ...]) -> list[str]:
+    for code in codes:
+        if not re.fullmatch(r"\d+", code) or len(code) not in lengths:
+            allowed = ", ".join(map(str, lengths))
+            raise UsageError(f"HS code '{code}' is not {allowed} digits")
+    return codes
+
+
+def check_partners(partners: list[str]) -> list[str]:
+    known = partner_codes() - {"WORLD"}
+    out = [p.upper() for p in partners]
+    for p in out:
+        if p not in known:
+            raise UsageError(f"unknown partner '{p}'; use an ISO 3166-1 alpha-2 code (e.g. US)")
+    return out
+
+
+def fetch_kcs_into(
+    store: Store, store_path: Path, start: Month, end: Month, *, hs: list[str],
+    partners: list[str], page_size: int = 500, progress: _http.Progress | None = None,
+) -> str:
+    """Fetch KCS nitemtrade lines into ``store``; return a one-line summary."""
+    client = kcs.KcsClient(key=kcs.service_key(),
+                           base_url=os.environ.get(kcs.URL_ENV) or kcs.DEFAULT_URL,
+                           page_size=page_size)
+    summary = kcs.fetch_kcs(
+        client, start, end, _sink(store), checkpoint=_beside(store_path, ".kcs-checkpoint.json"),
+        hs=check_hs(hs, kcs.HS_LENGTHS) or None, partners=check_partners(partners),
+        progress=progress or _http.stderr_progress,
+    )
+    text = (f"kcs {start}..{end}: {summary.lines} lines from {summary.pages} pages "
+            f"({summary.requests} requests{', resumed' if summary.resumed else ''})")
+    if summary.unknown_partners:
+        text += f"; skipped rows for unknown partner codes {sorted(summary.unknown_partners)}"
+    return text
+
+
+def fetch_comtrade_into(
+    store: Store, store_path: Path, reporter: int, start: Month, end: Month, *,
+    codes: list[str], daily_limit: int = comtrade.DAILY_LIMIT,
+    row_limit: int = comtrade.ROW_LIMIT, progress: _http.Progress | None = None,
+) -> str:
+    """Fetch UN Comtrade monthly lines of ``reporter`` into ``store``; return a summary."""
+    counter = comtrade.CallCounter(_beside(store_path, ".comtrade-calls.json"), daily_limit)
+    client = comtrade.ComtradeClient(
+        key=comtrade.comtrade_key(), counter=counter, row_limit=row_limit,
+        base_url=os.environ.get(comtrade.URL_ENV) or comtrade.DEFAULT_URL)
+    summary = comtrade.fetch_comtrade(
+        client, reporter, start, end, _sink(store),
+        checkpoint=_beside(store_path, ".comtrade-checkpoint.json"),
+        codes=check_hs(codes, (2, 4, 6)) or None, progress=progress or _http.stderr_progress,
+    )
+    text = (f"comtrade reporter {reporter} {start}..{end}: {summary.lines} lines from "
+            f"{summary.calls} calls{' (resumed)' if summary.resumed else ''}")
+    if summary.skipped:
+        text += "; skipped rows: " + ", ".join(f"{k} {v}" for k, v in summary.skipped.items())
+    return text

@@ -1,0 +1,116 @@
+"""Read trade files into lines: ``read_lines(path)`` is what ``ictrade ingest FILE`` calls.
+
+The layout is recognised from the headers (``layouts.json``): the canonical lines layout
+(CSV or Parquet with LINE_SCHEMA column names), KCS/TRASS and K-stat exports (CSV or .xlsx,
+UTF-8 or cp949, Korean headers) and the trade-dashboard files. Canonical files are checked
+with vectorised passes; the offending line is looked up only when a check fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..errors import InputError
+from . import _read as R
+from ._build import LineDefaults, build_lines
+from .layouts import Layout, get_layout, layout_from_mapping, layouts
+
+__all__ = ["LineDefaults", "read_lines", "layout_names"]
+
+_CANONICAL_TYPES: dict[str, pa.DataType] = {
+    "value_usd": pa.float64(), "net_kg": pa.float64(), "quantity": pa.float64(),
+}
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+
+def layout_names() -> list[str]:
+    return [layout.name for layout in layouts()]
+
+
+def read_lines(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str = "auto",
+    mapping: dict[str, str] | None = None,
+    defaults: LineDefaults | None = None,
+) -> pa.Table:
+    """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file", file=str(p))
+    candidates = _candidates(layout, mapping)
+    kind = R.file_kind(p)
+    if kind == "parquet":
+        chosen, found, _ = _choose(candidates, [R.parquet_columns(p)], p, header_line=False)
+        raw = R.RawFile(R.read_parquet(p, sorted(set(found.values()))), 1, "row")
+    elif kind == "excel":
+        rows = R.excel_rows(p)
+        chosen, found, at = _choose(candidates, rows, p)
+        header = [str(c) if c is not None else "" for c in rows[at]]
+        table = R.rows_to_table(header, rows[at + 1:], sorted(set(found.values())))
+        raw = R.RawFile(table, at + 2, "row")
+    else:
+        raw, chosen, found = _read_csv(p, candidates, encoding)
+    return build_lines(raw, chosen, found, defaults or LineDefaults(), str(p))
+
+
+def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layout]:
+    if mapping:
+        return [layout_from_mapping(mapping)]
+    if layout:
+        return [get_layout(layout)]
+    return layouts()
+
+
+def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
+            path: Path, header_line: bool = True) -> tuple[Layout, dict[str, str], int]:
+    """The first header row (of the leading rows) some layout recognises, and that layout."""
+    for at, row in enumerate(rows[:20]):
+        header = [str(c) if c is not None else "" for c in row]
+        for candidate in candidates:
+            found = candidate.match(header)
+            if found is not None:
+                return candidate, found, at
+    header = [str(c) for c in rows[0] if c] if rows else []
+    line = 1 if header_line else None
+    # Name what the nearest layout lacks: a file with most canonical headers wants to hear
+    # which column is missing, not a list of every layout.
+    nearest = min(candidates, key=lambda c: len(c.missing(header)) / c.size())
+    lacking = "missing column " + ", ".join(f"'{m}'" for m in nearest.missing(header))
+    if len(candidates) == 1:
+        raise InputError(f"{lacking} (layout {nearest.name} expects {nearest.expects()})",
+                         file=str(path), line=line)
+    tried = "; ".join(f"{c.name} expects {c.expects()}" for c in candidates)
+    raise InputError(
+        f"{lacking} for the layout {nearest.name}; no layout recognises the headers "
+        f"({', '.join(header) or 'none'}). Layouts tried: {tried}. "
+        "Rename the columns, or pass --layout NAME or a column mapping",
+        file=str(path), line=line,
+    )
+
+
+def _read_csv(p: Path, candidates: list[Layout], encoding: str
+              ) -> tuple[R.RawFile, Layout, dict[str, str]]:
+    codec = R.csv_encoding(p, encoding)
+    head = R.csv_head(p, codec)
+    chosen, found, at = _choose(candidates, head, p)
+    with p.open("rb") as fh:
+        sample = fh.read(4096).decode(codec, errors="replace")
+    delimiter = R.delimiter_of(sample.split("\n")[at] if at else sample)
+    used = sorted(set(found.values()))
+    typed = chosen.kind == "canonical"
+    types = {c: _CANONICAL_TYPES.get(c, _DICT) if typed else pa.string() for c in used}
+    try:
+        table = R.read_csv(p, codec, at, types, delimiter)
+    except pa.ArrowInvalid:
+        if not typed:
+            raise
+        # A non-numeric value: read as text so the check can name the line.
+        table = R.read_csv(p, codec, at, {c: pa.string() for c in used}, delimiter)
+    except UnicodeDecodeError:
+        raise R.not_utf8_error(p) from None
+    return R.RawFile(table, at + 2, "line", csv_path=p), chosen, found
