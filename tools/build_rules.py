@@ -52,8 +52,13 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("854121", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
     ("854129", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
     ("854130", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
-    ("854140", "other_semiconductors", PRE, "low",
-     "S19 (LEDs); also holds PV cells/modules before HS2022, not separable at HS6"),
+    (
+        "854140",
+        "other_semiconductors",
+        PRE,
+        "low",
+        "S19 (LEDs); also holds PV cells/modules before HS2022, not separable at HS6",
+    ),
     ("854141", "other_semiconductors", NEW, "medium", "S19 (LEDs); KITA MTI 8313"),
     ("854149", "other_semiconductors", NEW, "medium", "S19 S28; KITA MTI 8313"),
     ("854142", "non_ict", NEW, "low", "C14 excluded: PV cells, no MSIT text"),
@@ -93,8 +98,13 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("851712", "mobile_finished", PRE, "high", "evidence §4; HS2022 8517.13/14 <- 8517.12"),
     ("851713", "mobile_finished", NEW, "high", "evidence §4; KITA MTI 8121"),
     ("851714", "mobile_finished", NEW, "high", "evidence §4; KITA MTI 8121"),
-    ("851770", "mobile_parts", PRE, "medium",
-     "evidence §4 (also wired-equipment parts and phone display modules; not separable at HS6)"),
+    (
+        "851770",
+        "mobile_parts",
+        PRE,
+        "medium",
+        "evidence §4 (also wired-equipment parts and phone display modules; not separable at HS6)",
+    ),
     ("851771", "mobile_parts", NEW, "medium", "C18; evidence §4 (aerials of 8517)"),
     ("851779", "mobile_parts", NEW, "medium", "C18; evidence §4 (8517.79-1020 smartphone parts)"),
     ("8517791010", "telecom_equipment", NEW, "medium", "evidence §6 wired parts; KITA MTI 811500"),
@@ -230,8 +240,9 @@ def periods(editions: tuple[str, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def label(prefix: str, editions: tuple[str, ...], noms: dict[str, dict[str, str]],
-          korean: dict[str, str]) -> str:
+def label(
+    prefix: str, editions: tuple[str, ...], noms: dict[str, dict[str, str]], korean: dict[str, str]
+) -> str:
     if prefix in LABELS:
         return LABELS[prefix]
     if prefix in korean:
@@ -251,15 +262,34 @@ def build() -> tuple[str, dict[str, str]]:
     for prefix, item, editions, confidence, basis in SPEC:
         check_prefix(prefix, editions, noms)
         for start, end in periods(editions):
-            rows.append((prefix, item, start, end, confidence, basis,
-                         label(prefix, editions, noms, korean)))
+            rows.append(
+                (prefix, item, start, end, confidence, basis, label(prefix, editions, noms, korean))
+            )
     check_prefix(CAMERA_LINE, ALL, noms)
     cam_label = label(CAMERA_LINE, ALL, noms, korean)
     cam = "S1 S24; C8: the line carrying phone camera modules is undocumented, 8529.90-4000 chosen"
-    rows.append((CAMERA_LINE, "other_ict", "2013-01", CAMERA_SWITCH[0], "low",
-                 cam + "; counted as broadcasting-equipment parts until 2022-08", cam_label))
-    rows.append((CAMERA_LINE, "mobile_parts", CAMERA_SWITCH[1], "", "low",
-                 cam + "; counted in phone parts from the Sept-2022 release", cam_label))
+    rows.append(
+        (
+            CAMERA_LINE,
+            "other_ict",
+            "2013-01",
+            CAMERA_SWITCH[0],
+            "low",
+            cam + "; counted as broadcasting-equipment parts until 2022-08",
+            cam_label,
+        )
+    )
+    rows.append(
+        (
+            CAMERA_LINE,
+            "mobile_parts",
+            CAMERA_SWITCH[1],
+            "",
+            "low",
+            cam + "; counted in phone parts from the Sept-2022 release",
+            cam_label,
+        )
+    )
     rows.sort(key=lambda r: (r[0], r[2]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -279,8 +309,11 @@ def main() -> None:
     rules, hs6 = build()
     targets = {OUT: rules, **{TEST_DATA / name: text for name, text in hs6.items()}}
     if args.check:
-        stale = [str(p) for p, text in targets.items()
-                 if not p.exists() or p.read_text(encoding="utf-8") != text]
+        stale = [
+            str(p)
+            for p, text in targets.items()
+            if not p.exists() or p.read_text(encoding="utf-8") != text
+        ]
         if stale:
             sys.exit("out of date: " + ", ".join(stale))
         print("up to date")

@@ -195,11 +195,12 @@ def ingest_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "json", "html", "pdf", "xlsx"]),
     default="md",
     show_default=True,
     help="md: write the releases and print the short one; "
-    "json: print the facts document (JSON Lines for a range).",
+    "json: print the facts document (JSON Lines for a range); html: one page with charts "
+    "and tables; pdf: that page printed (needs Chromium); xlsx: the tables as a workbook.",
 )
 @click.option(
     "--out",
@@ -207,6 +208,21 @@ def ingest_command(
     default=None,
     metavar="DIR",
     help="Where to write the files (default ./releases/YYYY-MM/).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ko"]),
+    default="en",
+    show_default=True,
+    help="Language of the text: English or Korean.",
+)
+@click.option(
+    "--notes",
+    "notes_file",
+    default=None,
+    metavar="FILE",
+    help="Your notes per item or region (CSV subject,text or JSON), printed as the "
+    "editor's words after the paragraph on that subject.",
 )
 @domain_errors
 def release_command(
@@ -217,10 +233,15 @@ def release_command(
     as_published: bool,
     fmt: str,
     out_dir: str | None,
+    lang: str,
+    notes_file: str | None,
 ) -> None:
     """Build the release of a month (YYYY-MM) or of each month of a range (FROM..TO)."""
+    from .release.notes import load_notes
+
     chosen = parse_months(months)
     vintage = parse_as_of(as_of, as_published)
+    notes = load_notes(notes_file) if notes_file else None
     with open_for_reading(store_path, dataset) as store:
         for month in chosen:
             if fmt == "json":
@@ -232,8 +253,17 @@ def release_command(
                 if out_dir and len(chosen) > 1
                 else Path(out_dir or f"releases/{month}")
             )
-            files = write_release(store, month, target, as_of=vintage, as_published=as_published)
-            click.echo(files.short)
+            files = write_release(
+                store,
+                month,
+                target,
+                as_of=vintage,
+                as_published=as_published,
+                fmt=fmt,
+                lang=lang,
+                notes=notes,
+            )
+            click.echo(files.short if fmt == "md" else "\n".join(str(p) for p in files.paths))
             click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
 
 
@@ -449,14 +479,26 @@ def fetch_kcs_command(
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         click.echo(
-            fetch_kcs_into(store, path, first, last, hs=list(hs_codes), partners=list(partners),
-                           page_size=page_size)
+            fetch_kcs_into(
+                store,
+                path,
+                first,
+                last,
+                hs=list(hs_codes),
+                partners=list(partners),
+                page_size=page_size,
+            )
         )
 
 
 @fetch_group.command("comtrade")
-@click.option("--reporter", required=True, type=int, metavar="CODE",
-              help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.")
+@click.option(
+    "--reporter",
+    required=True,
+    type=int,
+    metavar="CODE",
+    help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
+)
 @click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
 @click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
 @click.option(
@@ -466,10 +508,18 @@ def fetch_kcs_command(
     metavar="CODE",
     help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
 )
-@click.option("--daily-limit", default=500, show_default=True,
-              help="Calls allowed per day (UTC) by your subscription.")
-@click.option("--row-limit", default=100_000, show_default=True,
-              help="Rows one call may return under your subscription.")
+@click.option(
+    "--daily-limit",
+    default=500,
+    show_default=True,
+    help="Calls allowed per day (UTC) by your subscription.",
+)
+@click.option(
+    "--row-limit",
+    default=100_000,
+    show_default=True,
+    help="Rows one call may return under your subscription.",
+)
 @_fetch_store_option
 @domain_errors
 def fetch_comtrade_command(
@@ -488,8 +538,16 @@ def fetch_comtrade_command(
     path = Path(store_path) if store_path else default_store_path()
     with open_store(path) as store:
         click.echo(
-            fetch_comtrade_into(store, path, reporter, first, last, codes=list(hs_codes),
-                                daily_limit=daily_limit, row_limit=row_limit)
+            fetch_comtrade_into(
+                store,
+                path,
+                reporter,
+                first,
+                last,
+                codes=list(hs_codes),
+                daily_limit=daily_limit,
+                row_limit=row_limit,
+            )
         )
 
 
@@ -534,6 +592,118 @@ def nowcast_command(
         raise UsageError("give a FLASH.csv to nowcast, or --backtest")
     else:
         click.echo(nowcast_file(flash, histories), nl=False)
+
+
+# --- ictrade verify: check every figure of a release or news text against the facts ---------
+
+
+@cli.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--month", "month_text", required=True, metavar="YYYY-MM", help="The month the text reports on."
+)
+@store_options
+@vintage_options
+@click.option("--quiet", is_flag=True, help="Print only mismatched and unrecognised claims.")
+@domain_errors
+def verify_command(
+    file: str,
+    month_text: str,
+    store_path: str | None,
+    dataset: str | None,
+    as_of: str | None,
+    as_published: bool,
+    quiet: bool,
+) -> None:
+    """Check every figure of a release or news text FILE (English or Korean) against the
+    facts of a month; exit 1 if any figure mismatches."""
+    from .months import Month
+    from .release.verify import verify_text
+
+    month = Month.parse(month_text)
+    vintage = parse_as_of(as_of, as_published)
+    text = Path(file).read_text(encoding="utf-8-sig")
+    with open_for_reading(store_path, dataset) as store:
+        facts = build_facts(store, month, as_of=vintage, as_published=as_published)
+    report = verify_text(text, facts)
+    click.echo(report.table(skip_matched=quiet))
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(EXIT_MISMATCH)
+
+
+# --- ictrade series: a monthly series as CSV, JSON or Parquet ---------------------------------
+
+
+@cli.command("series")
+@click.option("--flow", default="export", show_default=True, help="export, import or balance.")
+@click.option("--item", default="total", show_default=True, help="Item id (taxonomy.csv).")
+@click.option("--region", default="world", show_default=True, help="Region id (regions.csv).")
+@click.option("--from", "start", default=None, metavar="YYYY-MM", help="First month.")
+@click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--measure",
+    type=click.Choice(["value", "yoy", "share"]),
+    default="value",
+    show_default=True,
+    help="value: USD; yoy: growth %; share: % of the total.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "parquet"]),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_file",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE instead of standard output (Parquet: bytes on stdout).",
+)
+@store_options
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Use the latest vintage published on or before DATE (YYYY-MM-DD).",
+)
+@domain_errors
+def series_command(
+    flow: str,
+    item: str,
+    region: str,
+    start: str | None,
+    end: str | None,
+    measure: str,
+    fmt: str,
+    out_file: str | None,
+    store_path: str | None,
+    dataset: str | None,
+    as_of: str | None,
+) -> None:
+    """Print the monthly series of one flow, item and region."""
+    from .months import Month
+    from .release.export import series_bytes
+    from .stats.series import series as series_of
+
+    first, last = (Month.parse(start) if start else None), (Month.parse(end) if end else None)
+    vintage = parse_date(as_of, "--as-of") if as_of else None
+    with open_for_reading(store_path, dataset) as store:
+        points = series_of(
+            store, flow, item, region, measure=measure, start=first, end=last, as_of=vintage
+        )
+    data = series_bytes(
+        points, fmt, {"flow": flow, "item": item, "region": region, "measure": measure}
+    )
+    if out_file:
+        Path(out_file).write_bytes(data)
+        click.echo(f"wrote {out_file}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 def main() -> None:

@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
 from ..months import Month
-from ..stats.facts import build_facts
+from ..stats.facts import build_facts, resolve_as_of
 from ..store.store import Store
 from .markdown import long_markdown, short_markdown
+from .notes import Notes
+
+FORMATS = ("md", "json", "html", "pdf", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,12 @@ def facts_json(facts: dict[str, Any]) -> str:
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 
+def _write_text(out_dir: Path, name: str, text: str) -> Path:
+    path = out_dir / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write_release(
     store: Store,
     month: Month,
@@ -33,19 +43,38 @@ def write_release(
     *,
     as_of: dt.date | None = None,
     as_published: bool = False,
+    fmt: str = "md",
+    lang: str = "en",
+    notes: Notes | None = None,
 ) -> ReleaseFiles:
-    """Write the short and long English releases of ``month`` as Markdown under ``out_dir``."""
+    """Write the release of ``month`` under ``out_dir``: Markdown (short and long) and the
+    facts for ``md``; one HTML page for ``html``; that page and its PDF for ``pdf``; the
+    workbook of tables for ``xlsx``."""
+    if fmt not in FORMATS or fmt == "json":
+        raise UsageError(f"cannot write format '{fmt}'; formats are: md, html, pdf, xlsx")
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     out_dir.mkdir(parents=True, exist_ok=True)
-    short = short_markdown(facts)
-    files = {
-        "release-short.en.md": short,
-        "release-long.en.md": long_markdown(facts),
-        "facts.json": json.dumps(facts, ensure_ascii=False, indent=1),
-    }
-    paths = []
-    for name, text in files.items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
+    short = short_markdown(facts, lang, notes)
+    paths: list[Path] = []
+    if fmt == "md":
+        paths.append(_write_text(out_dir, f"release-short.{lang}.md", short))
+        paths.append(
+            _write_text(out_dir, f"release-long.{lang}.md", long_markdown(facts, lang, notes))
+        )
+        paths.append(
+            _write_text(out_dir, "facts.json", json.dumps(facts, ensure_ascii=False, indent=1))
+        )
+    elif fmt in ("html", "pdf"):
+        from .html import html_to_pdf, render_html, trend_from_store
+
+        trend = trend_from_store(store, month, resolve_as_of(store, month, as_of, as_published))
+        page = _write_text(out_dir, f"release.{lang}.html", render_html(facts, trend, lang, notes))
+        paths.append(page)
+        if fmt == "pdf":
+            html_to_pdf(page, out_dir / f"release.{lang}.pdf")
+            paths.append(out_dir / f"release.{lang}.pdf")
+    else:
+        from .xlsx import write_workbook
+
+        paths.append(write_workbook(facts, out_dir / f"release-tables.{lang}.xlsx", lang))
     return ReleaseFiles(month, short, paths)

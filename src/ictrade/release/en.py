@@ -192,8 +192,12 @@ def _pair(s: Statement, month: Month) -> str:
         return f"Both {first} and {second} experienced growth."
     if moves == {"down"}:
         return f"Both {first} and {second} declined."
+    if moves - {"up", "down", "flat"}:  # a part without a prior year: no comparison
+        return f"Of these, {first} and {second}."
+    if "flat" in moves:
+        return f"{first[0].upper() + first[1:]} and {second} moved differently."
     grew, fell = (first, second) if direction(a["figures"].get("yoy")) == "up" else (second, first)
-    return f"{grew[0].upper() + grew[1:]} grew, while {fell} did not."
+    return f"{grew[0].upper() + grew[1:]} grew, while {fell} declined."
 
 
 def _driver(s: Statement, month: Month) -> str:
@@ -256,7 +260,7 @@ def _coverage(s: Statement, month: Month) -> str:
         covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
         parts.append(f"among the major items they cover only {covered}")
     if "import" not in a["flows"]:
-        parts.append("they hold no imports")
+        parts.append("they give no ICT imports")
     share = a["partner_share_pct"].get("export")
     if share is not None and share < 99.95:
         parts.append(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
-from . import en
-from .compose import compose_short, highlights
+from .compose import Paragraph, compose_short, highlights
 from .facts_view import FactsView
+from .lang import label, phrasebook, render
+from .notes import GENERAL, Notes
 
 SOURCE_NOTE = (
     "Figures from {store}, as of {as_of}; ICT goods under the '{scheme}' "
@@ -16,12 +18,56 @@ SOURCE_NOTE = (
 )
 
 
-def short_markdown(facts: dict[str, Any]) -> str:
-    view = FactsView(facts)
+@dataclass(frozen=True)
+class Block:
+    kind: str  # 'p' (a paragraph of statements) or 'note' (the user's words)
+    text: str
+
+
+@dataclass(frozen=True)
+class ReleaseText:
+    title: str
+    blocks: list[Block]
+
+
+def _subjects(paragraph: Paragraph) -> list[str]:
+    heads = ("lead", "item", "region")
+    return [s.subject for s in paragraph if s.kind in heads and s.subject]
+
+
+def release_text(
+    facts: dict[str, Any], lang: str = "en", notes: Notes | None = None
+) -> ReleaseText:
+    """The short text in ``lang``: title and paragraphs, with the user's notes after the
+    paragraph on their subject (notes on subjects the text does not discuss come last)."""
+    view, notes = FactsView(facts), notes or {}
     paragraphs = compose_short(facts)
-    title = en.headline(paragraphs[0][0].figures)
-    body = [" ".join(en.render(s, view.month) for s in p) for p in paragraphs]
-    return "\n\n".join([f"# {title}", *body]) + "\n"
+    title = phrasebook(lang).headline(paragraphs[0][0].figures)
+    note_word, used = label(lang, "note"), set()
+    blocks = []
+    for p in paragraphs:
+        blocks.append(Block("p", " ".join(render(s, view.month, lang) for s in p)))
+        for subject in _subjects(p):
+            used.add(subject)
+            blocks += [Block("note", f"{note_word}: {t}") for t in notes.get(subject, [])]
+    for subject in [*[s for s in notes if s not in used and s != GENERAL], GENERAL]:
+        name = "" if subject in (GENERAL, "total") else f" ({_name(subject, lang)})"
+        blocks += [Block("note", f"{note_word}{name}: {t}") for t in notes.get(subject, [])]
+    return ReleaseText(title, blocks)
+
+
+def _name(subject: str, lang: str) -> str:
+    book = phrasebook(lang)
+    name: str = (
+        book.item_name(subject) if subject in taxonomy().by_id else book.region_name(subject)
+    )
+    return name
+
+
+def short_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> str:
+    text = release_text(facts, lang, notes)
+    body = [b.text if b.kind == "p" else f"> {b.text}" for b in text.blocks]
+    return "\n\n".join([f"# {text.title}", *body]) + "\n"
 
 
 def _millions(value: float | None) -> str:
@@ -38,8 +84,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def items_table(view: FactsView, flow: str, region: str = "world") -> str:
-    rows = []
+def items_table(view: FactsView, flow: str, region: str = "world", lang: str = "en") -> str:
+    book, rows = phrasebook(lang), []
     for item in taxonomy().items:
         cell = view.cell(flow, item.id, region)
         if cell is None:
@@ -47,17 +93,18 @@ def items_table(view: FactsView, flow: str, region: str = "world") -> str:
         depth = len(taxonomy().ancestors(item.id)) - 1
         rows.append(
             [
-                "&nbsp;" * 2 * depth + en.item_name(item.id) if depth else "ICT total",
+                "&nbsp;" * 2 * depth + book.item_name(item.id) if depth else label(lang, "total"),
                 _millions(cell["value_usd"]),
                 _pct(cell["yoy_pct"]),
                 _pct(cell["share_pct"]).lstrip("+"),
                 _pct(cell["contribution_pp"]),
             ]
         )
-    return _table(["Item", "USD million", "YoY %", "Share %", "Contribution pp"], rows)
+    keys = ("item", "usd_million", "yoy", "share", "contribution")
+    return _table([label(lang, k) for k in keys], rows)
 
 
-def regions_table(view: FactsView, flow: str) -> str:
+def regions_table(view: FactsView, flow: str, lang: str = "en") -> str:
     rows = []
     for region in regions().regions:
         cell = view.cell(flow, "total", region.id)
@@ -65,68 +112,82 @@ def regions_table(view: FactsView, flow: str) -> str:
             continue
         rows.append(
             [
-                en.region_name(region.id),
+                phrasebook(lang).region_name(region.id),
                 _millions(cell["value_usd"]),
                 _pct(cell["yoy_pct"]),
                 _pct(cell["share_pct"] and cell["share_of_world_pct"]).lstrip("+"),
             ]
         )
-    return _table(["Region", "USD million", "YoY %", "Share of ICT exports %"], rows)
+    keys = ("region", "usd_million", "yoy", "share_world")
+    return _table([label(lang, k) for k in keys], rows)
 
 
-def item_region_table(view: FactsView, flow: str) -> str:
+def item_region_table(view: FactsView, flow: str, lang: str = "en") -> str:
+    book = phrasebook(lang)
     region_ids = [r for r in ["world", *regions().majors()] if view.cell(flow, "total", r)]
     rows = []
     for item in ["total", *taxonomy().majors()]:
-        row = [en.item_name(item) if item != "total" else "ICT total"]
+        row = [book.item_name(item) if item != "total" else label(lang, "total")]
         for region in region_ids:
             cell = view.cell(flow, item, region)
             row.append(f"{_millions(cell['value_usd'])} ({_pct(cell['yoy_pct'])})" if cell else "")
         rows.append(row)
-    return _table(["Item \\ region", *[en.region_name(r) for r in region_ids]], rows)
+    header = f"{label(lang, 'item')} \\ {label(lang, 'region')}"
+    return _table([header, *[book.region_name(r) for r in region_ids]], rows)
 
 
-def ytd_lines(view: FactsView) -> list[str]:
-    out = []
-    for flow, label in (("export", "Exports"), ("import", "Imports")):
+def ytd_lines(view: FactsView, lang: str = "en") -> list[str]:
+    book, out = phrasebook(lang), []
+    for flow, key in (("export", "exports"), ("import", "imports")):
         ytd = view.ytd(flow, "total")
         if ytd is None:
             continue
+        span = f"{book.month_name(ytd['from'])} - {book.month_name(ytd['to'])}"
+        if lang == "ko":
+            change = "" if ytd["yoy_pct"] is None else f", 전년 동기 대비 {_pct(ytd['yoy_pct'])}%"
+            out.append(
+                f"- {label(lang, key)} 누계 ({span}): "
+                f"{_millions(ytd['value_usd'])}백만 달러{change}."
+            )
+            continue
         change = "" if ytd["yoy_pct"] is None else f", {_pct(ytd['yoy_pct'])}% year on year"
         out.append(
-            f"- {label}, {en.month_name(ytd['from'])} to {en.month_name(ytd['to'])}: "
-            f"USD {_millions(ytd['value_usd'])} million{change}."
+            f"- {label(lang, key)}, {book.month_name(ytd['from'])} to "
+            f"{book.month_name(ytd['to'])}: USD {_millions(ytd['value_usd'])} million{change}."
         )
     return out
 
 
-def long_markdown(facts: dict[str, Any]) -> str:
-    view = FactsView(facts)
+def source_note(facts: dict[str, Any]) -> str:
     data = facts["data"]
-    notes = " ".join(en.render(s, view.month) for s in highlights(facts))
-    parts = [
-        short_markdown(facts).rstrip(),
-        "## Highlights",
-        notes,
-        "## Year to date",
-        "\n".join(ytd_lines(view)),
-    ]
-    parts += [
-        "## Exports by item (world)",
-        items_table(view, "export"),
-        "## Imports by item (world)",
-        items_table(view, "import"),
-        "## Exports by region",
-        regions_table(view, "export"),
-        "## Exports by item and region (USD million, YoY %)",
-        item_region_table(view, "export"),
-        "## Imports by item and region (USD million, YoY %)",
-        item_region_table(view, "import"),
-        "## About these figures",
+    return (
         SOURCE_NOTE.format(
             store=data["store"], as_of=data["as_of"] or "the latest vintage", scheme=facts["scheme"]
         )
-        + f" The data run from {en.month_name(data['first_month'])}; records and streaks "
-        "reach no further back.",
+        + (
+            f" The data run from {phrasebook('en').month_name(data['first_month'])}; records and "
+            "streaks reach no further back."
+        )
+        + (f" {data['description']}" if data.get("description") else "")
+    )
+
+
+def long_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> str:
+    view = FactsView(facts)
+    parts = [
+        short_markdown(facts, lang, notes).rstrip(),
+        f"## {label(lang, 'highlights')}",
+        " ".join(render(s, view.month, lang) for s in highlights(facts)),
+        f"## {label(lang, 'ytd')}",
+        "\n".join(ytd_lines(view, lang)),
     ]
+    for key, table in (
+        ("exports_by_item", items_table(view, "export", lang=lang)),
+        ("imports_by_item", items_table(view, "import", lang=lang)),
+        ("exports_by_region", regions_table(view, "export", lang)),
+        ("exports_item_region", item_region_table(view, "export", lang)),
+        ("imports_item_region", item_region_table(view, "import", lang)),
+    ):
+        parts += [f"## {label(lang, key)}", table]
+    parts += [f"## {label(lang, 'about')}", source_note(facts)]
     return "\n\n".join(p for p in parts if p) + "\n"

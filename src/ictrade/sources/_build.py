@@ -42,16 +42,16 @@ class _Builder:
     def fail(self, bad: C.Bad, header: str) -> InputError:
         return InputError(bad.message(), file=self.file, line=self.line(bad.index), field=header)
 
-    def convert(self, key: str, convert: Callable[[pa.ChunkedArray], pa.ChunkedArray]
-                ) -> pa.ChunkedArray:
+    def convert(
+        self, key: str, convert: Callable[[pa.ChunkedArray], pa.ChunkedArray]
+    ) -> pa.ChunkedArray:
         header = self.found[key]
         try:
             return convert(self.table[header])
         except C.Bad as bad:
             raise self.fail(bad, header) from None
 
-    def strings(self, key: str, fn: C.Converter, field: str, out: pa.DataType
-                ) -> pa.ChunkedArray:
+    def strings(self, key: str, fn: C.Converter, field: str, out: pa.DataType) -> pa.ChunkedArray:
         return self.convert(key, lambda col: C.convert_strings(col, fn, field, out))
 
     def number(self, key: str, field: str, *, required: bool) -> pa.ChunkedArray:
@@ -69,8 +69,7 @@ class _Builder:
         col = self.table[self.found[key]]
         if pa.types.is_date(col.type) or pa.types.is_timestamp(col.type):
             return pc.floor_temporal(col.cast(pa.date32()), unit="month")
-        return self.strings(key, C.month_strict if strict else C.month_loose, "month",
-                            pa.date32())
+        return self.strings(key, C.month_strict if strict else C.month_loose, "month", pa.date32())
 
     def keep(self, mask: pa.ChunkedArray | pa.Array) -> None:
         positions = pc.indices_nonzero(mask)
@@ -78,8 +77,15 @@ class _Builder:
         self.table = self.table.filter(mask)
 
 
-def build_lines(raw: RawFile, layout: Layout, found: dict[str, str], defaults: LineDefaults,
-                file: str) -> pa.Table:
+def build_lines(
+    raw: RawFile,
+    layout: Layout,
+    found: dict[str, str],
+    defaults: LineDefaults,
+    file: str,
+    *,
+    refine: bool = True,
+) -> pa.Table:
     b = _Builder(raw, layout, found, file)
     if layout.skip_codes_not_hs:
         code = pc.utf8_trim_whitespace(b.table[found["hs_code"]].cast(pa.string()))
@@ -95,7 +101,7 @@ def build_lines(raw: RawFile, layout: Layout, found: dict[str, str], defaults: L
     else:
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
-    if layout.drop_covered:
+    if layout.drop_covered and refine:
         table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
     _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     return table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
@@ -130,8 +136,11 @@ def _wide(b: _Builder, shared: dict[str, pa.ChunkedArray]) -> tuple[pa.Table, pa
         if f"{flow}:value_usd" not in b.found:
             continue
         value = b.number(f"{flow}:value_usd", "value_usd", required=False)
-        cols = dict(shared, value_usd=value,
-                    flow=pa.chunked_array([C.constant_strings(flow, b.table.num_rows)]))
+        cols = dict(
+            shared,
+            value_usd=value,
+            flow=pa.chunked_array([C.constant_strings(flow, b.table.num_rows)]),
+        )
         if f"{flow}:net_kg" in b.found:
             cols["net_kg"] = b.number(f"{flow}:net_kg", "net_kg", required=False)
         present = pc.is_valid(value)
@@ -141,8 +150,9 @@ def _wide(b: _Builder, shared: dict[str, pa.ChunkedArray]) -> tuple[pa.Table, pa
     return table, pa.concat_arrays(rows)
 
 
-def _fill_defaults(b: _Builder, table: pa.Table, defaults: LineDefaults, strict: bool
-                   ) -> tuple[pa.Table, set[str]]:
+def _fill_defaults(
+    b: _Builder, table: pa.Table, defaults: LineDefaults, strict: bool
+) -> tuple[pa.Table, set[str]]:
     """Add the fields the file lacks; also say which columns are constant."""
     n = table.num_rows
     if defaults.status not in STATUSES:
@@ -160,8 +170,9 @@ def _fill_defaults(b: _Builder, table: pa.Table, defaults: LineDefaults, strict:
     converters = {
         "source": lambda: b.strings("source", C.nonempty, "source", pa.string()),
         "vintage": lambda: _typed_or(b, "vintage", pa.date32(), C.date_strict),
-        "status": lambda: b.strings("status", C.one_of({s: s for s in STATUSES}, fold=False),
-                                    "status", pa.string()),
+        "status": lambda: b.strings(
+            "status", C.one_of({s: s for s in STATUSES}, fold=False), "status", pa.string()
+        ),
         "imputed": lambda: _typed_or(b, "imputed", pa.bool_(), C.boolean),
     }
     constant = set()
@@ -180,8 +191,9 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     col = b.table[b.found[key]]
     if col.type == typ or (pa.types.is_timestamp(col.type) and typ == pa.date32()):
         if col.null_count:
-            raise b.fail(C.Bad(int(pc.index(pc.is_null(col), True).as_py()), None, key),
-                         b.found[key])
+            raise b.fail(
+                C.Bad(int(pc.index(pc.is_null(col), True).as_py()), None, key), b.found[key]
+            )
         return col.cast(typ)
     return b.strings(key, fn, key, typ)
 
@@ -198,7 +210,8 @@ def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file:
     raise InputError(
         f"duplicated line: the same source, month, flow, HS code, partner and vintage as "
         f"{unit} {first}; remove one of them, sum them, or give them different vintages",
-        file=file, line=second,
+        file=file,
+        line=second,
     )
 
 
@@ -211,8 +224,10 @@ def duplicate_pair(keys: pa.Table) -> tuple[int, int] | None:
     if keys.num_rows < 2:
         return None
     encoded = pa.table(
-        {c: keys[c] if pa.types.is_dictionary(keys[c].type) else keys[c].dictionary_encode()
-         for c in keys.column_names}
+        {
+            c: keys[c] if pa.types.is_dictionary(keys[c].type) else keys[c].dictionary_encode()
+            for c in keys.column_names
+        }
     ).unify_dictionaries()
     composite = np.zeros(keys.num_rows, np.int64)
     span = 1

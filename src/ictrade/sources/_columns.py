@@ -62,8 +62,12 @@ def _first_true(mask: pa.Array) -> int:
 
 
 def convert_strings(
-    col: pa.ChunkedArray, convert: Converter, field: str, out_type: pa.DataType,
-    *, required: bool = True,
+    col: pa.ChunkedArray,
+    convert: Converter,
+    field: str,
+    out_type: pa.DataType,
+    *,
+    required: bool = True,
 ) -> pa.ChunkedArray:
     """Convert a string (or dictionary) column through its distinct values."""
     out: list[pa.Array] = []
@@ -94,8 +98,11 @@ def to_float(col: pa.ChunkedArray, field: str, *, required: bool) -> pa.ChunkedA
     """Numbers as float64; strings may carry thousands separators ('1,234')."""
     if pa.types.is_dictionary(col.type):
         col = col.cast(pa.string())
-    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
-            or pa.types.is_null(col.type)):
+    if not (
+        pa.types.is_string(col.type)
+        or pa.types.is_large_string(col.type)
+        or pa.types.is_null(col.type)
+    ):
         out = col.cast(pa.float64())
     else:
         out = _parse_float(col, field)
@@ -207,8 +214,18 @@ def nonempty(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return values, pc.greater(pc.utf8_length(values), 0)
 
 
-BOOLS = {"true": "true", "false": "false", "1": "true", "0": "false", "yes": "true",
-         "no": "false", "t": "true", "f": "false", "y": "true", "n": "false"}
+BOOLS = {
+    "true": "true",
+    "false": "false",
+    "1": "true",
+    "0": "false",
+    "yes": "true",
+    "no": "false",
+    "t": "true",
+    "f": "false",
+    "y": "true",
+    "n": "false",
+}
 
 
 def boolean(values: pa.Array) -> tuple[pa.Array, pa.Array]:

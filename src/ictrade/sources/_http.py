@@ -50,8 +50,13 @@ class Retry:
         raise AssertionError("unreachable")
 
 
-def get(client: httpx.Client, url: str, *, params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None) -> httpx.Response:
+def get(
+    client: httpx.Client,
+    url: str,
+    *,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
     """One GET; transport failures, 5xx and 429 become Transient."""
     try:
         response = client.get(url, params=params, headers=headers)
@@ -61,8 +66,10 @@ def get(client: httpx.Client, url: str, *, params: dict[str, str] | None = None,
         raise Transient(f"{type(exc).__name__}: {exc}") from None
     wait = retry_after(response)
     # 429, or a 403 that says when to come back (Comtrade's rate limiter), is worth a wait.
-    if response.status_code == 429 or response.status_code >= 500 or (
-        response.status_code == 403 and wait is not None
+    if (
+        response.status_code == 429
+        or response.status_code >= 500
+        or (response.status_code == 403 and wait is not None)
     ):
         raise Transient(f"HTTP {response.status_code}", wait=wait)
     return response

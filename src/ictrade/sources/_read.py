@@ -52,8 +52,9 @@ def file_kind(path: Path) -> str:
     if suffix in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
         return "excel"
     if suffix == ".xls":
-        raise InputError("old .xls workbooks are not read; save the sheet as .xlsx or CSV",
-                         file=str(path))
+        raise InputError(
+            "old .xls workbooks are not read; save the sheet as .xlsx or CSV", file=str(path)
+        )
     return "csv"
 
 
@@ -84,8 +85,9 @@ def not_utf8_error(path: Path) -> InputError:
             try:
                 decoder.decode(raw)
             except UnicodeDecodeError:
-                return InputError("the file is not UTF-8; try --encoding cp949",
-                                  file=str(path), line=number)
+                return InputError(
+                    "the file is not UTF-8; try --encoding cp949", file=str(path), line=number
+                )
     return InputError("the file is not UTF-8; try --encoding cp949", file=str(path))
 
 
@@ -107,7 +109,10 @@ def delimiter_of(text: str) -> str:
 
 
 def read_csv(
-    path: Path, encoding: str, header_row: int, column_types: dict[str, pa.DataType],
+    path: Path,
+    encoding: str,
+    header_row: int,
+    column_types: dict[str, pa.DataType],
     delimiter: str,
 ) -> pa.Table:
     """Read the data under header row ``header_row`` (0-based) with the given column types."""
@@ -120,8 +125,7 @@ def read_csv(
     )
     parse = pacsv.ParseOptions(delimiter=delimiter)
     try:
-        return pacsv.read_csv(path, read_options=read, parse_options=parse,
-                              convert_options=convert)
+        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding == "utf-8":
             raise not_utf8_error(path) from None
@@ -143,7 +147,10 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
             elif len(row) != width:
                 return InputError(
                     f"{len(row)} fields where the header has {width}; quote values that "
-                    "contain the delimiter", file=str(path), line=reader.line_num)
+                    "contain the delimiter",
+                    file=str(path),
+                    line=reader.line_num,
+                )
     return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
 
 
@@ -194,7 +201,9 @@ def excel_rows(path: Path) -> list[list[str | None]]:
 
 def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
     position = {name: header.index(name) for name in wanted}
-    return pa.table({
-        name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
-        for name, i in position.items()
-    })
+    return pa.table(
+        {
+            name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
+            for name, i in position.items()
+        }
+    )

@@ -88,21 +88,26 @@ class ComtradeClient:
 
         def call() -> tuple[httpx.Response, dt.datetime]:
             self.counter.take()
-            return _http.get(self.http, self.base_url, params=params, headers=headers), \
-                dt.datetime.now(dt.UTC)
+            return _http.get(
+                self.http, self.base_url, params=params, headers=headers
+            ), dt.datetime.now(dt.UTC)
 
         response, at = self.retry.run(call, f"GET {origin}", redact)
         if response.status_code == 414 or b"URL Too Long" in response.content[:200]:
             raise _TooMany()
         if response.status_code in (401, 403):
-            raise SourceError(f"UN Comtrade refused the subscription key (HTTP "
-                              f"{response.status_code}); check {KEY_ENV}")
+            raise SourceError(
+                f"UN Comtrade refused the subscription key (HTTP "
+                f"{response.status_code}); check {KEY_ENV}"
+            )
         try:
             payload = response.json()
         except ValueError:
-            raise SourceError(f"UN Comtrade answered {origin} with HTTP "
-                              f"{response.status_code} and no JSON: "
-                              f"{redact(response.text[:200])}") from None
+            raise SourceError(
+                f"UN Comtrade answered {origin} with HTTP "
+                f"{response.status_code} and no JSON: "
+                f"{redact(response.text[:200])}"
+            ) from None
         if response.status_code != 200 or payload.get("error"):
             message = payload.get("error") or payload.get("message") or payload
             raise SourceError(f"UN Comtrade rejected {origin}: {redact(str(message))}")
@@ -129,10 +134,10 @@ def plan(start: Month, end: Month, codes: list[str], row_limit: int) -> list[Par
     parts = []
     months = [f"{m.year}{m.month:02d}" for m in month_range(start, end)]
     for i in range(0, len(months), 12):
-        periods = tuple(months[i:i + 12])
+        periods = tuple(months[i : i + 12])
         per_call = max(1, min(MAX_CODES, row_limit // (len(periods) * PARTNERS_GUESS * 2)))
         for j in range(0, len(codes), per_call):
-            parts.append((periods, tuple(codes[j:j + per_call])))
+            parts.append((periods, tuple(codes[j : j + per_call])))
     return parts
 
 
@@ -144,8 +149,10 @@ def _split(part: Part) -> list[Part]:
     if len(periods) > 1:
         half = len(periods) // 2
         return [(periods[:half], codes), (periods[half:], codes)]
-    raise SourceError(f"UN Comtrade: one code ({codes[0]}) for one period ({periods[0]}) "
-                      "exceeds the per-call row cap; raise --row-limit if your plan allows")
+    raise SourceError(
+        f"UN Comtrade: one code ({codes[0]}) for one period ({periods[0]}) "
+        "exceeds the per-call row cap; raise --row-limit if your plan allows"
+    )
 
 
 def hs6_codes(start: Month, end: Month) -> list[str]:
@@ -154,8 +161,14 @@ def hs6_codes(start: Month, end: Month) -> list[str]:
 
 
 def fetch_comtrade(
-    client: ComtradeClient, reporter: int, start: Month, end: Month, sink: Sink, *,
-    checkpoint: str | Path, codes: list[str] | None = None,
+    client: ComtradeClient,
+    reporter: int,
+    start: Month,
+    end: Month,
+    sink: Sink,
+    *,
+    checkpoint: str | Path,
+    codes: list[str] | None = None,
     progress: _http.Progress | None = _http.stderr_progress,
 ) -> FetchSummary:
     """Fetch monthly lines of ``reporter`` for start..end into ``sink``; resumable."""
@@ -169,9 +182,16 @@ def fetch_comtrade(
         key = f"{','.join(part[0])}|{','.join(part[1])}"
         if state.pages_done(key):
             continue
-        params = {"reporterCode": str(reporter), "period": ",".join(part[0]),
-                  "cmdCode": ",".join(part[1]), "flowCode": "X,M", "partner2Code": "0",
-                  "motCode": "0", "customsCode": "C00", "maxRecords": str(client.row_limit)}
+        params = {
+            "reporterCode": str(reporter),
+            "period": ",".join(part[0]),
+            "cmdCode": ",".join(part[1]),
+            "flowCode": "X,M",
+            "partner2Code": "0",
+            "motCode": "0",
+            "customsCode": "C00",
+            "maxRecords": str(client.row_limit),
+        }
         try:
             records, raw, at, origin = client.get(params)
         except _TooMany:
@@ -185,7 +205,9 @@ def fetch_comtrade(
         summary.unknown_partners |= parsed.unknown_partners
         for reason, count in parsed.skipped.items():
             summary.skipped[reason] = summary.skipped.get(reason, 0) + count
-        say(f"comtrade {part[0][0]}..{part[0][-1]} {len(part[1])} codes: "
-            f"{parsed.table.num_rows} lines ({len(todo)} requests left)")
+        say(
+            f"comtrade {part[0][0]}..{part[0][-1]} {len(part[1])} codes: "
+            f"{parsed.table.num_rows} lines ({len(todo)} requests left)"
+        )
     state.finish()
     return summary

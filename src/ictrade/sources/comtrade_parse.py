@@ -59,8 +59,11 @@ def _reason(record: dict[str, Any]) -> str | None:
         return "not monthly"
     if record.get("flowCode") not in FLOWS:
         return f"flow {record.get('flowCode')}"
-    if (record.get("partner2Code") or 0) != 0 or (record.get("motCode") or 0) != 0 or \
-            (record.get("customsCode") or "C00") != "C00":
+    if (
+        (record.get("partner2Code") or 0) != 0
+        or (record.get("motCode") or 0) != 0
+        or (record.get("customsCode") or "C00") != "C00"
+    ):
         return "not a total (partner2, mode of transport or customs procedure)"
     if not _HS.match(str(record.get("cmdCode"))):
         return f"commodity {record.get('cmdCode')}"
@@ -88,12 +91,16 @@ def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Par
         has_qty = (record.get("qtyUnitCode") or -1) != -1
         row = {
             "month": dt.date(int(period.group(1)), int(period.group(2)), 1),
-            "flow": FLOWS[record["flowCode"]], "hs_code": str(record["cmdCode"]),
-            "partner": partners[code], "value_usd": _float(record["primaryValue"]),
+            "flow": FLOWS[record["flowCode"]],
+            "hs_code": str(record["cmdCode"]),
+            "partner": partners[code],
+            "value_usd": _float(record["primaryValue"]),
             "net_kg": _float(record.get("netWgt")),
             "quantity": _float(record.get("qty")) if has_qty else None,
             "source": source_name(int(record.get("reporterCode", KOREA))),
-            "vintage": retrieved, "status": "confirmed", "imputed": False,
+            "vintage": retrieved,
+            "status": "confirmed",
+            "imputed": False,
         }
         for name, value in row.items():
             cols[name].append(value)

@@ -52,42 +52,75 @@ def check_partners(partners: list[str]) -> list[str]:
 
 
 def fetch_kcs_into(
-    store: Store, store_path: Path, start: Month, end: Month, *, hs: list[str],
-    partners: list[str], page_size: int = 500, progress: _http.Progress | None = None,
+    store: Store,
+    store_path: Path,
+    start: Month,
+    end: Month,
+    *,
+    hs: list[str],
+    partners: list[str],
+    page_size: int = 500,
+    progress: _http.Progress | None = None,
 ) -> str:
     """Fetch KCS nitemtrade lines into ``store``; return a one-line summary."""
-    client = kcs.KcsClient(key=kcs.service_key(),
-                           base_url=os.environ.get(kcs.URL_ENV) or kcs.DEFAULT_URL,
-                           page_size=page_size)
+    client = kcs.KcsClient(
+        key=kcs.service_key(),
+        base_url=os.environ.get(kcs.URL_ENV) or kcs.DEFAULT_URL,
+        page_size=page_size,
+    )
     summary = kcs.fetch_kcs(
-        client, start, end, _sink(store), checkpoint=_beside(store_path, ".kcs-checkpoint.json"),
-        hs=check_hs(hs, kcs.HS_LENGTHS) or None, partners=check_partners(partners),
+        client,
+        start,
+        end,
+        _sink(store),
+        checkpoint=_beside(store_path, ".kcs-checkpoint.json"),
+        hs=check_hs(hs, kcs.HS_LENGTHS) or None,
+        partners=check_partners(partners),
         progress=progress or _http.stderr_progress,
     )
-    text = (f"kcs {start}..{end}: {summary.lines} lines from {summary.pages} pages "
-            f"({summary.requests} requests{', resumed' if summary.resumed else ''})")
+    text = (
+        f"kcs {start}..{end}: {summary.lines} lines from {summary.pages} pages "
+        f"({summary.requests} requests{', resumed' if summary.resumed else ''})"
+    )
     if summary.unknown_partners:
         text += f"; skipped rows for unknown partner codes {sorted(summary.unknown_partners)}"
     return text
 
 
 def fetch_comtrade_into(
-    store: Store, store_path: Path, reporter: int, start: Month, end: Month, *,
-    codes: list[str], daily_limit: int = comtrade.DAILY_LIMIT,
-    row_limit: int = comtrade.ROW_LIMIT, progress: _http.Progress | None = None,
+    store: Store,
+    store_path: Path,
+    reporter: int,
+    start: Month,
+    end: Month,
+    *,
+    codes: list[str],
+    daily_limit: int = comtrade.DAILY_LIMIT,
+    row_limit: int = comtrade.ROW_LIMIT,
+    progress: _http.Progress | None = None,
 ) -> str:
     """Fetch UN Comtrade monthly lines of ``reporter`` into ``store``; return a summary."""
     counter = comtrade.CallCounter(_beside(store_path, ".comtrade-calls.json"), daily_limit)
     client = comtrade.ComtradeClient(
-        key=comtrade.comtrade_key(), counter=counter, row_limit=row_limit,
-        base_url=os.environ.get(comtrade.URL_ENV) or comtrade.DEFAULT_URL)
-    summary = comtrade.fetch_comtrade(
-        client, reporter, start, end, _sink(store),
-        checkpoint=_beside(store_path, ".comtrade-checkpoint.json"),
-        codes=check_hs(codes, (2, 4, 6)) or None, progress=progress or _http.stderr_progress,
+        key=comtrade.comtrade_key(),
+        counter=counter,
+        row_limit=row_limit,
+        base_url=os.environ.get(comtrade.URL_ENV) or comtrade.DEFAULT_URL,
     )
-    text = (f"comtrade reporter {reporter} {start}..{end}: {summary.lines} lines from "
-            f"{summary.calls} calls{' (resumed)' if summary.resumed else ''}")
+    summary = comtrade.fetch_comtrade(
+        client,
+        reporter,
+        start,
+        end,
+        _sink(store),
+        checkpoint=_beside(store_path, ".comtrade-checkpoint.json"),
+        codes=check_hs(codes, (2, 4, 6)) or None,
+        progress=progress or _http.stderr_progress,
+    )
+    text = (
+        f"comtrade reporter {reporter} {start}..{end}: {summary.lines} lines from "
+        f"{summary.calls} calls{' (resumed)' if summary.resumed else ''}"
+    )
     if summary.skipped:
         text += "; skipped rows: " + ", ".join(f"{k} {v}" for k, v in summary.skipped.items())
     return text

@@ -21,7 +21,9 @@ from .layouts import Layout, get_layout, layout_from_mapping, layouts
 __all__ = ["LineDefaults", "read_lines", "layout_names"]
 
 _CANONICAL_TYPES: dict[str, pa.DataType] = {
-    "value_usd": pa.float64(), "net_kg": pa.float64(), "quantity": pa.float64(),
+    "value_usd": pa.float64(),
+    "net_kg": pa.float64(),
+    "quantity": pa.float64(),
 }
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
@@ -37,8 +39,13 @@ def read_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
+    refine: bool = True,
 ) -> pa.Table:
-    """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field."""
+    """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
+
+    Files that give totals beside their detail (layouts with ``drop_covered``) have their
+    coarser lines reduced to remainders (``ictrade.store.refine``) unless ``refine`` is False,
+    for callers that combine several files and refine them together."""
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
@@ -51,11 +58,11 @@ def read_lines(
         rows = R.excel_rows(p)
         chosen, found, at = _choose(candidates, rows, p)
         header = [str(c) if c is not None else "" for c in rows[at]]
-        table = R.rows_to_table(header, rows[at + 1:], sorted(set(found.values())))
+        table = R.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
-    return build_lines(raw, chosen, found, defaults or LineDefaults(), str(p))
+    return build_lines(raw, chosen, found, defaults or LineDefaults(), str(p), refine=refine)
 
 
 def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layout]:
@@ -66,8 +73,12 @@ def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layo
     return layouts()
 
 
-def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
-            path: Path, header_line: bool = True) -> tuple[Layout, dict[str, str], int]:
+def _choose(
+    candidates: list[Layout],
+    rows: Sequence[Sequence[str | None]],
+    path: Path,
+    header_line: bool = True,
+) -> tuple[Layout, dict[str, str], int]:
     """The first header row (of the leading rows) some layout recognises, and that layout."""
     for at, row in enumerate(rows[:20]):
         header = [str(c) if c is not None else "" for c in row]
@@ -82,19 +93,24 @@ def _choose(candidates: list[Layout], rows: Sequence[Sequence[str | None]],
     nearest = min(candidates, key=lambda c: len(c.missing(header)) / c.size())
     lacking = "missing column " + ", ".join(f"'{m}'" for m in nearest.missing(header))
     if len(candidates) == 1:
-        raise InputError(f"{lacking} (layout {nearest.name} expects {nearest.expects()})",
-                         file=str(path), line=line)
+        raise InputError(
+            f"{lacking} (layout {nearest.name} expects {nearest.expects()})",
+            file=str(path),
+            line=line,
+        )
     tried = "; ".join(f"{c.name} expects {c.expects()}" for c in candidates)
     raise InputError(
         f"{lacking} for the layout {nearest.name}; no layout recognises the headers "
         f"({', '.join(header) or 'none'}). Layouts tried: {tried}. "
         "Rename the columns, or pass --layout NAME or a column mapping",
-        file=str(path), line=line,
+        file=str(path),
+        line=line,
     )
 
 
-def _read_csv(p: Path, candidates: list[Layout], encoding: str
-              ) -> tuple[R.RawFile, Layout, dict[str, str]]:
+def _read_csv(
+    p: Path, candidates: list[Layout], encoding: str
+) -> tuple[R.RawFile, Layout, dict[str, str]]:
     codec = R.csv_encoding(p, encoding)
     head = R.csv_head(p, codec)
     chosen, found, at = _choose(candidates, head, p)

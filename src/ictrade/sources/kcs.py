@@ -70,9 +70,13 @@ class Request:
         return f"{self.hs}|{self.partner or '*'}|{self.start}|{self.end}"
 
     def params(self, page: int, size: int) -> dict[str, str]:
-        params = {"strtYymm": f"{self.start.year}{self.start.month:02d}",
-                  "endYymm": f"{self.end.year}{self.end.month:02d}", "hsSgn": self.hs,
-                  "numOfRows": str(size), "pageNo": str(page)}
+        params = {
+            "strtYymm": f"{self.start.year}{self.start.month:02d}",
+            "endYymm": f"{self.end.year}{self.end.month:02d}",
+            "hsSgn": self.hs,
+            "numOfRows": str(size),
+            "pageNo": str(page),
+        }
         if self.partner:
             params["cntyCd"] = self.partner
         return params
@@ -82,8 +86,10 @@ def chunks(start: Month, end: Month, size: int = MAX_MONTHS) -> list[tuple[Month
     """Consecutive periods of at most ``size`` months covering start..end."""
     if end < start:
         raise UsageError(f"the period {start}..{end} ends before it starts")
-    return [(Month.from_index(i), Month.from_index(min(i + size - 1, end.index)))
-            for i in range(start.index, end.index + 1, size)]
+    return [
+        (Month.from_index(i), Month.from_index(min(i + size - 1, end.index)))
+        for i in range(start.index, end.index + 1, size)
+    ]
 
 
 def request_codes(prefixes: list[str]) -> list[str]:
@@ -102,8 +108,7 @@ def default_hs(start: Month, end: Month) -> list[str]:
     except UsageError:
         rules = []
     months = [m.index for m in month_range(start, end)]
-    prefixes = [r.prefix for r in rules
-                if r.item != NON_ICT and any(r.valid_at(m) for m in months)]
+    prefixes = [r.prefix for r in rules if r.item != NON_ICT and any(r.valid_at(m) for m in months)]
     if not prefixes:
         raise UsageError("the kr-ict scheme has no HS rules for these months; name codes with --hs")
     return request_codes(prefixes)
@@ -142,11 +147,15 @@ class KcsClient:
 
         page, body, at = self.retry.run(call, f"GET {origin}", self.redact)
         if page.code in QUOTA_CODES:
-            raise SourceError(f"KCS daily quota exhausted (result code {page.code} "
-                              f"{page.message}); run the same command again tomorrow to resume")
+            raise SourceError(
+                f"KCS daily quota exhausted (result code {page.code} "
+                f"{page.message}); run the same command again tomorrow to resume"
+            )
         if page.code in KEY_CODES:
-            raise SourceError(f"KCS refused the service key (result code {page.code} "
-                              f"{page.message}); check {KEY_ENV}")
+            raise SourceError(
+                f"KCS refused the service key (result code {page.code} "
+                f"{page.message}); check {KEY_ENV}"
+            )
         if page.code not in ("00", NO_DATA):
             raise SourceError(f"KCS rejected {origin}: result code {page.code} {page.message}")
         return page, body, at, origin
@@ -154,13 +163,23 @@ class KcsClient:
 
 def plan(start: Month, end: Month, hs: list[str], partners: list[str]) -> list[Request]:
     each: list[str | None] = list(partners) or [None]
-    return [Request(code, partner, first, last) for code in hs
-            for partner in each for first, last in chunks(start, end)]
+    return [
+        Request(code, partner, first, last)
+        for code in hs
+        for partner in each
+        for first, last in chunks(start, end)
+    ]
 
 
 def fetch_kcs(
-    client: KcsClient, start: Month, end: Month, sink: Sink, *, checkpoint: str | Path,
-    hs: list[str] | None = None, partners: list[str] | None = None,
+    client: KcsClient,
+    start: Month,
+    end: Month,
+    sink: Sink,
+    *,
+    checkpoint: str | Path,
+    hs: list[str] | None = None,
+    partners: list[str] | None = None,
     progress: _http.Progress | None = _http.stderr_progress,
 ) -> FetchSummary:
     """Fetch start..end into ``sink``, resuming an unfinished run with the same arguments."""
@@ -170,8 +189,14 @@ def fetch_kcs(
     summary = FetchSummary(resumed=state.resuming)
     say: _http.Progress = progress or _http.quiet
     for number, request in enumerate(requests, start=1):
-        _fetch_request(client, request, state, sink, summary,
-                       functools.partial(_prefixed, say, f"kcs {number}/{len(requests)}"))
+        _fetch_request(
+            client,
+            request,
+            state,
+            sink,
+            summary,
+            functools.partial(_prefixed, say, f"kcs {number}/{len(requests)}"),
+        )
         summary.requests += 1
     state.finish()
     return summary
@@ -181,8 +206,14 @@ def _prefixed(say: _http.Progress, prefix: str, message: str) -> None:
     say(f"{prefix} {message}")
 
 
-def _fetch_request(client: KcsClient, request: Request, state: Checkpoint, sink: Sink,
-                   summary: FetchSummary, say: _http.Progress) -> None:
+def _fetch_request(
+    client: KcsClient,
+    request: Request,
+    state: Checkpoint,
+    sink: Sink,
+    summary: FetchSummary,
+    say: _http.Progress,
+) -> None:
     done, page_number, pages = state.pages_done(request.key), 1, None
     total = state.total(request.key)
     if total is not None:
@@ -200,6 +231,8 @@ def _fetch_request(client: KcsClient, request: Request, state: Checkpoint, sink:
         summary.lines += parsed.table.num_rows
         summary.skipped_rows += parsed.skipped_summary
         summary.unknown_partners |= parsed.unknown_partners
-        say(f"hs {request.hs} {request.start}..{request.end} partner {request.partner or 'all'}"
-            f" page {page_number}/{pages}: {parsed.table.num_rows} lines")
+        say(
+            f"hs {request.hs} {request.start}..{request.end} partner {request.partner or 'all'}"
+            f" page {page_number}/{pages}: {parsed.table.num_rows} lines"
+        )
         page_number += 1

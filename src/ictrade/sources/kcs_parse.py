@@ -57,8 +57,10 @@ def parse_page(body: bytes) -> Page:
     code = (_text(root, ".//header/resultCode") or _text(root, ".//resultCode") or "").zfill(2)
     message = _text(root, ".//header/resultMsg") or _text(root, ".//resultMsg") or ""
     total = _text(root, ".//body/totalCount") or _text(root, ".//totalCount") or "0"
-    items = [{child.tag: (child.text or "").strip() for child in item}
-             for item in root.iterfind(".//items/item")]
+    items = [
+        {child.tag: (child.text or "").strip() for child in item}
+        for item in root.iterfind(".//items/item")
+    ]
     return Page(code, message, int(total) if total.isdigit() else 0, items)
 
 
@@ -105,10 +107,19 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
             continue
         month = Month(int(m.group(1)), int(m.group(2)))
         for flow, value, kg in (("export", "expDlr", "expWgt"), ("import", "impDlr", "impWgt")):
-            row = {"month": month.first_day(), "flow": flow, "hs_code": hs, "partner": partner,
-                   "value_usd": _number(item.get(value)) or 0.0, "net_kg": _number(item.get(kg)),
-                   "quantity": None, "source": SOURCE, "vintage": retrieved,
-                   "status": status_for(month, retrieved), "imputed": False}
+            row = {
+                "month": month.first_day(),
+                "flow": flow,
+                "hs_code": hs,
+                "partner": partner,
+                "value_usd": _number(item.get(value)) or 0.0,
+                "net_kg": _number(item.get(kg)),
+                "quantity": None,
+                "source": SOURCE,
+                "vintage": retrieved,
+                "status": status_for(month, retrieved),
+                "imputed": False,
+            }
             for name, val in row.items():
                 cols[name].append(val)
     out.table = pa.table(cols, schema=LINE_SCHEMA)

@@ -51,11 +51,15 @@ class Layout:
     def missing(self, headers: list[str]) -> list[str]:
         """The required columns ``headers`` lack (as 'field' or 'field (alias | ...)')."""
         index = {norm_header(h): h for h in headers}
-        out = [f if a == [f] else f"{f} ({' | '.join(a)})" for f, a in self.columns.items()
-               if _first(a, index) is None]
+        out = [
+            f if a == [f] else f"{f} ({' | '.join(a)})"
+            for f, a in self.columns.items()
+            if _first(a, index) is None
+        ]
         out += [extra for extra in self.require_also if norm_header(extra) not in index]
-        values = [a for fields in self.flows.values() for n, a in fields.items()
-                  if n == "value_usd"]
+        values = [
+            a for fields in self.flows.values() for n, a in fields.items() if n == "value_usd"
+        ]
         if values and all(_first(a, index) is None for a in values):
             out.append("a value column (" + " | ".join(x for a in values for x in a) + ")")
         return out
@@ -150,8 +154,19 @@ _WIDE_FIELDS = {
     "export_net_kg": ("export", "net_kg"),
     "import_net_kg": ("import", "net_kg"),
 }
-_LINE_FIELDS = ("month", "flow", "hs_code", "partner", "value_usd", "net_kg", "quantity",
-                "source", "vintage", "status", "imputed")
+_LINE_FIELDS = (
+    "month",
+    "flow",
+    "hs_code",
+    "partner",
+    "value_usd",
+    "net_kg",
+    "quantity",
+    "source",
+    "vintage",
+    "status",
+    "imputed",
+)
 
 
 def layout_from_mapping(mapping: dict[str, str]) -> Layout:
@@ -164,8 +179,9 @@ def layout_from_mapping(mapping: dict[str, str]) -> Layout:
     for column, name in mapping.items():
         if name not in _LINE_FIELDS and name not in _WIDE_FIELDS:
             allowed = ", ".join([*_LINE_FIELDS, *_WIDE_FIELDS])
-            raise UsageError(f"unknown field '{name}' in the mapping of column '{column}'; "
-                             f"fields are: {allowed}")
+            raise UsageError(
+                f"unknown field '{name}' in the mapping of column '{column}'; fields are: {allowed}"
+            )
         by_field[name] = column
     flows: dict[str, Aliases] = {}
     for key, (flow, name) in _WIDE_FIELDS.items():
@@ -174,9 +190,11 @@ def layout_from_mapping(mapping: dict[str, str]) -> Layout:
     required = ["month", "hs_code", "partner"] + ([] if flows else ["flow", "value_usd"])
     missing = [f for f in required if f not in by_field]
     if missing:
-        raise UsageError(f"the mapping lacks {', '.join(missing)}; map a file column to each "
-                         "(COLUMN=FIELD)")
+        raise UsageError(
+            f"the mapping lacks {', '.join(missing)}; map a file column to each (COLUMN=FIELD)"
+        )
     columns = {f: [by_field[f]] for f in required}
     optional = {f: [h] for f, h in by_field.items() if f not in columns and f in _LINE_FIELDS}
-    return Layout("mapping", "the mapping given", "wide" if flows else "long", columns,
-                  optional, flows)
+    return Layout(
+        "mapping", "the mapping given", "wide" if flows else "long", columns, optional, flows
+    )

@@ -136,17 +136,28 @@ def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:
     """Blank (nan) what a partial dataset does not fully cover, so that no growth rate, streak
     or record compares a complete month with a partial one.
 
-    ``spans``: [{"items": "all" | [ids], "from": "YYYY-MM", "to": "YYYY-MM"}]; an item is
-    complete in a month when a span names it (or "all") and holds the month.
+    ``spans``: [{"items": "all" | [ids], "flows": [..], "regions": [..], "from": "YYYY-MM",
+    "to": "YYYY-MM"}]; a cell is complete in a month when a span names its item (or "all") and
+    flow and holds the month. Regions a span does not name (default: all) keep their values
+    but no growth: their partner detail is not comparable from year to year.
     """
-    complete = np.zeros((len(cube.items), len(cube.months)), dtype=bool)
+    n_f, n_i, n_r, n_t = cube.value.shape
+    complete = np.zeros((n_f, n_i, n_t), dtype=bool)
+    comparable = np.ones(n_r, dtype=bool)
     for span in spans:
         items = cube.items if span["items"] == "all" else span["items"]
+        flows = [FLOWS.index(f) for f in span.get("flows", FLOWS)]
         first, last = Month.parse(span["from"]), Month.parse(span["to"])
         ts = [t for t, m in enumerate(cube.months) if first <= m <= last]
         for item in items:
-            complete[cube.items.index(item), ts] = True
+            for f in flows:
+                complete[f, cube.items.index(item), ts] = True
+        if "regions" in span:
+            comparable &= np.isin(cube.regions, span["regions"])
     before = np.zeros_like(complete)
-    before[:, 12:] = complete[:, :-12]
-    cube.value[:, ~complete[:, None, :].repeat(len(cube.regions), 1)] = np.nan
-    cube.prior[:, ~(complete & before)[:, None, :].repeat(len(cube.regions), 1)] = np.nan
+    before[:, :, 12:] = complete[:, :, :-12]
+    full = np.broadcast_to(complete[:, :, None, :], cube.value.shape)
+    both = np.broadcast_to((complete & before)[:, :, None, :], cube.value.shape)
+    cube.value[~full] = np.nan
+    cube.prior[~both] = np.nan
+    cube.prior[:, :, ~comparable, :] = np.nan

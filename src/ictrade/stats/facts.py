@@ -335,4 +335,8 @@ def build_facts(
     used = latest_vintage(store, vintage_date)
     facts["data"]["as_of"] = str(used) if used else None
     facts["data"]["as_of_requested"] = str(vintage_date) if vintage_date else None
+    if store.description:
+        facts["data"]["description"] = store.description
+    if store.completeness:
+        facts["data"]["coverage"]["complete_spans"] = store.completeness
     return facts

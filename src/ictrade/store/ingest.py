@@ -276,7 +276,8 @@ def ingest_file(
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
-    table = read_lines(file, layout=layout, encoding=encoding, mapping=mapping or None,
-                       defaults=defaults)
+    table = read_lines(
+        file, layout=layout, encoding=encoding, mapping=mapping or None, defaults=defaults
+    )
     raw = file.read_bytes()
     return ingest_table(store, table, origin=str(path), raw=raw, retrieved_at=dt.datetime.now())

@@ -108,6 +108,7 @@ class Store:
         self.scheme_name = scheme_name
         # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
         self.completeness: list[dict[str, Any]] | None = None
+        self.description: str | None = None  # what a shipped dataset holds (meta.json)
 
     def close(self) -> None:
         self.con.close()
@@ -178,7 +179,9 @@ def _open_dataset(name: str, scheme_name: str) -> Store:
     store = Store(con, f"dataset:{name}", read_only=True, scheme_name=scheme_name)
     meta = path.with_name("meta.json")
     if meta.is_file():
-        store.completeness = json.loads(meta.read_text(encoding="utf-8")).get("complete")
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        store.completeness = info.get("complete")
+        store.description = info.get("description")
     return store
 
 

@@ -1,0 +1,251 @@
+"""Korean phrasing of the statements (``compose``), in the register of the ministry's releases.
+
+Money: from 1억 달러 ($100 million, as rounded) up, 억 달러 with one decimal ("166.0억 달러" for
+$16.60 billion, "3.3억 달러" for $328 million); below that, whole 백만 달러 ("86백만 달러"),
+the unit of the ministry's tables. Percentages: one decimal with the direction word after them
+("15.8% 증가"), or signed inside parentheses ("+7.3%"). The words only, never the choice of
+statements (that is ``compose``'s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..classify import regions, taxonomy
+from ..months import Month
+from ..numbers import round_half_up
+from .compose import Statement, direction
+from .facts_view import Figure
+
+EOK = 1e8  # 억: a hundred million
+
+
+def format_usd(value_usd: float) -> str:
+    """'166.0억 달러' from 1억 달러 up (precision 0.1억), else '86백만 달러'."""
+    eok = round_half_up(value_usd / EOK, 0.1)
+    if abs(eok) >= 1.0:
+        return f"{eok:,.1f}억 달러"
+    return f"{round_half_up(value_usd / 1e6, 1.0):,.0f}백만 달러"
+
+
+def format_pct(value: float) -> str:
+    """'15.8%' (sign dropped: the word after it says the direction)."""
+    return f"{abs(round_half_up(value, 0.1)):.1f}%"
+
+
+def signed_pct(value: float) -> str:
+    """'+7.3%' / '-13.8%' for parentheses."""
+    return f"{round_half_up(value, 0.1):+.1f}%"
+
+
+def item_name(item: str) -> str:
+    return taxonomy().by_id[item].name_ko
+
+
+def region_name(region: str) -> str:
+    return regions().by_id[region].name_ko
+
+
+def month_name(month: str | Month) -> str:
+    m = month if isinstance(month, Month) else Month.parse(month)
+    return f"{m.year}년 {m.month}월"
+
+
+def join(words: list[str]) -> str:
+    return "·".join(words)
+
+
+def _move(yoy: Figure | None) -> str:
+    return {"up": "증가", "down": "감소"}.get(direction(yoy), "보합")
+
+
+def change(figures: dict[str, Figure]) -> str:
+    """'166.0억 달러로 15.8% 증가했다' / '10.0억 달러로 전년 동월 수준이었다'."""
+    yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
+    if yoy is None:
+        return f"{value}를 기록했다"
+    if direction(yoy) == "flat":
+        return f"{value}로 전년 동월과 같은 수준이었다"
+    return f"{value}로 전년 동월 대비 {format_pct(yoy.value)} {_move(yoy)}했다"
+
+
+def brief(figures: dict[str, Figure]) -> str:
+    """'(52.1억 달러, +7.3%)' for parentheses."""
+    yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
+    if yoy is None:
+        return f"({value})"
+    if direction(yoy) == "flat":
+        return f"({value}, 보합)"
+    return f"({value}, {signed_pct(yoy.value)})"
+
+
+def headline(figures: dict[str, Figure]) -> str:
+    yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
+    if yoy is None or direction(yoy) == "flat":
+        return f"ICT 수출 {value}"
+    return f"ICT 수출 {value}, 전년 동월 대비 {format_pct(yoy.value)} {_move(yoy)}"
+
+
+def _who(item: str, region: str = "world") -> str:
+    where = "" if region == "world" else f"{region_name(region)} "
+    what = "ICT" if item == "total" else item_name(item)
+    return f"{where}{what} 수출은"
+
+
+def _lead(s: Statement, month: Month) -> str:
+    return f"{month.month}월 ICT 수출은 {change(s.figures)}."
+
+
+def _streak(s: Statement, month: Month) -> str:
+    a = s.args
+    who = _who(s.subject, a.get("region", "world"))
+    origin = "(통계 시작 이후)" if a.get("from_data_start") else ""
+    if a["kind"] == "yoy_double_digit_growth":
+        return (
+            f"{who} {a['months']}개월 연속 두 자릿수 증가했다"
+            f"({month_name(a['since'])}부터){origin}."
+        )
+    word = "증가" if a["kind"] == "yoy_growth" else "감소"
+    return f"{who} {a['months']}개월 연속 {word}했다{origin}."
+
+
+def _turn(s: Statement, month: Month) -> str:
+    a = s.args
+    word = "증가" if a["kind"] == "growth_after_decline" else "감소"
+    return f"{_who(s.subject, a['region'])} {a['months']}개월 만에 {word}로 전환했다."
+
+
+def _record(s: Statement, month: Month) -> str:
+    a = s.args
+    begin = month_name(a["first_month"])
+    region = a.get("region", "world")
+    if a["kind"] == "calendar_month_high":
+        rank = f"{month.month}월 기준 역대 최대"
+    else:
+        rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+    if s.subject != "total" or region != "world":
+        return f"{_who(s.subject, region)} 통계가 있는 {begin} 이후 {rank} 실적을 기록했다."
+    if a["kind"] == "calendar_month_high":
+        return f"이는 통계가 있는 {begin} 이후 {rank} 실적이다."
+    return f"이는 통계가 있는 {begin} 이후 {rank} 월간 실적이다."
+
+
+def _threshold(s: Statement, month: Month) -> str:
+    a = s.args
+    origin = "(통계 시작 이후)" if a.get("from_data_start") else ""
+    return (
+        f"{_who(s.subject, a.get('region', 'world'))} {a['months']}개월 연속 "
+        f"{format_usd(a['threshold_usd'])}를 넘어섰다({month_name(a['since'])}부터){origin}."
+    )
+
+
+def _ytd(s: Statement, month: Month) -> str:
+    a = s.args
+    text = f"{month_name(a['from'])}~{month_name(a['to'])} ICT 수출 누계는 "
+    if a.get("yoy_pct") is None:
+        return f"{text}{format_usd(a['value_usd'])}를 기록했다."
+    if round_half_up(a["yoy_pct"], 0.1) == 0:
+        return f"{text}{format_usd(a['value_usd'])}로 전년 동기와 같은 수준이었다."
+    word = "증가" if a["yoy_pct"] > 0 else "감소"
+    return (
+        f"{text}{format_usd(a['value_usd'])}로 전년 동기 대비 "
+        f"{format_pct(a['yoy_pct'])} {word}했다."
+    )
+
+
+def _period_record(s: Statement, month: Month) -> str:
+    a = s.args
+    rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+    span = "연간 누계" if a["scope"] == "ytd" else "반기"
+    return f"이는 데이터상 {rank} {span} 실적이다({a['periods_compared'] + 1}개 기간 비교)."
+
+
+def _coverage(s: Statement, month: Month) -> str:
+    a = s.args
+    parts = []
+    majors = taxonomy().majors()
+    if len(a.get("major_items", majors)) < len(majors):
+        covered = join([item_name(i) for i in a["major_items"]]) or "없음"
+        parts.append(f"주요 품목 중 {covered}만 포함한다")
+    if "import" not in a.get("flows", ["import"]):
+        parts.append("수입 자료는 없다")
+    share = a.get("partner_share_pct", {}).get("export")
+    if share is not None and share < 99.95:
+        parts.append(f"지역별 수치는 상대국이 기재된 수출 {share:.1f}%를 포괄한다")
+    return "이 자료는 일부만 포함한다: " + "; ".join(parts) + "." if parts else ""
+
+
+def _imports_balance(s: Statement, month: Month) -> str:
+    balance = s.figures["balance"].value
+    kind = "흑자" if balance >= 0 else "적자"
+    return (
+        f"ICT 수입은 {format_usd(s.figures['imports'].value)}, 무역수지는 "
+        f"{format_usd(abs(balance))} {kind}를 기록했다."
+    )
+
+
+def _summary(s: Statement, month: Month) -> str:
+    word = "증가" if s.args["direction"] == "up" else "감소"
+    others = s.args["except"]
+    if s.kind == "items_summary":
+        excluded = f"({join([item_name(i) for i in others])} 제외)" if others else ""
+        return f"주요 품목 수출이 모두 {word}했다{excluded}."
+    excluded = f"({join([region_name(r) for r in others])} 제외)" if others else ""
+    return f"지역별로는 주요 지역 수출이 모두 {word}했다{excluded}."
+
+
+def _item(s: Statement, month: Month) -> str:
+    return f"{item_name(s.subject)} 수출은 {change(s.figures)}."
+
+
+def _pair(s: Statement, month: Month) -> str:
+    (a, b) = s.args["children"]
+    first = f"{item_name(a['item'])}{brief(a['figures'])}"
+    second = f"{item_name(b['item'])}{brief(b['figures'])}"
+    moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
+    if moves == {"up"}:
+        return f"{first} 및 {second} 모두 증가했다."
+    if moves == {"down"}:
+        return f"{first} 및 {second} 모두 감소했다."
+    if "none" in moves:  # no prior year to compare with
+        return f"세부 품목은 {first}, {second}이다."
+    return f"{first}, {second} 등 품목별로 엇갈렸다."
+
+
+def _driver(s: Statement, month: Month) -> str:
+    text = f"{item_name(s.subject)}{brief(s.figures)}"
+    if direction(s.figures.get("yoy")) == "up":
+        return f"{text} 수출이 증가를 견인했다."
+    return f"{text} 수출이 감소를 주도했다."
+
+
+def _region(s: Statement, month: Month) -> str:
+    text = f"{region_name(s.subject)} 수출은 {change(s.figures)}"
+    drivers = s.args["drivers"]
+    if drivers:
+        up = direction(s.figures.get("yoy")) == "up"
+        text += f"({join([item_name(i) for i in drivers])} {'호조' if up else '부진'})"
+    return ("반면, " if s.args["contrast"] else "") + text + "."
+
+
+PHRASES: dict[str, Callable[[Statement, Month], str]] = {
+    "coverage": _coverage,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+}
+
+
+def render(statement: Statement, month: Month) -> str:
+    return PHRASES[statement.kind](statement, month)

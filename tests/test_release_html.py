@@ -1,0 +1,115 @@
+"""The HTML page (inline SVG charts, tables from the facts), its PDF, and the workbook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from chromium_check import require_chromium
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from release_data import MONTH, fill, write_store
+from release_html_check import expected_item_row, read_tables
+
+from ictrade.classify import taxonomy
+from ictrade.cli import cli
+from ictrade.release.html import render_html, trend_from_store
+from ictrade.release.xlsx import write_workbook
+from ictrade.stats.facts import build_facts
+from ictrade.store.store import open_store
+
+
+@pytest.fixture(scope="module")
+def built():  # type: ignore[no-untyped-def]
+    with open_store() as s:
+        fill(s)
+        yield build_facts(s, MONTH), trend_from_store(s, MONTH, None)
+
+
+def test_page_is_self_contained_with_three_charts(built):
+    facts, trend = built
+    page = render_html(facts, trend)
+    assert page.count("<svg") == 3 and page.count("<figcaption>") == 3
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)
+    assert "@media print" in page
+    assert len(trend.months) == 25 and trend.months[-1] == MONTH
+    # one bar per month of the trend, and the growth line
+    assert page.count('class="bar"') >= 25 and 'class="line"' in page
+
+
+def test_tables_print_the_facts(built):
+    facts, trend = built
+    tables = read_tables(render_html(facts, trend))
+    rows = tables["exports_by_item"]
+    for item in taxonomy().ids:
+        if item in rows:
+            assert rows[item] == expected_item_row(facts, item), item
+    assert set(tables) >= {"exports_by_region", "export_item_region_value", "balance", "ytd"}
+
+
+def test_korean_page(built):
+    facts, trend = built
+    page = render_html(facts, trend, "ko")
+    assert '<html lang="ko">' in page and "억 달러" in page and "품목별 수출" in page
+
+
+def test_workbook_holds_unrounded_facts(tmp_path, built):
+    facts, _ = built
+    path = write_workbook(facts, tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "exports by item" and wb.sheetnames[-1] == "notes"
+    ws = wb["exports by item"]
+    header = [c.value for c in ws[4]]
+    assert header[:3] == ["Item", "USD million", "YoY %"]
+    by_label = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
+    total = next(
+        c
+        for c in facts["cells"]
+        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world")
+    )
+    row = by_label["ICT total"]
+    assert ws.cell(row, 2).value == pytest.approx(total["value_usd"] / 1e6, rel=1e-12)
+    assert ws.cell(row, 3).value == pytest.approx(total["yoy_pct"], rel=1e-12)
+    assert ws.cell(row, 2).number_format == "#,##0"
+    notes = {
+        wb["notes"].cell(r, 1).value: wb["notes"].cell(r, 2).value
+        for r in range(1, wb["notes"].max_row + 1)
+    }
+    assert notes["Vintage (as_of)"] == facts["data"]["as_of"]
+    assert "customs lines" in notes["Status"]
+    assert {"imports by item", "balance", "ytd", "export item region value"} <= set(wb.sheetnames)
+
+
+def test_cli_formats(tmp_path):
+    store = write_store(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    base = ["release", str(MONTH), "--store", str(store), "--out", str(tmp_path / "out")]
+    html = runner.invoke(cli, [*base, "--format", "html", "--lang", "ko"])
+    assert html.exit_code == 0, html.output
+    assert (tmp_path / "out" / "release.ko.html").read_text().count("<svg") == 3
+    xlsx = runner.invoke(cli, [*base, "--format", "xlsx"])
+    assert xlsx.exit_code == 0 and (tmp_path / "out" / "release-tables.en.xlsx").exists()
+
+
+def test_pdf(tmp_path):
+    require_chromium()
+    store = write_store(tmp_path / "s.duckdb")
+    result = CliRunner().invoke(
+        cli,
+        ["release", str(MONTH), "--store", str(store), "--format", "pdf", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = (tmp_path / "release.en.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_default_dataset_workbook_says_reconstruction(tmp_path):
+    with open_store(dataset="default") as s:
+        facts = build_facts(s, MONTH)
+    wb = load_workbook(write_workbook(facts, tmp_path / "d.xlsx"))
+    status = next(
+        wb["notes"].cell(r, 2).value
+        for r in range(1, 20)
+        if wb["notes"].cell(r, 1).value == "Status"
+    )
+    assert "reconstruction" in status and "not customs microdata" in status

@@ -1,0 +1,125 @@
+"""python -m tools.reconstruct: build src/ictrade/datasets/default/ from data-raw/reconstruct/."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import sys
+import time
+
+import pyarrow.parquet as pq
+
+from ictrade.months import Month
+
+from .inputs import MI, OUT, Figure, Vintages, load_figures, release_dates
+from .lines import available, build_lines
+from .prior import build_prior
+from .solve import Constraint, Programme, add_figures, add_narrative
+from .structure import check_regions, item_leaves
+
+
+def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
+    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
+    out: set[tuple[Month, str, int]] = set()
+    for f in figs:
+        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
+        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
+        for m in months:
+            v = vint.in_force(m, f.vintage)
+            if v is not None:
+                out.update((m, fl, v) for fl in flows)
+    return out
+
+
+DESCRIPTION = ("A reconstruction consistent with the figures published in Korea's monthly ICT "
+               "trade releases (2014-2023), not customs microdata: modelled lines for "
+               "2013-01..2023-12, exports and imports, with each release's vintages.")
+
+
+def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
+    """The figure less its parts that cannot hold (they are neither fitted nor constrained)."""
+    if (f.row, "level") in parts:
+        f = dataclasses.replace(f, value=None, prec=None)
+    if (f.row, "yoy") in parts:
+        f = dataclasses.replace(f, yoy=None, yprec=None)
+    return f
+
+
+def context_figures(figs: list[Figure], vint: Vintages) -> list[Figure]:
+    """Quoted figures of earlier months that no primary figure states for the same vintage."""
+
+    def parts(f: Figure) -> set[tuple[object, ...]]:
+        key = (f.month, f.flow, f.series, f.region, vint.in_force(f.month, f.vintage))
+        return ({key + ("level",)} if f.value is not None else set()) | (
+            {key + ("yoy",)} if f.yoy is not None else set())
+
+    taken = set().union(*(parts(f) for f in figs))
+    out: list[Figure] = []
+    seen: set[tuple[object, ...]] = set()
+    for f in load_figures(context=True):
+        if vint.in_force(f.month, f.vintage) is None or parts(f) & (taken | seen):
+            continue
+        seen |= parts(f)
+        out.append(f)
+    return out
+
+
+def main() -> None:
+    t0 = time.time()
+    check_regions()
+    figs = load_figures()
+    vint = Vintages(release_dates(figs))
+    context = context_figures(figs, vint)
+    dropped: list[tuple[Constraint, float]] = []
+    while True:
+        parts = {(m.row, m.kind) for m, _ in dropped}
+        held = [without(f, parts) for f in figs]
+        prog = Programme(build_prior(held + context))
+        add_figures(prog, held, vint)
+        add_figures(prog, context, vint, soft=True)
+        add_narrative(prog, vint)
+        p, c, bad = prog.solve()
+        print(f"{len(prog.rows)} constraint rows, {len(bad)} not held ({time.time() - t0:.0f}s)",
+              file=sys.stderr)
+        if not bad:
+            break
+        # A figure that cannot hold with the others: drop a part and solve again. Levels go
+        # first (a misprinted level is the usual culprit: growth rates hold across vintages),
+        # the one violated most.
+        worst = max(bad, key=lambda b: (b[0].kind == "level", b[1]))
+        if worst[0].row == 0:
+            raise SystemExit(f"narrative constraint cannot hold: {worst[0].label}")
+        dropped.append(worst)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "meta.json").write_text(json.dumps({"description": DESCRIPTION}, indent=1) + "\n",
+                                   encoding="utf-8")
+    write_conflicts(dropped, figs)
+    table = build_lines({0: p, 1: c}, vint, constrained_set(held + context, vint))
+    pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)
+    print(f"{table.num_rows} lines in {time.time() - t0:.0f}s", file=sys.stderr)
+
+
+def write_conflicts(dropped: list[tuple[Constraint, float]], figs: list[Figure]) -> None:
+    """conflicts.csv: each primary figure part that cannot hold, and the choice made."""
+    notes = {f.row: f.note for f in figs}
+    by_row = {f.row: f for f in figs}
+    with open(OUT / "conflicts.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["figures_line", "figure", "measure", "stated", "violation_usd_millions",
+                    "source_note", "choice"])
+        for meta, slack in sorted(dropped, key=lambda d: d[0].row):
+            f = by_row[meta.row]
+            if not available()[MI[f.month], item_leaves(f.series)].any():
+                choice = (f"not held: no HS line classifies to {f.series} in {f.month} under the "
+                          "kr-ict rules, so the item is empty that month")
+            else:
+                other = "growth rate" if meta.kind == "level" else "level"
+                choice = (f"{meta.kind} not held (it cannot hold together with the month's other "
+                          f"primary figures); the {other} of this row and every other figure hold")
+            w.writerow([meta.row, meta.label.split(" (line")[0], meta.kind, meta.stated,
+                        f"{slack:.1f}", notes.get(meta.row, ""), choice])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Inputs: published figures in scope, release vintages, months."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ictrade.classify import regions, taxonomy
+from ictrade.months import Month, month_range
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "data-raw" / "reconstruct"
+OUT = ROOT / "src" / "ictrade" / "datasets" / "default"
+FIRST, LAST = Month(2013, 1), Month(2023, 12)
+MONTHS = list(month_range(FIRST, LAST))
+MI = {m: i for i, m in enumerate(MONTHS)}
+FLOWS = ("export", "import")
+
+
+@dataclass(frozen=True)
+class Figure:
+    row: int  # line number in published_figures.csv
+    month: Month
+    flow: str  # export, import, balance
+    series: str
+    region: str
+    value: float | None  # USD millions
+    prec: float | None
+    yoy: float | None  # percent
+    yprec: float | None
+    vintage: dt.date
+    note: str
+
+    def label(self) -> str:
+        return f"{self.month} {self.flow} {self.series}/{self.region} (line {self.row})"
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+# Context rows used as soft targets: non-primary figures (other reports of a release, figures of
+# earlier months quoted in later releases), unless the source notes them as doubtful.
+_DOUBT = ("error", "sic", "misprint", "as printed", "contradict", "lists")
+
+
+def load_figures(context: bool = False) -> list[Figure]:
+    """Primary figures in scope (series of taxonomy.csv, regions of regions.csv, 2013..2023);
+    with ``context``, the non-primary figures not noted as doubtful instead."""
+    items, regs = set(taxonomy().ids), set(regions().ids)
+    out = []
+    with open(RAW / "published_figures.csv", encoding="utf-8") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            note = row["note"].lower()
+            if context:
+                if row["is_primary_source"] == "1":
+                    continue
+                if any(word in note for word in _DOUBT):
+                    continue
+            elif row["is_primary_source"] != "1":
+                continue
+            if row["series"] not in items or row["region"] not in regs:
+                continue
+            month = Month.parse(row["month"])
+            if not FIRST <= month <= LAST:
+                continue
+            out.append(Figure(n, month, row["flow"], row["series"], row["region"],
+                              _num(row["value_usd_millions"]),
+                              _num(row["stated_precision_usd_millions"]), _num(row["yoy_pct"]),
+                              _num(row["yoy_precision_pct"]),
+                              dt.date.fromisoformat(row["vintage"]), row["note"]))
+    return out
+
+
+def release_dates(figures: list[Figure]) -> dict[Month, dt.date]:
+    """Publication date of each month's own release: as published, else the nominal 15th."""
+    dates = {m: dt.date((m + 1).year, (m + 1).month, 15) for m in month_range(FIRST, LAST + 12)}
+    for f in figures:
+        if Month.from_date(f.vintage) == f.month + 1:
+            dates[f.month] = f.vintage
+    return dates
+
+
+class Vintages:
+    """Each month M has its own release (P, preliminary) and the restatement by M+12's (C)."""
+
+    def __init__(self, dates: dict[Month, dt.date]) -> None:
+        self.dates = dates
+
+    def own(self, m: Month) -> dt.date:
+        return self.dates[m]
+
+    def confirmed(self, m: Month) -> dt.date | None:
+        return self.dates[m + 12] if m + 12 <= LAST else None
+
+    def in_force(self, m: Month, as_of: dt.date) -> int | None:
+        """0 (P) or 1 (C): which vintage of month m is seen as of a date; None if not yet out."""
+        conf = self.confirmed(m)
+        if conf is not None and conf <= as_of:
+            return 1
+        return 0 if self.own(m) <= as_of else None
