@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 import math
 import warnings
@@ -16,8 +18,8 @@ from ictrade.months import Month
 from ictrade.stats.facts import build_facts
 from ictrade.stats.series import series
 from ictrade.store.ingest import ingest_table
-from ictrade.store.store import open_store
-from ictrade.web import create_app
+from ictrade.store.store import available_datasets, open_store
+from ictrade.web import create_app, releases
 
 from conftest import lines_table, series_rows
 
@@ -139,7 +141,7 @@ def test_series_matches_the_library(default_client, default_store):
         ("region=mars", "region", regions().ids),
         ("flow=transit", "flow", ["export", "import", "balance"]),
         ("measure=median", "measure", ["value", "yoy", "share"]),
-        ("dataset=nope", "dataset", ["default"]),
+        ("dataset=nope", "dataset", available_datasets()),
     ],
 )
 def test_series_unknown_values_name_the_allowed_ones(default_client, query, name, allowed):
@@ -251,19 +253,51 @@ def test_release_markdown(default_client, default_store):
     assert download.text == short_markdown(facts)
 
 
-def test_release_formats_not_available_yet_say_which_are(default_client):
-    from ictrade.web import releases
+def test_release_html_xlsx_and_korean_are_the_library_files(default_client, default_store):
+    from openpyxl import load_workbook
 
-    for fmt, lang in (("html", "en"), ("xlsx", "en"), ("md", "ko")):
-        url = f"/api/release/2020-11?format={fmt}&lang={lang}"
-        if (fmt, lang) in releases.RENDERERS:
-            ok(default_client.get(url))
-        else:
-            err = error(default_client.get(url), 400)
-            assert "not available yet" in err["message"]
-            assert err["allowed"] == releases.available()
+    from ictrade.release.html import render_html, trend_from_store
+    from ictrade.release.markdown import short_markdown
+    from ictrade.release.xlsx import write_workbook
+
+    month = Month(2020, 11)
+    facts = build_facts(default_store, month)
+    page = ok(default_client.get("/api/release/2020-11?format=html&lang=ko"))["data"]["files"]
+    trend = trend_from_store(default_store, month, None)
+    assert [f["name"] for f in page] == ["release.ko.html"]
+    assert page[0]["text"] == render_html(facts, trend, "ko")
+    short_ko = default_client.get("/api/release/2020-11?lang=ko&download=1&variant=short")
+    assert short_ko.text == short_markdown(facts, "ko")
+    workbook = default_client.get("/api/release/2020-11?format=xlsx&download=true")
+    assert workbook.headers["content-type"] == releases.MEDIA_TYPES["xlsx"]
+    assert "2020-11-release-tables.en.xlsx" in workbook.headers["content-disposition"]
+    expected = load_workbook(write_workbook(facts, tmp_path_factory_xlsx(), "en"))
+    got = load_workbook(io.BytesIO(workbook.content))
+    assert got.sheetnames == expected.sheetnames
+    for name in got.sheetnames:
+        assert [list(r) for r in got[name].values] == [list(r) for r in expected[name].values]
+    envelope = ok(default_client.get("/api/release/2020-11?format=xlsx"))["data"]["files"][0]
+    assert base64.b64decode(envelope["base64"])[:2] == b"PK" and envelope["text"] is None
+    err = error(default_client.get("/api/release/2020-11?format=html&download=1&variant=x"), 400)
+    assert err["allowed"] == ["page"]
+
+
+def tmp_path_factory_xlsx() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="ictrade-test-")) / "expected.xlsx"
+
+
+def test_a_format_without_a_renderer_answers_not_available_yet(default_client, monkeypatch):
+    monkeypatch.delitem(releases.RENDERERS, "xlsx")
+    err = error(default_client.get("/api/release/2021-02?format=xlsx"), 400)
+    assert "not available yet" in err["message"]
+    assert err["allowed"] == releases.available() and "xlsx/en" not in err["allowed"]
     assert error(default_client.get("/api/release/2020-11?format=pdf"), 400)["allowed"] == [
         "md", "html", "xlsx",
+    ]  # fmt: skip
+    assert error(default_client.get("/api/release/2020-11?lang=fr"), 400)["allowed"] == [
+        "en", "ko",
     ]  # fmt: skip
 
 

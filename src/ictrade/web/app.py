@@ -101,6 +101,7 @@ class Api:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.responses: LRU[Body] = LRU(256)
+        self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
         self,
@@ -176,25 +177,23 @@ class Api:
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
         releases.check(fmt, lang)
         download = params.boolean("download", query.get("download"))
-        variant = query.get("variant") or "long"
+        variant = query.get("variant")
+        key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
 
         def files() -> list[releases.ReleaseFile]:
-            source = self.service.release_source(handle, month, as_of, published)
-            return releases.render(source, fmt, lang)
+            cached = self.release_files.get(key)
+            if cached is not None:
+                return cached
+            source = self.service.release_source(handle, month, as_of, published, lang)
+            return self.release_files.put(key, releases.render(source, fmt))
 
         if download:
-            chosen = await run_in_threadpool(files)
-            by_variant = {f.variant: f for f in chosen}
-            file = by_variant.get(variant) or by_variant.get("workbook")
-            if file is None:
-                params.one_of("variant", variant, list(by_variant))
-            assert file is not None
+            file = releases.pick(await run_in_threadpool(files), variant)
             return Response(
                 file.content,
                 media_type=file.media_type,
                 headers={"Content-Disposition": f'attachment; filename="{month}-{file.name}"'},
             )
-        key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
         meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
         return await self.answer(request, key, lambda: ({"files": _file_list(files())}, meta))
 

@@ -10,9 +10,8 @@ from typing import Any
 from ..classify import regions, taxonomy
 from ..months import Month, month_range
 from ..stats.cube import Cube
-from ..stats.facts import Facts, facts_from_cube, resolve_as_of
+from ..stats.facts import Facts, build_facts
 from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
-from ..store.query import latest_vintage, sources
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
 from .handles import LRU, StoreHandle
@@ -43,35 +42,35 @@ class Service:
     def facts(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
     ) -> Facts:
-        """The facts document, as ``build_facts`` makes it, from the cached cube."""
+        """The facts document (``build_facts``), from the cached cube."""
         key = (handle.identity, handle.stamp(), month, as_of, as_published)
         cached = self.facts_cache.get(key)
         if cached is not None:
             return cached
         with handle.use() as store:
-            vintage_date = resolve_as_of(store, month, as_of, as_published)
-            cube = handle.cube(vintage_date, store)
-            check_month(cube, month)
-            facts = facts_from_cube(
-                cube,
+            if not as_published:  # a month outside the data: 404 naming the span held
+                check_month(handle.cube(as_of, store), month)
+            facts = build_facts(
+                store,
                 month,
-                store_name=store.name,
-                as_of=vintage_date,
-                data_sources=sources(store),
-                scheme_name=store.scheme_name,
+                as_of=as_of,
+                as_published=as_published,
+                cube_loader=lambda s, vintage: handle.cube(vintage, s),
             )
-            used = latest_vintage(store, vintage_date)
-        facts["data"]["as_of"] = str(used) if used else None
-        facts["data"]["as_of_requested"] = str(vintage_date) if vintage_date else None
         return self.facts_cache.put(key, facts)
 
     def release_source(
-        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+        self,
+        handle: StoreHandle,
+        month: Month,
+        as_of: dt.date | None,
+        as_published: bool,
+        lang: str,
     ) -> releases.Source:
         facts = self.facts(handle, month, as_of, as_published)
         vintage = facts["data"]["as_of_requested"]
         cube = handle.cube(dt.date.fromisoformat(vintage) if vintage else None)
-        return releases.Source(facts, cube, month)
+        return releases.Source(facts, cube, month, lang)
 
     def series(
         self, handle: StoreHandle, query: Mapping[str, str], as_of: dt.date | None
