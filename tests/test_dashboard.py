@@ -174,6 +174,11 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
         for fmt in ("md", "html", "xlsx"):
             disabled = page.locator(f"#download-{fmt}").get_attribute("aria-disabled")
             assert disabled == str(f"{fmt}/en" not in releases.available()).lower()
+
+        page.select_option("#lang", "ko")
+        page.wait_for_selector("body[data-lang='ko'][data-loaded='2020-11|semiconductors|us']")
+        assert page.inner_text("#headline") == short_markdown(facts, "ko").splitlines()[0][2:]
+        assert "lang=ko" in (page.locator("#download-html").get_attribute("href") or "")
         csv_link = page.locator("#download-csv").get_attribute("href")
         assert csv_link and "format=csv" in csv_link and f"api_key={KEY}" in csv_link
         browser.close()

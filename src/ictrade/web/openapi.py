@@ -178,8 +178,9 @@ def _paths() -> Doc:
                 _param(
                     "variant",
                     "query",
-                    "with download: short or long",
-                    _enum(["short", "long"], "long"),
+                    "with download: short or long (md), page (html), workbook (xlsx); "
+                    "default the long text or the only file",
+                    _enum(["short", "long", "page", "workbook"]),
                 ),
                 *_common(True),
             ],

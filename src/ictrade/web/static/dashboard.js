@@ -156,15 +156,15 @@ function showItemsAndRegions(item, region) {
 }
 
 function setDownloads(month) {
-  const formats = state.meta.release_formats;
+  const formats = state.meta.release_formats, lang = $("lang").value;
   $("download-csv").href = apiUrl("/api/cube", { drilldowns: "flow,item,region", month, measures: "value,prev_year_value,yoy,share", format: "csv" });
   for (const fmt of ["md", "html", "xlsx"]) {
     const link = $("download-" + fmt);
-    const ok = formats.includes(fmt + "/en");
+    const ok = formats.includes(`${fmt}/${lang}`);
     link.classList.toggle("disabled", !ok);
     link.setAttribute("aria-disabled", String(!ok));
     link.title = ok ? "" : "not available yet";
-    link.href = ok ? apiUrl(`/api/release/${month}`, { format: fmt, download: "true" }) : "#";
+    link.href = ok ? apiUrl(`/api/release/${month}`, { format: fmt, lang, download: "true" }) : "#";
   }
 }
 
@@ -178,7 +178,7 @@ async function refresh() {
       api(`/api/facts/${month}`),
       api("/api/series", { flow: "export", item, region, measure: "value" }),
       api("/api/series", { flow: "export", item, region, measure: "yoy" }),
-      api(`/api/release/${month}`, { format: "md" }),
+      api(`/api/release/${month}`, { format: "md", lang: $("lang").value }),
     ]);
     if (seq !== state.seq) return;
     state.facts = facts;
@@ -192,6 +192,7 @@ async function refresh() {
     $("series-caption").textContent = `Exports of ${name(state.meta.items, item)} to ${name(state.meta.regions, region)}, USD`;
     $("release").innerHTML = markdown(release.files.find((f) => f.variant === "long").text);
     setDownloads(month);
+    document.body.dataset.lang = $("lang").value;
     document.body.dataset.loaded = `${month}|${item}|${region}`;
   } catch (error) {
     if (seq !== state.seq) return;
@@ -219,7 +220,8 @@ async function start() {
   fill($("item"), state.meta.items.map((i) => ({ id: i.id, label: i.name })), page.get("item") || "total");
   fill($("region"), state.meta.regions.map((r) => ({ id: r.id, label: r.name })), page.get("region") || "world");
   $("store").textContent = `Data: ${state.meta.store}`;
-  for (const id of ["month", "item", "region", "as-of"]) $(id).addEventListener("change", refresh);
+  if (page.get("lang")) $("lang").value = page.get("lang");
+  for (const id of ["month", "item", "region", "lang", "as-of"]) $(id).addEventListener("change", refresh);
   await refresh();
 }
 
