@@ -714,3 +714,26 @@ def series_command(
 
 def main() -> None:
     cli(prog_name="ictrade")
+
+
+# --- ictrade serve: the JSON API and the dashboard ---------------------------------------------
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@store_options
+@domain_errors
+def serve_command(host: str, port: int, store_path: str | None, dataset: str | None) -> None:
+    """Serve the read-only JSON API (/api/...) and the dashboard (/) over HTTP.
+
+    Set ICTRADE_API_KEY to require that key on every request (header X-API-Key or ?api_key=).
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    choice = choose_store(store_path, dataset)
+    click.echo(choice.reason, err=True)
+    app = create_app(store_path, dataset, warm=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

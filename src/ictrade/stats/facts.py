@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -317,11 +318,19 @@ def facts_from_cube(
 
 
 def build_facts(
-    store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
+    store: Store,
+    month: Month,
+    *,
+    as_of: dt.date | None = None,
+    as_published: bool = False,
+    cube_loader: Callable[[Store, dt.date | None], Cube] = load_cube,
 ) -> Facts:
-    """The facts document of ``month`` as of a vintage date (default: the latest figures)."""
+    """The facts document of ``month`` as of a vintage date (default: the latest figures).
+
+    ``cube_loader`` lets a caller that keeps cubes (the web server) hand over its own.
+    """
     vintage_date = resolve_as_of(store, month, as_of, as_published)
-    cube = load_cube(store, vintage_date)
+    cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
         raise NoDataError(f"no data for {month}; {data_span_hint(store)}")
     facts = facts_from_cube(

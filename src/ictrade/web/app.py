@@ -1,0 +1,221 @@
+"""The web server: a JSON API over the library and the dashboard, read-only.
+
+Every answer is one envelope: ``{"ok": true, "data": ..., "meta": {...}}`` or
+``{"ok": false, "error": {"code": 400, "message": "...", "allowed": [...]}}``. Successful
+answers are cached as serialized bytes, keyed by store, the store's stamp (latest ingest) and the
+parsed request, so a repeated request costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from ..store.store import choose_store
+from . import params, releases
+from .dashboard import dashboard_html
+from .envelope import JSON, ApiKeyMiddleware, Body, dumps, error_handlers
+from .handles import LRU, StoreHandle
+from .openapi import openapi_document
+from .service import Service
+
+PING = b'{"ok":true,"data":"pong","meta":{}}'
+COMMON = ("as_of", "dataset", "api_key")
+SERIES = ("flow", "item", "region", "measure", "from", "to")
+CUBE = ("drilldowns", "measures", "flow", "item", "region", "month", "from", "to", "format")
+RELEASE = ("format", "lang", "download", "variant")
+
+
+class Api:
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.responses: LRU[Body] = LRU(256)
+        self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
+
+    async def answer(
+        self,
+        request: Request,
+        key: tuple[object, ...],
+        compute: Callable[[], tuple[Any, dict[str, Any]]],
+    ) -> Response:
+        body = self.responses.get(key)
+        if body is None:
+
+            def envelope() -> Body:
+                data, meta = compute()
+                return Body.of({"ok": True, "data": data, "meta": meta})
+
+            body = self.responses.put(key, await run_in_threadpool(envelope))
+        return body.response(request)
+
+    def context(
+        self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False
+    ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
+        """The store, vintage and meta of a request whose other parameters are ``names``."""
+        query = request.query_params
+        handle = self.service.handle(query)
+        as_of, as_published = params.vintage(query, published_allowed=published_allowed)
+        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
+        for name in query:
+            params.one_of("parameter", name, allowed)
+        meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
+        if published_allowed:
+            meta["as_published"] = as_published
+        return handle, as_of, as_published, meta
+
+    async def ping(self, request: Request) -> Response:
+        return Response(PING, media_type=JSON)
+
+    async def facts(self, request: Request) -> Response:
+        month = params.month(request.path_params["month"])
+        handle, as_of, published, meta = self.context(request, published_allowed=True)
+        key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
+        return await self.answer(
+            request, key, lambda: (self.service.facts(handle, month, as_of, published), meta)
+        )
+
+    async def series(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request, SERIES)
+        query = dict(request.query_params)
+        key = ("series", handle.identity, handle.stamp(), as_of, _query_key(query))
+        return await self.answer(
+            request, key, lambda: (self.service.series(handle, query, as_of), meta)
+        )
+
+    async def cube(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request, CUBE)
+        query = dict(request.query_params)
+        fmt = query.get("format") or "json"
+        params.one_of("format", fmt, ("json", "csv"))
+        if fmt == "csv":
+            data = await run_in_threadpool(self.service.cube, handle, query, as_of)
+            return Response(
+                _csv(data),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="ictrade-cube.csv"'},
+            )
+        key = ("cube", handle.identity, handle.stamp(), as_of, _query_key(query))
+        return await self.answer(
+            request, key, lambda: (self.service.cube(handle, query, as_of), meta)
+        )
+
+    async def release(self, request: Request) -> Response:
+        month = params.month(request.path_params["month"])
+        handle, as_of, published, meta = self.context(request, RELEASE, published_allowed=True)
+        query = request.query_params
+        fmt, lang = query.get("format") or "md", query.get("lang") or "en"
+        releases.check(fmt, lang)
+        download = params.boolean("download", query.get("download"))
+        variant = query.get("variant")
+        key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
+
+        def files() -> list[releases.ReleaseFile]:
+            cached = self.release_files.get(key)
+            if cached is not None:
+                return cached
+            source = self.service.release_source(handle, month, as_of, published, lang)
+            return self.release_files.put(key, releases.render(source, fmt))
+
+        if download:
+            file = releases.pick(await run_in_threadpool(files), variant)
+            return Response(
+                file.content,
+                media_type=file.media_type,
+                headers={"Content-Disposition": f'attachment; filename="{month}-{file.name}"'},
+            )
+        meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
+        return await self.answer(request, key, lambda: ({"files": _file_list(files())}, meta))
+
+    async def meta(self, request: Request) -> Response:
+        handle, as_of, _, meta = self.context(request)
+        key = ("meta", handle.identity, handle.stamp(), as_of)
+        return await self.answer(request, key, lambda: (self.service.meta(handle, as_of), meta))
+
+    async def openapi(self, request: Request) -> Response:
+        return Response(dumps(openapi_document()), media_type=JSON)
+
+    async def dashboard(self, request: Request) -> Response:
+        return HTMLResponse(dashboard_html())
+
+
+def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in query.items() if k != "api_key"))
+
+
+def _file_list(files: list[releases.ReleaseFile]) -> list[dict[str, Any]]:
+    out = []
+    for f in files:
+        text = f.content if isinstance(f.content, str) else None
+        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
+        out.append(
+            {
+                "name": f.name,
+                "variant": f.variant,
+                "media_type": f.media_type,
+                "text": text,
+                "base64": encoded,
+            }
+        )
+    return out
+
+
+def _csv(data: dict[str, Any]) -> str:
+    import csv
+    import io
+
+    columns = [*data["drilldowns"], *data["measures"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(data["rows"])
+    return out.getvalue()
+
+
+def create_app(
+    store: str | None = None,
+    dataset: str | None = None,
+    *,
+    api_key: str | None = None,
+    warm: bool = False,
+) -> Starlette:
+    """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does).
+
+    ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
+    loads the store's latest cube at start-up, so the first request does not wait for it.
+    """
+    api = Api(Service(choose_store(store, dataset)))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            await run_in_threadpool(api.service.default.cube, None)
+        yield
+        api.service.close()
+
+    routes = [
+        Route("/", api.dashboard),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Route("/api/ping", api.ping),
+        Route("/api/openapi.json", api.openapi),
+        Route("/api/meta", api.meta),
+        Route("/api/facts/{month}", api.facts),
+        Route("/api/series", api.series),
+        Route("/api/cube", api.cube),
+        Route("/api/release/{month}", api.release),
+    ]
+    app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
+    app.state.api = api
+    key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
+    if key:
+        app.add_middleware(ApiKeyMiddleware, key=key)
+    return app

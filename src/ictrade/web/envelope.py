@@ -1,0 +1,103 @@
+"""The envelope every answer comes in, errors included, and the API key guard."""
+
+from __future__ import annotations
+
+import gzip
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..errors import IctradeError, NoDataError, StoreError, UsageError
+from .params import ApiError
+
+JSON = "application/json"
+GZIP_FROM = 1024  # bytes: smaller answers go out as they are
+
+
+@dataclass(frozen=True)
+class Body:
+    """A serialized answer, and its gzip form for clients that accept it (big answers only)."""
+
+    raw: bytes
+    gz: bytes | None
+
+    @classmethod
+    def of(cls, document: Any) -> Body:
+        raw = dumps(document)
+        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None)
+
+    def response(self, request: Request) -> Response:
+        if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            return Response(self.gz, media_type=JSON, headers=headers)
+        return Response(self.raw, media_type=JSON, headers={"Vary": "Accept-Encoding"})
+
+
+def dumps(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
+    error: dict[str, Any] = {"code": status, "message": message}
+    if allowed is not None:
+        error["allowed"] = allowed
+    return dumps({"ok": False, "error": error})
+
+
+def error_response(status: int, message: str, allowed: list[str] | None = None) -> Response:
+    return Response(error_body(status, message, allowed), status, media_type=JSON)
+
+
+class ApiKeyMiddleware:
+    """When a key is set, every request must carry it (header X-API-Key or ?api_key=)."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app, self.key = app, key.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._allowed(Request(scope)):
+            await self.app(scope, receive, send)
+            return
+        response = error_response(401, "missing or wrong API key; send the header X-API-Key")
+        await response(scope, receive, send)
+
+    def _allowed(self, request: Request) -> bool:
+        given = request.headers.get("x-api-key") or request.query_params.get("api_key") or ""
+        return hmac.compare_digest(given.encode(), self.key)
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+
+
+def error_handlers() -> dict[Any, Handler]:
+    def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.message, exc.allowed)
+
+    def domain_error(request: Request, exc: Exception) -> Response:
+        status = 400
+        if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
+            status = 404 if isinstance(exc, NoDataError) else 503
+        return error_response(status, str(exc))
+
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return error_response(exc.status_code, str(exc.detail))
+
+    def server_error(request: Request, exc: Exception) -> Response:
+        return error_response(500, f"internal error: {type(exc).__name__}")
+
+    return {
+        ApiError: api_error,
+        UsageError: domain_error,
+        IctradeError: domain_error,
+        HTTPException: http_error,
+        Exception: server_error,
+    }

@@ -1,0 +1,159 @@
+"""What the API computes, request strings already parsed: facts, series, cube queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from ..classify import regions, taxonomy
+from ..months import Month, month_range
+from ..stats.cube import Cube
+from ..stats.facts import Facts, build_facts
+from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
+from ..store.store import StoreChoice, available_datasets
+from . import olap, params, releases
+from .handles import LRU, StoreHandle
+
+
+class Service:
+    """The stores a server answers from (its own, and the shipped datasets on request)."""
+
+    def __init__(self, choice: StoreChoice) -> None:
+        self.default = StoreHandle(choice)
+        self._datasets: dict[str, StoreHandle] = {}
+        self._lock = threading.Lock()
+        self.facts_cache: LRU[Facts] = LRU(32)
+
+    def handle(self, query: Mapping[str, str]) -> StoreHandle:
+        name = params.dataset(query)
+        if name is None or self.default.identity == f"dataset:{name}":
+            return self.default
+        with self._lock:
+            if name not in self._datasets:
+                self._datasets[name] = StoreHandle(StoreChoice(None, name, ""))
+            return self._datasets[name]
+
+    def close(self) -> None:
+        for handle in [self.default, *self._datasets.values()]:
+            handle.close()
+
+    def facts(
+        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+    ) -> Facts:
+        """The facts document (``build_facts``), from the cached cube."""
+        key = (handle.identity, handle.stamp(), month, as_of, as_published)
+        cached = self.facts_cache.get(key)
+        if cached is not None:
+            return cached
+        with handle.use() as store:
+            if not as_published:  # a month outside the data: 404 naming the span held
+                check_month(handle.cube(as_of, store), month)
+            facts = build_facts(
+                store,
+                month,
+                as_of=as_of,
+                as_published=as_published,
+                cube_loader=lambda s, vintage: handle.cube(vintage, s),
+            )
+        return self.facts_cache.put(key, facts)
+
+    def release_source(
+        self,
+        handle: StoreHandle,
+        month: Month,
+        as_of: dt.date | None,
+        as_published: bool,
+        lang: str,
+    ) -> releases.Source:
+        facts = self.facts(handle, month, as_of, as_published)
+        vintage = facts["data"]["as_of_requested"]
+        cube = handle.cube(dt.date.fromisoformat(vintage) if vintage else None)
+        return releases.Source(facts, cube, month, lang)
+
+    def series(
+        self, handle: StoreHandle, query: Mapping[str, str], as_of: dt.date | None
+    ) -> dict[str, Any]:
+        flow = params.flow(query.get("flow") or "export")
+        item = params.item(query.get("item") or "total")
+        region = params.region(query.get("region") or "world")
+        measure = params.measure(query.get("measure") or "value")
+        cube = handle.cube(as_of)
+        start, end = time_span(cube, query.get("from"), query.get("to"))
+        points = series_from_cube(cube, flow, item, region, measure, start, end)
+        return {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "measure": measure,
+            "unit": "usd" if measure == "value" else "percent",
+            "from": str(start),
+            "to": str(end),
+            "points": [{"month": str(p.month), "value": p.value} for p in points],
+        }
+
+    def cube(
+        self, handle: StoreHandle, query: Mapping[str, str], as_of: dt.date | None
+    ) -> dict[str, Any]:
+        cube = handle.cube(as_of)
+        return olap.run(cube, cube_query(cube, query))
+
+    def meta(self, handle: StoreHandle, as_of: dt.date | None) -> dict[str, Any]:
+        """What the dashboard offers: the months held and the allowed values."""
+        cube = handle.cube(as_of)
+        tax, regs = taxonomy(), regions()
+        return {
+            "store": handle.name,
+            "months": {"first": str(cube.months[0]), "last": str(cube.months[-1])},
+            "flows": list(SERIES_FLOWS),
+            "items": [
+                {"id": i.id, "parent": i.parent, "major": i.major, "name": i.name_en}
+                for i in tax.items
+            ],
+            "regions": [{"id": r.id, "major": r.major, "name": r.name_en} for r in regs.regions],
+            "measures": list(MEASURES),
+            "cube_measures": list(olap.CUBE_MEASURES),
+            "datasets": available_datasets(),
+            "release_formats": releases.available(),
+        }
+
+
+def check_month(cube: Cube, month: Month, name: str = "month") -> Month:
+    return params.in_span(month, cube.months[0], cube.months[-1], name)
+
+
+def time_span(cube: Cube, start: str | None, end: str | None) -> tuple[Month, Month]:
+    first = check_month(cube, params.month(start, "from"), "from") if start else cube.months[0]
+    last = check_month(cube, params.month(end, "to"), "to") if end else cube.months[-1]
+    if last < first:
+        raise params.ApiError(400, f"to {last} is before from {first}; give from <= to")
+    return first, last
+
+
+def cube_query(cube: Cube, query: Mapping[str, str]) -> olap.CubeQuery:
+    drilldowns = params.members("drilldown", query.get("drilldowns"), olap.DIMENSIONS) or []
+    measures = params.members("measure", query.get("measures"), olap.CUBE_MEASURES) or ["value"]
+    allowed = {"flow": SERIES_FLOWS, "item": taxonomy().ids, "region": regions().ids}
+    cuts = {
+        dim: tuple(chosen)
+        for dim, values in allowed.items()
+        if (chosen := params.members(dim, query.get(dim), values)) is not None
+    }
+    months = months_of(cube, query, drilldowns)
+    return olap.CubeQuery(tuple(drilldowns), cuts, months, tuple(measures))
+
+
+def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tuple[Month, ...]:
+    """``month=`` (one or a list), or ``from``/``to``; default all months when drilled, else
+    the latest."""
+    listed = query.get("month")
+    if listed and (query.get("from") or query.get("to")):
+        raise params.ApiError(400, "month and from/to exclude each other; give one of them")
+    if listed:
+        chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
+        return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
+    if query.get("from") or query.get("to") or "month" in drilldowns:
+        first, last = time_span(cube, query.get("from"), query.get("to"))
+        return tuple(month_range(first, last))
+    return (cube.months[-1],)
