@@ -34,7 +34,7 @@ def test_readme_quick_start_names_the_two_commands():
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
     """A working directory with the repository's example files and no user store."""
-    for name in ("examples", "data-raw"):
+    for name in ("examples", "data-raw", "tests"):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ICTRADE_STORE", raising=False)
