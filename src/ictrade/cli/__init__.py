@@ -1,0 +1,105 @@
+"""The ``ictrade`` command: each command parses its arguments, calls one library function and
+turns domain errors into a clean message.
+
+Exit statuses: 0 success; 1 a check that found a mismatch; 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..errors import IctradeError, UsageError
+from ..months import parse_date
+from ..store.store import Store, choose_store, open_choice
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+
+
+def domain_errors(func: F) -> F:
+    """Print an IctradeError as 'error: ...' on standard error and exit with status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except IctradeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ictrade")
+def cli() -> None:
+    """Customs trade records to the monthly ICT goods trade release.
+
+    Exit statuses: 0 success, 1 a check found a mismatch, 2 bad usage or bad input.
+    """
+
+
+def store_options(func: F) -> F:
+    """--store/--dataset, shared by every command that reads a store."""
+    func = click.option(
+        "--dataset",
+        default=None,
+        metavar="NAME",
+        help="Open a shipped dataset read-only ('default': the reconstruction "
+        "from published figures). Excludes --store.",
+    )(func)
+    func = click.option(
+        "--store",
+        "store_path",
+        default=None,
+        metavar="PATH",
+        help="DuckDB store to use (env ICTRADE_STORE). Default: your store "
+        "if it exists, else the 'default' dataset.",
+    )(func)
+    return func
+
+
+def vintage_options(func: F) -> F:
+    func = click.option(
+        "--as-published",
+        is_flag=True,
+        help="Use each month's figures as of its own first publication.",
+    )(func)
+    func = click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="DATE",
+        help="Use the latest vintage published on or before DATE "
+        "(YYYY-MM-DD). Default: the latest figures.",
+    )(func)
+    return func
+
+
+def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
+    """Open the store a reading command uses, saying which on standard error."""
+    choice = choose_store(store_path, dataset)
+    click.echo(choice.reason, err=True)
+    return open_choice(choice, read_only=True)
+
+
+def parse_as_of(as_of: str | None, as_published: bool) -> dt.date | None:
+    if as_of and as_published:
+        raise UsageError("--as-of and --as-published exclude each other; give one of them")
+    return parse_date(as_of, "--as-of") if as_of else None
+
+
+def main() -> None:
+    cli(prog_name="ictrade")
+
+
+# The commands register themselves on `cli` when their modules are imported.
+from . import data, fetch, releases, services  # noqa: E402, F401

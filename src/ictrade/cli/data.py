@@ -1,0 +1,204 @@
+"""Commands that load and inspect the store: ingest, classify, vintages, revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..errors import NoDataError
+from ..months import Month, parse_date
+from ..stats.revisions import aggregate_changes
+from ..store.ingest import ingest_file, parse_mapping
+from ..store.store import default_store_path, open_store
+from ..store.vintages import line_changes, month_vintages
+from . import (
+    cli,
+    domain_errors,
+    open_for_reading,
+    store_options,
+)
+
+
+@cli.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store_path",
+    default=None,
+    metavar="PATH",
+    envvar="ICTRADE_STORE",
+    help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if needed).",
+)
+@click.option(
+    "--layout",
+    default=None,
+    metavar="NAME",
+    help="Force a file layout instead of recognising it by its headers.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "cp949"]),
+    default="auto",
+    show_default=True,
+    help="Text encoding of CSV files.",
+)
+@click.option(
+    "--source",
+    default=None,
+    metavar="NAME",
+    help="Source name for lines without one (default: the file name).",
+)
+@click.option(
+    "--vintage",
+    default=None,
+    metavar="DATE",
+    help="Publication or retrieval date for lines without one "
+    "(default: the file's modification date).",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["preliminary", "confirmed"]),
+    default="confirmed",
+    show_default=True,
+    help="Status for lines without one.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Map a file column to a line field, e.g. --map 'HS code=hs_code'.",
+)
+@domain_errors
+def ingest_command(
+    file: str,
+    store_path: str | None,
+    layout: str | None,
+    encoding: str,
+    source: str | None,
+    vintage: str | None,
+    status: str,
+    mapping: tuple[str, ...],
+) -> None:
+    """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent.
+
+    A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
+    instead (see 'ictrade release')."""
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        report = ingest_file(
+            store,
+            file,
+            layout=layout,
+            encoding=encoding,
+            source=source,
+            vintage=parse_date(vintage, "--vintage") if vintage else None,
+            status=status,
+            mapping=parse_mapping(mapping),
+        )
+    click.echo(report.summary())
+
+
+@cli.command("vintages")
+@click.argument("month")
+@store_options
+@domain_errors
+def vintages_command(month: str, store_path: str | None, dataset: str | None) -> None:
+    """List the versions (vintages) of a MONTH the store keeps, with its ICT totals as of each."""
+    with open_for_reading(store_path, dataset) as store:
+        found = month_vintages(store, Month.parse(month))
+    if not found:
+        raise NoDataError(f"the store holds no lines for {month}")
+    click.echo(
+        "vintage     lines  status                 ICT exports USD   ICT imports USD  source"
+    )
+    for v in found:
+        click.echo(
+            f"{v.vintage}  {v.lines:>5}  {v.statuses:<21} {v.ict_exports_usd:>16,.0f}  "
+            f"{v.ict_imports_usd:>16,.0f}  {v.sources}"
+        )
+
+
+@cli.command("revisions")
+@click.argument("month")
+@click.option("--from", "before", required=True, metavar="DATE", help="The earlier vintage date.")
+@click.option("--to", "after", required=True, metavar="DATE", help="The later vintage date.")
+@click.option(
+    "--lines",
+    "max_lines",
+    default=20,
+    show_default=True,
+    help="How many changed lines to list (largest changes first).",
+)
+@store_options
+@domain_errors
+def revisions_command(
+    month: str, before: str, after: str, max_lines: int, store_path: str | None, dataset: str | None
+) -> None:
+    """Show which lines and which published aggregates of MONTH changed between two vintages."""
+    target = Month.parse(month)
+    start, end = parse_date(before, "--from"), parse_date(after, "--to")
+    with open_for_reading(store_path, dataset) as store:
+        aggregates = aggregate_changes(store, target, start, end)
+        changed = line_changes(store, target, start, end)
+    click.echo(f"Aggregates of {target} changed from {start} to {end}: {len(aggregates)}")
+    for a in aggregates:
+        pct = "" if a.change_pct is None else f" ({a.change_pct:+.2f}%)"
+        click.echo(
+            f"  {a.flow:<6} {a.item:<24} {a.region:<14} {a.before:>18,.0f} -> "
+            f"{a.after:>18,.0f}{pct}"
+        )
+    click.echo(
+        f"Lines changed: {len(changed)}"
+        + (f" (largest {max_lines})" if len(changed) > max_lines else "")
+    )
+    for c in changed[:max_lines]:
+        old = "absent" if c.before is None else f"{c.before:,.0f}"
+        new = "absent" if c.after is None else f"{c.after:,.0f}"
+        click.echo(f"  {c.flow:<6} {c.hs_code:<10} {c.partner:<5} {c.source:<16} {old} -> {new}")
+
+
+# --- ictrade classify: where an HS code goes in a month, and why --------------------------------
+
+
+@cli.command("classify")
+@click.argument("code")
+@click.option(
+    "--month",
+    "month_text",
+    default=None,
+    metavar="YYYY-MM",
+    help="Month of the trade line (default: the current month).",
+)
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default="kr-ict",
+    show_default=True,
+    help="Classification scheme (rules/<scheme>.csv).",
+)
+@domain_errors
+def classify_command(code: str, month_text: str | None, scheme_name: str) -> None:
+    """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why."""
+
+    from ..classify.rules import scheme
+    from ..months import Month
+
+    month = Month.parse(month_text) if month_text else Month.from_date(dt.date.today())
+    rules = scheme(scheme_name)
+    code = code.strip().replace(".", "").replace("-", "")  # accept 8542.32-1010 as printed
+    click.echo(rules.classify(code, month).explain())
+    click.echo("  over time:")
+    for start, end, decision in rules.segments(code):
+        click.echo(
+            f"    {_period_text(start, end)}: {decision.item}{' (mixed)' if decision.mixed else ''}"
+        )
+
+
+def _period_text(start: int, end: int) -> str:
+    from ..classify.rules import Rule
+
+    text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    return text.replace("always..", "until ") if text != "always" else text

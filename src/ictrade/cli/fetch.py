@@ -1,0 +1,156 @@
+"""Commands that fetch remote sources into the store: fetch kcs, fetch comtrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import UsageError
+from ..store.store import default_store_path, open_store
+from . import (
+    F,
+    cli,
+    domain_errors,
+)
+
+# ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
+
+
+def _fetch_store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store_path",
+        default=None,
+        metavar="PATH",
+        envvar="ICTRADE_STORE",
+        help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if "
+        "needed). Checkpoints for resuming sit beside it.",
+    )(func)
+
+
+def _months(start: str, end: str) -> tuple[Any, Any]:
+    from ..months import Month
+
+    first, last = Month.parse(start), Month.parse(end)
+    if last < first:
+        raise UsageError(f"--end {last} is before --start {first}")
+    return first, last
+
+
+@cli.group("fetch")
+def fetch_group() -> None:
+    """Fetch customs lines from a remote source (KCS open API, UN Comtrade) into your store.
+
+    Long fetches show progress on standard error. A run stopped by a quota or a bad key keeps
+    what it fetched; run the same command again to resume.
+    """
+
+
+@fetch_group.command("kcs")
+@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--hs",
+    "hs_codes",
+    multiple=True,
+    metavar="CODE",
+    help="HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the "
+    "kr-ict scheme, by the coarsest heading covering them.",
+)
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="ISO2",
+    help="Partner country to ask for; repeatable. Default: every partner in one request.",
+)
+@click.option("--page-size", default=500, show_default=True, help="Rows per page (numOfRows).")
+@_fetch_store_option
+@domain_errors
+def fetch_kcs_command(
+    start: str,
+    end: str,
+    hs_codes: tuple[str, ...],
+    partners: tuple[str, ...],
+    page_size: int,
+    store_path: str | None,
+) -> None:
+    """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
+    from ..sources.fetch import fetch_kcs_into
+
+    first, last = _months(start, end)
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        click.echo(
+            fetch_kcs_into(
+                store,
+                path,
+                first,
+                last,
+                hs=list(hs_codes),
+                partners=list(partners),
+                page_size=page_size,
+            )
+        )
+
+
+@fetch_group.command("comtrade")
+@click.option(
+    "--reporter",
+    required=True,
+    type=int,
+    metavar="CODE",
+    help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
+)
+@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
+@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
+@click.option(
+    "--hs",
+    "hs_codes",
+    multiple=True,
+    metavar="CODE",
+    help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
+)
+@click.option(
+    "--daily-limit",
+    default=500,
+    show_default=True,
+    help="Calls allowed per day (UTC) by your subscription.",
+)
+@click.option(
+    "--row-limit",
+    default=100_000,
+    show_default=True,
+    help="Rows one call may return under your subscription.",
+)
+@_fetch_store_option
+@domain_errors
+def fetch_comtrade_command(
+    reporter: int,
+    start: str,
+    end: str,
+    hs_codes: tuple[str, ...],
+    daily_limit: int,
+    row_limit: int,
+    store_path: str | None,
+) -> None:
+    """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
+    from ..sources.fetch import fetch_comtrade_into
+
+    first, last = _months(start, end)
+    path = Path(store_path) if store_path else default_store_path()
+    with open_store(path) as store:
+        click.echo(
+            fetch_comtrade_into(
+                store,
+                path,
+                reporter,
+                first,
+                last,
+                codes=list(hs_codes),
+                daily_limit=daily_limit,
+                row_limit=row_limit,
+            )
+        )

@@ -1,0 +1,77 @@
+"""Commands that serve and estimate: serve (API and dashboard), nowcast."""
+
+from __future__ import annotations
+
+import click
+
+from ..store.store import choose_store
+from . import (
+    cli,
+    domain_errors,
+    store_options,
+)
+
+# --- nowcast (issue 6) -------------------------------------------------------------------------
+
+
+@cli.command("nowcast")
+@click.argument("flash", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--history",
+    "histories",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="More flash/final figures to learn from (same CSV layout); repeatable.",
+)
+@click.option(
+    "--backtest",
+    "run_backtest",
+    is_flag=True,
+    help="Rolling-origin backtest over the history instead of nowcasting FLASH.",
+)
+@click.option(
+    "--from",
+    "start",
+    metavar="YYYY-MM",
+    help="First month the backtest predicts (default 2023-01).",
+)
+@domain_errors
+def nowcast_command(
+    flash: str | None, histories: tuple[str, ...], run_backtest: bool, start: str | None
+) -> None:
+    """Nowcast each month's exports from the 10- and 20-day flash figures in FLASH (CSV in the
+    provisional_10day.csv layout); prints CSV item_key, partner_ko, month, cut_day, nowcast,
+    lo80, hi80 (80% interval), in the unit of cum_value."""
+    from ..errors import UsageError
+    from ..nowcast import nowcast_file
+    from ..nowcast import run_backtest as backtest_text
+
+    if run_backtest:
+        click.echo(backtest_text(histories, flash, start), nl=False)
+    elif flash is None:
+        raise UsageError("give a FLASH.csv to nowcast, or --backtest")
+    else:
+        click.echo(nowcast_file(flash, histories), nl=False)
+
+
+# --- ictrade serve: the JSON API and the dashboard ---------------------------------------------
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@store_options
+@domain_errors
+def serve_command(host: str, port: int, store_path: str | None, dataset: str | None) -> None:
+    """Serve the read-only JSON API (/api/...) and the dashboard (/) over HTTP.
+
+    Set ICTRADE_API_KEY to require that key on every request (header X-API-Key or ?api_key=).
+    """
+    import uvicorn
+
+    from ..web import create_app
+
+    choice = choose_store(store_path, dataset)
+    click.echo(choice.reason, err=True)
+    app = create_app(store_path, dataset, warm=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
