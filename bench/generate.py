@@ -97,7 +97,6 @@ def generate(n_lines: int, seed: int = 2014) -> pa.Table:
     for t in range(n_months):
         year = FIRST_YEAR + t // 12
         ict_codes, other_codes = next(pools[f] for _, f, last in EDITIONS if f <= year <= last)
-        n_codes = len(ict_codes) + len(other_codes)
         for flow in (0, 1):
             want = int(round(per_cell * (t * 2 + flow + 1))) - int(round(per_cell * (t * 2 + flow)))
             got = np.empty(0, np.int64)

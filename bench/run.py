@@ -121,14 +121,19 @@ def _reference_tables(store_path: str) -> tuple[Any, Any]:
     ).to_arrow_table()
     con.close()
     far = Month(2999, 12).first_day()
-    rows: list[tuple[Any, ...]] = [(p, "world", Month(1900, 1).first_day(), far) for p in sorted(partner_codes())]
+    rows: list[tuple[Any, ...]] = [
+        (p, "world", Month(1900, 1).first_day(), far) for p in sorted(partner_codes())
+    ]
     for span in membership().spans:
         end = Month.from_index(min(span.end, Month(2999, 12).index)).first_day()
         start = Month.from_index(max(span.start, Month(1900, 1).index)).first_day()
         rows.append((span.iso2, span.region, start, end))
     assert {r[1] for r in rows} <= set(regions().ids)
     members = pa.table(
-        {k: [r[n] for r in rows] for n, k in enumerate(["partner", "region", "valid_from", "valid_to"])}
+        {
+            k: [r[n] for r in rows]
+            for n, k in enumerate(["partner", "region", "valid_from", "valid_to"])
+        }
     )
     return codes, members
 
@@ -195,7 +200,10 @@ def run_step(name: str, **kw: Any) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--step", name]
     for key, value in kw.items():
         cmd += [f"--{key}", str(value)]
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if done.returncode:
         sys.exit(f"step {name} failed:\n{done.stderr}")

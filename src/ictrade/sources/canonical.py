@@ -7,10 +7,13 @@ source, vintage (YYYY-MM-DD), status, imputed; missing ones take the defaults th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -21,6 +24,9 @@ from ..store.schema import LINE_SCHEMA
 
 REQUIRED = ("month", "flow", "hs_code", "partner", "value_usd")
 ENCODINGS = ("auto", "utf-8", "cp949")
+# Files up to this size are kept whole in the store (``ingests.raw``); bigger ones (a decade of
+# HSK10 lines) are recorded by their SHA-256 only, so the store does not double in size.
+RAW_KEPT_MAX = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,9 +40,10 @@ class Defaults:
 
 @dataclass(frozen=True)
 class ReadResult:
-    table: pa.Table  # LINE_SCHEMA
+    table: pa.Table  # LINE_SCHEMA (string columns may be dictionary-encoded)
     first_line: int | None  # file line of row 0 (CSV), None for Parquet
-    raw: bytes
+    raw: bytes | None  # the file's bytes, None for files over RAW_KEPT_MAX
+    sha256: str
 
 
 def decode(raw: bytes, path: str, encoding: str) -> str:
@@ -75,10 +82,12 @@ def read_canonical(
     mapping: dict[str, str] | None = None,
 ) -> ReadResult:
     path = str(path)
-    raw = Path(path).read_bytes()
     if path.endswith(".parquet"):
-        table, first_line = pq.read_table(io.BytesIO(raw)), None
+        raw, sha = _raw_and_hash(Path(path))
+        table, first_line = _read_parquet(path), None
     else:
+        raw = Path(path).read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
         text = decode(raw, path, encoding)
         try:
             table = pacsv.read_csv(
@@ -91,9 +100,41 @@ def read_canonical(
         except pa.ArrowInvalid as exc:
             raise InputError(f"not a readable CSV file: {exc}", file=path) from None
         table, first_line = _as_strings(table), 2
+        raw = raw if len(raw) <= RAW_KEPT_MAX else None
     if mapping:
         table = table.rename_columns([mapping.get(c, c) for c in table.column_names])
-    return ReadResult(to_lines(table, path, first_line, defaults), first_line, raw)
+    return ReadResult(to_lines(table, path, first_line, defaults), first_line, raw, sha)
+
+
+def _raw_and_hash(path: Path) -> tuple[bytes | None, str]:
+    if path.stat().st_size <= RAW_KEPT_MAX:
+        raw = path.read_bytes()
+        return raw, hashlib.sha256(raw).hexdigest()
+    with path.open("rb") as f:
+        return None, hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _read_parquet(path: str) -> pa.Table:
+    """Read a Parquet file, its text columns dictionary-encoded (few distinct values: cheap)."""
+    try:
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if pa.types.is_string(f.type)]
+        return pq.ParquetFile(path, read_dictionary=text, pre_buffer=True).read()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
+
+
+def _text(
+    column: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]
+) -> pa.ChunkedArray | pa.Array:
+    """Apply a string function to a column; to the dictionary only when it is encoded."""
+    if not pa.types.is_dictionary(column.type):
+        return fn(column.cast(pa.string()))
+    chunks = [
+        pa.DictionaryArray.from_arrays(c.indices, fn(c.dictionary.cast(pa.string())))
+        for c in column.chunks
+    ]
+    return pa.chunked_array(chunks, pa.dictionary(column.type.index_type, pa.string()))
 
 
 def _column(
@@ -124,7 +165,12 @@ def _column(
 def _months(table: pa.Table, path: str, first_line: int | None) -> pa.ChunkedArray:
     column = table["month"]
     if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
-        return pc.floor_temporal(column.cast(pa.date32()), unit="month")
+        days = column.cast(pa.date32())
+        if days.null_count:
+            return pc.floor_temporal(days, unit="month")
+        # numpy's month unit floors in one cheap pass (floor_temporal goes through calendars)
+        first = days.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
+        return pa.chunked_array([pa.array(first, pa.date32())])
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     good = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")
     if not pc.all(pc.fill_null(good, False)).as_py():
@@ -153,15 +199,23 @@ def to_lines(table: pa.Table, path: str, first_line: int | None, defaults: Defau
 
     def optional(name: str, target: pa.DataType, default: object, hint: str) -> pa.ChunkedArray:
         if name not in table.column_names:
-            return pa.chunked_array([pa.array([default] * n, target)])
-        column = _column(table, name, path, first_line, target, hint)
-        return pc.fill_null(column, default) if default is not None else column
+            return _constant(default, target, n)
+        if pa.types.is_string(target) and pa.types.is_dictionary(table[name].type):
+            column = _text(table[name], pc.utf8_trim_whitespace)
+        else:
+            column = _column(table, name, path, first_line, target, hint)
+        if default is None or not column.null_count:
+            return column
+        return pc.fill_null(column, default)
+
+    def trimmed(column: pa.Array) -> pa.Array:
+        return pc.utf8_trim_whitespace(column)
 
     columns = {
         "month": _months(table, path, first_line),
-        "flow": pc.utf8_lower(pc.utf8_trim_whitespace(table["flow"].cast(pa.string()))),
-        "hs_code": pc.utf8_trim_whitespace(table["hs_code"].cast(pa.string())),
-        "partner": pc.utf8_upper(pc.utf8_trim_whitespace(table["partner"].cast(pa.string()))),
+        "flow": _text(table["flow"], lambda c: pc.utf8_lower(trimmed(c))),
+        "hs_code": _text(table["hs_code"], trimmed),
+        "partner": _text(table["partner"], lambda c: pc.utf8_upper(trimmed(c))),
         "value_usd": _column(
             table,
             "value_usd",
@@ -177,4 +231,21 @@ def to_lines(table: pa.Table, path: str, first_line: int | None, defaults: Defau
         "status": optional("status", pa.string(), defaults.status, "a status"),
         "imputed": optional("imputed", pa.bool_(), False, "true or false"),
     }
-    return pa.table(columns, schema=LINE_SCHEMA)
+    return pa.table(columns, schema=encoded_schema(columns))
+
+
+def _constant(value: object, target: pa.DataType, n: int) -> pa.ChunkedArray:
+    if pa.types.is_string(target) and value is not None:
+        zeros = pa.array(np.zeros(n, dtype=np.int32))
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(zeros, pa.array([value]))])
+    return pa.chunked_array([pa.repeat(pa.scalar(value, target), n)])
+
+
+def encoded_schema(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pa.Schema:
+    """LINE_SCHEMA, keeping the dictionary encoding of the string columns that have it."""
+    fields = []
+    for f in LINE_SCHEMA:
+        kind = columns[f.name].type
+        encoded = pa.types.is_dictionary(kind) and kind.value_type == f.type
+        fields.append(f.with_type(kind) if encoded else f)
+    return pa.schema(fields)

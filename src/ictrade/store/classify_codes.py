@@ -12,9 +12,24 @@ from ..classify import scheme
 from ..months import Month
 
 
-def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_new: bool) -> int:
-    """Classify the store's codes (only those not yet in code_map when ``only_new``)."""
-    if only_new:
+def refresh_code_map(
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    *,
+    only_new: bool,
+    candidates: list[str] | None = None,
+) -> int:
+    """Classify the store's codes (only those not yet in code_map when ``only_new``).
+
+    ``candidates``: the codes that may be new (a batch's), to spare a scan of every line.
+    """
+    if only_new and candidates is not None:
+        known = con.execute(
+            "SELECT DISTINCT hs_code FROM code_map WHERE scheme = ?", [scheme_name]
+        ).fetchall()
+        seen = {code for (code,) in known}
+        codes = [(code,) for code in candidates if code not in seen]
+    elif only_new:
         codes = con.execute(
             """SELECT DISTINCT hs_code FROM lines WHERE hs_code NOT IN
                (SELECT hs_code FROM code_map WHERE scheme = ?)""",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -70,14 +71,33 @@ def _bad_mask(values: pa.Array | pa.ChunkedArray, allowed: set[str] | str | None
     return pc.invert(pc.is_in(values, value_set=pa.array(sorted(allowed_set))))
 
 
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
+def _distinct(column: pa.ChunkedArray) -> pa.Array:
+    """The distinct values of a column (of a dictionary-encoded one: its dictionaries')."""
+    if pa.types.is_dictionary(column.type):
+        dictionaries = [c.dictionary for c in column.chunks]
+        return pc.unique(pa.chunked_array(dictionaries, column.type.value_type))
+    return pc.unique(column)
+
+
 def validate(
     con: duckdb.DuckDBPyConnection, table: pa.Table, origin: str, first_line: int | None
-) -> None:
-    """Check a batch as a whole; raise InputError naming the first bad line and field."""
+) -> bool:
+    """Check a batch as a whole; raise InputError naming the first bad line and field.
+
+    Returns whether some line key comes with several vintages in the batch.
+    """
     for column, allowed, message in _CHECKS:
-        distinct = pc.unique(table[column])
-        if pc.any(pc.fill_null(_bad_mask(distinct, allowed), True)).as_py():
-            row = _first_true(_bad_mask(table[column], allowed))
+        if pc.any(pc.fill_null(_bad_mask(_distinct(table[column]), allowed), True)).as_py():
+            # A dictionary may hold values no row uses: only a bad row is an error.
+            row = _first_true(_bad_mask(_plain(table[column]), allowed))
+            if row < 0:
+                continue
             bad = table[column][row].as_py()
             raise error_at_row(
                 message.format(bad=bad), field=column, file=origin, first_line=first_line, row=row
@@ -93,7 +113,49 @@ def validate(
             first_line=first_line,
             row=row,
         )
+    if _unique_keys(table, LINE_KEY):
+        return False  # no duplicates, and one vintage per key
     _check_duplicates(con, table, origin, first_line)
+    multi = first_row(
+        con.execute(f"SELECT count(*) > count(DISTINCT ({_KEY})) FROM batch").fetchall()
+    )
+    return bool(multi and multi[0])
+
+
+def _key_codes(column: pa.ChunkedArray) -> np.ndarray | None:
+    """Dense integer codes of a column's values (equal values get equal codes); None if nulls."""
+    if column.null_count:
+        return None
+    if pa.types.is_date(column.type):
+        days = np.asarray(column.cast(pa.int32()).to_numpy(), dtype=np.int64)
+        return days - days.min() if len(days) else days
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    encoded = encoded.unify_dictionaries()
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64)
+    dictionary = encoded.chunk(0).dictionary
+    # Normalising may have made two dictionary entries equal: give them one code.
+    dense = np.asarray(pc.index_in(dictionary, value_set=pc.unique(dictionary)).to_numpy())
+    indices = pa.chunked_array([c.indices for c in encoded.chunks]).to_numpy()
+    return np.asarray(dense[indices], dtype=np.int64)
+
+
+def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
+    """Whether the rows differ on ``names``: the columns' codes packed in one integer and
+    sorted (no hashing of strings). None when the codes do not fit in 63 bits."""
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    bits = 0
+    for name in names:
+        codes = _key_codes(table[name])
+        if codes is None:
+            return None
+        width = int(codes.max()).bit_length() if len(codes) else 0
+        if bits + width > 63:
+            return None
+        key |= codes << bits
+        bits += width
+    key.sort()
+    return not bool(np.any(key[1:] == key[:-1]))
 
 
 def _check_duplicates(
@@ -131,21 +193,28 @@ def ingest_table(
     first_line: int | None = None,
     raw: bytes | None = None,
     retrieved_at: dt.datetime | None = None,
+    sha256: str | None = None,
 ) -> IngestReport:
-    """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically."""
+    """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
+
+    ``raw`` (the file's bytes) is kept in the store; ``sha256`` (the file's hash, for files
+    too big to keep) identifies a file already loaded.
+    """
     if store.read_only:
         raise StoreError(f"{store.name} is read-only; ingest into your own store (--store PATH)")
-    table = table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
-    sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
+    table = _conform(table)
+    sha = sha256 or (hashlib.sha256(raw).hexdigest() if raw is not None else None)
     con = store.con
     if sha and con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(origin, table.num_rows, 0, already_loaded=True)
     con.register("batch", table)
+    # Row order in the table is not meaningful; letting DuckDB insert in parallel halves the time.
+    con.execute("SET preserve_insertion_order = false")
     try:
-        validate(con, table, origin, first_line)
+        multi = validate(con, table, origin, first_line)
         con.execute("BEGIN TRANSACTION")
         try:
-            added = _write(con, origin, first_line)
+            added = _write(con, table, origin, first_line, multi=multi)
             ingest_id = first_row(
                 con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()
             )
@@ -162,18 +231,94 @@ def ingest_table(
                     raw,
                 ],
             )
-            refresh_code_map(con, store.scheme_name, only_new=True)
+            codes = _distinct(table["hs_code"]).to_pylist() if added else []
+            refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     finally:
+        con.execute("RESET preserve_insertion_order")
         con.unregister("batch")
     return IngestReport(origin, table.num_rows, added)
 
 
-def _write(con: duckdb.DuckDBPyConnection, origin: str, first_line: int | None) -> int:
+def _conform(table: pa.Table) -> pa.Table:
+    """The columns of LINE_SCHEMA in order and type (dictionary-encoded strings kept as such)."""
+    from ..sources.canonical import encoded_schema
+
+    table = table.select(LINE_SCHEMA.names)
+    return table.cast(encoded_schema(dict(zip(table.column_names, table.columns, strict=True))))
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    origin: str,
+    first_line: int | None,
+    *,
+    multi: bool,
+) -> int:
     """Append new lines and recompute superseded_by for the keys they touch."""
+    bounds = pc.min_max(table["month"])
+    span = [bounds["min"].as_py(), bounds["max"].as_py()]
+    within = "a.month BETWEEN ? AND ?"  # stored lines outside the batch's months cannot match
+    if not con.execute(f"SELECT 1 FROM lines a WHERE {within} LIMIT 1", span).fetchall():
+        _insert(con, "batch", multi)
+        return int(table.num_rows)
+    _check_conflicts(con, origin, first_line, span)
+    same = first_row(
+        con.execute(
+            f"""SELECT count(*) FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
+            WHERE {within}""",
+            span,
+        ).fetchall()
+    )
+    identical = int(same[0]) if same else 0
+    fresh = "batch"
+    if identical:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM batch b WHERE NOT EXISTS
+                (SELECT 1 FROM lines a WHERE {within} AND {_KEY_JOIN} AND a.vintage = b.vintage)""",
+            span,
+        )
+        fresh = "fresh"
+    count = int(table.num_rows) - identical
+    if count == 0:
+        return 0
+    touched = con.execute(
+        f"""SELECT 1 FROM lines a WHERE {within} AND EXISTS
+            (SELECT 1 FROM {fresh} b WHERE {_KEY_JOIN}) LIMIT 1""",
+        span,
+    ).fetchall()
+    if touched:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE fresh AS
+                SELECT * EXCLUDE (superseded_by) FROM lines a
+                WHERE {within} AND EXISTS (SELECT 1 FROM {fresh} b WHERE {_KEY_JOIN})
+                UNION ALL SELECT * FROM {fresh}""",
+            span,
+        )
+        con.execute(
+            f"""DELETE FROM lines a WHERE {within}
+                AND EXISTS (SELECT 1 FROM fresh b WHERE {_KEY_JOIN})""",
+            span,
+        )
+        _insert(con, "fresh", multi=True)
+    else:
+        _insert(con, fresh, multi)
+    return count
+
+
+def _check_conflicts(
+    con: duckdb.DuckDBPyConnection, origin: str, first_line: int | None, span: list[object]
+) -> None:
+    """Refuse a line whose key and vintage are stored with another value."""
+    differs = f"""FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
+        WHERE a.month BETWEEN ? AND ? AND a.value_usd IS DISTINCT FROM b.value_usd"""
+    if not con.execute(f"SELECT 1 {differs} LIMIT 1", span).fetchall():
+        return
+    # Rare: number the batch's rows to name the first conflicting one.
     conflict = first_row(
         con.execute(
             f"""SELECT b.rn, a.value_usd, b.value_usd FROM lines a JOIN
@@ -182,51 +327,24 @@ def _write(con: duckdb.DuckDBPyConnection, origin: str, first_line: int | None) 
             WHERE a.value_usd IS DISTINCT FROM b.value_usd ORDER BY b.rn LIMIT 1"""
         ).fetchall()
     )
-    if conflict:
-        raise error_at_row(
-            f"value {conflict[2]} differs from the stored {conflict[1]} for the same line and "
-            "vintage; give the new figures their own vintage (e.g. --vintage YYYY-MM-DD)",
-            field="value_usd",
-            file=origin,
-            first_line=first_line,
-            row=int(conflict[0]),
-        )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM batch b WHERE NOT EXISTS
-            (SELECT 1 FROM lines a WHERE {_KEY_JOIN} AND a.vintage = b.vintage)"""
+    assert conflict is not None
+    raise error_at_row(
+        f"value {conflict[2]} differs from the stored {conflict[1]} for the same line and "
+        "vintage; give the new figures their own vintage (e.g. --vintage YYYY-MM-DD)",
+        field="value_usd",
+        file=origin,
+        first_line=first_line,
+        row=int(conflict[0]),
     )
-    added = first_row(con.execute("SELECT count(*) FROM fresh").fetchall())
-    count = int(added[0]) if added else 0
-    if count == 0:
-        return 0
-    touched = first_row(
-        con.execute(
-            f"SELECT count(*) FROM lines a WHERE EXISTS (SELECT 1 FROM fresh b WHERE {_KEY_JOIN})"
-        ).fetchall()
-    )
-    multi = first_row(
-        con.execute(f"SELECT count(*) > count(DISTINCT ({_KEY})) FROM fresh").fetchall()
-    )
-    if touched and touched[0]:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE fresh AS
-                SELECT * EXCLUDE (superseded_by) FROM lines a
-                WHERE EXISTS (SELECT 1 FROM fresh b WHERE {_KEY_JOIN})
-                UNION ALL SELECT * FROM fresh"""
-        )
-        con.execute(f"DELETE FROM lines a WHERE EXISTS (SELECT 1 FROM fresh b WHERE {_KEY_JOIN})")
-        _insert_with_supersession(con)
-    elif multi and multi[0]:
-        _insert_with_supersession(con)
-    else:
-        con.execute("INSERT INTO lines SELECT *, NULL FROM fresh")
-    return count
 
 
-def _insert_with_supersession(con: duckdb.DuckDBPyConnection) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
+    if not multi:
+        con.execute(f"INSERT INTO lines SELECT *, NULL FROM {source}")
+        return
     con.execute(
         f"""INSERT INTO lines SELECT *, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) FROM fresh"""
+            (PARTITION BY {_KEY} ORDER BY vintage) FROM {source}"""
     )
 
 
@@ -286,4 +404,5 @@ def ingest_file(
         first_line=result.first_line,
         raw=result.raw,
         retrieved_at=dt.datetime.now(),
+        sha256=result.sha256,
     )
