@@ -40,13 +40,35 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Wall and CPU seconds (all threads of the process) since the last lap.
+
+    CPU time is the figure to trust when other processes share the cores: wall time then
+    includes waiting for a core."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), _cpu()
+        out = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return out
+
+
 def step_generate(args: argparse.Namespace) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import write
 
-    start = time.perf_counter()
+    clock = Clock()
     write(args.lines, Path(args.file), args.seed)
-    return {"seconds": time.perf_counter() - start}
+    seconds, cpu = clock.lap()
+    return {"seconds": seconds, "cpu_seconds": cpu}
 
 
 def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
@@ -56,14 +78,15 @@ def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
     store_path = Path(args.store)
     for p in (store_path, store_path.with_suffix(".duckdb.wal")):
         p.unlink(missing_ok=True)
-    start = time.perf_counter()
+    clock = Clock()
     with open_store(store_path) as store:
         report = ingest_file(store, args.file, source="synthetic")
         store.con.execute("CHECKPOINT")
-    seconds = time.perf_counter() - start
+    seconds, cpu = clock.lap()
     size = sum(p.stat().st_size for p in store_path.parent.glob(store_path.name + "*"))
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "lines_added": report.lines_added,
         "lines_s": report.lines_seen / seconds,
         "store_mb": size / 1e6,
@@ -79,22 +102,23 @@ def step_facts(args: argparse.Namespace) -> dict[str, Any]:
 
     month = Month.parse(MONTH)
     with open_store(args.store, read_only=True) as store:
-        start = time.perf_counter()
+        clock = Clock()
         facts = build_facts(store, month)
-        cold = time.perf_counter() - start
-        runs = []
+        cold, _ = clock.lap()
+        runs, cpus = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
             build_facts(store, month)
-            runs.append(time.perf_counter() - start)
+            wall, cpu = clock.lap()
+            runs.append(wall)
+            cpus.append(cpu)
         # Where the time goes: the aggregation query, the cube, the rest (facts proper).
-        start = time.perf_counter()
         rows = cube_rows(store, None)
-        query = time.perf_counter() - start
+        query, _ = clock.lap()
         build_cube(rows)
-        cube = time.perf_counter() - start - query
+        cube, _ = clock.lap()
     return {
         "seconds": statistics.median(runs),
+        "cpu_seconds": statistics.median(cpus),
         "runs": runs,
         "cold_seconds": cold,
         "query_seconds": query,
@@ -146,9 +170,9 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
     for frame in (codes, members):
         for col in ("valid_from", "valid_to"):
             frame[col] = pd.to_datetime(frame[col])
-    runs = []
+    runs, cpus = [], []
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        clock = Clock()
         lines = pd.read_parquet(
             args.file, columns=["month", "flow", "hs_code", "partner", "value_usd"]
         )
@@ -158,8 +182,15 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
         df = df.drop(columns=["valid_from", "valid_to"]).merge(members, on="partner")
         df = df[(df["month"] >= df["valid_from"]) & (df["month"] <= df["valid_to"])]
         result = df.groupby(["month", "flow", "item", "region"], as_index=False)["value_usd"].sum()
-        runs.append(time.perf_counter() - start)
-    return {"seconds": statistics.median(runs), "runs": runs, "groups": len(result)}
+        wall, cpu = clock.lap()
+        runs.append(wall)
+        cpus.append(cpu)
+    return {
+        "seconds": statistics.median(runs),
+        "cpu_seconds": statistics.median(cpus),
+        "runs": runs,
+        "groups": len(result),
+    }
 
 
 DUCKDB_SQL = """
@@ -178,13 +209,20 @@ def step_duckdb(args: argparse.Namespace) -> dict[str, Any]:
     con = duckdb.connect()
     con.register("codes", codes)
     con.register("members", members)
-    runs = []
+    runs, cpus = [], []
     for _ in range(args.repeat + 1):
-        start = time.perf_counter()
+        clock = Clock()
         result = con.execute(DUCKDB_SQL, [args.file]).to_arrow_table()
-        runs.append(time.perf_counter() - start)
-    runs = runs[1:]  # the first run warms the file cache, as the facts' first run does
-    return {"seconds": statistics.median(runs), "runs": runs, "groups": result.num_rows}
+        wall, cpu = clock.lap()
+        runs.append(wall)
+        cpus.append(cpu)
+    # the first run warms the file cache, as the facts' first run does
+    return {
+        "seconds": statistics.median(runs[1:]),
+        "cpu_seconds": statistics.median(cpus[1:]),
+        "runs": runs[1:],
+        "groups": result.num_rows,
+    }
 
 
 STEPS = {
@@ -208,7 +246,11 @@ def run_step(name: str, **kw: Any) -> dict[str, Any]:
     if done.returncode:
         sys.exit(f"step {name} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"  {name}: {result['seconds']:.3f} s, peak {result['peak_mb']:.0f} MB", flush=True)
+    print(
+        f"  {name}: {result['seconds']:.3f} s (CPU {result['cpu_seconds']:.3f} s), "
+        f"peak {result['peak_mb']:.0f} MB, load {result['load_1min']:.1f}",
+        flush=True,
+    )
     return result
 
 
@@ -247,16 +289,20 @@ def print_table(all_results: list[dict[str, Any]]) -> None:
     rows = [
         ("Parquet file (MB)", lambda r: f"{r['file_mb']:.0f}"),
         ("ingest (s)", lambda r: f"{r['ingest']['seconds']:.2f}"),
+        ("ingest CPU (s, all threads)", lambda r: f"{r['ingest']['cpu_seconds']:.2f}"),
         ("ingest (lines/s)", lambda r: f"{r['ingest']['lines_s'] / 1e6:.2f}M"),
         ("store on disk (MB)", lambda r: f"{r['ingest']['store_mb']:.0f}"),
         ("ingest peak RSS (MB)", lambda r: f"{r['ingest']['peak_mb']:.0f}"),
         ("facts 2023-12, warm median (s)", lambda r: f"{r['facts']['seconds']:.3f}"),
+        ("facts CPU (s, all threads)", lambda r: f"{r['facts']['cpu_seconds']:.3f}"),
         ("  of which cube query (s)", lambda r: f"{r['facts']['query_seconds']:.3f}"),
         ("  of which build_cube (s)", lambda r: f"{r['facts']['cube_seconds']:.3f}"),
         ("facts peak RSS (MB)", lambda r: f"{r['facts']['peak_mb']:.0f}"),
         ("pandas aggregation (s)", lambda r: f"{r['pandas']['seconds']:.3f}"),
+        ("pandas CPU (s)", lambda r: f"{r['pandas']['cpu_seconds']:.3f}"),
         ("pandas peak RSS (MB)", lambda r: f"{r['pandas']['peak_mb']:.0f}"),
         ("raw DuckDB aggregation (s)", lambda r: f"{r['duckdb']['seconds']:.3f}"),
+        ("raw DuckDB CPU (s, all threads)", lambda r: f"{r['duckdb']['cpu_seconds']:.3f}"),
         ("raw DuckDB peak RSS (MB)", lambda r: f"{r['duckdb']['peak_mb']:.0f}"),
     ]
     for label, cell in rows:
@@ -291,6 +337,7 @@ def main() -> None:
             args.lines = args.lines[0]
         result = STEPS[args.step](args)
         result["peak_mb"] = _peak_mb()
+        result["load_1min"] = os.getloadavg()[0]  # other processes competing for the cores
         print(json.dumps(result, default=str))
         return
     all_results = [bench_size(n, args.repeat, args.seed, args.regenerate) for n in args.lines]

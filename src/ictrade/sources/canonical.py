@@ -169,7 +169,9 @@ def _months(table: pa.Table, path: str, first_line: int | None) -> pa.ChunkedArr
         if days.null_count:
             return pc.floor_temporal(days, unit="month")
         # numpy's month unit floors in one cheap pass (floor_temporal goes through calendars)
-        first = days.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
+        # (through int32: to_numpy on dates would import pandas)
+        number = np.asarray(days.cast(pa.int32()).to_numpy(), dtype="datetime64[D]")
+        first = number.astype("datetime64[M]").astype("datetime64[D]")
         return pa.chunked_array([pa.array(first, pa.date32())])
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     good = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")

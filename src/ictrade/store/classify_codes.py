@@ -5,10 +5,12 @@ Aggregation joins lines to it, so the rules are applied once per code, not once 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
-from ..classify import scheme
+from ..classify import NON_ICT, Scheme, scheme
 from ..months import Month
 
 
@@ -41,10 +43,14 @@ def refresh_code_map(
     rules = scheme(scheme_name)
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
     rows: dict[str, list[object]] = {k: [] for k in names}
+    related = _related_test(rules)
+    always = (Month(1900, 1).first_day(), Month(2999, 12).first_day())
     for (code,) in codes:
-        for start, end, decision in rules.segments(code):
-            for key, value in zip(
-                rows,
+        if not related(code):
+            # No rule starts or extends the code: outside the basket at every month.
+            segments = [(scheme_name, code, *always, NON_ICT, False)]
+        else:
+            segments = [
                 (
                     scheme_name,
                     code,
@@ -52,12 +58,25 @@ def refresh_code_map(
                     Month.from_index(end).first_day(),
                     decision.item,
                     decision.mixed,
-                ),
-                strict=True,
-            ):
+                )
+                for start, end, decision in rules.segments(code)
+            ]
+        for segment in segments:
+            for key, value in zip(rows, segment, strict=True):
                 rows[key].append(value)
     if rows["hs_code"]:
         con.register("new_codes", pa.table(rows))
         con.execute("INSERT INTO code_map SELECT * FROM new_codes")
         con.unregister("new_codes")
     return len(codes)
+
+
+def _related_test(rules: Scheme) -> Callable[[str], bool]:
+    """Whether some rule's prefix starts a code or extends it (only those need the rules)."""
+    prefixes = {r.prefix for r in rules.rules}
+    heads = {r.prefix[:k] for r in rules.rules for k in range(2, len(r.prefix) + 1)}
+
+    def related(code: str) -> bool:
+        return code in heads or any(code[:k] in prefixes for k in range(2, len(code) + 1))
+
+    return related

@@ -1,0 +1,171 @@
+"""Ingest's fast paths: dictionary-encoded Parquet text, packed-key duplicate checks, direct
+inserts, files kept by hash; they must store exactly what the general path would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from conftest import lines_table
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ictrade.errors import InputError
+from ictrade.sources import canonical
+from ictrade.store.ingest import ingest_file, ingest_table
+from ictrade.store.store import open_store
+
+MONTHS = ["2020-01", "2020-02", "2020-03"]
+FLOWS = ["export", "import"]
+CODES = ["8542321010", "847130"]
+PARTNERS = ["US", "CN"]
+VINTAGES = [dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2022, 6, 1)]
+KEYS = list(itertools.product(range(3), range(2), range(2), range(2)))
+
+
+def _value(key: tuple[int, ...], vintage: int) -> float:
+    """One value per key and vintage, so identical lines never conflict."""
+    m, f, c, p = key
+    return float(1 + m * 1000 + f * 100 + c * 10 + p + vintage * 10000)
+
+
+def _batch(entries: list[tuple[int, int]], encode: bool) -> pa.Table:
+    rows = []
+    for k, v in entries:
+        m, f, c, p = KEYS[k]
+        rows.append(
+            {
+                "month": MONTHS[m],
+                "flow": FLOWS[f],
+                "hs_code": CODES[c],
+                "partner": PARTNERS[p],
+                "value_usd": _value(KEYS[k], v),
+                "vintage": VINTAGES[v],
+            }
+        )
+    table = lines_table(rows)
+    if encode:
+        for name in ("flow", "hs_code", "partner", "source"):
+            i = table.schema.get_field_index(name)
+            table = table.set_column(i, name, pc.dictionary_encode(table[name]))
+    return table
+
+
+batches = st.lists(
+    st.tuples(
+        st.sets(st.tuples(st.integers(0, len(KEYS) - 1), st.integers(0, 2)), max_size=12),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches)
+def test_any_sequence_of_batches_stores_every_vintage_and_its_successor(batches):
+    seen: set[tuple[int, int]] = set()
+    with open_store() as store:
+        for entries, encode in batches:
+            new = set(entries) - seen
+            report = ingest_table(store, _batch(sorted(entries), encode), origin="t")
+            assert report.lines_added == len(new)
+            seen |= set(entries)
+        stored = store.con.execute(
+            """SELECT month, flow, hs_code, partner, vintage, value_usd, superseded_by
+            FROM lines ORDER BY ALL"""
+        ).fetchall()
+    expected = []
+    for k, v in seen:
+        m, f, c, p = KEYS[k]
+        later = sorted(w for kk, w in seen if kk == k and w > v)
+        expected.append(
+            (
+                dt.date.fromisoformat(MONTHS[m] + "-01"),
+                FLOWS[f],
+                CODES[c],
+                PARTNERS[p],
+                VINTAGES[v],
+                _value(KEYS[k], v),
+                VINTAGES[later[0]] if later else None,
+            )
+        )
+    assert stored == sorted(expected)
+
+
+def _parquet(tmp_path, rows: dict[str, list[object]], name: str = "lines.parquet"):
+    path = tmp_path / name
+    pq.write_table(pa.table(rows), path)
+    return path
+
+
+def test_parquet_text_is_trimmed_and_cased_like_csv(store, tmp_path):
+    path = _parquet(
+        tmp_path,
+        {
+            "month": ["2020-11", "2020-11"],
+            "flow": ["Export ", "export"],
+            "hs_code": [" 8542321010", "8542321010"],
+            "partner": ["us", " CN"],
+            "value_usd": [1.0, 2.0],
+        },
+    )
+    ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    rows = store.con.execute("SELECT flow, hs_code, partner FROM lines ORDER BY 3").fetchall()
+    assert rows == [("export", "8542321010", "CN"), ("export", "8542321010", "US")]
+
+
+def test_lines_equal_once_normalised_are_duplicates(store, tmp_path):
+    path = _parquet(
+        tmp_path,
+        {
+            "month": ["2020-11", "2020-11", "2020-11"],
+            "flow": ["export", "export", "export"],
+            "hs_code": ["8542321010", "8542321010", "8542321010"],
+            "partner": ["US", "JP", " us"],
+            "value_usd": [1.0, 2.0, 3.0],
+        },
+    )
+    with pytest.raises(InputError, match="duplicated line") as info:
+        ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    assert "(row 3)" in str(info.value)
+    assert store.con.execute("SELECT count(*) FROM lines").fetchone() == (0,)
+
+
+def test_unknown_partner_in_a_parquet_file_names_its_row(store, tmp_path):
+    path = _parquet(
+        tmp_path,
+        {
+            "month": ["2020-11"] * 3,
+            "flow": ["export"] * 3,
+            "hs_code": ["8542321010"] * 3,
+            "partner": ["US", "CN", "ZZ"],
+            "value_usd": [1.0, 2.0, 3.0],
+        },
+    )
+    with pytest.raises(InputError, match="'ZZ'") as info:
+        ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    assert "(row 3)" in str(info.value) and info.value.field == "partner"
+
+
+def test_a_big_file_is_recorded_by_its_hash_and_not_loaded_twice(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(canonical, "RAW_KEPT_MAX", 0)
+    path = _parquet(
+        tmp_path,
+        {
+            "month": ["2020-11"],
+            "flow": ["export"],
+            "hs_code": ["8542321010"],
+            "partner": ["US"],
+            "value_usd": [1.0],
+        },
+    )
+    ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    sha, raw = store.con.execute("SELECT sha256, raw FROM ingests").fetchone()
+    assert sha == hashlib.sha256(path.read_bytes()).hexdigest() and raw is None
+    assert ingest_file(store, path, source="kcs").already_loaded
