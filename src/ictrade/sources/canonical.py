@@ -119,7 +119,7 @@ def _read_parquet(path: str) -> pa.Table:
     try:
         schema = pq.read_schema(path)
         text = [f.name for f in schema if pa.types.is_string(f.type)]
-        return pq.ParquetFile(path, read_dictionary=text, pre_buffer=True).read()
+        return pq.ParquetFile(path, read_dictionary=text, memory_map=True).read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file: {exc}", file=path) from None
 
@@ -131,7 +131,7 @@ def _text(
     if not pa.types.is_dictionary(column.type):
         return fn(column.cast(pa.string()))
     chunks = [
-        pa.DictionaryArray.from_arrays(c.indices, fn(c.dictionary.cast(pa.string())))
+        pa.DictionaryArray.from_arrays(c.indices, fn(c.dictionary.cast(pa.string())), safe=False)
         for c in column.chunks
     ]
     return pa.chunked_array(chunks, pa.dictionary(column.type.index_type, pa.string()))
@@ -162,17 +162,22 @@ def _column(
         raise
 
 
+def _first_of_month(days: np.ndarray) -> pa.ChunkedArray:
+    """Days since 1970 floored to their month, through a table of the days spanned (a few
+    thousand): calendar arithmetic on every line would cost far more."""
+    low = int(days.min())
+    span = np.arange(low, int(days.max()) + 1).astype("datetime64[D]")
+    table = span.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    return pa.chunked_array([pa.array(table[days - low]).cast(pa.date32())])
+
+
 def _months(table: pa.Table, path: str, first_line: int | None) -> pa.ChunkedArray:
     column = table["month"]
     if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
         days = column.cast(pa.date32())
-        if days.null_count:
+        if days.null_count or len(days) == 0 or pc.max(days).value - pc.min(days).value > 10**6:
             return pc.floor_temporal(days, unit="month")
-        # numpy's month unit floors in one cheap pass (floor_temporal goes through calendars)
-        # (through int32: to_numpy on dates would import pandas)
-        number = np.asarray(days.cast(pa.int32()).to_numpy(), dtype="datetime64[D]")
-        first = number.astype("datetime64[M]").astype("datetime64[D]")
-        return pa.chunked_array([pa.array(first, pa.date32())])
+        return _first_of_month(np.asarray(days.cast(pa.int32()).to_numpy()))
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     good = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")
     if not pc.all(pc.fill_null(good, False)).as_py():

@@ -42,13 +42,20 @@ class Cube:
 
 
 def _rollup(items: list[str], raw: np.ndarray) -> np.ndarray:
-    """[flow, item, ...]: each item plus its descendants (sums of slices, no matrix product)."""
+    """[flow, item, ...]: each item plus its descendants, children added to parents deepest
+    first (one slice addition per item)."""
     tax = taxonomy()
     index = {item: n for n, item in enumerate(items)}
-    rolled = np.empty_like(raw)
-    for n, item in enumerate(items):
-        below = [index[b] for b in tax.descendants(item)]
-        rolled[:, n] = raw[:, below].sum(axis=1)
+
+    def depth(item: str) -> int:
+        parent = tax.by_id[item].parent
+        return 0 if not parent else 1 + depth(parent)
+
+    rolled = raw.copy()
+    for item in sorted(items, key=depth, reverse=True):
+        parent = tax.by_id[item].parent
+        if parent:
+            rolled[:, index[parent]] += rolled[:, index[item]]
     return rolled
 
 
@@ -85,12 +92,19 @@ def _month_indexes(column: pa.ChunkedArray) -> np.ndarray:
 
 
 def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
-    """[flow, item, partner, t] x [region, partner, t] -> [flow, item, region, t]: one matrix
-    product per month (BLAS), the einsum "fipt,rpt->firt"."""
-    n_f, n_i, n_p, n_t = by_partner.shape
-    per_month = by_partner.transpose(3, 0, 1, 2).reshape(n_t, n_f * n_i, n_p)
-    out = np.matmul(per_month, tensor.transpose(2, 1, 0))  # [t, f*i, region]
-    return np.ascontiguousarray(out.reshape(n_t, n_f, n_i, -1).transpose(1, 2, 3, 0))
+    """[flow, item, partner, t] x [region, partner, t] -> [flow, item, region, t].
+
+    Membership changes rarely (the EU once), so months are taken in runs of equal membership
+    and each region is a sum of its members' slices (no per-month matrix products)."""
+    n_f, n_i, _, n_t = by_partner.shape
+    out = np.zeros((n_f, n_i, tensor.shape[0], n_t))
+    changes = np.any(tensor[:, :, 1:] != tensor[:, :, :-1], axis=(0, 1))
+    starts = [0, *(np.nonzero(changes)[0] + 1).tolist()]
+    for a, b in zip(starts, [*starts[1:], n_t], strict=True):
+        for r in range(tensor.shape[0]):
+            members = np.nonzero(tensor[r, :, a])[0]
+            out[:, :, r, a:b] = by_partner[:, :, members, a:b].sum(axis=2)
+    return out
 
 
 def build_cube(rows: pa.Table) -> Cube:
@@ -119,9 +133,11 @@ def build_cube(rows: pa.Table) -> Cube:
     rolled = _rollup(items, raw)
     tensor = _membership_tensor(region_ids, partners, months)
     value = _to_regions(rolled, tensor)
-    shifted = np.full_like(rolled, np.nan)
+    # prior at t: the value at t - 12 summed over the members at t (like for like)
+    shifted = np.zeros_like(rolled)
     shifted[..., 12:] = rolled[..., :-12]
     prior = _to_regions(shifted, tensor)
+    prior[..., :12] = np.nan
     present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
     return Cube(months, items, region_ids, value, prior, present)
 
