@@ -122,22 +122,29 @@ def validate(
     return bool(multi and multi[0])
 
 
-def _key_codes(column: pa.ChunkedArray) -> np.ndarray | None:
-    """Dense integer codes of a column's values (equal values get equal codes); None if nulls."""
+def _key_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
+    """Integer codes of a column's values (equal values get equal codes) and their bit width;
+    None if the column has nulls."""
     if column.null_count:
         return None
     if pa.types.is_date(column.type):
-        days = np.asarray(column.cast(pa.int32()).to_numpy(), dtype=np.int64)
-        return days - days.min() if len(days) else days
+        days = np.asarray(column.cast(pa.int32()).to_numpy())
+        low = int(days.min()) if len(days) else 0
+        return days - np.int32(low), (int(days.max()) - low).bit_length() if len(days) else 0
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     encoded = encoded.unify_dictionaries()
     if encoded.num_chunks == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), 0
     dictionary = encoded.chunk(0).dictionary
-    # Normalising may have made two dictionary entries equal: give them one code.
-    dense = np.asarray(pc.index_in(dictionary, value_set=pc.unique(dictionary)).to_numpy())
+    distinct = pc.unique(dictionary)
+    if len(distinct) <= 1:
+        return np.zeros(0, dtype=np.int32), 0  # one value: nothing to tell rows apart
     indices = pa.chunked_array([c.indices for c in encoded.chunks]).to_numpy()
-    return np.asarray(dense[indices], dtype=np.int64)
+    if len(distinct) < len(dictionary):
+        # Normalising made two dictionary entries equal: give them one code.
+        dense = np.asarray(pc.index_in(dictionary, value_set=distinct).to_numpy())
+        indices = dense[indices]
+    return indices, (len(distinct) - 1).bit_length()
 
 
 def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
@@ -146,13 +153,17 @@ def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
     key = np.zeros(table.num_rows, dtype=np.int64)
     bits = 0
     for name in names:
-        codes = _key_codes(table[name])
-        if codes is None:
+        coded = _key_codes(table[name])
+        if coded is None:
             return None
-        width = int(codes.max()).bit_length() if len(codes) else 0
+        codes, width = coded
+        if width == 0:
+            continue
         if bits + width > 63:
             return None
-        key |= codes << bits
+        shifted = codes.astype(np.int64)
+        np.left_shift(shifted, bits, out=shifted)
+        key |= shifted
         bits += width
     key.sort()
     return not bool(np.any(key[1:] == key[:-1]))
