@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,41 +94,14 @@ def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def step_facts(args: argparse.Namespace) -> dict[str, Any]:
+def _facts_runner(args: argparse.Namespace) -> Callable[[], Any]:
     from ictrade.months import Month
-    from ictrade.stats.cube import build_cube
     from ictrade.stats.facts import build_facts
-    from ictrade.store.query import cube_rows
     from ictrade.store.store import open_store
 
+    store = open_store(args.store, read_only=True)
     month = Month.parse(MONTH)
-    with open_store(args.store, read_only=True) as store:
-        clock = Clock()
-        facts = build_facts(store, month)
-        cold, _ = clock.lap()
-        runs, cpus = [], []
-        for _ in range(args.repeat):
-            build_facts(store, month)
-            wall, cpu = clock.lap()
-            runs.append(wall)
-            cpus.append(cpu)
-        # Where the time goes: the aggregation query, the cube, the rest (facts proper).
-        rows = cube_rows(store, None)
-        query, _ = clock.lap()
-        build_cube(rows)
-        cube, _ = clock.lap()
-    return {
-        "seconds": statistics.median(runs),
-        "cpu_seconds": statistics.median(cpus),
-        "runs": runs,
-        "cold_seconds": cold,
-        "query_seconds": query,
-        "cube_seconds": cube,
-        "cube_rows": rows.num_rows,
-        "cells": len(facts["cells"]),
-        "streaks": len(facts["streaks"]),
-        "records": len(facts["records"]),
-    }
+    return lambda: build_facts(store, month)
 
 
 def _reference_tables(store_path: str) -> tuple[Any, Any]:
@@ -162,7 +136,7 @@ def _reference_tables(store_path: str) -> tuple[Any, Any]:
     return codes, members
 
 
-def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
+def _pandas_runner(args: argparse.Namespace) -> Callable[[], Any]:
     import pandas as pd
 
     codes_t, members_t = _reference_tables(args.store)
@@ -170,9 +144,8 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
     for frame in (codes, members):
         for col in ("valid_from", "valid_to"):
             frame[col] = pd.to_datetime(frame[col])
-    runs, cpus = [], []
-    for _ in range(args.repeat):
-        clock = Clock()
+
+    def run() -> Any:
         lines = pd.read_parquet(
             args.file, columns=["month", "flow", "hs_code", "partner", "value_usd"]
         )
@@ -181,16 +154,9 @@ def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
         df = df[(df["month"] >= df["valid_from"]) & (df["month"] <= df["valid_to"])]
         df = df.drop(columns=["valid_from", "valid_to"]).merge(members, on="partner")
         df = df[(df["month"] >= df["valid_from"]) & (df["month"] <= df["valid_to"])]
-        result = df.groupby(["month", "flow", "item", "region"], as_index=False)["value_usd"].sum()
-        wall, cpu = clock.lap()
-        runs.append(wall)
-        cpus.append(cpu)
-    return {
-        "seconds": statistics.median(runs),
-        "cpu_seconds": statistics.median(cpus),
-        "runs": runs,
-        "groups": len(result),
-    }
+        return df.groupby(["month", "flow", "item", "region"], as_index=False)["value_usd"].sum()
+
+    return run
 
 
 DUCKDB_SQL = """
@@ -202,27 +168,85 @@ GROUP BY ALL
 """
 
 
-def step_duckdb(args: argparse.Namespace) -> dict[str, Any]:
+def _duckdb_runner(args: argparse.Namespace) -> Callable[[], Any]:
     import duckdb
 
     codes, members = _reference_tables(args.store)
     con = duckdb.connect()
     con.register("codes", codes)
     con.register("members", members)
-    runs, cpus = [], []
-    for _ in range(args.repeat + 1):
-        clock = Clock()
-        result = con.execute(DUCKDB_SQL, [args.file]).to_arrow_table()
+    return lambda: con.execute(DUCKDB_SQL, [args.file]).to_arrow_table()
+
+
+RUNNERS = {"facts": _facts_runner, "pandas": _pandas_runner, "duckdb": _duckdb_runner}
+
+
+def _timed(run: Callable[[], Any], repeat: int) -> dict[str, Any]:
+    """A first (warming) run, then the median of ``repeat`` runs, wall and CPU."""
+    clock = Clock()
+    run()
+    cold, _ = clock.lap()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        run()
         wall, cpu = clock.lap()
-        runs.append(wall)
+        walls.append(wall)
         cpus.append(cpu)
-    # the first run warms the file cache, as the facts' first run does
     return {
-        "seconds": statistics.median(runs[1:]),
-        "cpu_seconds": statistics.median(cpus[1:]),
-        "runs": runs[1:],
-        "groups": result.num_rows,
+        "seconds": statistics.median(walls),
+        "cpu_seconds": statistics.median(cpus),
+        "runs": walls,
+        "cold_seconds": cold,
     }
+
+
+def step_facts(args: argparse.Namespace) -> dict[str, Any]:
+    from ictrade.stats.cube import build_cube
+    from ictrade.store.query import cube_rows
+    from ictrade.store.store import open_store
+
+    result = _timed(_facts_runner(args), args.repeat)
+    with open_store(args.store, read_only=True) as store:
+        # Where the time goes: the aggregation query, the cube, the rest (facts proper).
+        clock = Clock()
+        rows = cube_rows(store, None)
+        result["query_seconds"], _ = clock.lap()
+        build_cube(rows)
+        result["cube_seconds"], _ = clock.lap()
+    return {**result, "cube_rows": rows.num_rows}
+
+
+def step_pandas(args: argparse.Namespace) -> dict[str, Any]:
+    return _timed(_pandas_runner(args), args.repeat)
+
+
+def step_duckdb(args: argparse.Namespace) -> dict[str, Any]:
+    return _timed(_duckdb_runner(args), args.repeat)
+
+
+def step_compare(args: argparse.Namespace) -> dict[str, Any]:
+    """The three aggregations taken in turn, round after round, so that they share whatever
+    load the machine has at the time; the ratios come from here."""
+    runners = {name: make(args) for name, make in RUNNERS.items()}
+    for run in runners.values():
+        run()  # warm
+    walls: dict[str, list[float]] = {name: [] for name in runners}
+    cpus: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(args.repeat):
+        for name, run in runners.items():
+            clock = Clock()
+            run()
+            wall, cpu = clock.lap()
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    out: dict[str, Any] = {"seconds": 0.0, "cpu_seconds": 0.0}
+    for name in runners:
+        out[name] = {
+            "seconds": statistics.median(walls[name]),
+            "cpu_seconds": statistics.median(cpus[name]),
+            "runs": walls[name],
+        }
+    return out
 
 
 STEPS = {
@@ -231,6 +255,7 @@ STEPS = {
     "facts": step_facts,
     "pandas": step_pandas,
     "duckdb": step_duckdb,
+    "compare": step_compare,
 }
 
 
@@ -246,11 +271,15 @@ def run_step(name: str, **kw: Any) -> dict[str, Any]:
     if done.returncode:
         sys.exit(f"step {name} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    print(
-        f"  {name}: {result['seconds']:.3f} s (CPU {result['cpu_seconds']:.3f} s), "
-        f"peak {result['peak_mb']:.0f} MB, load {result['load_1min']:.1f}",
-        flush=True,
-    )
+    if name == "compare":
+        seconds = ", ".join(f"{k} {result[k]['seconds']:.3f} s" for k in RUNNERS)
+        print(f"  taken in turns: {seconds}; load {result['load_1min']:.1f}", flush=True)
+    else:
+        print(
+            f"  {name}: {result['seconds']:.3f} s (CPU {result['cpu_seconds']:.3f} s), "
+            f"peak {result['peak_mb']:.0f} MB, load {result['load_1min']:.1f}",
+            flush=True,
+        )
     return result
 
 
@@ -266,11 +295,15 @@ def bench_size(n: int, repeat: int, seed: int, regenerate: bool) -> dict[str, An
         results["ingest"] = run_step("ingest", file=file, store=store)
         for name in ("facts", "pandas", "duckdb"):
             results[name] = run_step(name, file=file, store=store, repeat=repeat)
+        results["compare"] = run_step("compare", file=file, store=store, repeat=repeat)
     results["file_mb"] = file.stat().st_size / 1e6
-    facts = results["facts"]["seconds"]
+    both = results["compare"]
+    facts, facts_cpu = both["facts"]["seconds"], both["facts"]["cpu_seconds"]
     results["ratios"] = {
-        "facts_vs_pandas": results["pandas"]["seconds"] / facts,
-        "facts_vs_duckdb": facts / results["duckdb"]["seconds"],
+        "facts_vs_pandas": both["pandas"]["seconds"] / facts,
+        "facts_vs_pandas_cpu": both["pandas"]["cpu_seconds"] / facts_cpu,
+        "facts_vs_duckdb": facts / both["duckdb"]["seconds"],
+        "facts_vs_duckdb_cpu": facts_cpu / both["duckdb"]["cpu_seconds"],
         "ingest_lines_s": results["ingest"]["lines_s"],
         "peak_gb": max(results[s]["peak_mb"] for s in ("ingest", "facts")) / 1024,
     }
@@ -278,8 +311,9 @@ def bench_size(n: int, repeat: int, seed: int, regenerate: bool) -> dict[str, An
 
 
 def met(name: str, value: float) -> bool:
-    target = TARGETS[name]
-    return value >= target if name in ("facts_vs_pandas", "ingest_lines_s") else value <= target
+    target = TARGETS[name.removesuffix("_cpu")]
+    higher = name.startswith("facts_vs_pandas") or name == "ingest_lines_s"
+    return value >= target if higher else value <= target
 
 
 def print_table(all_results: list[dict[str, Any]]) -> None:
@@ -298,6 +332,9 @@ def print_table(all_results: list[dict[str, Any]]) -> None:
         ("  of which cube query (s)", lambda r: f"{r['facts']['query_seconds']:.3f}"),
         ("  of which build_cube (s)", lambda r: f"{r['facts']['cube_seconds']:.3f}"),
         ("facts peak RSS (MB)", lambda r: f"{r['facts']['peak_mb']:.0f}"),
+        ("same, taken in turns: facts (s)", lambda r: f"{r['compare']['facts']['seconds']:.3f}"),
+        ("  pandas (s)", lambda r: f"{r['compare']['pandas']['seconds']:.3f}"),
+        ("  raw DuckDB (s)", lambda r: f"{r['compare']['duckdb']['seconds']:.3f}"),
         ("pandas aggregation (s)", lambda r: f"{r['pandas']['seconds']:.3f}"),
         ("pandas CPU (s)", lambda r: f"{r['pandas']['cpu_seconds']:.3f}"),
         ("pandas peak RSS (MB)", lambda r: f"{r['pandas']['peak_mb']:.0f}"),
@@ -310,7 +347,9 @@ def print_table(all_results: list[dict[str, Any]]) -> None:
     print()
     labels = {
         "facts_vs_pandas": ("facts faster than pandas (x)", ">= 20x", "{:.1f}x"),
+        "facts_vs_pandas_cpu": ("  same, in CPU time (x)", ">= 20x", "{:.1f}x"),
         "facts_vs_duckdb": ("facts time / raw DuckDB (x)", "<= 2x", "{:.2f}x"),
+        "facts_vs_duckdb_cpu": ("  same, in CPU time (x)", "<= 2x", "{:.2f}x"),
         "ingest_lines_s": ("ingest (lines/s)", ">= 2M/s", "{:,.0f}"),
         "peak_gb": ("peak memory, ingest+facts (GB)", "<= 2 GB", "{:.2f}"),
     }
@@ -347,10 +386,14 @@ def main() -> None:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for r in all_results:
+        record = {"machine": machine, "finished": stamp, **r}
         path = OUT / f"results-{r['lines']}.json"
-        path.write_text(json.dumps({"machine": machine, **r}, indent=2, default=str))
-        print(f"wrote {path}")
+        path.write_text(json.dumps(record, indent=2, default=str))
+        with (OUT / "history.jsonl").open("a") as history:  # every run, to see the spread
+            history.write(json.dumps(record, default=str) + "\n")
+        print(f"wrote {path} (and a line of bench/out/history.jsonl)")
 
 
 if __name__ == "__main__":
