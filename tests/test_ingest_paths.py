@@ -169,3 +169,26 @@ def test_a_big_file_is_recorded_by_its_hash_and_not_loaded_twice(store, tmp_path
     sha, raw = store.con.execute("SELECT sha256, raw FROM ingests").fetchone()
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest() and raw is None
     assert ingest_file(store, path, source="kcs").already_loaded
+
+
+def test_an_empty_parquet_file_adds_nothing(store, tmp_path):
+    empty = pa.array([], pa.string())
+    path = _parquet(
+        tmp_path,
+        {
+            "month": empty,
+            "flow": empty,
+            "hs_code": empty,
+            "partner": empty,
+            "value_usd": pa.array([], pa.float64()),
+        },
+    )
+    report = ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    assert (report.lines_seen, report.lines_added) == (0, 0)
+
+
+def test_a_file_that_is_not_parquet_is_a_clean_input_error(store, tmp_path):
+    path = tmp_path / "lines.parquet"
+    path.write_bytes(b"month,flow\n")
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        ingest_file(store, path)

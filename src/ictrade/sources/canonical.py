@@ -180,7 +180,7 @@ def _months(table: pa.Table, path: str, first_line: int | None) -> pa.ChunkedArr
         return _first_of_month(np.asarray(days.cast(pa.int32()).to_numpy()))
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     good = pc.match_substring_regex(text, r"^\d{4}-(0[1-9]|1[0-2])$")
-    if not pc.all(pc.fill_null(good, False)).as_py():
+    if not pc.all(pc.fill_null(good, False), min_count=0).as_py():
         row = int(pc.index(pc.fill_null(good, False), False).as_py())
         raise error_at_row(
             f"month '{text[row].as_py()}' is not YYYY-MM (e.g. 2020-11)",
