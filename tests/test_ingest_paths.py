@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ictrade.errors import InputError
 from ictrade.sources import canonical
+from ictrade.store import ingest
 from ictrade.store.ingest import ingest_file, ingest_table
 from ictrade.store.store import open_store
 
@@ -169,6 +170,17 @@ def test_a_big_file_is_recorded_by_its_hash_and_not_loaded_twice(store, tmp_path
     sha, raw = store.con.execute("SELECT sha256, raw FROM ingests").fetchone()
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest() and raw is None
     assert ingest_file(store, path, source="kcs").already_loaded
+
+
+def test_big_raw_bytes_are_kept_as_a_hash_only(store, monkeypatch):
+    monkeypatch.setattr(ingest, "RAW_KEPT_MAX", 3)
+    table = _batch([(0, 0)], encode=False)
+    ingest_table(store, table, origin="big", raw=b"1234")
+    ingest_table(store, table, origin="small", raw=b"123")
+    rows = store.con.execute("SELECT origin, sha256, raw FROM ingests ORDER BY id").fetchall()
+    assert rows[0] == ("big", hashlib.sha256(b"1234").hexdigest(), None)
+    assert rows[1][2] == b"123"
+    assert ingest_table(store, table, origin="again", raw=b"1234").already_loaded
 
 
 def test_an_empty_parquet_file_adds_nothing(store, tmp_path):

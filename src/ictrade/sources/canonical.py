@@ -20,13 +20,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError, error_at_row
-from ..store.schema import LINE_SCHEMA
+from ..store.schema import RAW_KEPT_MAX, encoded_schema
 
 REQUIRED = ("month", "flow", "hs_code", "partner", "value_usd")
 ENCODINGS = ("auto", "utf-8", "cp949")
-# Files up to this size are kept whole in the store (``ingests.raw``); bigger ones (a decade of
-# HSK10 lines) are recorded by their SHA-256 only, so the store does not double in size.
-RAW_KEPT_MAX = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -246,13 +243,3 @@ def _constant(value: object, target: pa.DataType, n: int) -> pa.ChunkedArray:
         zeros = pa.array(np.zeros(n, dtype=np.int32))
         return pa.chunked_array([pa.DictionaryArray.from_arrays(zeros, pa.array([value]))])
     return pa.chunked_array([pa.repeat(pa.scalar(value, target), n)])
-
-
-def encoded_schema(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pa.Schema:
-    """LINE_SCHEMA, keeping the dictionary encoding of the string columns that have it."""
-    fields = []
-    for f in LINE_SCHEMA:
-        kind = columns[f.name].type
-        encoded = pa.types.is_dictionary(kind) and kind.value_type == f.type
-        fields.append(f.with_type(kind) if encoded else f)
-    return pa.schema(fields)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError, StoreError, error_at_row
 from .classify_codes import refresh_code_map
-from .schema import LINE_KEY, LINE_SCHEMA
+from .schema import LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
 from .store import Store, first_row
 from .validate import distinct_values, validate
 
@@ -61,6 +61,8 @@ def ingest_table(
         raise StoreError(f"{store.name} is read-only; ingest into your own store (--store PATH)")
     table = _conform(table)
     sha = sha256 or (hashlib.sha256(raw).hexdigest() if raw is not None else None)
+    if raw is not None and len(raw) > RAW_KEPT_MAX:
+        raw = None  # recorded by its hash only
     con = store.con
     if sha and con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(origin, table.num_rows, 0, already_loaded=True)
@@ -102,8 +104,6 @@ def ingest_table(
 
 def _conform(table: pa.Table) -> pa.Table:
     """The columns of LINE_SCHEMA in order and type (dictionary-encoded strings kept as such)."""
-    from ..sources.canonical import encoded_schema
-
     table = table.select(LINE_SCHEMA.names)
     return table.cast(encoded_schema(dict(zip(table.column_names, table.columns, strict=True))))
 
