@@ -170,3 +170,26 @@ def test_a_file_that_is_not_parquet_is_a_clean_input_error(store, tmp_path):
     path.write_bytes(b"month,flow\n")
     with pytest.raises(InputError, match="not a readable Parquet file"):
         ingest_file(store, path)
+
+
+def test_a_conflict_deep_in_a_big_batch_names_its_row(store):
+    from ictrade.classify.partners import partner_codes
+
+    partners = sorted(partner_codes() - {"WORLD"})[:150]
+    rows = [
+        {
+            "month": f"2020-{m:02d}",
+            "flow": flow,
+            "hs_code": "8542321010",
+            "partner": p,
+            "value_usd": float(n),
+        }
+        for n, (m, flow, p) in enumerate(
+            itertools.product(range(1, 13), ["export", "import"], partners)
+        )
+    ]
+    ingest_table(store, lines_table(rows), origin="first")
+    rows[2500]["value_usd"] += 1
+    with pytest.raises(InputError, match="differs from the stored") as info:
+        ingest_table(store, lines_table(rows), origin="second")
+    assert "row 2501" in str(info.value)

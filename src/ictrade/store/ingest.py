@@ -67,28 +67,16 @@ def ingest_table(
     if sha and con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(origin, table.num_rows, 0, already_loaded=True)
     con.register("batch", table)
-    # Row order in the table is not meaningful; letting DuckDB insert in parallel halves the time.
-    con.execute("SET preserve_insertion_order = false")
     try:
         multi = validate(con, table, origin, first_line)
         con.execute("BEGIN TRANSACTION")
         try:
             added = _write(con, table, origin, first_line, multi=multi)
-            ingest_id = first_row(
-                con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall()
-            )
+            record = [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw]
             con.execute(
-                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    ingest_id[0] if ingest_id else 1,
-                    origin,
-                    sha,
-                    added,
-                    table.num_rows,
-                    retrieved_at,
-                    dt.datetime.now(),
-                    raw,
-                ],
+                "INSERT INTO ingests SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ? "
+                "FROM ingests",
+                record,
             )
             codes = distinct_values(table["hs_code"]).to_pylist() if added else []
             refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
@@ -97,7 +85,6 @@ def ingest_table(
             con.execute("ROLLBACK")
             raise
     finally:
-        con.execute("RESET preserve_insertion_order")
         con.unregister("batch")
     return IngestReport(origin, table.num_rows, added)
 
@@ -196,13 +183,19 @@ def _check_conflicts(
 
 
 def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
-    if not multi:
-        con.execute(f"INSERT INTO lines SELECT *, NULL FROM {source}")
-        return
-    con.execute(
-        f"""INSERT INTO lines SELECT *, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) FROM {source}"""
-    )
+    # Row order in the lines table means nothing (every query orders or aggregates): letting
+    # DuckDB insert in parallel halves the time. Only here: row numbers elsewhere need order.
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        if not multi:
+            con.execute(f"INSERT INTO lines SELECT *, NULL FROM {source}")
+            return
+        con.execute(
+            f"""INSERT INTO lines SELECT *, lead(vintage) OVER
+                (PARTITION BY {_KEY} ORDER BY vintage) FROM {source}"""
+        )
+    finally:
+        con.execute("RESET preserve_insertion_order")
 
 
 def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
