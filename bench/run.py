@@ -11,8 +11,11 @@ For each size, on one generated Parquet file (bench/generate.py, kept under benc
   the dated partner -> region membership) as an analyst would write it in pandas;
 * duckdb: the same aggregation as one raw DuckDB SQL query over the Parquet file.
 
-Every step runs in its own subprocess, whose RSS high-water mark (ru_maxrss) is its peak memory.
-Figures are printed as a table and written to bench/out/results-<lines>.json.
+Every step runs in its own subprocess, whose RSS high-water mark (ru_maxrss) is its peak memory;
+each reports wall and CPU time (all threads). A last step takes facts, pandas and raw DuckDB in
+turns, round after round, so that they share the machine's load: the ratios come from it.
+Figures are printed as a table and written to bench/out/results-<lines>.json and appended to
+bench/out/history.jsonl (see bench/summary.py).
 """
 
 from __future__ import annotations
