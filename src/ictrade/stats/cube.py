@@ -44,37 +44,42 @@ class Cube:
         return bool(self.months) and self.months[0] <= month <= self.months[-1]
 
 
-def _rollup_matrix(items: list[str]) -> np.ndarray:
+def _rollup(items: list[str], raw: np.ndarray) -> np.ndarray:
+    """[flow, item, ...]: each item plus its descendants, children added to parents deepest
+    first (one slice addition per item)."""
     tax = taxonomy()
     index = {item: n for n, item in enumerate(items)}
-    matrix = np.zeros((len(items), len(items)))
-    for item in items:
-        for below in tax.descendants(item):
-            matrix[index[item], index[below]] = 1.0
-    return matrix
+
+    def depth(item: str) -> int:
+        parent = tax.by_id[item].parent
+        return 0 if not parent else 1 + depth(parent)
+
+    rolled = raw.copy()
+    for item in sorted(items, key=depth, reverse=True):
+        parent = tax.by_id[item].parent
+        if parent:
+            rolled[:, index[parent]] += rolled[:, index[item]]
+    return rolled
 
 
 def _membership_tensor(
     region_ids: list[str], partners: list[str], months: list[Month]
 ) -> np.ndarray:
     """[region, partner, t] = 1 where the partner belongs to the region that month."""
-    members = membership()
     tensor = np.zeros((len(region_ids), len(partners), len(months)))
-    partner_index = {p: n for n, p in enumerate(partners)}
-    cache: dict[tuple[str, ...], np.ndarray] = {}
-    for t, month in enumerate(months):
-        for r, region in enumerate(region_ids):
-            if region == "world":
-                tensor[r, :, t] = 1.0
-                continue
-            key = (region, *sorted(members.members(region, month)))
-            if key not in cache:
-                row = np.zeros(len(partners))
-                for iso2 in key[1:]:
-                    if iso2 in partner_index and iso2 != WORLD:
-                        row[partner_index[iso2]] = 1.0
-                cache[key] = row
-            tensor[r, :, t] = cache[key]
+    region_index = {r: n for n, r in enumerate(region_ids)}
+    partner_index = {p: n for n, p in enumerate(partners) if p != WORLD}
+    first = months[0].index
+    if "world" in region_index:
+        tensor[region_index["world"]] = 1.0
+    # A member counts from its span's first month to its last (regions other than 'world').
+    for span in membership().spans:
+        r, p = region_index.get(span.region), partner_index.get(span.iso2)
+        if r is None or p is None or span.region == "world":
+            continue
+        start, end = max(span.start - first, 0), min(span.end - first, len(months) - 1)
+        if start <= end:
+            tensor[r, p, start : end + 1] = 1.0
     return tensor
 
 
@@ -89,6 +94,22 @@ def _month_indexes(column: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(days + 1970 * 12)
 
 
+def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
+    """[flow, item, partner, t] x [region, partner, t] -> [flow, item, region, t].
+
+    Membership changes rarely (the EU once), so months are taken in runs of equal membership
+    and each region is a sum of its members' slices (no per-month matrix products)."""
+    n_f, n_i, _, n_t = by_partner.shape
+    out = np.zeros((n_f, n_i, tensor.shape[0], n_t))
+    changes = np.any(tensor[:, :, 1:] != tensor[:, :, :-1], axis=(0, 1))
+    starts = [0, *(np.nonzero(changes)[0] + 1).tolist()]
+    for a, b in zip(starts, [*starts[1:], n_t], strict=True):
+        for r in range(tensor.shape[0]):
+            members = np.nonzero(tensor[r, :, a])[0]
+            out[:, :, r, a:b] = by_partner[:, :, members, a:b].sum(axis=2)
+    return out
+
+
 def build_cube(rows: pa.Table) -> Cube:
     """Turn month x flow x item x partner sums into the rolled-up cube."""
     if rows.num_rows == 0:
@@ -99,23 +120,27 @@ def build_cube(rows: pa.Table) -> Cube:
     months = list(month_range(first, last))
     partners = sorted(pc.unique(rows.column("partner")).to_pylist())
     flow_idx = _positions(rows.column("flow"), list(FLOWS))
-    raw = np.zeros((len(FLOWS), len(items), len(partners), len(months)))
-    np.add.at(
-        raw,
+    shape = (len(FLOWS), len(items), len(partners), len(months))
+    cell = np.ravel_multi_index(
         (
             flow_idx,
             _positions(rows.column("item"), items),
             _positions(rows.column("partner"), partners),
             month_idx - first.index,
         ),
-        rows.column("value_usd").to_numpy(),
+        shape,
     )
-    rolled = np.einsum("ij,fjpt->fipt", _rollup_matrix(items), raw)
+    # bincount sums the rows into their cells in one pass (np.add.at is far slower)
+    weights = rows.column("value_usd").to_numpy()
+    raw = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+    rolled = _rollup(items, raw)
     tensor = _membership_tensor(region_ids, partners, months)
-    value = np.einsum("fipt,rpt->firt", rolled, tensor)
-    shifted = np.full_like(rolled, np.nan)
+    value = _to_regions(rolled, tensor)
+    # prior at t: the value at t - 12 summed over the members at t (like for like)
+    shifted = np.zeros_like(rolled)
     shifted[..., 12:] = rolled[..., :-12]
-    prior = np.einsum("fipt,rpt->firt", shifted, tensor)
+    prior = _to_regions(shifted, tensor)
+    prior[..., :12] = np.nan
     present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
     unattributed = (
         rolled[:, :, partners.index(WORLD), :]

@@ -5,16 +5,33 @@ Aggregation joins lines to it, so the rules are applied once per code, not once 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
-from ..classify import scheme
+from ..classify import NON_ICT, Scheme, scheme
 from ..months import Month
 
 
-def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_new: bool) -> int:
-    """Classify the store's codes (only those not yet in code_map when ``only_new``)."""
-    if only_new:
+def refresh_code_map(
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    *,
+    only_new: bool,
+    candidates: list[str] | None = None,
+) -> int:
+    """Classify the store's codes (only those not yet in code_map when ``only_new``).
+
+    ``candidates``: the codes that may be new (a batch's), to spare a scan of every line.
+    """
+    if only_new and candidates is not None:
+        known = con.execute(
+            "SELECT DISTINCT hs_code FROM code_map WHERE scheme = ?", [scheme_name]
+        ).fetchall()
+        seen = {code for (code,) in known}
+        codes = [(code,) for code in candidates if code not in seen]
+    elif only_new:
         codes = con.execute(
             """SELECT DISTINCT hs_code FROM lines WHERE hs_code NOT IN
                (SELECT hs_code FROM code_map WHERE scheme = ?)""",
@@ -26,10 +43,14 @@ def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_n
     rules = scheme(scheme_name)
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
     rows: dict[str, list[object]] = {k: [] for k in names}
+    related = _related_test(rules)
+    always = (Month(1900, 1).first_day(), Month(2999, 12).first_day())
     for (code,) in codes:
-        for start, end, decision in rules.segments(code):
-            for key, value in zip(
-                rows,
+        if not related(code):
+            # No rule starts or extends the code: outside the basket at every month.
+            segments = [(scheme_name, code, *always, NON_ICT, False)]
+        else:
+            segments = [
                 (
                     scheme_name,
                     code,
@@ -37,12 +58,25 @@ def refresh_code_map(con: duckdb.DuckDBPyConnection, scheme_name: str, *, only_n
                     Month.from_index(end).first_day(),
                     decision.item,
                     decision.mixed,
-                ),
-                strict=True,
-            ):
+                )
+                for start, end, decision in rules.segments(code)
+            ]
+        for segment in segments:
+            for key, value in zip(rows, segment, strict=True):
                 rows[key].append(value)
     if rows["hs_code"]:
         con.register("new_codes", pa.table(rows))
         con.execute("INSERT INTO code_map SELECT * FROM new_codes")
         con.unregister("new_codes")
     return len(codes)
+
+
+def _related_test(rules: Scheme) -> Callable[[str], bool]:
+    """Whether some rule's prefix starts a code or extends it (only those need the rules)."""
+    prefixes = {r.prefix for r in rules.rules}
+    heads = {r.prefix[:k] for r in rules.rules for k in range(2, len(r.prefix) + 1)}
+
+    def related(code: str) -> bool:
+        return code in heads or any(code[:k] in prefixes for k in range(2, len(code) + 1))
+
+    return related

@@ -30,6 +30,10 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 
+# Files up to this size are kept whole in the store (``ingests.raw``); bigger ones (a decade of
+# HSK10 lines) are recorded by their SHA-256 only, so the store does not double in size.
+RAW_KEPT_MAX = 32 * 1024 * 1024
+
 # A line is identified by these; two lines with the same key and vintage are duplicates.
 LINE_KEY = ("source", "month", "flow", "hs_code", "partner")
 
@@ -51,3 +55,13 @@ CREATE TABLE IF NOT EXISTS lines (
     superseded_by DATE
 )
 """
+
+
+def encoded_schema(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pa.Schema:
+    """LINE_SCHEMA, keeping the dictionary encoding of the string columns that have it."""
+    fields = []
+    for f in LINE_SCHEMA:
+        kind = columns[f.name].type
+        encoded = pa.types.is_dictionary(kind) and kind.value_type == f.type
+        fields.append(f.with_type(kind) if encoded else f)
+    return pa.schema(fields)
