@@ -182,3 +182,11 @@ def test_cli_ingest_exit_status_and_message(tmp_path, csv_file):
     result = runner.invoke(cli, ["ingest", str(bad), "--store", str(store_path)])
     assert result.exit_code == 2
     assert f"error: {bad}, line 4, field 'partner'" in result.output
+
+
+def test_codes_mixing_ict_and_non_ict_are_reported(tmp_path, csv_file):
+    body = HEADER + "2025-01,export,854390,US,1000,kcs,2025-02-15,confirmed\n"
+    result = CliRunner().invoke(cli, ["ingest", str(csv_file(body)), "--store",
+                                      str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "1 code(s) in the store mix ICT and non-ICT items (854390)" in result.stderr

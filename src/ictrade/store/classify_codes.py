@@ -80,3 +80,16 @@ def _related_test(rules: Scheme) -> Callable[[str], bool]:
         return code in heads or any(code[:k] in prefixes for k in range(2, len(code) + 1))
 
     return related
+
+
+def mixed_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
+    """The store's codes whose rules mix ICT and non-ICT items in the months of their lines:
+    they are counted as their covering rule says, and a finer code would split them."""
+    rows = con.execute(
+        """SELECT DISTINCT l.hs_code FROM lines l
+           JOIN code_map m ON m.hs_code = l.hs_code
+            AND l.month BETWEEN m.valid_from AND m.valid_to
+           WHERE m.scheme = ? AND m.mixed ORDER BY 1""",
+        [scheme_name],
+    ).fetchall()
+    return [r[0] for r in rows]
