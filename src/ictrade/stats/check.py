@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from ..classify import regions, taxonomy
 from ..errors import InputError
 from ..months import Month
 from ..numbers import matches
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
+from .history import yoy_pct
 
 COLUMNS = (
     "month",
@@ -155,10 +158,9 @@ def _actual(cube: Cube, figure: Figure) -> float | None:
         f = FLOWS.index(figure.flow)
         value, prior = cube.value[f, i, r, t], cube.prior[f, i, r, t]
     if figure.measure == "value":
-        return float(value) / 1e6 if value else None
-    if not prior or math.isnan(prior) or prior <= 0:
-        return None
-    return (float(value) / float(prior) - 1) * 100
+        return float(value) / 1e6 if value and math.isfinite(value) else None
+    growth = float(yoy_pct(np.asarray(value), np.asarray(prior)))
+    return growth if math.isfinite(growth) else None
 
 
 def check_figures(
