@@ -238,6 +238,7 @@ def ingest_file(
     mapping: dict[str, str] | None = None,
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
+    from ..sources._read import file_kind
     from ..sources.files import LineDefaults, read_lines
     from .flash import ingest_flash_file, is_flash_file
 
@@ -251,9 +252,25 @@ def ingest_file(
     if store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
+    # ingest_table checks the keys of the whole batch: read_lines need not do it twice (it
+    # still does where its rows are not the file's rows one for one, to name the lines).
     table = read_lines(
-        file, layout=layout, encoding=encoding, mapping=mapping or None, defaults=defaults
+        file,
+        layout=layout,
+        encoding=encoding,
+        mapping=mapping or None,
+        defaults=defaults,
+        check_keys=False,
+        encoded=True,
     )
+    # Parquet rows are named as lines 1, 2, ... like read_lines does.
+    first_line = 1 if file_kind(file) == "parquet" else None
     return ingest_table(
-        store, table, origin=str(path), raw=raw, sha256=sha, retrieved_at=dt.datetime.now()
+        store,
+        table,
+        origin=str(path),
+        first_line=first_line,
+        raw=raw,
+        sha256=sha,
+        retrieved_at=dt.datetime.now(),
     )
