@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError, StoreError, error_at_row
 from .classify_codes import refresh_code_map
+from .query import refresh_cube
 from .schema import LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
 from .store import Store, first_row
 from .validate import distinct_values, validate
@@ -80,6 +81,10 @@ def ingest_table(
             )
             codes = distinct_values(table["hs_code"]).to_pylist() if added else []
             refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
+            if added:
+                bounds = pc.min_max(table["month"])
+                span = (bounds["min"].as_py(), bounds["max"].as_py())
+                refresh_cube(con, store.scheme_name, span)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
