@@ -4,6 +4,7 @@ lines as the standalone reader, and duplicated keys still named by file and line
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -115,3 +116,14 @@ def test_months_floored_through_the_day_table_equal_floor_temporal(days):
         [pa.array(days[: len(days) // 2], pa.int32()), pa.array(days[len(days) // 2 :], pa.int32())]
     ).cast(pa.date32())
     assert first_of_month(column).equals(pc.floor_temporal(column, unit="month"))
+
+
+def test_a_big_file_is_hashed_without_being_kept_and_not_loaded_twice(store, tmp_path, monkeypatch):
+    from ictrade.store import ingest
+
+    monkeypatch.setattr(ingest, "RAW_KEPT_MAX", 10)
+    path = _write(tmp_path, {k: v[:3] for k, v in DUPLICATED.items()})
+    assert ingest_file(store, path, source="s", vintage=V).lines_added == 3
+    assert ingest_file(store, path, source="s", vintage=V).already_loaded
+    row = store.con.execute("SELECT sha256, raw FROM ingests").fetchall()
+    assert row == [(hashlib.sha256(path.read_bytes()).hexdigest(), None)]

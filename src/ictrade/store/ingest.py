@@ -252,8 +252,13 @@ def ingest_file(
         raise InputError("no such file; check the path", file=str(path))
     if layout == "flash" or (layout is None and is_flash_file(file)):
         return ingest_flash_file(store, file, source=source, vintage=vintage, encoding=encoding)
-    raw = file.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
+    raw: bytes | None = None
+    if file.stat().st_size > RAW_KEPT_MAX:  # kept by its hash only: no need to hold it
+        with file.open("rb") as fh:
+            sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    else:
+        raw = file.read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
     if store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
