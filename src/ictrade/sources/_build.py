@@ -68,7 +68,7 @@ class _Builder:
     def month(self, key: str, strict: bool) -> pa.ChunkedArray:
         col = self.table[self.found[key]]
         if pa.types.is_date(col.type) or pa.types.is_timestamp(col.type):
-            return pc.floor_temporal(col.cast(pa.date32()), unit="month")
+            return C.first_of_month(col.cast(pa.date32()))
         return self.strings(key, C.month_strict if strict else C.month_loose, "month", pa.date32())
 
     def keep(self, mask: pa.ChunkedArray | pa.Array) -> None:
@@ -85,7 +85,13 @@ def build_lines(
     file: str,
     *,
     refine: bool = True,
+    check_keys: bool = True,
+    encoded: bool = False,
 ) -> pa.Table:
+    """The file's lines as LINE_SCHEMA; ``encoded`` keeps text columns dictionary-encoded.
+
+    ``check_keys=False`` leaves duplicated keys to the caller (``ingest_table`` checks them)
+    when the table's rows are the file's rows one for one; otherwise they are checked here."""
     b = _Builder(raw, layout, found, file)
     if layout.skip_codes_not_hs:
         code = pc.utf8_trim_whitespace(b.table[found["hs_code"]].cast(pa.string()))
@@ -103,8 +109,22 @@ def build_lines(
     table, constant = _fill_defaults(b, table, defaults, strict)
     if layout.drop_covered and refine:
         table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
-    _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
-    return table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
+    one_for_one = rows is None and not (layout.drop_covered and refine)
+    if check_keys or not one_for_one:
+        _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
+    table = table.select(LINE_SCHEMA.names)
+    return table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
+
+
+def _encoded_text_schema(table: pa.Table) -> pa.Schema:
+    """LINE_SCHEMA with the dictionary encoding of text columns kept (months and vintages
+    decoded: they are cheap, and ingest takes them plain)."""
+    fields = []
+    for f in LINE_SCHEMA:
+        kind = table.schema.field(f.name).type
+        keep = pa.types.is_dictionary(kind) and pa.types.is_string(f.type)
+        fields.append(f.with_type(pa.dictionary(pa.int32(), f.type)) if keep else f)
+    return pa.schema(fields)
 
 
 def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
@@ -159,13 +179,14 @@ def _fill_defaults(
         raise InputError(f"default status '{defaults.status}' is not one of {', '.join(STATUSES)}")
     path = Path(b.file)
     vintage = defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
-    fixed: dict[str, pa.Array] = {
-        "source": C.constant_strings(defaults.source or b.layout.source or path.stem, n),
-        "vintage": pa.repeat(pa.scalar(vintage, pa.date32()), n),
-        "status": C.constant_strings(defaults.status, n),
-        "imputed": pa.repeat(defaults.imputed, n),
-        "net_kg": pa.nulls(n, pa.float64()),
-        "quantity": pa.nulls(n, pa.float64()),
+    # Built only for the columns the file lacks (lazily: ten million copies cost time).
+    fixed: dict[str, Callable[[], pa.Array]] = {
+        "source": lambda: C.constant_strings(defaults.source or b.layout.source or path.stem, n),
+        "vintage": lambda: pa.repeat(pa.scalar(vintage, pa.date32()), n),
+        "status": lambda: C.constant_strings(defaults.status, n),
+        "imputed": lambda: pa.repeat(defaults.imputed, n),
+        "net_kg": lambda: pa.nulls(n, pa.float64()),
+        "quantity": lambda: pa.nulls(n, pa.float64()),
     }
     converters = {
         "source": lambda: b.strings("source", C.nonempty, "source", pa.string()),
@@ -182,7 +203,7 @@ def _fill_defaults(
         if strict and name in converters and name in b.found:
             table = table.append_column(name, converters[name]())
         else:
-            table = table.append_column(name, pa.chunked_array([value]))
+            table = table.append_column(name, pa.chunked_array([value()]))
             constant.add(name)
     return table, constant
 

@@ -46,15 +46,28 @@ class Bad(Exception):
         return f"{shown} is not valid: {FIXES[self.field]}"
 
 
-def constant_strings(value: str, n: int) -> pa.Array:
-    """``n`` copies of ``value`` built from buffers (pa.repeat is slow for strings)."""
-    data = value.encode("utf-8")
-    if len(data) * n >= 1 << 31:
-        return pa.repeat(value, n).cast(pa.string())
-    offsets = np.arange(0, (n + 1) * len(data), len(data) or 1, dtype=np.int32)[: n + 1]
-    if not data:
-        offsets = np.zeros(n + 1, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+def constant_strings(value: str, n: int) -> pa.DictionaryArray:
+    """``n`` copies of ``value``, dictionary-encoded: one string and ``n`` zero indices."""
+    zeros = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(zeros, pa.array([value], pa.string()))
+
+
+def first_of_month(days: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dates floored to the first of their month, through a table of the days spanned (a few
+    thousand): calendar arithmetic on every line costs far more."""
+    if days.null_count or len(days) == 0:
+        return pc.floor_temporal(days, unit="month")
+    bounds = pc.min_max(days)
+    low, high = bounds["min"].value, bounds["max"].value
+    if high - low > 1_000_000:
+        return pc.floor_temporal(days, unit="month")
+    span = np.arange(low, high + 1).astype("datetime64[D]")
+    floors = span.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    out = [
+        pa.array(floors[np.asarray(c.cast(pa.int32()).to_numpy()) - low]).cast(pa.date32())
+        for c in days.chunks
+    ]
+    return pa.chunked_array(out, type=pa.date32())
 
 
 def _first_true(mask: pa.Array) -> int:
@@ -88,8 +101,13 @@ def convert_strings(
         # key checks reuse the indices instead of hashing the column again.
         converted = converted.cast(out_type)
         distinct = pc.unique(converted)
-        indices = pc.index_in(converted, value_set=distinct).take(chunk.indices)
-        out.append(pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), distinct))
+        if len(distinct) == len(converted) and not converted.null_count:
+            # Still one entry per value (the usual case): the indices carry over as they are.
+            indices = chunk.indices
+        else:
+            indices = pc.index_in(converted, value_set=distinct).take(chunk.indices)
+            converted = distinct
+        out.append(pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), converted))
         offset += len(chunk)
     return pa.chunked_array(out, type=pa.dictionary(pa.int32(), out_type))
 

@@ -167,7 +167,9 @@ def parquet_columns(path: Path) -> list[str]:
 def read_parquet(path: Path, columns: list[str]) -> pa.Table:
     schema = pq.read_schema(path)
     strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-    return pq.read_table(path, columns=columns, read_dictionary=strings)
+    # Text columns dictionary-encoded: a few thousand distinct codes, not ten million strings,
+    # so trimming and checks run on the dictionaries.
+    return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
 
 
 # ---- Excel --------------------------------------------------------------------------------

@@ -40,12 +40,19 @@ def read_lines(
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
     refine: bool = True,
+    check_keys: bool = True,
+    encoded: bool = False,
 ) -> pa.Table:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
     Files that give totals beside their detail (layouts with ``drop_covered``) have their
     coarser lines reduced to remainders (``ictrade.store.refine``) unless ``refine`` is False,
-    for callers that combine several files and refine them together."""
+    for callers that combine several files and refine them together.
+
+    For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
+    skips the duplicated-key check on Parquet files whose rows are the table's rows one for
+    one (table row i is then the file's row i + 1, as in this function's errors), and
+    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string)."""
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
@@ -62,7 +69,16 @@ def read_lines(
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
-    return build_lines(raw, chosen, found, defaults or LineDefaults(), str(p), refine=refine)
+    return build_lines(
+        raw,
+        chosen,
+        found,
+        defaults or LineDefaults(),
+        str(p),
+        refine=refine,
+        check_keys=check_keys or kind != "parquet",
+        encoded=encoded,
+    )
 
 
 def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layout]:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError, StoreError, error_at_row
 from .classify_codes import refresh_code_map
+from .query import refresh_cube
 from .schema import LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
 from .store import Store, first_row
 from .validate import distinct_values, validate
@@ -80,6 +81,10 @@ def ingest_table(
             )
             codes = distinct_values(table["hs_code"]).to_pylist() if added else []
             refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
+            if added:
+                bounds = pc.min_max(table["month"])
+                span = (bounds["min"].as_py(), bounds["max"].as_py())
+                refresh_cube(con, store.scheme_name, span)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -238,6 +243,7 @@ def ingest_file(
     mapping: dict[str, str] | None = None,
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
+    from ..sources._read import file_kind
     from ..sources.files import LineDefaults, read_lines
     from .flash import ingest_flash_file, is_flash_file
 
@@ -246,14 +252,35 @@ def ingest_file(
         raise InputError("no such file; check the path", file=str(path))
     if layout == "flash" or (layout is None and is_flash_file(file)):
         return ingest_flash_file(store, file, source=source, vintage=vintage, encoding=encoding)
-    raw = file.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
+    raw: bytes | None = None
+    if file.stat().st_size > RAW_KEPT_MAX:  # kept by its hash only: no need to hold it
+        with file.open("rb") as fh:
+            sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    else:
+        raw = file.read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
     if store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
+    # ingest_table checks the keys of the whole batch: read_lines need not do it twice (it
+    # still does where its rows are not the file's rows one for one, to name the lines).
     table = read_lines(
-        file, layout=layout, encoding=encoding, mapping=mapping or None, defaults=defaults
+        file,
+        layout=layout,
+        encoding=encoding,
+        mapping=mapping or None,
+        defaults=defaults,
+        check_keys=False,
+        encoded=True,
     )
+    # Parquet rows are named as lines 1, 2, ... like read_lines does.
+    first_line = 1 if file_kind(file) == "parquet" else None
     return ingest_table(
-        store, table, origin=str(path), raw=raw, sha256=sha, retrieved_at=dt.datetime.now()
+        store,
+        table,
+        origin=str(path),
+        first_line=first_line,
+        raw=raw,
+        sha256=sha,
+        retrieved_at=dt.datetime.now(),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pyarrow as pa
 
 from ..errors import NoDataError
@@ -33,9 +34,62 @@ GROUP BY ALL
 
 
 def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
+    """CUBE_SQL's rows; for the latest figures, read from the ``cube_latest`` table (below)."""
+    if as_of is None and cube_ready(store.con, store.scheme_name):
+        return store.con.sql(CACHED_SQL, params=[store.scheme_name]).to_arrow_table()
     condition, params = vintage_filter(as_of)
     sql = CUBE_SQL.format(vintage=condition)
     return store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table()
+
+
+# ---- the latest cube, kept as a table ----------------------------------------------------
+#
+# ``cube_latest`` is CUBE_SQL over the lines in force now, materialised (with the scheme), so
+# that facts on the latest figures (the common case) do not aggregate the whole history. It
+# is kept equal to CUBE_SQL's answer:
+# - ingest recomputes the months its batch spans, inside the batch's transaction: a batch
+#   only changes which vintage is in force for its own keys, and only brings new codes in its
+#   own lines (the code map of stored codes does not change);
+# - a change of the classification rules (Store.ensure_code_map) rebuilds it whole;
+# - shipped datasets, loaded into memory at open, build it then.
+# The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
+# the table existed, opened read-only) the lines are aggregated. As-of queries always are.
+
+CACHED_SQL = "SELECT month, flow, item, partner, value_usd FROM cube_latest WHERE scheme = ?"
+
+
+def _marker(scheme_name: str) -> str:
+    return f"cube:{scheme_name}"
+
+
+def cube_ready(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:
+    """Whether ``cube_latest`` holds the whole latest cube of the scheme."""
+    rows = con.execute("SELECT 1 FROM meta WHERE key = ?", [_marker(scheme_name)]).fetchall()
+    return bool(rows)
+
+
+def refresh_cube(
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    span: tuple[dt.date, dt.date] | None = None,
+) -> None:
+    """Recompute ``cube_latest``: the months of ``span`` only when given (and the table is
+    complete already), else whole. Run it in the transaction that changed the lines."""
+    if span is not None and not cube_ready(con, scheme_name):
+        span = None
+    latest, params = vintage_filter(None)
+    within = ""
+    if span is not None:
+        within, params = " AND {}month BETWEEN ? AND ?", [*params, *span]
+    con.execute(
+        f"DELETE FROM cube_latest WHERE scheme = ?{within.format('')}", [scheme_name, *params]
+    )
+    aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
+    con.execute(
+        f"INSERT INTO cube_latest SELECT *, ? FROM ({aggregate})",
+        [scheme_name, scheme_name, *params],
+    )
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
 
 
 def publication_date(store: Store, month: Month) -> dt.date:

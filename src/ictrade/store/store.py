@@ -31,6 +31,10 @@ META_DDL = [
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
         mixed BOOLEAN)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
+    """CREATE TABLE IF NOT EXISTS cube_latest (
+        month DATE NOT NULL, flow VARCHAR NOT NULL, item VARCHAR NOT NULL,
+        partner VARCHAR NOT NULL, value_usd DOUBLE, scheme VARCHAR NOT NULL)""",
     # customs flash figures (provisional_10day.csv layout): cumulative value from day 1 to
     # cut_day (10, 20; 30 = month end), in the file's unit; see store/flash.py
     """CREATE TABLE IF NOT EXISTS flash (
@@ -126,16 +130,27 @@ class Store:
         self.close()
 
     def ensure_code_map(self) -> None:
-        """(Re)classify the store's codes when the shipped rules changed since last time."""
+        """(Re)classify the store's codes when the shipped rules changed since last time, and
+        rebuild the latest cube then (or when the store predates it)."""
         from .classify_codes import refresh_code_map
+        from .query import cube_ready, refresh_cube
 
         key = f"rules:{self.scheme_name}"
         fingerprint = rules_fingerprint(self.scheme_name)
         row = first_row(self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
-        if row and row[0] == fingerprint:
+        current = bool(row and row[0] == fingerprint)
+        if current and cube_ready(self.con, self.scheme_name):
             return
-        refresh_code_map(self.con, self.scheme_name, only_new=False)
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if not current:
+                refresh_code_map(self.con, self.scheme_name, only_new=False)
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
+            refresh_cube(self.con, self.scheme_name)  # whole: every code may have moved
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -176,12 +191,14 @@ def open_store(
 def _open_dataset(name: str, scheme_name: str) -> Store:
     from .classify_codes import refresh_code_map
     from .ingest import load_parquet_lines
+    from .query import refresh_cube
 
     path = dataset_path(name)
     con = duckdb.connect(":memory:")
     _create_schema(con)
     load_parquet_lines(con, path)
     refresh_code_map(con, scheme_name, only_new=False)
+    refresh_cube(con, scheme_name)
     store = Store(con, f"dataset:{name}", read_only=True, scheme_name=scheme_name)
     meta = path.with_name("meta.json")
     if meta.is_file():

@@ -100,29 +100,31 @@ def validate(
     return bool(multi and multi[0])
 
 
-def _key_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
-    """Integer codes of a column's values (equal values get equal codes) and their bit width;
-    None if the column has nulls."""
+def _key_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int] | None:
+    """Integer codes of a column's values, chunk by chunk (equal values get equal codes), and
+    their bit width; None if the column has nulls. Chunks are kept apart: concatenating and
+    widening ten million codes at once costs more than the packing itself."""
     if column.null_count:
         return None
+    if len(column) == 0:
+        return [], 0
     if pa.types.is_date(column.type):
-        days = np.asarray(column.cast(pa.int32()).to_numpy())
-        low = int(days.min()) if len(days) else 0
-        return days - np.int32(low), (int(days.max()) - low).bit_length() if len(days) else 0
+        bounds = pc.min_max(column)
+        low, high = bounds["min"].value, bounds["max"].value
+        days = [np.asarray(c.cast(pa.int32()).to_numpy()) - np.int32(low) for c in column.chunks]
+        return days, (high - low).bit_length()
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
     encoded = encoded.unify_dictionaries()
-    if encoded.num_chunks == 0:
-        return np.zeros(0, dtype=np.int32), 0
     dictionary = encoded.chunk(0).dictionary
     distinct = pc.unique(dictionary)
     if len(distinct) <= 1:
-        return np.zeros(0, dtype=np.int32), 0  # one value: nothing to tell rows apart
-    indices = pa.chunked_array([c.indices for c in encoded.chunks]).to_numpy()
+        return [], 0  # one value: nothing to tell rows apart
+    parts = [np.asarray(c.indices.to_numpy()) for c in encoded.chunks]
     if len(distinct) < len(dictionary):
         # Normalising made two dictionary entries equal: give them one code.
         dense = np.asarray(pc.index_in(dictionary, value_set=distinct).to_numpy())
-        indices = dense[indices]
-    return indices, (len(distinct) - 1).bit_length()
+        parts = [dense[p] for p in parts]
+    return parts, (len(distinct) - 1).bit_length()
 
 
 def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
@@ -134,14 +136,16 @@ def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
         coded = _key_codes(table[name])
         if coded is None:
             return None
-        codes, width = coded
+        parts, width = coded
         if width == 0:
             continue
         if bits + width > 63:
             return None
-        shifted = codes.astype(np.int64)
-        np.left_shift(shifted, bits, out=shifted)
-        key |= shifted
+        at = 0
+        for part in parts:
+            segment = key[at : at + len(part)]
+            segment |= np.left_shift(part, bits, dtype=np.int64)
+            at += len(part)
         bits += width
     key.sort()
     return not bool(np.any(key[1:] == key[:-1]))
