@@ -27,6 +27,26 @@ class Statement:
 
 Paragraph = list[Statement]
 
+# Every kind of statement, and the phrase that says it: each language module (en, ko) defines
+# one function ``_<phrase>(statement, month) -> str`` per phrase.
+KINDS: dict[str, str] = {
+    "lead": "lead",
+    "streak": "streak",
+    "turn": "turn",
+    "record": "record",
+    "coverage": "coverage",
+    "imports_balance": "imports_balance",
+    "items_summary": "summary",
+    "regions_summary": "summary",
+    "item": "item",
+    "pair": "pair",
+    "driver": "driver",
+    "region": "region",
+    "threshold": "threshold",
+    "ytd": "ytd",
+    "period_record": "period_record",
+}
+
 
 def outline() -> dict[str, Any]:
     text = resources.files("ictrade").joinpath("release", "outline.json").read_text("utf-8")

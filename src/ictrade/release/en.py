@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 
 from ..classify import regions, taxonomy
 from ..months import Month
@@ -268,26 +267,3 @@ def _coverage(s: Statement, month: Month) -> str:
             "that name a partner country"
         )
     return "These data are partial: " + "; ".join(parts) + "." if parts else ""
-
-
-PHRASES: dict[str, Callable[[Statement, Month], str]] = {
-    "coverage": _coverage,
-    "threshold": _threshold,
-    "ytd": _ytd,
-    "period_record": _period_record,
-    "lead": _lead,
-    "streak": _streak,
-    "turn": _turn,
-    "record": _record,
-    "imports_balance": _imports_balance,
-    "items_summary": _summary,
-    "regions_summary": _summary,
-    "item": _item,
-    "pair": _pair,
-    "driver": _driver,
-    "region": _region,
-}
-
-
-def render(statement: Statement, month: Month) -> str:
-    return PHRASES[statement.kind](statement, month)

@@ -9,8 +9,6 @@ statements (that is ``compose``'s).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
@@ -226,26 +224,3 @@ def _region(s: Statement, month: Month) -> str:
         up = direction(s.figures.get("yoy")) == "up"
         text += f"({join([item_name(i) for i in drivers])} {'호조' if up else '부진'})"
     return ("반면, " if s.args["contrast"] else "") + text + "."
-
-
-PHRASES: dict[str, Callable[[Statement, Month], str]] = {
-    "coverage": _coverage,
-    "threshold": _threshold,
-    "ytd": _ytd,
-    "period_record": _period_record,
-    "lead": _lead,
-    "streak": _streak,
-    "turn": _turn,
-    "record": _record,
-    "imports_balance": _imports_balance,
-    "items_summary": _summary,
-    "regions_summary": _summary,
-    "item": _item,
-    "pair": _pair,
-    "driver": _driver,
-    "region": _region,
-}
-
-
-def render(statement: Statement, month: Month) -> str:
-    return PHRASES[statement.kind](statement, month)

@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
 
 from ..errors import UsageError
 from ..months import Month
 from . import en, ko
-from .compose import Statement
+from .compose import KINDS, Statement
 
 LANGS: dict[str, ModuleType] = {"en": en, "ko": ko}
 
@@ -86,10 +87,15 @@ def phrasebook(lang: str) -> ModuleType:
     return LANGS[lang]
 
 
+def phrase(lang: str, kind: str) -> Callable[[Statement, Month], str]:
+    """The function of language ``lang`` that says a statement of ``kind``."""
+    found: Callable[[Statement, Month], str] = getattr(phrasebook(lang), f"_{KINDS[kind]}")
+    return found
+
+
 def render(statement: Statement, month: Month, lang: str = "en") -> str:
     """One statement phrased in ``lang``."""
-    text: str = phrasebook(lang).render(statement, month)
-    return text
+    return phrase(lang, statement.kind)(statement, month)
 
 
 def label(lang: str, key: str) -> str:
