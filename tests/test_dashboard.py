@@ -18,22 +18,13 @@ from pathlib import Path
 import pytest
 
 from ictrade.months import Month
+from ictrade.release.html import CHROMIUM_FLAGS
 from ictrade.release.markdown import short_markdown
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 from ictrade.web import releases
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 KEY = "dashboard-key"
 
 
@@ -131,7 +122,7 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         page = browser.new_page()
         page.set_default_timeout(20_000)
         page.goto(f"{server}/?api_key={KEY}")

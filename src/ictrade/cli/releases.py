@@ -11,6 +11,7 @@ from ..months import parse_date, parse_months
 from ..release.build import facts_json, release_facts, write_release
 from ..stats.check import check_published
 from ..stats.facts import build_facts
+from ..stats.series import MEASURES
 from ..store.store import dataset_path
 from . import (
     EXIT_MISMATCH,
@@ -193,7 +194,7 @@ def verify_command(
 @click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last month.")
 @click.option(
     "--measure",
-    type=click.Choice(["value", "yoy", "share"]),
+    type=click.Choice(list(MEASURES)),
     default="value",
     show_default=True,
     help="value: USD; yoy: growth %; share: % of the total.",
