@@ -42,6 +42,9 @@ BIAS_SHRINK = 10.0  # pseudo-cases pulling a series' bias toward 0
 ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
 VAR_SHRINK = 5.0  # pseudo-cases pulling a series' error variance toward the pooled one
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
+IQR_NORMAL = 1.349  # interquartile range of a standard normal
+ITEM_MIN = 12  # training cases an item needs for its own coefficients
+ITEM_PRIOR = 2.0  # pseudo-cases (in squared-coefficient units) pulling them to the pool
 
 
 def _design(cases: Sequence[Case], vol_fill: float) -> Array:
@@ -67,18 +70,40 @@ def _remaining(case: Case) -> float:
     return case.x * (case.total_days - case.elapsed_days) / case.elapsed_days
 
 
-def _mape_fit(design: Array, x: Array, rest: Array, y: Array) -> Array:
-    """b minimising the smoothed mean |x + rest·exp(design·b) - y| / y."""
+def _mape_fit(
+    design: Array, x: Array, rest: Array, y: Array, prior: tuple[Array, float] | None = None
+) -> Array:
+    """b minimising the smoothed mean |x + rest·exp(design·b) - y| / y; with ``prior`` (b0, w),
+    plus w·|b - b0|² (partial pooling toward b0)."""
+    b0, w = prior if prior is not None else (np.zeros(design.shape[1]), 0.0)
 
     def loss(b: Array) -> tuple[float, Array]:
         grow = np.exp(np.clip(design @ b, -30, 30))
         e = (x + rest * grow - y) / y
         root = np.sqrt(e * e + SMOOTH)
-        grad = design.T @ (e / root * rest * grow / y)
-        return float(root.mean()), grad / len(y)
+        grad = design.T @ (e / root * rest * grow / y) / len(y) + 2 * w * (b - b0)
+        return float(root.mean()) + w * float((b - b0) @ (b - b0)), grad
 
-    result = minimize(loss, np.zeros(design.shape[1]), jac=True, method="BFGS")
+    result = minimize(loss, b0, jac=True, method="BFGS")
     return np.asarray(result.x, dtype=float)
+
+
+def _item_fits(
+    design: Array, x: Array, rest: Array, y: Array, items: list[str], pooled: Array
+) -> dict[str, Array]:
+    """Coefficients per item (all partners of one item_key), shrunk toward the pooled ones with
+    ITEM_PRIOR pseudo-cases: the partners of an item share its shipping rhythm, which the pool
+    of all items blurs. Items with fewer than ITEM_MIN cases keep the pooled coefficients."""
+    names = np.array(items)
+    fits = {}
+    for item in sorted(set(items)):
+        rows = names == item
+        n = int(rows.sum())
+        if n >= ITEM_MIN:
+            fits[item] = _mape_fit(
+                design[rows], x[rows], rest[rows], y[rows], (pooled, ITEM_PRIOR / n)
+            )
+    return fits
 
 
 def weighted_median_ratio(ratios: Sequence[float]) -> float:
@@ -91,20 +116,29 @@ def weighted_median_ratio(ratios: Sequence[float]) -> float:
 Spread = dict[tuple[str, str], tuple[float, float]]
 
 
+def _spread(errors: Sequence[float]) -> float:
+    """Variance of the log-normal body of the errors: (IQR / 1.349)², so that a few wild months
+    (heavy tails) do not inflate the MAPE shift of the whole series."""
+    if len(errors) < 2:
+        return 0.0
+    q1, q3 = np.percentile(errors, [25, 75])
+    return float(((q3 - q1) / IQR_NORMAL) ** 2)
+
+
 def _series_spread(cases: Sequence[Case], pooled: Array) -> tuple[Spread, float]:
-    """Per series, the mean (shrunk toward 0) and variance (shrunk toward the pooled variance) of
-    its log errors under the pooled fit over the last BIAS_MONTHS; and the pooled variance."""
+    """Per series, the mean (shrunk toward 0) and spread (shrunk toward the pooled spread) of
+    its log errors under the fit over the last BIAS_MONTHS; and the pooled spread."""
     last = max(c.month for c in cases)
     errors: dict[tuple[str, str], list[float]] = {}
     for c, p in zip(cases, pooled, strict=True):
         if c.month > last - BIAS_MONTHS and c.y is not None:
             err = math.log(c.y / p)
             errors.setdefault(c.series, []).append(max(-RESIDUAL_CLIP, min(err, RESIDUAL_CLIP)))
-    pooled_var = float(np.var([e for v in errors.values() for e in v])) if errors else 0.0
+    pooled_var = _spread([e for v in errors.values() for e in v])
     spread = {
         s: (
             sum(v) / (len(v) + BIAS_SHRINK),
-            (len(v) * float(np.var(v)) + VAR_SHRINK * pooled_var) / (len(v) + VAR_SHRINK),
+            (len(v) * _spread(v) + VAR_SHRINK * pooled_var) / (len(v) + VAR_SHRINK),
         )
         for s, v in errors.items()
     }
@@ -133,16 +167,19 @@ def fit_model(train: Sequence[Case]) -> Point:
     design = _design(usable, vol_fill)
     x = np.array([c.x for c in usable], dtype=float)
     rest = np.array([_remaining(c) for c in usable], dtype=float)
-    beta = _mape_fit(design, x, rest, np.array([c.y for c in usable], dtype=float))
-    pooled = x + rest * np.exp(design @ beta)
-    spread, pooled_var = _series_spread(usable, pooled)
+    y = np.array([c.y for c in usable], dtype=float)
+    beta = _mape_fit(design, x, rest, y)
+    items = _item_fits(design, x, rest, y, [c.series[0] for c in usable], beta)
+    coefficients = np.array([items.get(c.series[0], beta) for c in usable])
+    fitted = x + rest * np.exp(np.sum(design * coefficients, axis=1))
+    spread, pooled_var = _series_spread(usable, fitted)
     default = (0.0, pooled_var)
     bias, var = np.array([spread.get(c.series, default) for c in usable]).T
-    k = _mape_shift(pooled, x, np.array([c.y for c in usable], dtype=float), bias, var)
+    k = _mape_shift(fitted, x, y, bias, var)
 
     def point(c: Case) -> float:
         if c.x > 0:
-            grow = math.exp(float(_design([c], vol_fill)[0] @ beta))
+            grow = math.exp(float(_design([c], vol_fill)[0] @ items.get(c.series[0], beta)))
             b, v = spread.get(c.series, default)
             return max((c.x + _remaining(c) * grow) * math.exp(b - k * v), c.x)
         return zero(c)
