@@ -82,6 +82,14 @@ def seasonal(fin: dict[int, float], m: int, span: int) -> float:
     return ly * min(max(num / den, 0.2), 5.0) if ly > 0 and num > 0 and den > 0 else math.nan
 
 
+def rest_ratio(anchor: float, c: Case) -> float:
+    """Log of the rest of the month an anchor implies over the working-day rest (floored)."""
+    rest = c.wd_extrapolation - c.x
+    if not (anchor > 0 and rest > 0):
+        return 0.0
+    return clip1(math.log(max(anchor - c.x, 0.1 * rest) / rest))
+
+
 def own_features(months: Months, before: list[int], c: Case) -> dict[str, float]:
     """Candidates 2-4: timing at cut 20, last month's surprise, seasonal and longer anchors."""
     m, e = c.month, c.wd_extrapolation
@@ -97,6 +105,7 @@ def own_features(months: Months, before: list[int], c: Case) -> dict[str, float]
         "seas_gap": log_ratio(seasonal(fin, m, 3), e),
         "seas_gap6": log_ratio(seasonal(fin, m, 6), e),
         "seas_gap12": log_ratio(seasonal(fin, m, 12), e),
+        "seas_rest6": rest_ratio(seasonal(fin, m, 6), c),
         "seas_vs_level": log_ratio(seasonal(fin, m, 3), c.level),
         "l12_vs_level": log_ratio(float(np.mean(l12)) if len(l12) >= 3 else 0.0, c.level),
     }
