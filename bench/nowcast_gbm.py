@@ -1,6 +1,6 @@
 """Gradient-boosted trees for the rest of the month, against the nowcast model (docs/nowcast.md,
 section 4, "Gradient-boosted trees"). An experiment, not part of the package; needs
-scikit-learn (dev extra).
+scikit-learn (`pip install -e ".[experiments]"`).
 
     PYTHONPATH=src OMP_NUM_THREADS=1 python bench/nowcast_gbm.py     # about 1 minute
 
