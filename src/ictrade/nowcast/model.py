@@ -1,7 +1,8 @@
 """The nowcast model and its two baselines: point predictors fitted on earlier cases only.
 
-Model (one fit per cut, pooled across series). The final figure is the cumulative value x plus
-the rest of the month, and the rest is the working-day extrapolation of x scaled by exp(X·b):
+Model (one fit per cut, pooled across series, refined per item). The final figure is the
+cumulative value x plus the rest of the month, and the rest is the working-day extrapolation of
+x scaled by exp(X·b):
 
     final = [x + x · (remaining working days / elapsed working days) · exp(X·b)]
             · exp(bias_series - k · var_series)
@@ -11,10 +12,12 @@ working-day share, shrunk toward 1) and a learned piecewise-linear function of t
 the series' recent level (mean of its last finals) and the extrapolation: the rest of the
 month is pulled toward the recent level when the two roughly agree, and left to the flash when
 they disagree wildly (a collapse or a jump). b minimises the mean absolute percentage error
-(smoothed), the figure the nowcast is judged on. bias_series is the series' mean log error over
+(smoothed), the figure the nowcast is judged on; an item with enough history gets its own b,
+pulled toward the pooled one (partial pooling). bias_series is the series' mean log error over
 the last year of training cases, shrunk toward 0 (hierarchical shrinkage toward the pool);
-var_series the variance of those errors, shrunk toward the pooled variance. exp(-k · var) is the
-MAPE-optimal discount (k = 1 for log-normal errors; k is learned on the training months).
+var_series the spread of those errors ((IQR / 1.349)², robust to a few wild months), shrunk
+toward the pooled spread. exp(-k · var) is the MAPE-optimal discount (k = 1 for log-normal
+errors; k is learned on the training months).
 
 A month whose flash is still 0 at the cut gets a MAPE-optimal share of the series' recent
 level, learned apart for series reported only at month end (0 flash as a rule: the whole level)
@@ -40,7 +43,7 @@ SMOOTH = 1e-4  # smoothing of |e| in the MAPE loss
 BIAS_MONTHS = 12  # training months a series' own bias is measured on
 BIAS_SHRINK = 10.0  # pseudo-cases pulling a series' bias toward 0
 ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
-VAR_SHRINK = 5.0  # pseudo-cases pulling a series' error variance toward the pooled one
+VAR_SHRINK = 5.0  # pseudo-cases pulling a series' error spread toward the pooled one
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
 IQR_NORMAL = 1.349  # interquartile range of a standard normal
 ITEM_MIN = 12  # training cases an item needs for its own coefficients
