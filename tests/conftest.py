@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 from ictrade.months import Month, month_range
+from ictrade.nowcast.data import COLUMNS, Figure
 from ictrade.store.schema import LINE_SCHEMA
 from ictrade.store.store import Store, open_store
 
@@ -85,3 +87,15 @@ def snapshot(store: Store) -> list[tuple[object, ...]]:
         store.con.execute("SELECT * FROM lines ORDER BY ALL").fetchall()
         + store.con.execute("SELECT id, origin, sha256 FROM ingests ORDER BY id").fetchall()
     )
+
+
+def write_flash(path: Path, figures: Iterable[Figure], hs_code: str = "") -> Path:
+    """A flash CSV in the provisional_10day.csv layout holding ``figures`` (exports)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(COLUMNS)
+        for f in figures:
+            out.writerow(
+                [f.series[0], hs_code, "수출", f.unit, f.series[1], f.month_text, f.cut, f.value]
+            )
+    return path

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from ictrade.cli import cli
 from ictrade.errors import InputError
 from ictrade.months import Month
-from ictrade.nowcast.data import COLUMNS, Figure, shipped_history
+from ictrade.nowcast.data import Figure, shipped_history
 from ictrade.nowcast.engine import nowcast_file
 from ictrade.release.flash import RELEASE_FILE, flash_month, number
 from ictrade.store.flash import flash_rows
@@ -25,6 +25,7 @@ from ictrade.store.ingest import ingest_file, ingest_table
 from ictrade.store.store import open_store
 
 from conftest import lines_table, series_rows
+from conftest import write_flash as conftest_write_flash
 
 HBM = ("반도체 _복합구조칩(HBM포함)", "전세계")
 RAMEN = ("라면(원화)", "미국")
@@ -33,14 +34,8 @@ MARK = "Estimate from customs flash figures for the first 20 days; not a release
 
 
 def write_flash(path: Path, figures: Iterable[Figure]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(COLUMNS)
-        for f in figures:
-            out.writerow(
-                [f.series[0], "854232", "수출", f.unit, f.series[1], f.month_text, f.cut, f.value]
-            )
-    return path
+    """The three series' figures, with an HS code as the flash source gives it."""
+    return conftest_write_flash(path, figures, hs_code="854232")
 
 
 def pick(months: set[str], *, finals: bool = True) -> list[Figure]:

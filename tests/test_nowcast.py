@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,14 @@ from click.testing import CliRunner
 from ictrade.cli import cli
 from ictrade.errors import InputError
 from ictrade.months import Month
-from ictrade.nowcast.data import COLUMNS, Figure, build_panel, read_flash_csv, shipped_history
+from ictrade.nowcast.data import Figure, build_panel, read_flash_csv, shipped_history
 from ictrade.nowcast.engine import backtest, nowcast_file
 from ictrade.nowcast.features import series_cases
 
+from conftest import write_flash
+
 HBM = ("반도체 _복합구조칩(HBM포함)", "전세계")
 RAMEN = ("라면(원화)", "미국")
-
-
-def write_flash(path: Path, figures: Iterable[Figure]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(COLUMNS)
-        for f in figures:
-            out.writerow(
-                [f.series[0], "", "수출", f.unit, f.series[1], f.month_text, f.cut, f.value]
-            )
-    return path
 
 
 def pick(series: set[tuple[str, str]], months: set[str]) -> list[Figure]:
