@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from ictrade.months import Month
-from ictrade.nowcast import engine, model
+from ictrade.nowcast import engine, model, pooling
 from ictrade.nowcast.calendar import is_holiday, month_calendar
 from ictrade.nowcast.data import Panel, build_panel, shipped_history
 from ictrade.nowcast.features import Case, panel_cases
@@ -124,7 +124,7 @@ def _pooled(train: Sequence[Case]) -> Point:
     fill = float(np.median(vols)) if vols else 0.5
     rest = np.array([model._remaining(c) for c in usable])
     x, y = np.array([c.x for c in usable]), np.array([c.y or 0.0 for c in usable])
-    beta = model._mape_fit(model._design(usable, fill), x, rest, y)
+    beta = pooling.mape_fit(model._design(usable, fill), x, rest, y)
     return lambda c: c.x + model._remaining(c) * math.exp(float(model._design([c], fill)[0] @ beta))
 
 

@@ -1,8 +1,8 @@
 """The nowcast model and its two baselines: point predictors fitted on earlier cases only.
 
-Model (one fit per cut, pooled across series, refined per item). The final figure is the
-cumulative value x plus the rest of the month, and the rest is the working-day extrapolation of
-x scaled by exp(X·b):
+Model (one fit per cut, pooled across series, refined per item and per series). The final
+figure is the cumulative value x plus the rest of the month, and the rest is the working-day
+extrapolation of x scaled by exp(X·b):
 
     final = [x + x · (remaining working days / elapsed working days) · exp(X·b)]
             · exp(bias_series - k · var_series)
@@ -13,7 +13,8 @@ the series' recent level (mean of its last finals) and the extrapolation: the re
 month is pulled toward the recent level when the two roughly agree, and left to the flash when
 they disagree wildly (a collapse or a jump). b minimises the mean absolute percentage error
 (smoothed), the figure the nowcast is judged on; an item with enough history gets its own b,
-pulled toward the pooled one (partial pooling). bias_series is the series' mean log error over
+pulled toward the pooled one, and a series its own, pulled toward its item's (partial pooling,
+pooling.py). bias_series is the series' mean log error over
 the last year of training cases, shrunk toward 0 (hierarchical shrinkage toward the pool);
 var_series the spread of those errors ((IQR / 1.349)², robust to a few wild months), shrunk
 toward the pooled spread. exp(-k · var) is the MAPE-optimal discount (k = 1 for log-normal
@@ -31,23 +32,20 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 from .features import Case
+from .pooling import Rows, fit_coefficients
 
 Array = NDArray[np.float64]
 Point = Callable[[Case], float]
 KNOTS = (-1.0, -0.3, 0.0, 0.3, 1.0)
 GAP_CLIP = 3.0
-SMOOTH = 1e-4  # smoothing of |e| in the MAPE loss
 BIAS_MONTHS = 12  # training months a series' own bias is measured on
 BIAS_SHRINK = 10.0  # pseudo-cases pulling a series' bias toward 0
 ZERO_MIN = 5  # fewer zero-flash months than this: use half the base
 VAR_SHRINK = 5.0  # pseudo-cases pulling a series' error spread toward the pooled one
 RESIDUAL_CLIP = 1.0  # one wild month moves a series' bias by at most this (log)
 IQR_NORMAL = 1.349  # interquartile range of a standard normal
-ITEM_MIN = 12  # training cases an item needs for its own coefficients
-ITEM_PRIOR = 2.0  # pseudo-cases (in squared-coefficient units) pulling them to the pool
 
 
 def _design(cases: Sequence[Case], vol_fill: float) -> Array:
@@ -73,40 +71,15 @@ def _remaining(case: Case) -> float:
     return case.x * (case.total_days - case.elapsed_days) / case.elapsed_days
 
 
-def _mape_fit(
-    design: Array, x: Array, rest: Array, y: Array, prior: tuple[Array, float] | None = None
-) -> Array:
-    """b minimising the smoothed mean |x + rest·exp(design·b) - y| / y; with ``prior`` (b0, w),
-    plus w·|b - b0|² (partial pooling toward b0)."""
-    b0, w = prior if prior is not None else (np.zeros(design.shape[1]), 0.0)
-
-    def loss(b: Array) -> tuple[float, Array]:
-        grow = np.exp(np.clip(design @ b, -30, 30))
-        e = (x + rest * grow - y) / y
-        root = np.sqrt(e * e + SMOOTH)
-        grad = design.T @ (e / root * rest * grow / y) / len(y) + 2 * w * (b - b0)
-        return float(root.mean()) + w * float((b - b0) @ (b - b0)), grad
-
-    result = minimize(loss, b0, jac=True, method="BFGS")
-    return np.asarray(result.x, dtype=float)
-
-
-def _item_fits(
-    design: Array, x: Array, rest: Array, y: Array, items: list[str], pooled: Array
-) -> dict[str, Array]:
-    """Coefficients per item (all partners of one item_key), shrunk toward the pooled ones with
-    ITEM_PRIOR pseudo-cases: the partners of an item share its shipping rhythm, which the pool
-    of all items blurs. Items with fewer than ITEM_MIN cases keep the pooled coefficients."""
-    names = np.array(items)
-    fits = {}
-    for item in sorted(set(items)):
-        rows = names == item
-        n = int(rows.sum())
-        if n >= ITEM_MIN:
-            fits[item] = _mape_fit(
-                design[rows], x[rows], rest[rows], y[rows], (pooled, ITEM_PRIOR / n)
-            )
-    return fits
+def _rows(cases: Sequence[Case], vol_fill: float) -> Rows:
+    return Rows(
+        _design(cases, vol_fill),
+        np.array([c.x for c in cases], dtype=float),
+        np.array([_remaining(c) for c in cases], dtype=float),
+        np.array([c.y for c in cases], dtype=float),
+        [c.series for c in cases],
+        np.array([c.month for c in cases], dtype=float),
+    )
 
 
 def weighted_median_ratio(ratios: Sequence[float]) -> float:
@@ -167,14 +140,10 @@ def fit_model(train: Sequence[Case]) -> Point:
         return lambda c: c.wd_extrapolation if c.x > 0 else zero(c)
     vols = [c.volatility for c in usable if not math.isnan(c.volatility)]
     vol_fill = float(np.median(vols)) if vols else 0.5
-    design = _design(usable, vol_fill)
-    x = np.array([c.x for c in usable], dtype=float)
-    rest = np.array([_remaining(c) for c in usable], dtype=float)
-    y = np.array([c.y for c in usable], dtype=float)
-    beta = _mape_fit(design, x, rest, y)
-    items = _item_fits(design, x, rest, y, [c.series[0] for c in usable], beta)
-    coefficients = np.array([items.get(c.series[0], beta) for c in usable])
-    fitted = x + rest * np.exp(np.sum(design * coefficients, axis=1))
+    rows = _rows(usable, vol_fill)
+    b = fit_coefficients(rows)
+    x, y = rows.x, rows.y
+    fitted = x + rows.rest * np.exp(np.sum(rows.design * [b(c.series) for c in usable], axis=1))
     spread, pooled_var = _series_spread(usable, fitted)
     default = (0.0, pooled_var)
     bias, var = np.array([spread.get(c.series, default) for c in usable]).T
@@ -182,9 +151,9 @@ def fit_model(train: Sequence[Case]) -> Point:
 
     def point(c: Case) -> float:
         if c.x > 0:
-            grow = math.exp(float(_design([c], vol_fill)[0] @ items.get(c.series[0], beta)))
-            b, v = spread.get(c.series, default)
-            return max((c.x + _remaining(c) * grow) * math.exp(b - k * v), c.x)
+            grow = math.exp(float(_design([c], vol_fill)[0] @ b(c.series)))
+            bias_c, v = spread.get(c.series, default)
+            return max((c.x + _remaining(c) * grow) * math.exp(bias_c - k * v), c.x)
         return zero(c)
 
     return point
