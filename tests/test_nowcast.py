@@ -139,6 +139,17 @@ def test_backtest_scores_model_and_baselines() -> None:
         assert 0 <= s.coverage <= 1 and s.mape > 0 and s.median_ape > 0
 
 
+def test_full_backtest_meets_the_targets_of_docs_nowcast() -> None:
+    """The targets of docs/nowcast.md section 4, on the whole shipped history (2023-2025)."""
+    scores = {(s.method, s.cut): s for s in backtest(build_panel(shipped_history()))}
+    targets = {10: (0.05, 0.10), 20: (0.15, 0.20)}  # MAPE and median APE below working days
+    for cut, (mape_gain, median_gain) in targets.items():
+        model, wd = scores[("model", cut)], scores[("working_days", cut)]
+        assert 1 - model.mape / wd.mape >= mape_gain
+        assert 1 - model.median_ape / wd.median_ape >= median_gain
+        assert 0.75 <= model.coverage <= 0.85
+
+
 def test_cli_backtest_prints_the_table(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["nowcast", "--backtest", "--from", "2025-11"])
     assert result.exit_code == 0, result.output
