@@ -29,10 +29,10 @@ ITEM_MIN = 12  # training cases an item needs for its own coefficients
 ITEM_PULL = 2.0  # pseudo-cases (in squared-coefficient units) pulling an item to the pool
 SERIES_MIN = 12  # training cases a series needs for its own coefficients
 SERIES_PULLS = (3.0, 10.0, 30.0, math.inf)  # candidates; inf: the series keep their item's b
-HOLDOUT_MONTHS = 12  # latest training months the series pull is chosen on
-HOLDOUT_MIN = 30  # fewer held-out cases, or fewer than EARLIER_MIN earlier months:
-EARLIER_MIN = 6  # too early to judge, TOO_EARLY
-TOO_EARLY = math.inf
+HOLDOUT_MONTHS = 12  # latest training months (at most half) the series pull is chosen on
+HOLDOUT_MIN = 30  # held-out cases needed to choose
+EARLIER_MIN = 6  # earlier months needed to choose
+TOO_EARLY = math.inf  # the pull until then: no series level
 
 
 def mape_fit(
