@@ -142,12 +142,11 @@ def fit_model(train: Sequence[Case]) -> Point:
     vol_fill = float(np.median(vols)) if vols else 0.5
     rows = _rows(usable, vol_fill)
     b = fit_coefficients(rows)
-    x, y = rows.x, rows.y
-    fitted = x + rows.rest * np.exp(np.sum(rows.design * [b(c.series) for c in usable], axis=1))
+    fitted = b.fitted(rows)
     spread, pooled_var = _series_spread(usable, fitted)
     default = (0.0, pooled_var)
     bias, var = np.array([spread.get(c.series, default) for c in usable]).T
-    k = _mape_shift(fitted, x, y, bias, var)
+    k = _mape_shift(fitted, rows.x, rows.y, bias, var)
 
     def point(c: Case) -> float:
         if c.x > 0:

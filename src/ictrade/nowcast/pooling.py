@@ -87,10 +87,15 @@ class Coefficients:
     pooled: Array
     items: dict[str, Array] = field(default_factory=dict)
     series: dict[SeriesKey, Array] = field(default_factory=dict)
-    series_pull: float = math.inf
 
     def __call__(self, key: SeriesKey) -> Array:
         return self.series.get(key, self.items.get(key[0], self.pooled))
+
+    def fitted(self, rows: Rows) -> Array:
+        """x + rest·exp(X·b) of each row, with the b of the row's series."""
+        b = np.array([self(s) for s in rows.series], dtype=float)
+        grow: Array = np.exp(np.sum(rows.design * b, axis=1))
+        return rows.x + rows.rest * grow
 
 
 def _refine(
@@ -121,13 +126,11 @@ def with_series(rows: Rows, base: Coefficients, pull: float) -> Coefficients:
     if math.isinf(pull):
         return base
     series = _refine(rows, rows.series, base, SERIES_MIN, pull)
-    return Coefficients(base.pooled, base.items, series, pull)
+    return Coefficients(base.pooled, base.items, series)
 
 
-def _holdout_mape(rows: Rows, fitted: Coefficients) -> float:
-    b = np.array([fitted(s) for s in rows.series])
-    point = rows.x + rows.rest * np.exp(np.sum(rows.design * b, axis=1))
-    return float(np.mean(np.abs(point - rows.y) / rows.y))
+def _holdout_mape(rows: Rows, coefficients: Coefficients) -> float:
+    return float(np.mean(np.abs(coefficients.fitted(rows) - rows.y) / rows.y))
 
 
 def choose_series_pull(rows: Rows) -> float:
