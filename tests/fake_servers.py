@@ -115,17 +115,28 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(fake: Any) -> Iterator[str]:
-    """Run ``fake`` on a local port; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.fake = fake  # type: ignore[attr-defined]
+def _running(
+    handler_class: type[BaseHTTPRequestHandler], path: str, **attributes: Any
+) -> Iterator[str]:
+    """Serve ``handler_class`` on a local port in a thread, ``attributes`` set on the server;
+    yield the URL of ``path``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    for name, value in attributes.items():
+        setattr(server, name, value)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/1220000/nitemtrade/getNitemtradeList"
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(fake: Any) -> Iterator[str]:
+    """Run ``fake`` on a local port; yield its base URL."""
+    with _running(_Handler, "/1220000/nitemtrade/getNitemtradeList", fake=fake) as url:
+        yield url
 
 
 class _HttpxHandler(BaseHTTPRequestHandler):
@@ -154,12 +165,6 @@ class _HttpxHandler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serve_handler(handler: Any, path: str = "/data/v1/get/C/M/HS") -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HttpxHandler)
-    server.handler = handler  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Run ``handler`` (httpx.Request -> httpx.Response) on a local port; yield its URL."""
+    with _running(_HttpxHandler, path, handler=handler) as url:
+        yield url
