@@ -58,12 +58,8 @@ class FlashRow:
 
 
 class FlashReport(IngestReport):
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already loaded; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} already stored, skipped)" if skipped else ""
-        return f"{self.origin}: {self.lines_added} flash figures added of {self.lines_seen}{extra}"
+    noun = "flash figures"
+    skipped_note = "already stored"
 
 
 def _decode(raw: bytes, encoding: str, name: str) -> str:

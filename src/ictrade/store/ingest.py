@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -34,13 +35,15 @@ class IngestReport:
     lines_seen: int
     lines_added: int
     already_loaded: bool = False
+    noun: ClassVar[str] = "lines"  # what a row of the file is, in the summary
+    skipped_note: ClassVar[str] = "identical to stored lines"
 
     def summary(self) -> str:
         if self.already_loaded:
             return f"{self.origin}: already loaded; nothing changed"
         skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} identical to stored lines, skipped)" if skipped else ""
-        return f"{self.origin}: {self.lines_added} lines added of {self.lines_seen}{extra}"
+        extra = f" ({skipped} {self.skipped_note}, skipped)" if skipped else ""
+        return f"{self.origin}: {self.lines_added} {self.noun} added of {self.lines_seen}{extra}"
 
 
 def ingest_table(
