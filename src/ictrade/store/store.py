@@ -99,8 +99,9 @@ def choose_store(
         else f" for reporter {reporter} under the scheme {scheme_name}"
     )
     env = os.environ.get("ICTRADE_STORE")
+    path: Path | None = None
     if dataset:
-        path, reason = None, f"using the shipped dataset '{dataset}' (read-only)"
+        reason = f"using the shipped dataset '{dataset}' (read-only)"
     elif store:
         path, reason = Path(store), f"using the store {store}"
     elif env:
