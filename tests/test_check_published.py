@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,6 +14,7 @@ PUBLISHED = Path(__file__).resolve().parent.parent / "data-raw" / "reconstruct" 
     "published_figures.csv"
 
 
+@pytest.mark.slow
 def test_every_primary_figure_matches_except_documented_conflicts():
     result = CliRunner().invoke(cli, ["check-published", str(PUBLISHED), "--dataset",
                                       "default", "--quiet"])
