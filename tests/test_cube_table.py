@@ -8,7 +8,7 @@ import itertools
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ictrade.errors import InputError
@@ -76,7 +76,7 @@ batches = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(batches)
 def test_after_any_sequence_of_ingests_the_cached_cube_equals_the_aggregation(batches):
     with open_store() as store:
