@@ -7,7 +7,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import lines_table, series_rows
 
 from ictrade.cli import cli
 from ictrade.errors import NoDataError, UsageError
@@ -17,6 +16,8 @@ from ictrade.store.ingest import ingest_table
 from ictrade.store.refine import refine_overlaps
 from ictrade.store.store import Store, open_store
 from ictrade.store.vintages import month_vintages
+
+from conftest import lines_table, series_rows
 
 V1, V2 = dt.date(2021, 1, 15), dt.date(2021, 3, 15)
 
