@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import UsageError
 from ..months import Month
 from ..stats.facts import build_facts, resolve_as_of
-from ..store.store import Store
+from ..store.store import Store, in_store_scheme
 from .flash import flash_facts, flash_month, write_flash_release
 from .markdown import long_markdown, short_markdown
 from .notes import Notes
@@ -37,6 +37,7 @@ def _write_text(out_dir: Path, name: str, text: str) -> Path:
     return path
 
 
+@in_store_scheme
 def release_facts(
     store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
 ) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def release_facts(
     return build_facts(store, month, as_of=as_of, as_published=as_published)
 
 
+@in_store_scheme
 def write_release(
     store: Store,
     month: Month,

@@ -77,7 +77,7 @@ def brief(figures: dict[str, Figure]) -> str:
     return f"({value}, {signed_pct(yoy.value)})"
 
 
-def headline(figures: dict[str, Figure]) -> str:
+def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
     yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
     if yoy is None or direction(yoy) == "flat":
         return f"ICT 수출 {value}"

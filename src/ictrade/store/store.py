@@ -8,18 +8,20 @@ exclude each other.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import platformdirs
 
-from ..classify import scheme
+from ..classify import scheme, using_scheme
 from ..errors import StoreError, UsageError
 from .schema import DEFAULT_REPORTER, LINES_DDL
 
@@ -173,6 +175,21 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_store_scheme(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run ``func(store, ...)`` with the items of the store's scheme as ``taxonomy()``."""
+
+    @functools.wraps(func)
+    def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with using_scheme(store.scheme_name):
+            return func(store, *args, **kwargs)
+
+    return wrapper
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..classify import using_scheme
 from ..store.store import choose_store
 from . import params, releases
 from .dashboard import dashboard_html
@@ -221,4 +222,16 @@ def create_app(
     key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
     if key:
         app.add_middleware(ApiKeyMiddleware, key=key)
+    app.add_middleware(SchemeMiddleware, scheme_name=scheme_name)
     return app
+
+
+class SchemeMiddleware:
+    """Answer every request with the items of the server's scheme (taxonomy())."""
+
+    def __init__(self, app: Any, scheme_name: str) -> None:
+        self.app, self.scheme_name = app, scheme_name
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with using_scheme(self.scheme_name):
+            await self.app(scope, receive, send)
