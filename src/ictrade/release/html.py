@@ -139,8 +139,8 @@ def render_html(
             blocks=text.blocks,
             charts=[(title, markupsafe.Markup(svg)) for title, svg in charts(facts, trend, lang)],
             tables=tables,
-            labels={k: label(lang, k) for k in ("charts", "tables", "about", "as_of")},
-            about=source_note(facts),
+            labels={k: label(lang, k) for k in ("charts", "tables", "about", "as_of", "no_data")},
+            about=source_note(facts, lang),
             data=facts["data"],
         )
     )
