@@ -14,6 +14,8 @@ from ictrade.release.html import CHROMIUM_FLAGS, render_html, trend_from_store
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 
+pytestmark = pytest.mark.slow  # browser
+
 
 def _playwright():  # type: ignore[no-untyped-def]
     try:

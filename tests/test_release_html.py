@@ -91,6 +91,7 @@ def test_cli_formats(tmp_path):
     assert xlsx.exit_code == 0 and (tmp_path / "out" / "release-tables.en.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_pdf(tmp_path):
     require_chromium()
     store = write_store(tmp_path / "s.duckdb")
