@@ -19,6 +19,8 @@ from ictrade.release.html import CHROMIUM_FLAGS, UNIT_USD, Trend, render_html, t
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 
+pytestmark = pytest.mark.slow  # browser
+
 AXIS_TEXT = "(svg, sel) => [...svg.querySelectorAll(sel)].map(e => e.textContent.trim())"
 
 

@@ -98,6 +98,7 @@ def test_cli_formats(tmp_path):
     assert xlsx.exit_code == 0 and (tmp_path / "out" / "release-tables.en.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_pdf(tmp_path):
     require_chromium()
     store = write_store(tmp_path / "s.duckdb")
@@ -110,6 +111,7 @@ def test_pdf(tmp_path):
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
+@pytest.mark.slow
 def test_korean_pdf_embeds_a_font_with_hangul(tmp_path):
     """Without a font that has Hangul, Chromium prints empty boxes: .ci/run installs one."""
     require_chromium()
