@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import lines_table, series_rows
 
 from ictrade.classify import scheme, taxonomy
 from ictrade.cli import cli
@@ -17,6 +16,8 @@ from ictrade.months import Month
 from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
+
+from conftest import lines_table, series_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 

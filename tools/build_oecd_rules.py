@@ -66,7 +66,9 @@ def hs2022_list() -> dict[str, str]:
     return {r["hs6"]: CATEGORIES[r["category"][:5]] for r in _rows(LIST)}
 
 
-def earlier(later: dict[str, str], table: str, later_ed: str, ed: str) -> dict[str, tuple[str, str]]:
+def earlier(
+    later: dict[str, str], table: str, later_ed: str, ed: str
+) -> dict[str, tuple[str, str]]:
     """Codes of edition ``ed`` -> (category, confidence), from the categories of ``later``."""
     links: dict[str, set[str]] = defaultdict(set)
     for r in _rows(table):

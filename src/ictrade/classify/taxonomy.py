@@ -1,9 +1,9 @@
 """The item trees of the schemes and the regions of regions.csv, loaded from package data.
 
 Each scheme has its own items: ``taxonomy.csv`` for ``kr-ict`` (the Korean release's items),
-``taxonomy-<scheme>.csv`` for a scheme with items of its own. ``taxonomy()`` without a name is the taxonomy of the
-scheme in use (``using_scheme``; ``kr-ict`` unless a caller says otherwise), so the code that
-writes releases and tables from facts reads the items of the facts' scheme.
+``taxonomy-<scheme>.csv`` for a scheme with items of its own. ``taxonomy()`` without a name is
+the taxonomy of the scheme in use (``using_scheme``; ``kr-ict`` unless a caller says
+otherwise), so the code that writes releases and tables from facts reads the facts' items.
 """
 
 from __future__ import annotations
