@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from ..errors import NoDataError
+from ..load import ingest_file
 from ..months import Month, parse_date
+from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes
-from ..store.ingest import ingest_file, parse_mapping
 from ..store.store import default_store_path, open_store
 from ..store.vintages import line_changes, month_vintages
 from . import (

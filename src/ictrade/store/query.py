@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
-from .store import Store, first_row
+from .base import Store, first_row
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
