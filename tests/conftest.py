@@ -33,6 +33,7 @@ def lines_table(rows: list[dict[str, object]]) -> pa.Table:
         "vintage": dt.date(2021, 1, 15),
         "status": "confirmed",
         "imputed": False,
+        "reporter": "KR",
     }
     full = []
     for row in rows:

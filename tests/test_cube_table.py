@@ -58,8 +58,10 @@ def _sorted(table: pa.Table) -> list[tuple[object, ...]]:
 def _aggregated(store: Store, as_of: dt.date | None = None) -> list[tuple[object, ...]]:
     """CUBE_SQL run afresh on the lines."""
     condition, params = vintage_filter(as_of)
-    sql = CUBE_SQL.format(vintage=condition)
-    return _sorted(store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table())
+    sql = f"""SELECT month, flow, item, partner, value_usd
+        FROM ({CUBE_SQL.format(vintage=condition)}) WHERE reporter = ?"""
+    params = [store.scheme_name, *params, store.reporter]
+    return _sorted(store.con.sql(sql, params=params).to_arrow_table())
 
 
 def _cached(store: Store) -> list[tuple[object, ...]]:

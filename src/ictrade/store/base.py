@@ -7,6 +7,8 @@ from typing import Any
 
 import duckdb
 
+from .schema import DEFAULT_REPORTER
+
 
 def first_row(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
     """The first row of a fully fetched result (DuckDB wants results read to the end)."""
@@ -23,11 +25,14 @@ class Store:
         *,
         read_only: bool,
         scheme_name: str = "kr-ict",
+        reporter: str = DEFAULT_REPORTER,
     ) -> None:
         self.con = con
         self.name = name
         self.read_only = read_only
         self.scheme_name = scheme_name
+        # Statistics read this reporter's lines; the store keeps every reporter's.
+        self.reporter = reporter
         # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
         self.completeness: list[dict[str, Any]] | None = None
         self.description: str | None = None  # what a shipped dataset holds (meta.json)
