@@ -56,12 +56,24 @@ class _Series:
         ) * n_r + self.cube.regions.index(region)
 
 
-def _cells(s: _Series, t: int) -> list[Facts]:
+def _held(flow: str, region: str, covered: Facts) -> bool:
+    """Whether the month's data hold ``flow`` for ``region`` at all (balance: both flows): a
+    store without import lines, or without partner lines, says nothing of them, not zero."""
+    flows = FLOWS if flow == "balance" else (flow,)
+    if any(f not in covered["flows"] for f in flows):
+        return False
+    shares = covered["partner_share_pct"]
+    return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
+
+
+def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
     tax = taxonomy()
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
-        if not np.isfinite(value) or (value == 0 and not prior):
+        if not np.isfinite(value) or (value == 0 and not (np.isfinite(prior) and prior)):
+            continue
+        if not _held(flow, region, covered):
             continue
         total = s.value[s.index(flow, "total", region), t]
         world = s.value[s.index(flow, item, "world"), t]
@@ -226,7 +238,7 @@ def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     return out
 
 
-def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
+def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]:
     month = months[t]
     start = t - month.month + 1
     if start < 0:
@@ -237,6 +249,8 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     out = []
     for n in np.nonzero((value != 0) & np.isfinite(value))[0]:
         flow, item, region = s.keys[n]
+        if not _held(flow, region, covered):
+            continue
         out.append(
             {
                 "flow": flow,
@@ -298,6 +312,7 @@ def facts_from_cube(
         )
     t = cube.t(month)
     s = _Series(cube)
+    covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
     return {
@@ -310,13 +325,13 @@ def facts_from_cube(
             "sources": data_sources,
             "as_of": str(as_of) if as_of else None,
             "first_month": str(cube.months[0]),
-            "coverage": coverage(cube, t),
+            "coverage": covered,
         },
-        "cells": _cells(s, t),
+        "cells": _cells(s, t, covered),
         "streaks": _streaks(s, t, cube.months, 12),
         "turns": _turns(s, t),
         "records": _records(s, t, cube.months),
-        "ytd": _ytd(s, t, cube.months),
+        "ytd": _ytd(s, t, cube.months, covered),
     }
 
 
