@@ -11,7 +11,8 @@ from typing import Any
 from ..errors import UsageError
 from ..months import Month
 from ..stats.facts import build_facts, resolve_as_of
-from ..store.store import Store, in_store_scheme
+from ..store.base import in_store_scheme
+from ..store.store import Store
 from .flash import flash_facts, flash_month, write_flash_release
 from .markdown import long_markdown, short_markdown
 from .notes import Notes
@@ -86,7 +87,7 @@ def write_release(
             _write_text(out_dir, "facts.json", json.dumps(facts, ensure_ascii=False, indent=1))
         )
     elif fmt in ("html", "pdf"):
-        from .html import html_to_pdf, render_html, trend_from_store
+        from .page import html_to_pdf, render_html, trend_from_store
 
         trend = trend_from_store(store, month, resolve_as_of(store, month, as_of, as_published))
         page = _write_text(out_dir, f"release.{lang}.html", render_html(facts, trend, lang, notes))
