@@ -3,6 +3,8 @@ has round, distinct ticks that just enclose the data."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -67,3 +69,8 @@ def test_korean_text_stays_text():
     svg = bar_chart("k", [Bar("반도체", 8.0, "+8.0")], "품목별", "기여도(%p)", "ko", "%p")
     assert ticks(svg, "k-y-axis") == ["반도체"] and "+8.0%p" in svg and "기여도(%p)" in svg
     assert "font-family: 'NanumGothic'" in svg
+
+
+def test_commands_start_without_matplotlib():
+    code = "import sys, ictrade.cli, ictrade.web.app; sys.exit('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
