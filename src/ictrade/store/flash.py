@@ -23,8 +23,8 @@ import pyarrow as pa
 from ..errors import InputError, StoreError
 from ..months import Month
 from ..nowcast.data import REQUIRED, Figure, parse_figure
-from .ingest import IngestReport
 from .query import vintage_filter
+from .report import IngestReport
 from .store import Store, first_row
 
 FLASH_SCHEMA = pa.schema(

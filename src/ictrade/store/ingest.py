@@ -8,42 +8,27 @@ a line whose key and vintage match a stored line with another value is refused.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, StoreError, error_at_row
+from ..months import Month
 from .classify_codes import refresh_code_map
+from .coverage import incomplete_months
 from .query import refresh_cube
+from .report import IngestReport
 from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
 from .store import Store, first_row
 from .validate import distinct_values, validate
 
 _KEY = ", ".join(LINE_KEY)
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in LINE_KEY)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    origin: str
-    lines_seen: int
-    lines_added: int
-    already_loaded: bool = False
-    noun: ClassVar[str] = "lines"  # what a row of the file is, in the summary
-    skipped_note: ClassVar[str] = "identical to stored lines"
-
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already loaded; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} {self.skipped_note}, skipped)" if skipped else ""
-        return f"{self.origin}: {self.lines_added} {self.noun} added of {self.lines_seen}{extra}"
 
 
 def ingest_table(
@@ -94,7 +79,17 @@ def ingest_table(
             raise
     finally:
         con.unregister("batch")
-    return IngestReport(origin, table.num_rows, added)
+    if not added:
+        return IngestReport(origin, table.num_rows, added)
+    bounds = pc.min_max(table["month"])
+    months = (Month.from_date(bounds["min"].as_py()), Month.from_date(bounds["max"].as_py()))
+    return IngestReport(
+        origin,
+        table.num_rows,
+        added,
+        vintages=tuple(sorted(distinct_values(table["vintage"]).to_pylist())),
+        incomplete=tuple(gap.describe() for gap in incomplete_months(store, months)),
+    )
 
 
 def _conform(table: pa.Table) -> pa.Table:
@@ -289,7 +284,7 @@ def ingest_file(
     )
     # Parquet rows are named as lines 1, 2, ... like read_lines does.
     first_line = 1 if file_kind(file) == "parquet" else None
-    return ingest_table(
+    report = ingest_table(
         store,
         table,
         origin=str(path),
@@ -298,3 +293,8 @@ def ingest_file(
         sha256=sha,
         retrieved_at=dt.datetime.now(),
     )
+    modified = dt.date.fromtimestamp(file.stat().st_mtime)
+    if vintage is None and report.vintages == (modified,):  # the file named no vintage
+        note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
+        return dataclasses.replace(report, vintage_note=note)
+    return report
