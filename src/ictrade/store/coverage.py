@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..months import Month
 from .query import vintage_filter
-from .store import Store
+from .base import Store
 
 NEIGHBOURS = 3  # months on each side compared with
 CODE_SHARE = 0.5  # fewer codes than this share of a side's median: incomplete
