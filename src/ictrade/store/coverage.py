@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..months import Month
-from .query import vintage_filter
 from .base import Store
+from .query import vintage_filter
 
 NEIGHBOURS = 3  # months on each side compared with
 CODE_SHARE = 0.5  # fewer codes than this share of a side's median: incomplete
