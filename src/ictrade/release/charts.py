@@ -95,9 +95,7 @@ def _svg(fig: Figure, key: str, title: str) -> str:
     svg = out.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    head = (
-        f'<svg class="chart" id="chart-{key}" role="img" aria-labelledby="chart-{key}-title" '
-    )
+    head = f'<svg class="chart" id="chart-{key}" role="img" aria-labelledby="chart-{key}-title" '
     return svg.replace("<svg ", head, 1).replace(
         ">", f'><title id="chart-{key}-title">{escape(title)}</title>', 1
     )
