@@ -256,8 +256,8 @@ def test_release_markdown(default_client, default_store):
 def test_release_html_xlsx_and_korean_are_the_library_files(default_client, default_store):
     from openpyxl import load_workbook
 
-    from ictrade.release.html import render_html, trend_from_store
     from ictrade.release.markdown import short_markdown
+    from ictrade.release.page import render_html, trend_from_store
     from ictrade.release.xlsx import write_workbook
 
     month = Month(2020, 11)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from ictrade.months import Month
-from ictrade.release.html import CHROMIUM_FLAGS
 from ictrade.release.markdown import short_markdown
+from ictrade.release.page import CHROMIUM_FLAGS
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 from ictrade.web import releases

@@ -15,7 +15,7 @@ from release_html_check import expected_item_row
 
 from ictrade.classify import regions as region_list
 from ictrade.classify import taxonomy
-from ictrade.release.html import CHROMIUM_FLAGS, UNIT_USD, Trend, render_html, trend_from_store
+from ictrade.release.page import CHROMIUM_FLAGS, UNIT_USD, Trend, render_html, trend_from_store
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 

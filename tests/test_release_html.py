@@ -15,7 +15,7 @@ from release_html_check import expected_item_row, read_tables
 from ictrade.classify import taxonomy
 from ictrade.cli import cli
 from ictrade.release.charts import css_font_stack
-from ictrade.release.html import render_html, trend_from_store
+from ictrade.release.page import render_html, trend_from_store
 from ictrade.release.xlsx import write_workbook
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store

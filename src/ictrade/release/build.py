@@ -84,7 +84,7 @@ def write_release(
             _write_text(out_dir, "facts.json", json.dumps(facts, ensure_ascii=False, indent=1))
         )
     elif fmt in ("html", "pdf"):
-        from .html import html_to_pdf, render_html, trend_from_store
+        from .page import html_to_pdf, render_html, trend_from_store
 
         trend = trend_from_store(store, month, resolve_as_of(store, month, as_of, as_published))
         page = _write_text(out_dir, f"release.{lang}.html", render_html(facts, trend, lang, notes))

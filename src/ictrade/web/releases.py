@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..months import Month
-from ..release.html import TREND_MONTHS, Trend, render_html
 from ..release.markdown import long_markdown, short_markdown
+from ..release.page import TREND_MONTHS, Trend, render_html
 from ..release.xlsx import write_workbook
 from ..stats.cube import Cube
 from ..stats.series import series_from_cube
