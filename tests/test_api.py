@@ -7,8 +7,10 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import warnings
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -335,6 +337,17 @@ def test_api_key_on_every_request(monkeypatch):
         ok(client.get("/api/ping", headers={"X-API-Key": "s3cret"}))
         ok(client.get("/api/ping?api_key=s3cret"))
         assert client.get("/?api_key=s3cret").status_code == 200
+        # the dashboard's charting library is public code, served without the key; nothing else
+        script = client.get("/static/vendor/chart.umd.min.js")
+        assert script.status_code == 200 and "Chart.js v4" in script.text[:200]
+        error(client.get("/static/vendor/missing.js"), 404)
+
+
+def test_vendored_library_ships_with_its_license():
+    vendor = resources.files("ictrade").joinpath("web", "static", "vendor")
+    assert "MIT License" in vendor.joinpath("chart.js-LICENSE.md").read_text()
+    version = re.search(r"Chart\.js v([\d.]+)", vendor.joinpath("chart.umd.min.js").read_text())
+    assert version and f"| {version.group(1)} |" in vendor.joinpath("README.md").read_text()
 
 
 def test_repeated_requests_are_served_from_the_cache(default_client):

@@ -148,6 +148,12 @@ def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     return row[0] if row else None
 
 
+def earliest_vintage(store: Store) -> dt.date | None:
+    """The first date on which the store's figures were published (None: no lines)."""
+    row = first_row(store.con.execute("SELECT min(vintage) FROM lines").fetchall())
+    return row[0] if row else None
+
+
 def sources(store: Store) -> list[str]:
     rows = store.con.execute(
         "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]

@@ -19,11 +19,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from ..store.store import choose_store
 from . import params, releases
-from .dashboard import dashboard_html
+from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
 from .envelope import JSON, ApiKeyMiddleware, Body, dumps, error_handlers
 from .handles import LRU, StoreHandle
 from .openapi import openapi_document
@@ -215,10 +216,11 @@ def create_app(
         Route("/api/series", api.series),
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
+        Mount(VENDOR_PATH, StaticFiles(packages=[VENDOR_DIR])),
     ]
     app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
     app.state.api = api
     key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
     if key:
-        app.add_middleware(ApiKeyMiddleware, key=key)
+        app.add_middleware(ApiKeyMiddleware, key=key, public=VENDOR_PATH + "/")
     return app
