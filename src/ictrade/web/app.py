@@ -125,7 +125,7 @@ class Api:
             if cached is not None:
                 return cached
             source = self.service.release_source(handle, month, as_of, published, lang)
-            return self.release_files.put(key, releases.render(source, fmt))
+            return self.release_files.put(key, releases.render_files(source, fmt))
 
         if download:
             file = releases.pick(await run_in_threadpool(files), variant)
