@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..months import Month
 from ..stats.cube import Cube, load_cube
 from ..stats.facts import build_facts, resolve_as_of
+from ..store.base import in_store_scheme
 from ..store.store import Store
 from .flash import flash_facts, flash_month
 from .markdown import short_markdown
@@ -42,6 +43,7 @@ def _write(path: Path, content: str | bytes) -> Path:
     return path
 
 
+@in_store_scheme
 def release_facts(
     store: Store,
     month: Month,
@@ -59,6 +61,7 @@ def release_facts(
     )
 
 
+@in_store_scheme
 def write_release(
     store: Store,
     month: Month,
