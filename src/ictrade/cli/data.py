@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
@@ -12,7 +11,7 @@ from ..months import Month, parse_date
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes
 from ..store.ingest import ingest_file, parse_mapping
-from ..store.store import default_store_path, open_store
+from ..store.store import open_store, writable_store_path
 from ..store.vintages import line_changes, month_vintages
 from . import (
     cli,
@@ -87,7 +86,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    path = Path(store_path) if store_path else default_store_path()
+    path = writable_store_path(store_path)
     with open_store(path) as store:
         report = ingest_file(
             store,

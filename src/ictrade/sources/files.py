@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, LineOf
 from . import _read as R
 from ._build import LineDefaults, build_lines
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
-__all__ = ["LineDefaults", "read_lines", "layout_names"]
+__all__ = ["LineDefaults", "read_lines", "read_located_lines", "layout_names"]
 
 _CANONICAL_TYPES: dict[str, pa.DataType] = {
     "value_usd": pa.float64(),
@@ -43,6 +43,30 @@ def read_lines(
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
+    """Read a file into a LINE_SCHEMA table (``read_located_lines`` without the locations)."""
+    return read_located_lines(
+        path,
+        layout=layout,
+        encoding=encoding,
+        mapping=mapping,
+        defaults=defaults,
+        refine=refine,
+        check_keys=check_keys,
+        encoded=encoded,
+    )[0]
+
+
+def read_located_lines(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str = "auto",
+    mapping: dict[str, str] | None = None,
+    defaults: LineDefaults | None = None,
+    refine: bool = True,
+    check_keys: bool = True,
+    encoded: bool = False,
+) -> tuple[pa.Table, LineOf]:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
     Files that give totals beside their detail (layouts with ``drop_covered``) have their
@@ -52,7 +76,10 @@ def read_lines(
     For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
     skips the duplicated-key check on Parquet files whose rows are the table's rows one for
     one (table row i is then the file's row i + 1, as in this function's errors), and
-    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string)."""
+    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string).
+
+    Also returns where each line sits in the file (for errors found later, e.g. a conflict
+    with stored lines); a file with a header and no data lines is refused."""
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
@@ -69,6 +96,12 @@ def read_lines(
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
+    if raw.table.num_rows == 0:
+        raise InputError(
+            f"the file has a header but no data {raw.unit}s; check that it is the file you "
+            "meant, or that its export finished",
+            file=str(p),
+        )
     return build_lines(
         raw,
         chosen,

@@ -23,7 +23,7 @@ import pyarrow as pa
 from ..errors import InputError, StoreError
 from ..months import Month
 from ..nowcast.data import REQUIRED, Figure, parse_figure
-from .ingest import IngestReport
+from .ingest import INGEST_COLUMNS, IngestReport
 from .query import vintage_filter
 from .store import Store, first_row
 
@@ -80,7 +80,7 @@ def is_flash_file(path: Path) -> bool:
         first = handle.readline(65536)
     try:
         header = next(csv.reader([_decode(first, "auto", str(path)).strip()]), [])
-    except InputError:
+    except (InputError, csv.Error):  # not text, or not a CSV line: the line reader says why
         return False
     return all(c in header for c in REQUIRED)
 
@@ -173,7 +173,7 @@ def _write(store: Store, origin: str, sha: str, raw: bytes, seen: int) -> int:
     next_id = first_row(con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchall())
     now = dt.datetime.now()
     con.execute(
-        "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO ingests ({INGEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
         [next_id[0] if next_id else 1, origin, sha, added, seen, now, now, raw],
     )
     return added

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -18,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError, StoreError, error_at_row
+from ..errors import InputError, LineOf, StoreError, error_at_row
 from .classify_codes import refresh_code_map
 from .query import refresh_cube
 from .schema import LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
@@ -51,15 +52,17 @@ def ingest_table(
     table: pa.Table,
     *,
     origin: str,
-    first_line: int | None = None,
+    first_line: LineOf = None,
     raw: bytes | None = None,
     retrieved_at: dt.datetime | None = None,
     sha256: str | None = None,
+    options: str | None = None,
 ) -> IngestReport:
     """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
 
     ``raw`` (the file's bytes) is kept in the store; ``sha256`` (the file's hash, for files
-    too big to keep) identifies a file already loaded.
+    too big to keep) identifies a file already loaded, with the ``options`` it was read with
+    (the same file read with another default vintage, source or status is another load).
     """
     if store.read_only:
         raise StoreError(f"{store.name} is read-only; ingest into your own store (--store PATH)")
@@ -68,7 +71,7 @@ def ingest_table(
     if raw is not None and len(raw) > RAW_KEPT_MAX:
         raw = None  # recorded by its hash only
     con = store.con
-    if sha and con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
+    if sha and loaded(store, sha, options):
         return IngestReport(origin, table.num_rows, 0, already_loaded=True)
     con.register("batch", table)
     try:
@@ -78,9 +81,9 @@ def ingest_table(
             added = _write(con, table, origin, first_line, multi=multi)
             record = [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw]
             con.execute(
-                "INSERT INTO ingests SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ? "
-                "FROM ingests",
-                record,
+                f"INSERT INTO ingests ({INGEST_COLUMNS}) SELECT coalesce(max(id), 0) + 1, "
+                "?, ?, ?, ?, ?, ?, ?, ? FROM ingests",
+                [*record, options],
             )
             codes = distinct_values(table["hs_code"]).to_pylist() if added else []
             refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
@@ -97,6 +100,19 @@ def ingest_table(
     return IngestReport(origin, table.num_rows, added)
 
 
+INGEST_COLUMNS = (
+    "id, origin, sha256, lines_added, lines_seen, retrieved_at, ingested_at, raw, options"
+)
+
+
+def loaded(store: Store, sha: str, options: str | None = None) -> bool:
+    """Whether the file of hash ``sha`` was loaded with these options already."""
+    found = store.con.execute(
+        "SELECT 1 FROM ingests WHERE sha256 = ? AND options IS NOT DISTINCT FROM ?", [sha, options]
+    ).fetchall()
+    return bool(found)
+
+
 def _conform(table: pa.Table) -> pa.Table:
     """The columns of LINE_SCHEMA in order and type (dictionary-encoded strings kept as such)."""
     table = table.select(LINE_SCHEMA.names)
@@ -107,7 +123,7 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     table: pa.Table,
     origin: str,
-    first_line: int | None,
+    first_line: LineOf,
     *,
     multi: bool,
 ) -> int:
@@ -163,30 +179,35 @@ def _write(
 
 
 def _check_conflicts(
-    con: duckdb.DuckDBPyConnection, origin: str, first_line: int | None, span: list[object]
+    con: duckdb.DuckDBPyConnection, origin: str, first_line: LineOf, span: list[object]
 ) -> None:
-    """Refuse a line whose key and vintage are stored with another value."""
-    differs = f"""FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
-        WHERE a.month BETWEEN ? AND ? AND a.value_usd IS DISTINCT FROM b.value_usd"""
-    if not con.execute(f"SELECT 1 {differs} LIMIT 1", span).fetchall():
+    """Refuse a line whose key and vintage are stored with another value or status."""
+    differs = """(a.value_usd IS DISTINCT FROM b.value_usd OR a.status <> b.status)"""
+    found = f"""FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
+        WHERE a.month BETWEEN ? AND ? AND {differs}"""
+    if not con.execute(f"SELECT 1 {found} LIMIT 1", span).fetchall():
         return
     # Rare: number the batch's rows to name the first conflicting one.
     conflict = first_row(
         con.execute(
-            f"""SELECT b.rn, a.value_usd, b.value_usd FROM lines a JOIN
+            f"""SELECT b.rn, a.value_usd, b.value_usd, a.status, b.status FROM lines a JOIN
             (SELECT row_number() OVER () - 1 AS rn, * FROM batch) b
             ON {_KEY_JOIN} AND a.vintage = b.vintage
-            WHERE a.value_usd IS DISTINCT FROM b.value_usd ORDER BY b.rn LIMIT 1"""
+            WHERE {differs} ORDER BY b.rn LIMIT 1"""
         ).fetchall()
     )
     assert conflict is not None
+    row, stored, given, stored_status, given_status = conflict
+    field, what = "value_usd", f"value {given} differs from the stored {stored}"
+    if stored == given:
+        field, what = "status", f"status {given_status} differs from the stored {stored_status}"
     raise error_at_row(
-        f"value {conflict[2]} differs from the stored {conflict[1]} for the same line and "
-        "vintage; give the new figures their own vintage (e.g. --vintage YYYY-MM-DD)",
-        field="value_usd",
+        f"{what} for the same line and vintage; give the new figures their own vintage "
+        "(e.g. --vintage YYYY-MM-DD)",
+        field=field,
         file=origin,
         first_line=first_line,
-        row=int(conflict[0]),
+        row=int(row),
     )
 
 
@@ -246,8 +267,7 @@ def ingest_file(
     mapping: dict[str, str] | None = None,
 ) -> IngestReport:
     """Read, validate and load a file of customs lines into ``store``."""
-    from ..sources._read import file_kind
-    from ..sources.files import LineDefaults, read_lines
+    from ..sources.files import LineDefaults, read_located_lines
     from .flash import ingest_flash_file, is_flash_file
 
     file = Path(path)
@@ -262,12 +282,23 @@ def ingest_file(
     else:
         raw = file.read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
-    if store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
+    # The same file read with other options gives other lines: it is another load.
+    chosen = {
+        "layout": layout,
+        "encoding": encoding,
+        "source": source,
+        "status": status,
+        "vintage": str(vintage) if vintage else None,
+        "map": mapping or None,
+    }
+    given = {k: v for k, v in chosen.items() if v is not None}
+    options = None if given == {"encoding": "auto", "status": "confirmed"} else json.dumps(given)
+    if loaded(store, sha, options):
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     # ingest_table checks the keys of the whole batch: read_lines need not do it twice (it
     # still does where its rows are not the file's rows one for one, to name the lines).
-    table = read_lines(
+    table, lines = read_located_lines(
         file,
         layout=layout,
         encoding=encoding,
@@ -276,14 +307,13 @@ def ingest_file(
         check_keys=False,
         encoded=True,
     )
-    # Parquet rows are named as lines 1, 2, ... like read_lines does.
-    first_line = 1 if file_kind(file) == "parquet" else None
     return ingest_table(
         store,
         table,
         origin=str(path),
-        first_line=first_line,
+        first_line=lines,
         raw=raw,
         sha256=sha,
         retrieved_at=dt.datetime.now(),
+        options=options,
     )

@@ -26,7 +26,10 @@ META_DDL = [
     LINES_DDL,
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
-        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
+        options VARCHAR)""",
+    # the options a file was read with (JSON; NULL: the defaults), for stores made before it
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS options VARCHAR",
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
         mixed BOOLEAN)""",
@@ -52,6 +55,21 @@ def first_row(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def writable_store_path(store: str | None) -> Path:
+    """The store a writing command (ingest, fetch) loads into: ``--store PATH``, else the
+    user's store. An empty PATH is refused rather than read as 'the default'."""
+    if store is None:
+        return default_store_path()
+    _refuse_empty(store)
+    return Path(store)
+
+
+def _refuse_empty(store: str) -> None:
+    if not store.strip():
+        raise UsageError("--store is empty; give the path of a store file (or leave it out)")
+
 
 
 def available_datasets() -> list[str]:
@@ -80,6 +98,8 @@ def choose_store(store: str | None = None, dataset: str | None = None) -> StoreC
     """Resolve ``--store``/``ICTRADE_STORE``/``--dataset`` into a store to open."""
     if store and dataset:
         raise UsageError("--store and --dataset exclude each other; give one of them")
+    if store is not None:
+        _refuse_empty(store)
     if dataset:
         return StoreChoice(None, dataset, f"using the shipped dataset '{dataset}' (read-only)")
     if store:
