@@ -18,8 +18,9 @@ from ictrade.store.validate import plausible_span
 HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status"
 
 
-def line(month: str = "2020-11", value: str = "100", vintage: str = "2020-12-15",
-         partner: str = "CN") -> str:
+def line(
+    month: str = "2020-11", value: str = "100", vintage: str = "2020-12-15", partner: str = "CN"
+) -> str:
     return f"{month},export,854232,{partner},{value},kcs,{vintage},confirmed"
 
 
@@ -156,8 +157,15 @@ def test_reingesting_with_new_options_stores_a_new_vintage(tmp_path):
 
 # ---- KCS answers ----------------------------------------------------------------------------
 
-ITEM = {"year": "2020.11", "hsCd": "854232", "statCd": "CN", "expDlr": "10", "impDlr": "5",
-        "expWgt": "1", "impWgt": "1"}
+ITEM = {
+    "year": "2020.11",
+    "hsCd": "854232",
+    "statCd": "CN",
+    "expDlr": "10",
+    "impDlr": "5",
+    "expWgt": "1",
+    "impWgt": "1",
+}
 
 
 @pytest.mark.parametrize("bad", ["abc", "", "-5", "nan"])
