@@ -16,12 +16,14 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 from ictrade.errors import InputError
+from ictrade.load import ingest_file
 from ictrade.months import Month
-from ictrade.nowcast.data import Figure, shipped_history
+from ictrade.nowcast.data import shipped_history
 from ictrade.nowcast.engine import nowcast_file
 from ictrade.release.flash import RELEASE_FILE, flash_month, number
+from ictrade.sources.flash import FlashFigure
 from ictrade.store.flash import flash_rows
-from ictrade.store.ingest import ingest_file, ingest_table
+from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
 
 from conftest import lines_table, series_rows
@@ -33,12 +35,12 @@ BOTOX = ("보톡스", "전세계")
 MARK = "Estimate from customs flash figures for the first 20 days; not a release of final data"
 
 
-def write_flash(path: Path, figures: Iterable[Figure]) -> Path:
+def write_flash(path: Path, figures: Iterable[FlashFigure]) -> Path:
     """The three series' figures, with an HS code as the flash source gives it."""
     return conftest_write_flash(path, figures, hs_code="854232")
 
 
-def pick(months: set[str], *, finals: bool = True) -> list[Figure]:
+def pick(months: set[str], *, finals: bool = True) -> list[FlashFigure]:
     """The shipped figures of three series in ``months``; without the May 2025 finals unless
     ``finals`` (so the store holds only flash figures for that month)."""
     return [
@@ -90,7 +92,7 @@ def test_ingest_puts_flash_figures_in_the_flash_table(flash_store: tuple[Path, P
         (f.series, str(f.month), f.cut, f.value) for f in loaded
     }
     assert {r.flow for r in rows} == {"export"} and {r.hs_code for r in rows} == {"854232"}
-    again = run("ingest", str(csv_path), "--store", str(store))
+    again = run("ingest", str(csv_path), "--store", str(store), "--vintage", "2025-05-21")
     assert again.exit_code == 0 and "already loaded" in again.output
 
 
@@ -99,8 +101,10 @@ def test_changed_value_with_the_same_vintage_is_refused_and_nothing_is_written(
 ) -> None:
     figures = pick({"2025-04"})
     first = write_flash(tmp_path / "a.csv", figures)
-    changed = [Figure(f.series, f.unit, f.month, f.cut, f.value + 1, f.month_text) for f in figures]
-    extra = Figure(("새 품목", "전세계"), "천$", Month(2025, 6), 10, 5.0, "202506")
+    changed = [
+        FlashFigure(f.series, f.unit, f.month, f.cut, f.value + 1, f.month_text) for f in figures
+    ]
+    extra = FlashFigure(("새 품목", "전세계"), "천$", Month(2025, 6), 10, 5.0, "202506")
     second = write_flash(tmp_path / "b.csv", [extra, *changed])
     with open_store() as store:
         ingest_file(store, first, source="kcs", vintage=Month(2025, 5).first_day())
@@ -192,7 +196,7 @@ def test_the_months_own_final_is_never_read(
 ) -> None:
     """The same store plus absurd May finals and later months: the same flash facts."""
     absurd = [
-        Figure(
+        FlashFigure(
             f.series, f.unit, f.month + k, 30 if k == 0 else f.cut, f.value * 9, str(f.month + k)
         )
         for f in pick({"2025-05"})

@@ -13,18 +13,10 @@ from ..stats.check import check_published
 from ..stats.facts import build_facts
 from ..stats.series import MEASURES
 from ..store.store import dataset_path
-from . import (
-    EXIT_MISMATCH,
-    cli,
-    domain_errors,
-    open_for_reading,
-    parse_as_of,
-    store_options,
-    vintage_options,
-)
+from .options import EXIT_MISMATCH, open_for_reading, parse_as_of, store_options, vintage_options
 
 
-@cli.command("release")
+@click.command("release")
 @click.argument("months")
 @store_options
 @vintage_options
@@ -60,7 +52,6 @@ from . import (
     help="Your notes per item or region (CSV subject,text or JSON), printed as the "
     "editor's words after the paragraph on that subject.",
 )
-@domain_errors
 def release_command(
     months: str,
     store_path: str | None,
@@ -106,7 +97,7 @@ def release_command(
             click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
 
 
-@cli.command("check-published")
+@click.command("check-published")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @store_options
 @click.option(
@@ -122,7 +113,6 @@ def release_command(
     help="Check every row, not only the primary source of each figure.",
 )
 @click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
-@domain_errors
 def check_published_command(
     file: str,
     store_path: str | None,
@@ -148,7 +138,7 @@ def check_published_command(
 # --- ictrade verify: check every figure of a release or news text against the facts ---------
 
 
-@cli.command("verify")
+@click.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option(
     "--month", "month_text", required=True, metavar="YYYY-MM", help="The month the text reports on."
@@ -156,7 +146,6 @@ def check_published_command(
 @store_options
 @vintage_options
 @click.option("--quiet", is_flag=True, help="Print only mismatched and unrecognised claims.")
-@domain_errors
 def verify_command(
     file: str,
     month_text: str,
@@ -186,7 +175,7 @@ def verify_command(
 # --- ictrade series: a monthly series as CSV, JSON or Parquet ---------------------------------
 
 
-@cli.command("series")
+@click.command("series")
 @click.option("--flow", default="export", show_default=True, help="export, import or balance.")
 @click.option("--item", default="total", show_default=True, help="Item id (taxonomy.csv).")
 @click.option("--region", default="world", show_default=True, help="Region id (regions.csv).")
@@ -221,7 +210,6 @@ def verify_command(
     metavar="DATE",
     help="Use the latest vintage published on or before DATE (YYYY-MM-DD).",
 )
-@domain_errors
 def series_command(
     flow: str,
     item: str,

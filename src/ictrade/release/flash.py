@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import NoDataError
 from ..months import Month
-from ..nowcast.data import Figure, Series, build_panel, shipped_history
+from ..nowcast.data import FlashFigure, Series, build_panel, shipped_history
 from ..nowcast.engine import nowcast_estimates
 from ..nowcast.intervals import COVERAGE, Estimate
 from ..numbers import round_half_up
@@ -66,7 +66,7 @@ def _latest_cuts(rows: list[FlashRow], month: Month) -> dict[Series, FlashRow]:
     return latest
 
 
-def _history(rows: list[FlashRow], month: Month) -> list[Figure]:
+def _history(rows: list[FlashRow], month: Month) -> list[FlashFigure]:
     """What the nowcast may read: earlier months (shipped, then stored: stored wins) and the
     month's own flash figures; never its final or any later month."""
     shipped = [f for f in shipped_history() if f.month < month]

@@ -178,4 +178,4 @@ def check_claim(view: FactsView, claim: Claim) -> Outcome:
 def verify_text(text: str, facts: dict[str, Any]) -> Report:
     """Extract the figures of ``text`` and check each against ``facts``."""
     view = FactsView(facts)
-    return Report([check_claim(view, c) for c in extract(text)])
+    return Report([check_claim(view, c) for c in extract(text, view.month)])

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
-from .store import Store, first_row
+from .base import Store, first_row
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -58,7 +58,7 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 # - ingest recomputes the months its batch spans, inside the batch's transaction: a batch
 #   only changes which vintage is in force for its own keys, and only brings new codes in its
 #   own lines (the code map of stored codes does not change);
-# - a change of the classification rules (Store.ensure_code_map) rebuilds it whole;
+# - a change of the classification rules (store._ensure_code_map) rebuilds it whole;
 # - shipped datasets, loaded into memory at open, build it then.
 # The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.

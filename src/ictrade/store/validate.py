@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
 from ..errors import REPORTED_LINES, LineOf, error_at_row, shown_value
+from .base import first_row
 from .schema import FIRST_PLAUSIBLE, FLOWS, LINE_KEY, STATUSES, VALUE_CEILING_USD
-from .store import first_row
 
 _KEY = ", ".join(LINE_KEY)
 
