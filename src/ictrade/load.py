@@ -7,6 +7,7 @@ The store itself knows tables, not files.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -86,7 +87,7 @@ def ingest_file(
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
-    return LOADERS[read.kind](
+    report = LOADERS[read.kind](
         store,
         read.table,
         origin=str(path),
@@ -96,3 +97,7 @@ def ingest_file(
         retrieved_at=dt.datetime.now(),
         options=options,
     )
+    if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
+        note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
+        return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
+    return report

@@ -95,6 +95,8 @@ def ingest_command(
         )
         mixed = mixed_codes(store.con, store.scheme_name)
     click.echo(report.summary())
+    for warning in report.warnings():
+        click.echo(warning, err=True)
     if mixed:
         shown = ", ".join(mixed[:8]) + (" ..." if len(mixed) > 8 else "")
         click.echo(

@@ -43,6 +43,7 @@ COLUMNS = ("item_key", "hs_code", "flow_ko", "unit", "partner_ko", "month", "cut
 REQUIRED = ("item_key", "partner_ko", "month", "cut_day", "cum_value")
 _FLOWS = {"": "export", "수출": "export", "export": "export", "수입": "import", "import": "import"}
 
+
 @dataclass(frozen=True)
 class FlashLine:
     """A row of a flash file: the figure and what only the store keeps."""

@@ -9,6 +9,7 @@ value is refused. Reading files is ``ictrade.load``'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -17,9 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import LineOf, error_at_row
+from ..months import Month
 from .base import Store, first_row
 from .batch import IngestReport, append_batch
 from .classify_codes import refresh_code_map
+from .coverage import incomplete_months
 from .query import refresh_cube
 from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, encoded_schema
 from .validate import distinct_values, validate
@@ -61,7 +64,7 @@ def ingest_table(
             refresh_cube(con, store.scheme_name, (bounds["min"].as_py(), bounds["max"].as_py()))
         return added
 
-    return append_batch(
+    report = append_batch(
         store,
         table,
         origin=origin,
@@ -71,6 +74,15 @@ def ingest_table(
         sha256=sha256,
         retrieved_at=retrieved_at,
         options=options,
+    )
+    if not report.lines_added:
+        return report
+    bounds = pc.min_max(table["month"])
+    months = (Month.from_date(bounds["min"].as_py()), Month.from_date(bounds["max"].as_py()))
+    return dataclasses.replace(
+        report,
+        vintages=tuple(sorted(distinct_values(table["vintage"]).to_pylist())),
+        incomplete=tuple(gap.describe() for gap in incomplete_months(store, months)),
     )
 
 
