@@ -259,13 +259,14 @@ def test_release_html_xlsx_and_korean_are_the_library_files(default_client, defa
     from openpyxl import load_workbook
 
     from ictrade.release.markdown import short_markdown
-    from ictrade.release.page import render_html, trend_from_store
+    from ictrade.release.page import render_html, trend_from_cube
     from ictrade.release.xlsx import write_workbook
+    from ictrade.stats.cube import load_cube
 
     month = Month(2020, 11)
     facts = build_facts(default_store, month)
     page = ok(default_client.get("/api/release/2020-11?format=html&lang=ko"))["data"]["files"]
-    trend = trend_from_store(default_store, month, None)
+    trend = trend_from_cube(load_cube(default_store, None), month)
     assert [f["name"] for f in page] == ["release.ko.html"]
     assert page[0]["text"] == render_html(facts, trend, "ko")
     short_ko = default_client.get("/api/release/2020-11?lang=ko&download=1&variant=short")

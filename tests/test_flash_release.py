@@ -20,7 +20,9 @@ from ictrade.load import ingest_file
 from ictrade.months import Month
 from ictrade.nowcast.data import shipped_history
 from ictrade.nowcast.engine import nowcast_file
-from ictrade.release.flash import RELEASE_FILE, flash_month, number
+from ictrade.release.flash import flash_month
+from ictrade.release.flash_text import number
+from ictrade.release.renderers import FLASH_RENDERERS
 from ictrade.sources.flash import FlashFigure
 from ictrade.store.flash import flash_rows
 from ictrade.store.ingest import ingest_table
@@ -32,6 +34,7 @@ from conftest import write_flash as conftest_write_flash
 HBM = ("반도체 _복합구조칩(HBM포함)", "전세계")
 RAMEN = ("라면(원화)", "미국")
 BOTOX = ("보톡스", "전세계")
+RELEASE_FILE = FLASH_RENDERERS["md"][0].name
 MARK = "Estimate from customs flash figures for the first 20 days; not a release of final data"
 
 
@@ -241,3 +244,22 @@ def test_a_month_with_neither_lines_nor_flash_is_no_data(flash_store: tuple[Path
         assert result.exit_code == 2
         assert "no data for 2025-07" in result.output
         assert "flash figures only for 2025-04 to 2025-05" in result.output
+
+
+@pytest.mark.slow
+def test_the_api_serves_a_month_that_holds_only_flash_figures(
+    flash_store: tuple[Path, Path], released: tuple[str, Path, dict[str, Any]]
+) -> None:
+    from starlette.testclient import TestClient
+
+    from ictrade.web.app import create_app
+
+    store, _ = flash_store
+    _, out, facts = released
+    with TestClient(create_app(store=str(store), api_key="")) as client:
+        files = client.get("/api/release/2025-05").json()["data"]["files"]
+        assert [f["name"] for f in files] == [RELEASE_FILE]
+        assert files[0]["text"] == (out / RELEASE_FILE).read_text(encoding="utf-8")
+        assert client.get("/api/facts/2025-05").json()["data"] == facts
+        html = client.get("/api/release/2025-05?format=html")
+        assert html.status_code == 400 and "only flash figures" in html.text

@@ -79,3 +79,13 @@ def test_the_store_imports_only_classify_and_its_own_modules():
         if _within(m, "ictrade.store"):
             bad = [d for d in imports(m) if not _within(d, "ictrade.store", "ictrade.classify")]
             assert set(bad) <= BASE, f"{m} imports {sorted(set(bad) - BASE)}"
+
+
+def test_renderers_take_facts_and_never_a_store():
+    """Every release module but the job (build.py) and the flash facts (flash.py) renders
+    from facts; so does the API's table of release files."""
+    jobs = {"ictrade.release.build", "ictrade.release.flash"}
+    for m in modules():
+        if (_within(m, "ictrade.release") and m not in jobs) or m == "ictrade.web.releases":
+            bad = sorted(d for d in imports(m) if _within(d, "ictrade.store"))
+            assert not bad, f"{m} imports {bad}"

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..classify import using_scheme
 from ..errors import UsageError
 from ..months import parse_date
 from ..store.schema import DEFAULT_REPORTER
@@ -83,13 +84,15 @@ def vintage_options(func: F) -> F:
 
 def chosen_store(store_path: str | None, dataset: str | None) -> StoreChoice:
     """The store a reading command uses, with the --reporter/--scheme it was given."""
-    meta = click.get_current_context().meta
-    return choose_store(
+    ctx = click.get_current_context()
+    choice = choose_store(
         store_path,
         dataset,
-        scheme_name=meta.get("ictrade.scheme", "kr-ict"),
-        reporter=meta.get("ictrade.reporter", DEFAULT_REPORTER),
+        scheme_name=ctx.meta.get("ictrade.scheme", "kr-ict"),
+        reporter=ctx.meta.get("ictrade.reporter", DEFAULT_REPORTER),
     )
+    ctx.with_resource(using_scheme(choice.scheme))  # items of the scheme, for the command
+    return choice
 
 
 def open_for_reading(store_path: str | None, dataset: str | None) -> Store:

@@ -74,7 +74,7 @@ def _held(flow: str, region: str, covered: Facts) -> bool:
 
 
 def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
-    tax = taxonomy()
+    tax = taxonomy(s.cube.scheme)
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
@@ -275,7 +275,7 @@ def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]
 
 def coverage(cube: Cube, t: int) -> Facts:
     """What the month's data cover: flows, major items, and how much names a partner."""
-    tax = taxonomy()
+    tax = taxonomy(cube.scheme)
     total, w = cube.items.index("total"), cube.regions.index("world")
     flows = [f for n, f in enumerate(FLOWS) if cube.value[n, total, w, t] > 0]
     items = [i for i in tax.majors() if cube.value[0, cube.items.index(i), w, t] > 0]

@@ -3,11 +3,17 @@ this module sits below every store module so that none of them needs the opening
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 
+from ..classify import using_scheme
 from .schema import DEFAULT_REPORTER
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def first_row(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
@@ -45,3 +51,14 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def in_store_scheme(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run ``func(store, ...)`` with the items of the store's scheme as ``taxonomy()``."""
+
+    @functools.wraps(func)
+    def wrapper(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with using_scheme(store.scheme_name):
+            return func(store, *args, **kwargs)
+
+    return wrapper
