@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import click
 from ..months import parse_date, parse_months
 from ..release.build import facts_json, release_facts, write_release
 from ..stats.check import check_published
-from ..stats.facts import build_facts
 from ..stats.series import MEASURES
 from ..store.store import dataset_path
 from .options import EXIT_MISMATCH, open_for_reading, parse_as_of, store_options, vintage_options
@@ -145,7 +145,17 @@ def check_published_command(
 )
 @store_options
 @vintage_options
-@click.option("--quiet", is_flag=True, help="Print only mismatched and unrecognised claims.")
+@click.option("--quiet", is_flag=True, help="Print only the claims that did not match.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table for people; json: one object per claim (span, text, status, reading, "
+    "fact).",
+)
+@click.option("--strict", is_flag=True, help="Also exit 1 when a figure is unrecognised.")
 def verify_command(
     file: str,
     month_text: str,
@@ -154,21 +164,27 @@ def verify_command(
     as_of: str | None,
     as_published: bool,
     quiet: bool,
+    fmt: str,
+    strict: bool,
 ) -> None:
     """Check every figure of a release or news text FILE (English or Korean) against the
-    facts of a month; exit 1 if any figure mismatches."""
+    facts of a month: matched, mismatched, cannot be checked (another period, no such fact,
+    no published figure) or unrecognised. Exit 1 if any figure mismatches (with --strict,
+    also if any is unrecognised)."""
     from ..months import Month
-    from ..release.verify import verify_text
+    from ..release.verify import UNRECOGNISED, verify_in_store
 
     month = Month.parse(month_text)
     vintage = parse_as_of(as_of, as_published)
     text = Path(file).read_text(encoding="utf-8-sig")
     with open_for_reading(store_path, dataset) as store:
-        facts = build_facts(store, month, as_of=vintage, as_published=as_published)
-    report = verify_text(text, facts)
-    click.echo(report.table(skip_matched=quiet))
-    click.echo(report.summary())
-    if not report.ok:
+        report = verify_in_store(store, text, month, as_of=vintage, as_published=as_published)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.table(skip_matched=quiet))
+        click.echo(report.summary())
+    if not report.ok or (strict and report.count(UNRECOGNISED)):
         sys.exit(EXIT_MISMATCH)
 
 

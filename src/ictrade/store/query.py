@@ -159,3 +159,19 @@ def sources(store: Store) -> list[str]:
         "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def imputed_flows(store: Store, months: list[Month], as_of: dt.date | None) -> dict[str, set[str]]:
+    """Month ('2020-11') -> the flows whose lines in force as of ``as_of`` are imputed there:
+    no published figure constrains them (the default dataset marks such lines)."""
+    condition, params = vintage_filter(as_of)
+    marks = ", ".join("?" for _ in months)
+    rows = store.con.execute(
+        f"SELECT DISTINCT l.month, l.flow FROM lines l WHERE {condition} AND l.reporter = ? "
+        f"AND l.imputed AND l.month IN ({marks})",
+        [*params, store.reporter, *[m.first_day() for m in months]],
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for month, flow in rows:
+        out.setdefault(str(Month.from_date(month)), set()).add(flow)
+    return out

@@ -121,8 +121,8 @@ def amounts(sentence: str) -> list[Amount]:
         digits = m.group("a") or m.group("b")
         value = number_word(digits)
         unit_word = (m.group("au") or m.group("bu") or "").lower()
-        if value is None or (not unit_word and m.group("a") is None):
-            continue
+        if value is None or not unit_word:
+            continue  # '$2.3' cut off before its unit: a number verify cannot read
         unit = UNITS_EN.get(unit_word, 1.0)
         step = step_of(digits)
         if unit == 1e6:
@@ -155,6 +155,18 @@ def amounts(sentence: str) -> list[Amount]:
         if not out or a.start >= out[-1].end:
             out.append(a)
     return out
+
+
+def range_width(value: float) -> float:
+    """'90억달러대' spans 90-99억, '100억달러대' 100-199억, '10%대' 10-19.9%: the place of the
+    last non-zero digit."""
+    whole = int(value)
+    if whole <= 0 or whole != value:
+        return 1.0
+    width = 1
+    while whole % (width * 10) == 0:
+        width *= 10
+    return float(width)
 
 
 def is_range(sentence: str, end: int) -> bool:

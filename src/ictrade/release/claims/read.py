@@ -9,7 +9,7 @@ from ...months import Month
 from .events import Event, events, is_calendar_record
 from .lexicon import mentions, words
 from .model import Claim
-from .numbers import Amount, amounts, is_range
+from .numbers import Amount, amounts, is_range, range_width
 from .periods import MONTH, clause_end, lead_period, period_of
 from .subjects import Subject, subjects
 
@@ -110,7 +110,7 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     if claim.flow == "balance" and DEFICIT.search(sentence[max(0, a.start - 25) : a.end + 12]):
         claim.printed = -a.value
     if is_range(sentence, a.end):
-        claim.measure = "range"
+        claim.measure, claim.step = "range", range_width(a.value)
         return
     cue = words("threshold")
     hedge_above = words("approx_above").search(before + "\0")
@@ -138,9 +138,10 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
     if a.contribution:
         claim.measure = "contribution"
     elif is_range(sentence, a.end):
-        claim.measure = "range"
+        claim.measure, claim.step = "range", range_width(a.value)
     elif SHARE.search(clause) or SHARE.search(sentence[a.end : min(hi, a.end + 12)]):
         claim.measure = "share"
+        _share_base(claim, sentence, a.end, hi)
     elif COVERAGE.search(clause):
         claim.measure = "coverage"
     sign = a.sign
@@ -156,26 +157,45 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
             break
 
 
+def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:
+    """'growth' or 'decline' from the verb nearest an event: before it in its clause first."""
+    sign = _sign(sentence, start, end, lo, start) or _sign(sentence, start, end, end, hi)
+    return None if sign is None else ("growth" if sign > 0 else "decline")
+
+
+def _share_base(claim: Claim, sentence: str, end: int, hi: int) -> None:
+    """'... 96 percent of total surplus in all industries': a share of all trade."""
+    if words("other_flow").search(sentence, end, min(hi, end + 50)):
+        claim.args["of"] = "all industries"
+
+
 def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
     claim.args.update(e.args)
     claim.printed, claim.step = e.value, e.step
-    clause = sentence[lo:hi]
+    own = sentence[lo : e.end] + (sentence[e.end : hi] if not sentence.isascii() else "")
     if e.measure == "streak":
-        down = words("down").search(sentence, e.end, hi) or (
-            not words("up").search(sentence, e.end, hi) and words("down").search(clause)
-        )
-        kind = "decline" if down else "growth"
-        claim.args["kind"] = (
-            f"yoy_double_digit_{kind}" if DOUBLE.search(sentence) else f"yoy_{kind}"
-        )
+        kind = _direction(sentence, e.start, e.end, lo, hi) or "growth"
+        double = DOUBLE.search(own)
+        claim.args["kind"] = f"yoy_double_digit_{kind}" if double else f"yoy_{kind}"
     elif e.measure == "turn":
-        fell = re.search(r"\bfell\b|\bfall\b|decline|decrease|drop|negative|감소", clause)
-        grew = re.search(r"growth|increase|positive|rose|rebound|gain|증가|플러스", clause)
-        claim.args["kind"] = "decline_after_growth" if fell and not grew else "growth_after_decline"
-    elif e.measure == "record":
+        turned = _direction(sentence, e.start, e.end, lo, hi)
         claim.args["kind"] = (
-            "calendar_month_high" if is_calendar_record(sentence) else "all_time_high"
+            "decline_after_growth" if turned == "decline" else "growth_after_decline"
         )
+        if DOUBLE.search(sentence[lo:hi]) or re.search(
+            r"less than|below|under|미만|이하", sentence[lo:hi]
+        ):
+            claim.args["qualified"] = True  # 'the first double-digit increase in 22 months'
+    elif e.measure == "record":
+        calendar = is_calendar_record(sentence)
+        claim.args["kind"] = "calendar_month_high" if calendar else "all_time_high"
+        if re.match(
+            r"\s*(?:[\w-]+\s+){0,4}?since\b(?!\s+(?:the\s+)?(?:data|statistics|records?)\b)",
+            sentence[e.end : hi],
+        ):
+            claim.args["since"] = True  # 'the highest level since the beginning of this year'
+    elif e.measure == "share":
+        _share_base(claim, sentence, e.end, hi)
     elif e.measure == "rank" and re.search(r"trading partner", claim.text, re.I):
         claim.flow, claim.item = "other", "other"
 
