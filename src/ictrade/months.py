@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -84,7 +85,7 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     except ValueError:
         pass
     m = _MONTH.match(text)
-    if m:
+    if m and int(m.group(1)) >= 1:  # year 0 is no date
         month = Month.parse(text)
-        return (month + 1).first_day() - dt.timedelta(days=1)
+        return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..store.store import default_store_path, open_store
+from ..store.store import open_store, writable_store_path
 from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
@@ -76,7 +75,7 @@ def fetch_kcs_command(
     from ..sources.fetch import fetch_kcs_into
 
     first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
+    path = writable_store_path(store_path)
     with open_store(path) as store:
         click.echo(
             fetch_kcs_into(
@@ -134,7 +133,7 @@ def fetch_comtrade_command(
     from ..sources.fetch import fetch_comtrade_into
 
     first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
+    path = writable_store_path(store_path)
     with open_store(path) as store:
         click.echo(
             fetch_comtrade_into(

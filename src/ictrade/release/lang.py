@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "ICT exports by region (USD billion)",
         "usd_chart": "USD billion",
         "pp": " pp",
+        "contrib_axis": "Percentage points of ICT export growth",
     },
     "ko": {
         "total": "ICT 전체",
@@ -83,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "지역별 ICT 수출(억 달러)",
         "usd_chart": "억 달러",
         "pp": "%p",
+        "contrib_axis": "ICT 수출 증가율 기여도(%p)",
     },
 }
 

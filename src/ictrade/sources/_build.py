@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError
+from ..errors import InputError, LineOf, also_bad, shown_value
 from ..store.refine import refine_overlaps
 from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_SCHEMA, STATUSES
 from . import _columns as C
@@ -41,7 +41,18 @@ class _Builder:
         return self.raw.line_of(row)
 
     def fail(self, bad: C.Bad, header: str) -> InputError:
-        return InputError(bad.message(), file=self.file, line=self.line(bad.index), field=header)
+        rows = [bad.index, *(index for index, _ in bad.more)]
+        rows = [r if self.rows is None else int(self.rows[r].as_py()) for r in rows]
+        lines = self.raw.lines_of(rows)
+        others = [
+            (line, shown_value(v)) for line, (_, v) in zip(lines[1:], bad.more, strict=True)
+        ]
+        return InputError(
+            bad.message() + also_bad(self.raw.unit, others, bad.total),
+            file=self.file,
+            line=lines[0],
+            field=header,
+        )
 
     def convert(
         self, key: str, convert: Callable[[pa.ChunkedArray], pa.ChunkedArray]
@@ -59,8 +70,7 @@ class _Builder:
         values = self.convert(key, lambda col: C.to_float(col, field, required=required))
         bad = pc.or_(pc.less(values, 0), pc.invert(pc.is_finite(values)))
         if pc.any(bad).as_py():  # nulls (no value) are not bad here
-            index = int(pc.index(pc.fill_null(bad, False), True).as_py())
-            raise self.fail(C.Bad(index, values[index].as_py(), field), self.found[key])
+            raise self.fail(C.Bad.where(bad, values, field), self.found[key])
         marker = self.layout.thousands_marker
         if marker and marker in self.found[key]:
             values = pc.multiply(values, 1000.0)
@@ -88,8 +98,9 @@ def build_lines(
     refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
-) -> pa.Table:
-    """The file's lines as LINE_SCHEMA; ``encoded`` keeps text columns dictionary-encoded.
+) -> tuple[pa.Table, LineOf]:
+    """The file's lines as LINE_SCHEMA, and where each sits in the file (None when refining
+    merged them); ``encoded`` keeps text columns dictionary-encoded.
 
     ``check_keys=False`` leaves duplicated keys to the caller (``ingest_table`` checks them)
     when the table's rows are the file's rows one for one; otherwise they are checked here."""
@@ -114,7 +125,13 @@ def build_lines(
     if check_keys or not one_for_one:
         _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     table = table.select(LINE_SCHEMA.names)
-    return table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
+    table = table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
+    if layout.drop_covered and refine:
+        return table, None
+    if rows is None:
+        return table, raw.line_of
+    kept = rows
+    return table, lambda index: raw.line_of(int(kept[index].as_py()))
 
 
 def _encoded_text_schema(table: pa.Table) -> pa.Schema:
@@ -215,9 +232,7 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     col = b.table[b.found[key]]
     if col.type == typ or (pa.types.is_timestamp(col.type) and typ == pa.date32()):
         if col.null_count:
-            raise b.fail(
-                C.Bad(int(pc.index(pc.is_null(col), True).as_py()), None, key), b.found[key]
-            )
+            raise b.fail(C.Bad.where(pc.is_null(col), col, key), b.found[key])
         return col.cast(typ)
     return b.strings(key, fn, key, typ)
 

@@ -42,7 +42,8 @@ META_DDL = [
     LINES_DDL,
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
-        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
+        options VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
         mixed BOOLEAN)""",
@@ -57,12 +58,29 @@ META_DDL = [
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
         partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
         cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
+    # the options a file was read with (JSON; NULL: the defaults), for stores made before it
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS options VARCHAR",
 ]
 
 
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def writable_store_path(store: str | None) -> Path:
+    """The store a writing command (ingest, fetch) loads into: ``--store PATH``, else the
+    user's store. An empty PATH is refused rather than read as 'the default'."""
+    if store is None:
+        return default_store_path()
+    _refuse_empty(store)
+    return Path(store)
+
+
+def _refuse_empty(store: str) -> None:
+    if not store.strip():
+        raise UsageError("--store is empty; give the path of a store file (or leave it out)")
+
 
 
 def available_datasets() -> list[str]:
@@ -100,6 +118,8 @@ def choose_store(
     ``reporter`` under ``scheme_name``."""
     if store and dataset:
         raise UsageError("--store and --dataset exclude each other; give one of them")
+    if store is not None:
+        _refuse_empty(store)
     reporter = check_reporter(reporter)
     scheme(scheme_name)  # an unknown scheme fails here, before anything is opened
     view = (
