@@ -24,7 +24,6 @@ from .options import open_for_reading, store_options
     "store_path",
     default=None,
     metavar="PATH",
-    envvar="ICTRADE_STORE",
     help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if needed).",
 )
 @click.option(
@@ -81,8 +80,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    path = writable_store_path(store_path)
-    with open_store(path) as store:
+    with open_store(writable_store_path(store_path)) as store:
         report = ingest_file(
             store,
             file,

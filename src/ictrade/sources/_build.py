@@ -13,7 +13,8 @@ import pyarrow.compute as pc
 
 from ..errors import InputError, LineOf, also_bad, shown_value
 from ..store.refine import refine_overlaps
-from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_SCHEMA, STATUSES
+from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_KEY, LINE_SCHEMA, STATUSES
+from ..store.validate import pack_keys
 from . import _columns as C
 from ._read import RawFile
 from .layouts import Layout, flow_values, partner_values
@@ -237,7 +238,7 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     return b.strings(key, fn, key, typ)
 
 
-_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner", "vintage")
+_KEY = (*LINE_KEY, "vintage")
 
 
 def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file: str) -> None:
@@ -257,27 +258,15 @@ def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file:
 def duplicate_pair(keys: pa.Table) -> tuple[int, int] | None:
     """The first two rows sharing a key, or None.
 
-    Each column's dictionary indices are combined into one int64 per row, and the sorted
-    keys are compared with their neighbours: a sort, where a hash of ten million keys is slow.
+    The columns' codes are packed into one int64 per row (``store.validate.pack_keys``) and
+    the sorted keys compared with their neighbours: a sort, where a hash of ten million keys
+    is slow.
     """
     if keys.num_rows < 2:
         return None
-    encoded = pa.table(
-        {
-            c: keys[c] if pa.types.is_dictionary(keys[c].type) else keys[c].dictionary_encode()
-            for c in keys.column_names
-        }
-    ).unify_dictionaries()
-    composite = np.zeros(keys.num_rows, np.int64)
-    span = 1
-    for name in encoded.column_names:
-        col = encoded[name]
-        size = max(len(col.chunk(0).dictionary), 1)
-        if span * size >= 1 << 62:
-            return _pair_by_groups(keys)
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
-        composite = composite * size + indices
-        span *= size
+    composite = pack_keys(keys, keys.column_names)
+    if composite is None:
+        return _pair_by_groups(keys)
     ordered = np.sort(composite)
     same = np.flatnonzero(ordered[1:] == ordered[:-1])
     if not len(same):

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from ..classify import NON_ICT, Scheme, scheme
-from ..months import Month
+from ..months import OPEN_END, OPEN_START, Month
 
 
 def refresh_code_map(
@@ -54,7 +54,7 @@ def code_segments(codes: list[str], scheme_name: str) -> pa.Table:
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
     rows: dict[str, list[object]] = {k: [] for k in names}
     related = _related_test(rules)
-    always = (Month(1900, 1).first_day(), Month(2999, 12).first_day())
+    always = (OPEN_START.first_day(), OPEN_END.first_day())
     for code in codes:
         if not related(code):
             # No rule starts or extends the code: outside the basket at every month.

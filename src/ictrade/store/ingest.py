@@ -24,12 +24,11 @@ from .batch import IngestReport, append_batch
 from .classify_codes import refresh_code_map
 from .coverage import incomplete_months
 from .query import refresh_cube
-from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, encoded_schema
+from .schema import DEFAULT_REPORTER, KEY_SQL, LINE_KEY, LINE_SCHEMA, encoded_schema
 from .validate import distinct_values, validate
 
 __all__ = ["IngestReport", "ingest_table", "load_parquet_lines"]
 
-_KEY = ", ".join(LINE_KEY)
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in LINE_KEY)
 
 
@@ -199,7 +198,7 @@ def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
             return
         con.execute(
             f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-                (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by FROM {source}"""
+                (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by FROM {source}"""
         )
     finally:
         con.execute("RESET preserve_insertion_order")
@@ -215,7 +214,7 @@ def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
     con.execute(
         f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by
+            (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by
             FROM (SELECT {columns} FROM read_parquet(?))""",
         [str(path)],
     )

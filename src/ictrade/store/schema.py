@@ -54,6 +54,7 @@ RAW_KEPT_MAX = 32 * 1024 * 1024
 
 # A line is identified by these; two lines with the same key and vintage are duplicates.
 LINE_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner")
+KEY_SQL = ", ".join(LINE_KEY)  # the same, as an SQL column list
 
 LINES_DDL = """
 CREATE TABLE IF NOT EXISTS lines (
