@@ -9,9 +9,15 @@ function apiUrl(path, params) {
   const q = new URLSearchParams(params || {});
   for (const name of ["api_key", "dataset"]) if (page.get(name)) q.set(name, page.get(name));
   const asOf = $("as-of").value;
-  if (asOf) q.set("as_of", asOf);
+  if (asOf && !q.has("as_published")) q.set("as_of", asOf);
   const text = q.toString();
   return path + (text ? "?" + text : "");
+}
+
+// Facts and releases can be asked for as each month was first published (the figures the
+// release of that month stated); series and the cube follow the "As of" date.
+function vintage(params) {
+  return $("as-published").checked ? { ...(params || {}), as_published: "true" } : params;
 }
 
 async function api(path, params) {
@@ -149,6 +155,10 @@ function table(target, header, rows) {
     r.cells.map((c) => `<td>${c}</td>`).join("") + "</tr>").join("");
 }
 
+function noData(target, text) {
+  target.innerHTML = `<tr class="no-data"><td>${text}</td></tr>`;
+}
+
 // Markdown of the release as HTML: headings, paragraphs, lists and tables.
 function markdown(text) {
   const esc = (s) => s.replace(/&(?!nbsp;)/g, "&amp;").replace(/</g, "&lt;");
@@ -171,19 +181,20 @@ function markdown(text) {
 function showKpis(month, item, region) {
   const ex = cell("export", item, region), im = cell("import", item, region);
   const bal = cell("balance", item, region);
-  $("kpi-export-value").textContent = usd(ex && ex.value_usd);
-  $("kpi-export-yoy").textContent = pct(ex && ex.yoy_pct);
+  // a figure the data do not hold says so, never "$0"
+  $("kpi-export-value").textContent = ex ? usd(ex.value_usd) : "no data";
+  $("kpi-export-yoy").textContent = ex ? pct(ex.yoy_pct) : "";
   $("kpi-export-yoy").className = ex && ex.yoy_pct < 0 ? "down" : "up";
-  $("kpi-import-value").textContent = usd(im && im.value_usd);
-  $("kpi-import-yoy").textContent = pct(im && im.yoy_pct);
-  $("kpi-balance-value").textContent = bal ? usd(bal.value_usd) : ex && im ? usd(ex.value_usd - im.value_usd) : "–";
+  $("kpi-import-value").textContent = im ? usd(im.value_usd) : "no data";
+  $("kpi-import-yoy").textContent = im ? pct(im.yoy_pct) : "";
+  $("kpi-balance-value").textContent = bal ? usd(bal.value_usd) : ex && im ? usd(ex.value_usd - im.value_usd) : "no data";
   $("kpi-export-share").textContent = pct(ex && ex.share_pct, false);
   $("selection").textContent = `${name(state.meta.items, item)}, ${name(state.meta.regions, region)}, ${month}`;
 }
 
 function showItemsAndRegions(item, region) {
   const items = state.meta.items.filter((i) => cell("export", i.id, region));
-  table($("table-items"), ["Item", "USD million", "YoY %", "Share %", "Contribution pp"], items.map((i) => {
+  table($("table-items"), ["Item", "USD million", "YoY %", "Share %", "Contribution to the parent item's growth, pp"], items.map((i) => {
     const c = cell("export", i.id, region);
     return { id: i.id, selected: i.id === item, cells: [i.name, millions(c.value_usd), pct(c.yoy_pct), pct(c.share_pct, false), pct(c.contribution_pp)] };
   }));
@@ -192,6 +203,8 @@ function showItemsAndRegions(item, region) {
     const c = cell("export", item, r.id);
     return { id: r.id, selected: r.id === region, cells: [r.name, millions(c.value_usd), pct(c.yoy_pct), pct(c.share_of_world_pct, false)] };
   }));
+  if (!regs.some((r) => r.id !== "world")) noData($("table-regions"), "no data: these figures name no partner country");
+  if (!items.length) noData($("table-items"), "no data");
   const majors = state.meta.items.filter((i) => i.major || i.id === item);
   barChart($("chart-items"), majors.filter((i) => cell("export", i.id, region)).map((i) => ({
     label: i.name, value: cell("export", i.id, region).value_usd, selected: i.id === item })), usd);
@@ -210,7 +223,7 @@ function setDownloads(month) {
     link.classList.toggle("disabled", !ok);
     link.setAttribute("aria-disabled", String(!ok));
     link.title = ok ? "" : "not available yet";
-    link.href = ok ? apiUrl(`/api/release/${month}`, { format: fmt, lang, download: "true" }) : "#";
+    link.href = ok ? apiUrl(`/api/release/${month}`, vintage({ format: fmt, lang, download: "true" })) : "#";
   }
 }
 
@@ -221,10 +234,10 @@ async function refresh() {
   $("error").hidden = true;
   try {
     const [facts, values, yoy, release] = await Promise.all([
-      api(`/api/facts/${month}`),
+      api(`/api/facts/${month}`, vintage()),
       api("/api/series", { flow: "export", item, region, measure: "value" }),
       api("/api/series", { flow: "export", item, region, measure: "yoy" }),
-      api(`/api/release/${month}`, { format: "md", lang: $("lang").value }),
+      api(`/api/release/${month}`, vintage({ format: "md", lang: $("lang").value })),
     ]);
     if (seq !== state.seq) return;
     state.facts = facts;
@@ -267,7 +280,10 @@ async function start() {
   fill($("region"), state.meta.regions.map((r) => ({ id: r.id, label: r.name })), page.get("region") || "world");
   $("store").textContent = `Data: ${state.meta.store}`;
   if (page.get("lang")) $("lang").value = page.get("lang");
-  for (const id of ["month", "item", "region", "lang", "as-of"]) $(id).addEventListener("change", refresh);
+  $("as-published").checked = page.get("as_published") === "true";
+  $("as-published").addEventListener("change", () => { $("as-of").disabled = $("as-published").checked; });
+  $("as-of").disabled = $("as-published").checked;
+  for (const id of ["month", "item", "region", "lang", "as-of", "as-published"]) $(id).addEventListener("change", refresh);
   await refresh();
 }
 
