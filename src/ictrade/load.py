@@ -22,9 +22,10 @@ from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
 from .store.flash import ingest_flash
 from .store.ingest import ingest_table
+from .store.lake import LakeReport, append_lines
 from .store.schema import RAW_KEPT_MAX
 
-__all__ = ["ingest_file"]
+__all__ = ["ingest_file", "ingest_lake_file"]
 
 
 class Loader(Protocol):
@@ -98,3 +99,23 @@ def ingest_file(
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
         return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
     return report
+
+
+def ingest_lake_file(
+    lake: Path,
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    vintage: dt.date | None = None,
+) -> LakeReport:
+    """Read a file of customs lines and append it to the Parquet lake ``lake``."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file; check the path", file=str(path))
+    _, sha = _digest(file)
+    defaults = LineDefaults(source=source, vintage=vintage)
+    read = read_file(file, ReadOptions(layout, "auto", None, defaults))
+    if read.kind != "lines":
+        raise InputError("the lake holds customs lines only; load flash figures into a store")
+    return append_lines(lake, read.table, origin=str(path), sha256=sha)

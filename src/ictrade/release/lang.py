@@ -60,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "share": "비중(%)",
         "share_world": "ICT 수출 비중(%)",
         "contribution": "상위 품목 증가율 기여도(%p)",
-        "no_data": "자료 없음: 이 표에 해당하는 자료가 없다",
+        "no_data": "자료 없음(이 표에 해당하는 자료가 없다)",
         "ytd": "연간 누계",
         "highlights": "주요 내용",
         "as_of": "자료 기준일",
