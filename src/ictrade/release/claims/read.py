@@ -267,7 +267,7 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         for n, ((start, end, kind, obj), sub) in enumerate(zip(figures, subs, strict=True)):
             lo = figures[n - 1][1] if n else 0
             hi = figures[n + 1][0] if n + 1 < len(figures) else len(sentence)
-            measure = {"money": "value", "percent": "yoy"}.get(kind, kind)
+            measure = {"money": "value", "won": "value", "percent": "yoy"}.get(kind, kind)
             claim = Claim(sentence[start:end], sentence, measure, sub.flow, sub.item, sub.region,
                           start=s.start + start, end=s.start + end)  # fmt: skip
             if kind == "number":
@@ -276,7 +276,15 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
                 continue
             period = period_of(sentence, start, end, kind, month, lead or carried)
             claim.period = period
-            if isinstance(obj, Amount) and obj.kind == "money":
+            if isinstance(obj, Amount) and obj.kind == "won":
+                claim.measure, claim.printed, claim.unit, claim.step = (
+                    "value",
+                    obj.value,
+                    obj.unit,
+                    obj.step,
+                )
+                claim.flow, claim.item, claim.args["currency"] = "other", "other", "KRW"
+            elif isinstance(obj, Amount) and obj.kind == "money":
                 _money(claim, obj, sentence)
             elif isinstance(obj, Amount):
                 _percent(claim, obj, sentence, lo, hi)
