@@ -12,14 +12,14 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Unpack
 
 import pyarrow as pa
 
 from .errors import InputError, LineOf
 from .sources.files import LineDefaults, ReadOptions, read_file
 from .store.base import Store
-from .store.batch import IngestReport, is_loaded, writable
+from .store.batch import FileRecord, IngestReport, is_loaded, writable
 from .store.flash import ingest_flash
 from .store.ingest import ingest_table
 from .store.lake import LakeReport, append_lines
@@ -36,10 +36,7 @@ class Loader(Protocol):
         *,
         origin: str,
         first_line: LineOf = None,
-        raw: bytes | None = None,
-        retrieved_at: dt.datetime | None = None,
-        sha256: str | None = None,
-        options: str | None = None,
+        **record: Unpack[FileRecord],
     ) -> IngestReport: ...
 
 

@@ -20,7 +20,7 @@ import pyarrow.csv as pv
 
 from ..errors import InputError
 from ..store.schema import LINE_SCHEMA
-from .comtrade_parse import FLOWS, partner_iso2, source_name
+from .comtrade_parse import FLOW_CODES, partner_iso2, source_name
 
 COLUMNS = (
     "freqCode",
@@ -81,7 +81,7 @@ def read_comtrade_bulk(path: Path, vintage: dt.date) -> tuple[pa.Table, dict[str
         ),
         "not monthly",
     )
-    keep(pc.is_in(raw["flowCode"], pa.array(list(FLOWS))), "flow")
+    keep(pc.is_in(raw["flowCode"], pa.array(list(FLOW_CODES))), "flow")
     totals = pc.and_(
         pc.and_(pc.equal(raw["partner2Code"], 0), pc.equal(raw["motCode"], 0)),
         pc.equal(raw["customsCode"], "C00"),
