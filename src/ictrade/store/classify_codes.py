@@ -40,12 +40,22 @@ def refresh_code_map(
     else:
         con.execute("DELETE FROM code_map WHERE scheme = ?", [scheme_name])
         codes = con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()
+    table = code_segments([code for (code,) in codes], scheme_name)
+    if table.num_rows:
+        con.register("new_codes", table)
+        con.execute("INSERT INTO code_map SELECT * FROM new_codes")
+        con.unregister("new_codes")
+    return len(codes)
+
+
+def code_segments(codes: list[str], scheme_name: str) -> pa.Table:
+    """The code_map rows of ``codes``: each code's item month range by month range."""
     rules = scheme(scheme_name)
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
     rows: dict[str, list[object]] = {k: [] for k in names}
     related = _related_test(rules)
     always = (OPEN_START.first_day(), OPEN_END.first_day())
-    for (code,) in codes:
+    for code in codes:
         if not related(code):
             # No rule starts or extends the code: outside the basket at every month.
             segments = [(scheme_name, code, *always, NON_ICT, False)]
@@ -64,11 +74,8 @@ def refresh_code_map(
         for segment in segments:
             for key, value in zip(rows, segment, strict=True):
                 rows[key].append(value)
-    if rows["hs_code"]:
-        con.register("new_codes", pa.table(rows))
-        con.execute("INSERT INTO code_map SELECT * FROM new_codes")
-        con.unregister("new_codes")
-    return len(codes)
+    types = [pa.string(), pa.string(), pa.date32(), pa.date32(), pa.string(), pa.bool_()]
+    return pa.table({k: pa.array(v, t) for (k, v), t in zip(rows.items(), types, strict=True)})
 
 
 def _related_test(rules: Scheme) -> Callable[[str], bool]:
