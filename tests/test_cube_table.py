@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ictrade.errors import InputError
 from ictrade.store.ingest import ingest_table
-from ictrade.store.query import CUBE_SQL, cube_ready, cube_rows, vintage_filter
+from ictrade.store.query import cube_ready, cube_rows
 from ictrade.store.store import Store, open_store
 
 from conftest import lines_table
@@ -56,10 +56,9 @@ def _sorted(table: pa.Table) -> list[tuple[object, ...]]:
 
 
 def _aggregated(store: Store, as_of: dt.date | None = None) -> list[tuple[object, ...]]:
-    """CUBE_SQL run afresh on the lines."""
-    condition, params = vintage_filter(as_of)
-    sql = CUBE_SQL.format(vintage=condition)
-    return _sorted(store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table())
+    """The cube aggregated afresh from the lines (CUBE_SQL, or counted line by line where
+    lines refine one another): as of a date after every vintage for the latest figures."""
+    return _sorted(cube_rows(store, as_of or dt.date(2999, 1, 1)))
 
 
 def _cached(store: Store) -> list[tuple[object, ...]]:

@@ -3,10 +3,11 @@
 Run: python tools/build_kcs_sample.py   (deterministic; writes src/ictrade/datasets/kcs-sample/)
 
 The three files are read through the same readers as `ictrade ingest` (the HSK10 item series
-through the canonical layout after a small reshaping), put together, and nested lines are
-counted once (`ictrade.store.refine`): an HSK10 line inside an HS6 line, partner lines inside a
-WORLD line. Months the sources flag as incomplete are dropped (2026-02 of the dashboard files,
-2026-07 of the item series).
+through the canonical layout after a small reshaping) and put together as reported; the store
+counts nested lines once when it aggregates (`ictrade.store.refine`: an HSK10 line inside an
+HS6 line, partner lines inside a WORLD line), as it does for a user who ingests the same files.
+Months the sources flag as incomplete are dropped (2026-02 of the dashboard files, 2026-07 of
+the item series).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ictrade.sources.files import LineDefaults, read_lines
-from ictrade.store.refine import refine_overlaps
+from ictrade.store.refine import refine_lines
 from ictrade.store.schema import LINE_SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +70,7 @@ def item_series() -> pa.Table:
 
 
 def dashboard(name: str) -> pa.Table:
-    table = read_lines(
-        RAW / name, defaults=LineDefaults(source="kcs", vintage=VINTAGE), refine=False
-    )
+    table = read_lines(RAW / name, defaults=LineDefaults(source="kcs", vintage=VINTAGE))
     return table.filter(pa.compute.less_equal(table["month"], pa.scalar(LAST_DASHBOARD_MONTH)))
 
 
@@ -97,9 +96,12 @@ def main() -> None:
             dashboard("hs6_exports_world_monthly.csv"),
         ]
     )
-    refined = refine_overlaps(lines)
+    cols = lines.to_pydict()
+    refined = refine_lines(
+        cols["month"], cols["flow"], cols["hs_code"], cols["partner"], cols["value_usd"]
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    pq.write_table(refined.table, OUT / "lines.parquet", compression="zstd")
+    pq.write_table(lines, OUT / "lines.parquet", compression="zstd")
     meta = {
         "description": "Real Korea Customs Service data: every HS6 code's world exports "
         "2025-01..2026-01, HSK10 series of key items 2016-01..2026-06, and "
@@ -121,14 +123,14 @@ def main() -> None:
             },
         ],
         "refinement": {
-            "lines": refined.table.num_rows,
+            "lines": lines.num_rows,
             "clamped": refined.clamped,
             "clamped_usd": round(refined.clamped_usd),
         },
     }
     (OUT / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     sys.stdout.write(
-        f"wrote {OUT / 'lines.parquet'}: {refined.table.num_rows} lines; "
+        f"wrote {OUT / 'lines.parquet'}: {lines.num_rows} lines; "
         f"{refined.clamped} remainders clamped ({refined.clamped_usd:,.0f} USD)\n"
     )
 

@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError
-from ..store.refine import refine_overlaps
 from ..store.schema import FLOWS, LINE_SCHEMA, STATUSES
 from . import _columns as C
 from ._read import RawFile
@@ -84,7 +83,6 @@ def build_lines(
     defaults: LineDefaults,
     file: str,
     *,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
@@ -107,9 +105,7 @@ def build_lines(
     else:
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
-    if layout.drop_covered and refine:
-        table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
-    one_for_one = rows is None and not (layout.drop_covered and refine)
+    one_for_one = rows is None
     if check_keys or not one_for_one:
         _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     table = table.select(LINE_SCHEMA.names)

@@ -37,7 +37,6 @@ class Layout:
     require_also: list[str] = field(default_factory=list)
     source: str | None = None
     skip_codes_not_hs: bool = False
-    drop_covered: bool = False
     thousands_marker: str | None = None
 
     def expects(self) -> str:
@@ -113,7 +112,6 @@ def _layout(raw: dict[str, Any]) -> Layout:
         require_also=raw.get("require_also", []),
         source=raw.get("source"),
         skip_codes_not_hs=raw.get("skip_codes_not_hs", False),
-        drop_covered=raw.get("drop_covered", False),
         thousands_marker=raw.get("thousands_if_header_has"),
     )
 

@@ -10,8 +10,10 @@ from collections.abc import Callable
 import duckdb
 import pyarrow as pa
 
-from ..classify import NON_ICT, Scheme, scheme
+from ..classify import NON_ICT, Decision, Scheme, scheme
+from ..classify.splits import Splits, splits
 from ..months import Month
+from .apportion import split_by_rules
 
 
 def refresh_code_map(
@@ -41,34 +43,47 @@ def refresh_code_map(
         con.execute("DELETE FROM code_map WHERE scheme = ?", [scheme_name])
         codes = con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()
     rules = scheme(scheme_name)
-    names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
+    table = splits(scheme_name)
+    names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed", "share", "estimated")
     rows: dict[str, list[object]] = {k: [] for k in names}
     related = _related_test(rules)
-    always = (Month(1900, 1).first_day(), Month(2999, 12).first_day())
+    always = (Month(1900, 1).index, Month(2999, 12).index)
     for (code,) in codes:
         if not related(code):
             # No rule starts or extends the code: outside the basket at every month.
-            segments = [(scheme_name, code, *always, NON_ICT, False)]
+            segments = [(*always, NON_ICT, False, 1.0, False)]
         else:
             segments = [
-                (
-                    scheme_name,
-                    code,
-                    Month.from_index(start).first_day(),
-                    Month.from_index(end).first_day(),
-                    decision.item,
-                    decision.mixed,
-                )
+                piece
                 for start, end, decision in rules.segments(code)
+                for piece in _shares(code, start, end, decision, table)
             ]
-        for segment in segments:
-            for key, value in zip(rows, segment, strict=True):
+        for start, end, *rest in segments:
+            first, last = Month.from_index(start).first_day(), Month.from_index(end).first_day()
+            for key, value in zip(rows, (scheme_name, code, first, last, *rest), strict=True):
                 rows[key].append(value)
     if rows["hs_code"]:
         con.register("new_codes", pa.table(rows))
         con.execute("INSERT INTO code_map SELECT * FROM new_codes")
         con.unregister("new_codes")
     return len(codes)
+
+
+def _shares(
+    code: str, start: int, end: int, decision: Decision, table: Splits
+) -> list[tuple[int, int, str, bool, float, bool]]:
+    """A rules segment of a code, cut where the split table's shares change; one row per item
+    (share, estimated) where the table apportions the code."""
+    if not split_by_rules(decision):
+        return [(start, end, decision.item, decision.mixed, 1.0, False)]
+    cuts = sorted({start, *(b for b in table.bounds(code) if start < b <= end), end + 1})
+    out = []
+    for first, nxt in zip(cuts, cuts[1:], strict=False):
+        shares = table.at(code, first)
+        if not shares:
+            out.append((first, nxt - 1, decision.item, decision.mixed, 1.0, False))
+        out.extend((first, nxt - 1, item, decision.mixed, s, True) for item, s in shares.items())
+    return out
 
 
 def _related_test(rules: Scheme) -> Callable[[str], bool]:

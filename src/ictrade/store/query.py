@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
+from .apportion import CUBE_COLUMNS
 from .store import Store, first_row
 
 
@@ -23,9 +24,11 @@ def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
     return "l.vintage <= ? AND (l.superseded_by IS NULL OR l.superseded_by > ?)", [as_of, as_of]
 
 
-# Month x flow x item x partner: the one aggregation every statistic is computed from.
+# Month x flow x item x partner: the one aggregation every statistic is computed from. A code
+# the split table apportions has one code_map row per item, with its share (estimated).
 CUBE_SQL = """
-SELECT l.month, l.flow, m.item, l.partner, sum(l.value_usd) AS value_usd
+SELECT l.month, l.flow, m.item, l.partner, sum(l.value_usd * m.share) AS value_usd,
+    sum(CASE WHEN m.estimated THEN l.value_usd * m.share ELSE 0 END) AS estimated_usd
 FROM lines l
 JOIN code_map m ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
 WHERE m.scheme = ? AND m.item <> 'non_ict' AND {vintage}
@@ -33,11 +36,40 @@ GROUP BY ALL
 """
 
 
+def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether some lines may refine others (codes nested in one another, or WORLD lines beside
+    partner lines): then the cube is counted line by line (``apportion``), else CUBE_SQL."""
+    row = first_row(
+        con.execute(
+            """SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"""
+        ).fetchall()
+    )
+    if row and row[0]:
+        return True
+    codes = {c for (c,) in con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()}
+    return any(code[:k] in codes for code in codes for k in range(2, len(code)))
+
+
+def _counted(
+    store_con: duckdb.DuckDBPyConnection, scheme_name: str, condition: str, params: list[object]
+) -> pa.Table:
+    from .apportion import counted_cube
+
+    lines = store_con.sql(
+        f"SELECT l.month, l.flow, l.hs_code, l.partner, l.value_usd FROM lines l WHERE {condition}",
+        params=params,
+    ).to_arrow_table()
+    return counted_cube(lines, scheme_name)
+
+
 def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
-    """CUBE_SQL's rows; for the latest figures, read from the ``cube_latest`` table (below)."""
+    """The cube's rows (CUBE_SQL's columns); for the latest figures, read from the
+    ``cube_latest`` table (below)."""
     if as_of is None and cube_ready(store.con, store.scheme_name):
         return store.con.sql(CACHED_SQL, params=[store.scheme_name]).to_arrow_table()
     condition, params = vintage_filter(as_of)
+    if needs_counting(store.con):
+        return _counted(store.con, store.scheme_name, condition, params)
     sql = CUBE_SQL.format(vintage=condition)
     return store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table()
 
@@ -55,11 +87,16 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 # The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.
 
-CACHED_SQL = "SELECT month, flow, item, partner, value_usd FROM cube_latest WHERE scheme = ?"
+CACHED_SQL = """SELECT month, flow, item, partner, value_usd, estimated_usd FROM cube_latest
+    WHERE scheme = ?"""
+
+
+_COLUMNS = ", ".join(CUBE_COLUMNS)
+_INTO = f"{_COLUMNS}, scheme"
 
 
 def _marker(scheme_name: str) -> str:
-    return f"cube:{scheme_name}"
+    return f"cube:v2:{scheme_name}"  # v2: with estimated_usd
 
 
 def cube_ready(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:
@@ -78,6 +115,18 @@ def refresh_cube(
     if span is not None and not cube_ready(con, scheme_name):
         span = None
     latest, params = vintage_filter(None)
+    if needs_counting(con):  # a line may change how lines of other months are apportioned
+        con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
+        con.register("counted", _counted(con, scheme_name, latest, params))
+        try:
+            con.execute(
+                f"INSERT INTO cube_latest ({_INTO}) SELECT {_COLUMNS}, ? FROM counted",
+                [scheme_name],
+            )
+        finally:
+            con.unregister("counted")
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+        return
     within = ""
     if span is not None:
         within, params = " AND {}month BETWEEN ? AND ?", [*params, *span]
@@ -86,7 +135,7 @@ def refresh_cube(
     )
     aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
     con.execute(
-        f"INSERT INTO cube_latest SELECT *, ? FROM ({aggregate})",
+        f"INSERT INTO cube_latest ({_INTO}) SELECT *, ? FROM ({aggregate})",
         [scheme_name, scheme_name, *params],
     )
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])

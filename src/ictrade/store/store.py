@@ -19,6 +19,7 @@ import duckdb
 import platformdirs
 
 from ..classify import scheme
+from ..classify.splits import splits
 from ..errors import StoreError, UsageError
 from .schema import LINES_DDL
 
@@ -27,14 +28,20 @@ META_DDL = [
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
         lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+    # one row per item of a code and month range; a code the split table apportions has
+    # several, with their shares (estimated)
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
-        mixed BOOLEAN)""",
+        mixed BOOLEAN, share DOUBLE DEFAULT 1.0, estimated BOOLEAN DEFAULT false)""",
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS share DOUBLE DEFAULT 1.0",
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS estimated BOOLEAN DEFAULT false",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
     """CREATE TABLE IF NOT EXISTS cube_latest (
         month DATE NOT NULL, flow VARCHAR NOT NULL, item VARCHAR NOT NULL,
-        partner VARCHAR NOT NULL, value_usd DOUBLE, scheme VARCHAR NOT NULL)""",
+        partner VARCHAR NOT NULL, value_usd DOUBLE, scheme VARCHAR NOT NULL,
+        estimated_usd DOUBLE DEFAULT 0)""",
+    "ALTER TABLE cube_latest ADD COLUMN IF NOT EXISTS estimated_usd DOUBLE DEFAULT 0",
     # customs flash figures (provisional_10day.csv layout): cumulative value from day 1 to
     # cut_day (10, 20; 30 = month end), in the file's unit; see store/flash.py
     """CREATE TABLE IF NOT EXISTS flash (
@@ -98,6 +105,10 @@ def choose_store(store: str | None = None, dataset: str | None = None) -> StoreC
 def rules_fingerprint(scheme_name: str) -> str:
     rules = scheme(scheme_name).rules
     text = "\n".join(f"{r.prefix},{r.item},{r.valid_from},{r.valid_to}" for r in rules)
+    text += "\n".join(
+        f"{s.code},{s.item},{s.share},{s.valid_from},{s.valid_to}"
+        for s in splits(scheme_name).shares
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
