@@ -89,7 +89,8 @@ MONTHS_EN = (
 NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that are no claim
     rf"\d{{4}}-\d{{2}}(?:-\d{{2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}(?:월|일)|"
     rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
-    r"compare \d+ periods|\d+개 기간"
+    r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
+    r"\b1~(?=\d{1,2}월)"
 )
 COVERAGE = re.compile(r"\bcover|포괄")
 HALF_YEAR = re.compile(r"half-year|반기")

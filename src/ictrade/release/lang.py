@@ -24,7 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yoy": "YoY %",
         "share": "Share %",
         "share_world": "Share of ICT exports %",
-        "contribution": "Contribution pp",
+        "contribution": "Contribution to the growth of the item above, pp",
+        "no_data": "no data: the store holds no lines for this table",
         "ytd": "Year to date",
         "highlights": "Highlights",
         "as_of": "data as of",
@@ -46,6 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "ICT exports (USD billion) and year-on-year growth (%), last 25 months",
         "chart_contrib": "Contributions of items to export growth (percentage points)",
         "chart_regions": "ICT exports by region (USD billion)",
+        "usd_chart": "USD billion",
+        "pp": " pp",
     },
     "ko": {
         "total": "ICT 전체",
@@ -55,7 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yoy": "증감률(%)",
         "share": "비중(%)",
         "share_world": "ICT 수출 비중(%)",
-        "contribution": "기여도(%p)",
+        "contribution": "상위 품목 증가율 기여도(%p)",
+        "no_data": "자료 없음: 이 표에 해당하는 자료가 없다",
         "ytd": "연간 누계",
         "highlights": "주요 내용",
         "as_of": "자료 기준일",
@@ -77,6 +81,8 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "ICT 수출(억 달러)과 전년 동월 대비 증감률(%), 최근 25개월",
         "chart_contrib": "품목별 수출 증가 기여도(%p)",
         "chart_regions": "지역별 ICT 수출(억 달러)",
+        "usd_chart": "억 달러",
+        "pp": "%p",
     },
 }
 

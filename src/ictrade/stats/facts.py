@@ -17,6 +17,7 @@ from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
 from ..store.query import data_span_hint, latest_vintage, publication_date, sources
+from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
 from .history import rank_high, rank_low, run_lengths, yoy_pct
@@ -55,12 +56,24 @@ class _Series:
         ) * n_r + self.cube.regions.index(region)
 
 
-def _cells(s: _Series, t: int) -> list[Facts]:
+def _held(flow: str, region: str, covered: Facts) -> bool:
+    """Whether the month's data hold ``flow`` for ``region`` at all (balance: both flows): a
+    store without import lines, or without partner lines, says nothing of them, not zero."""
+    flows = FLOWS if flow == "balance" else (flow,)
+    if any(f not in covered["flows"] for f in flows):
+        return False
+    shares = covered["partner_share_pct"]
+    return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
+
+
+def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
     tax = taxonomy()
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
-        if not np.isfinite(value) or (value == 0 and not prior):
+        if not np.isfinite(value) or (value == 0 and not (np.isfinite(prior) and prior)):
+            continue
+        if not _held(flow, region, covered):
             continue
         total = s.value[s.index(flow, "total", region), t]
         world = s.value[s.index(flow, item, "world"), t]
@@ -225,7 +238,7 @@ def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     return out
 
 
-def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
+def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]:
     month = months[t]
     start = t - month.month + 1
     if start < 0:
@@ -236,6 +249,8 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     out = []
     for n in np.nonzero((value != 0) & np.isfinite(value))[0]:
         flow, item, region = s.keys[n]
+        if not _held(flow, region, covered):
+            continue
         out.append(
             {
                 "flow": flow,
@@ -287,6 +302,7 @@ def facts_from_cube(
     as_of: dt.date | None,
     data_sources: list[str],
     scheme_name: str = "kr-ict",
+    reporter: str = DEFAULT_REPORTER,
 ) -> Facts:
     """The facts document of ``month`` from an already built cube."""
     if not cube.holds(month):
@@ -296,24 +312,26 @@ def facts_from_cube(
         )
     t = cube.t(month)
     s = _Series(cube)
+    covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
     return {
         "schema": SCHEMA,
         "scheme": scheme_name,
+        "reporter": reporter,
         "month": str(month),
         "data": {
             "store": store_name,
             "sources": data_sources,
             "as_of": str(as_of) if as_of else None,
             "first_month": str(cube.months[0]),
-            "coverage": coverage(cube, t),
+            "coverage": covered,
         },
-        "cells": _cells(s, t),
+        "cells": _cells(s, t, covered),
         "streaks": _streaks(s, t, cube.months, 12),
         "turns": _turns(s, t),
         "records": _records(s, t, cube.months),
-        "ytd": _ytd(s, t, cube.months),
+        "ytd": _ytd(s, t, cube.months, covered),
     }
 
 
@@ -340,6 +358,7 @@ def build_facts(
         as_of=vintage_date,
         data_sources=sources(store),
         scheme_name=store.scheme_name,
+        reporter=store.reporter,
     )
     used = latest_vintage(store, vintage_date)
     facts["data"]["as_of"] = str(used) if used else None

@@ -24,16 +24,18 @@ def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
     return "l.vintage <= ? AND (l.superseded_by IS NULL OR l.superseded_by > ?)", [as_of, as_of]
 
 
-# Month x flow x item x partner: the one aggregation every statistic is computed from. A code
-# the split table apportions has one code_map row per item, with its share (estimated).
+# Reporter x month x flow x item x partner: the one aggregation every statistic is computed
+# from (each reporter's cube is its slice). A code the split table apportions has one code_map
+# row per item, with its share (estimated).
 CUBE_SQL = """
-SELECT l.month, l.flow, m.item, l.partner, sum(l.value_usd * m.share) AS value_usd,
+SELECT l.reporter, l.month, l.flow, m.item, l.partner, sum(l.value_usd * m.share) AS value_usd,
     sum(CASE WHEN m.estimated THEN l.value_usd * m.share ELSE 0 END) AS estimated_usd
 FROM lines l
 JOIN code_map m ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
 WHERE m.scheme = ? AND m.item <> 'non_ict' AND {vintage}
 GROUP BY ALL
 """
+_CUBE_COLUMNS = ", ".join(CUBE_COLUMNS)
 
 
 def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
@@ -41,7 +43,7 @@ def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
     partner lines): then the cube is counted line by line (``apportion``), else CUBE_SQL."""
     row = first_row(
         con.execute(
-            """SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"""
+            "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"
         ).fetchall()
     )
     if row and row[0]:
@@ -51,27 +53,38 @@ def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _counted(
-    store_con: duckdb.DuckDBPyConnection, scheme_name: str, condition: str, params: list[object]
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    reporter: str,
+    condition: str,
+    params: list[object],
 ) -> pa.Table:
+    """The cube of one reporter's lines, counted line by line (CUBE_COLUMNS)."""
     from .apportion import counted_cube
 
-    lines = store_con.sql(
-        f"SELECT l.month, l.flow, l.hs_code, l.partner, l.value_usd FROM lines l WHERE {condition}",
-        params=params,
+    lines = con.sql(
+        f"""SELECT l.month, l.flow, l.hs_code, l.partner, l.value_usd FROM lines l
+        WHERE {condition} AND l.reporter = ?""",
+        params=[*params, reporter],
     ).to_arrow_table()
     return counted_cube(lines, scheme_name)
 
 
 def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
-    """The cube's rows (CUBE_SQL's columns); for the latest figures, read from the
-    ``cube_latest`` table (below)."""
+    """The cube's rows of the store's reporter (CUBE_COLUMNS); for the latest figures, read
+    from the ``cube_latest`` table (below)."""
     if as_of is None and cube_ready(store.con, store.scheme_name):
-        return store.con.sql(CACHED_SQL, params=[store.scheme_name]).to_arrow_table()
+        return store.con.sql(
+            CACHED_SQL, params=[store.scheme_name, store.reporter]
+        ).to_arrow_table()
     condition, params = vintage_filter(as_of)
     if needs_counting(store.con):
-        return _counted(store.con, store.scheme_name, condition, params)
-    sql = CUBE_SQL.format(vintage=condition)
-    return store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table()
+        return _counted(store.con, store.scheme_name, store.reporter, condition, params)
+    sql = CUBE_SQL.format(vintage=f"{condition} AND l.reporter = ?")
+    return store.con.sql(
+        f"SELECT {_CUBE_COLUMNS} FROM ({sql})",
+        params=[store.scheme_name, *params, store.reporter],
+    ).to_arrow_table()
 
 
 # ---- the latest cube, kept as a table ----------------------------------------------------
@@ -84,15 +97,12 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 #   own lines (the code map of stored codes does not change);
 # - a change of the classification rules (Store.ensure_code_map) rebuilds it whole;
 # - shipped datasets, loaded into memory at open, build it then.
-# The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
+# Where lines refine one another (``needs_counting``) a batch may change how lines of other
+# months are counted and apportioned: the table is then rebuilt whole, from the counted cube.
+# The meta row 'cube:v2:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.
 
-CACHED_SQL = """SELECT month, flow, item, partner, value_usd, estimated_usd FROM cube_latest
-    WHERE scheme = ?"""
-
-
-_COLUMNS = ", ".join(CUBE_COLUMNS)
-_INTO = f"{_COLUMNS}, scheme"
+CACHED_SQL = f"SELECT {_CUBE_COLUMNS} FROM cube_latest WHERE scheme = ? AND reporter = ?"
 
 
 def _marker(scheme_name: str) -> str:
@@ -115,17 +125,8 @@ def refresh_cube(
     if span is not None and not cube_ready(con, scheme_name):
         span = None
     latest, params = vintage_filter(None)
-    if needs_counting(con):  # a line may change how lines of other months are apportioned
-        con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
-        con.register("counted", _counted(con, scheme_name, latest, params))
-        try:
-            con.execute(
-                f"INSERT INTO cube_latest ({_INTO}) SELECT {_COLUMNS}, ? FROM counted",
-                [scheme_name],
-            )
-        finally:
-            con.unregister("counted")
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+    if needs_counting(con):
+        _refresh_counted(con, scheme_name, latest, params)
         return
     within = ""
     if span is not None:
@@ -135,9 +136,28 @@ def refresh_cube(
     )
     aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
     con.execute(
-        f"INSERT INTO cube_latest ({_INTO}) SELECT *, ? FROM ({aggregate})",
+        f"INSERT INTO cube_latest BY NAME SELECT *, ? AS scheme FROM ({aggregate})",
         [scheme_name, scheme_name, *params],
     )
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+
+
+def _refresh_counted(
+    con: duckdb.DuckDBPyConnection, scheme_name: str, latest: str, params: list[object]
+) -> None:
+    con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
+    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
+    for (reporter,) in held:
+        counted = _counted(con, scheme_name, reporter, latest, params)
+        con.register("counted", counted)
+        try:
+            con.execute(
+                f"""INSERT INTO cube_latest BY NAME
+                SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
+                [reporter, scheme_name],
+            )
+        finally:
+            con.unregister("counted")
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
 
 
@@ -145,7 +165,8 @@ def publication_date(store: Store, month: Month) -> dt.date:
     """When a month's figures were first published: its earliest vintage in the store."""
     row = first_row(
         store.con.execute(
-            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+            "SELECT min(vintage) FROM lines WHERE month = ? AND reporter = ?",
+            [month.first_day(), store.reporter],
         ).fetchall()
     )
     if not row or row[0] is None:
@@ -155,23 +176,41 @@ def publication_date(store: Store, month: Month) -> dt.date:
 
 
 def data_span_hint(store: Store) -> str:
-    row = first_row(store.con.execute("SELECT min(month), max(month) FROM lines").fetchall())
+    row = first_row(
+        store.con.execute(
+            "SELECT min(month), max(month) FROM lines WHERE reporter = ?", [store.reporter]
+        ).fetchall()
+    )
     if not row or row[0] is None:
+        held = reporters(store)
+        if held:
+            return (
+                f"it holds no lines of reporter {store.reporter}; "
+                f"pick one of: --reporter {', '.join(held)}"
+            )
         return "the store is empty; load data with 'ictrade ingest FILE'"
     return f"it holds {Month.from_date(row[0])} to {Month.from_date(row[1])}"
+
+
+def reporters(store: Store) -> list[str]:
+    """The reporters whose lines the store holds."""
+    rows = store.con.execute("SELECT DISTINCT reporter FROM lines ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
 
 
 def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     condition, params = vintage_filter(as_of)
     row = first_row(
         store.con.execute(
-            f"SELECT max(l.vintage) FROM lines l WHERE {condition}", params
+            f"SELECT max(l.vintage) FROM lines l WHERE {condition} AND l.reporter = ?",
+            [*params, store.reporter],
         ).fetchall()
     )
     return row[0] if row else None
 
 
 def sources(store: Store) -> list[str]:
-    return [
-        r[0] for r in store.con.execute("SELECT DISTINCT source FROM lines ORDER BY 1").fetchall()
-    ]
+    rows = store.con.execute(
+        "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
+    ).fetchall()
+    return [r[0] for r in rows]
