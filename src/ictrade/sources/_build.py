@@ -128,6 +128,11 @@ def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
     if "partner" in layout.constants:
         return pa.chunked_array([C.constant_strings(layout.constants["partner"], b.table.num_rows)])
     aliases = {} if strict else partner_values()
+    if layout.blank_partner:
+        aliases = {**aliases, "": layout.blank_partner}
+        header = b.found["partner"]
+        column = pc.fill_null(b.table[header].cast(pa.string()), "")
+        b.table = b.table.set_column(b.table.schema.get_field_index(header), header, column)
     return b.strings("partner", C.partner(aliases), "partner", pa.string())
 
 

@@ -38,6 +38,7 @@ class Layout:
     source: str | None = None
     skip_codes_not_hs: bool = False
     thousands_marker: str | None = None
+    blank_partner: str | None = None  # the partner a blank partner cell stands for
 
     def expects(self) -> str:
         """What the layout needs, for the 'no layout recognised' message."""
@@ -113,6 +114,7 @@ def _layout(raw: dict[str, Any]) -> Layout:
         source=raw.get("source"),
         skip_codes_not_hs=raw.get("skip_codes_not_hs", False),
         thousands_marker=raw.get("thousands_if_header_has"),
+        blank_partner=raw.get("blank_partner"),
     )
 
 

@@ -48,6 +48,14 @@ def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
     )
     if row and row[0]:
         return True
+    several = first_row(con.execute("SELECT count(DISTINCT source) > 1 FROM lines").fetchall())
+    if several and several[0]:
+        # the same line from two sources is one figure: counted once
+        latest, params = vintage_filter(None)
+        twice = f"""SELECT 1 FROM lines l WHERE {latest}
+            GROUP BY reporter, month, flow, hs_code, partner HAVING count(*) > 1 LIMIT 1"""
+        if con.execute(twice, params).fetchall():
+            return True
     codes = {c for (c,) in con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()}
     return any(code[:k] in codes for code in codes for k in range(2, len(code)))
 
@@ -62,9 +70,12 @@ def _counted(
     """The cube of one reporter's lines, counted line by line (CUBE_COLUMNS)."""
     from .apportion import counted_cube
 
+    # A line given by several sources counts once: the latest vintage, then the first source.
     lines = con.sql(
         f"""SELECT l.month, l.flow, l.hs_code, l.partner, l.value_usd FROM lines l
-        WHERE {condition} AND l.reporter = ?""",
+        WHERE {condition} AND l.reporter = ?
+        QUALIFY row_number() OVER (PARTITION BY l.month, l.flow, l.hs_code, l.partner
+            ORDER BY l.vintage DESC, l.source) = 1""",
         params=[*params, reporter],
     ).to_arrow_table()
     return counted_cube(lines, scheme_name)
