@@ -10,7 +10,7 @@ import click
 from ..errors import NoDataError
 from ..months import Month, parse_date
 from ..stats.revisions import aggregate_changes
-from ..store.classify_codes import mixed_codes
+from ..store.classify_codes import mixed_codes, split_codes
 from ..store.ingest import ingest_file, parse_mapping
 from ..store.store import default_store_path, open_store
 from ..store.vintages import line_changes, month_vintages
@@ -100,12 +100,20 @@ def ingest_command(
             mapping=parse_mapping(mapping),
         )
         mixed = mixed_codes(store.con, store.scheme_name)
+        split = split_codes(store.con, store.scheme_name)
     click.echo(report.summary())
     if mixed:
         shown = ", ".join(mixed[:8]) + (" ..." if len(mixed) > 8 else "")
         click.echo(
             f"note: {len(mixed)} code(s) in the store mix ICT and non-ICT items ({shown}); "
             "they are counted as their covering rule says ('ictrade classify CODE' explains)",
+            err=True,
+        )
+    if split:
+        click.echo(
+            f"note: {len(split)} code(s) in the store are coarser than the rules and split "
+            f"among the items under them: {', '.join(split)}; by the store's finer lines where "
+            "it has them, else by the shipped split table (estimated: facts say how much)",
             err=True,
         )
 

@@ -108,3 +108,25 @@ def mixed_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
         [scheme_name],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def split_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
+    """The store's codes coarser than the rules whose finer rules send their parts to different
+    items, in the months of their lines: they are apportioned among those items
+    (store/apportion.py)."""
+    rules = scheme(scheme_name)
+    related = _related_test(rules)
+    spans = con.execute(
+        "SELECT hs_code, min(month), max(month) FROM lines GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    out = []
+    for code, first, last in spans:
+        if not related(code):
+            continue
+        low, high = Month.from_date(first).index, Month.from_date(last).index
+        if any(
+            start <= high and low <= end and split_by_rules(decision)
+            for start, end, decision in rules.segments(code)
+        ):
+            out.append(code)
+    return out
