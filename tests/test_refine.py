@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ictrade.months import Month
+from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table
 from ictrade.store.query import cube_rows
 from ictrade.store.refine import refine_lines
@@ -139,3 +142,15 @@ def test_coarse_line_split_by_the_table():
     # before the table's period the code stays where the rules put it
     with store_of([row("847330", "WORLD", 1000, "2020-01")]) as store:
         assert items(store, "2020-01") == {"total": 1000, "estimated": 0}
+
+
+def test_the_facts_say_how_much_of_a_cell_comes_from_estimated_splits():
+    rows = [row("847330", "WORLD", 1000), row("8473304060", "WORLD", 100, "2025-02"),
+            row("854231", "WORLD", 3000)]
+    with store_of(rows) as store:
+        cells = {(c["flow"], c["item"], c["region"]): c
+                 for c in build_facts(store, Month(2025, 1))["cells"]}
+    assert cells[("export", "dram", "world")]["estimated_pct"] == 100
+    assert cells[("export", "system_semiconductors", "world")]["estimated_pct"] == 0
+    total = cells[("export", "total", "world")]
+    assert total["estimated_pct"] == pytest.approx(1000 / 4000 * 100)
