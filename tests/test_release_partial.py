@@ -13,8 +13,8 @@ from release_data import rows
 
 from ictrade.classify.partners import WORLD
 from ictrade.months import Month
-from ictrade.release.html import render_html
 from ictrade.release.markdown import long_markdown, short_markdown
+from ictrade.release.page import render_html
 from ictrade.release.xlsx import write_workbook
 from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table

@@ -64,7 +64,7 @@ class Splits:
 
 
 def load_splits(name: str, text: str) -> Splits:
-    items = set(taxonomy().ids)
+    items = set(taxonomy(name).ids)
     shares = []
     reader = csv.DictReader(text.splitlines())
     if tuple(reader.fieldnames or ()) != _COLUMNS:

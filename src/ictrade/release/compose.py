@@ -75,7 +75,7 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
-    out = [Statement("lead", "total", figures)]
+    out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
     missing = missing_data(view.facts["data"]["coverage"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 
+import pycountry
+
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import count_word, format_pct, format_usd, ordinal, round_half_up
@@ -64,6 +66,16 @@ def brief(figures: dict[str, Figure]) -> str:
     return f"{move} {format_pct(yoy.value)} to {format_usd(value.value)}"
 
 
+def country(reporter: str) -> str:
+    """The reporter's name in a sentence: 'Korea', 'Germany'."""
+    if reporter == "KR":
+        return "Korea"
+    found = pycountry.countries.get(alpha_2=reporter)
+    if found is None:
+        return reporter
+    return str(getattr(found, "common_name", None) or found.name)
+
+
 def tagged(name: str, figures: dict[str, Figure]) -> str:
     """'memory chips (up 7.3 percent to $5.2 billion)'; a name that ends in brackets takes the
     figures inside them: 'auxiliary memory devices (SSDs, up ...)', never '(SSDs) (up ...'."""
@@ -71,19 +83,21 @@ def tagged(name: str, figures: dict[str, Figure]) -> str:
     return f"{name[:-1]}, {inner})" if name.endswith(")") else f"{name} ({inner})"
 
 
-def headline(figures: dict[str, Figure]) -> str:
+def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
     yoy, value = figures.get("yoy"), figures["value"]
     usd = format_usd(value.value)
+    who = country(reporter)
     if yoy is None or direction(yoy) == "flat":
-        return f"Korea's ICT exports at {usd}"
+        return f"{who}'s ICT exports at {usd}"
     word = "increase" if yoy.value > 0 else "decrease"
-    return f"Korea's ICT exports {word} {abs(round_half_up(yoy.value, 0.1)):.1f}% to {usd}"
+    return f"{who}'s ICT exports {word} {abs(round_half_up(yoy.value, 0.1)):.1f}% to {usd}"
 
 
 def _lead(s: Statement, month: Month) -> str:
     value = format_usd(s.figures["value"].value).replace("$", "USD ")
     start = (
-        f"Korea's {calendar.month_name[month.month]} exports of information and "
+        f"{country(s.args.get('reporter', 'KR'))}'s {calendar.month_name[month.month]} "
+        "exports of information and "
         f"communications technology (ICT) goods amounted to {value}"
     )
     yoy = s.figures.get("yoy")

@@ -84,7 +84,7 @@ def tagged(name: str, figures: dict[str, Figure]) -> str:
     return f"{name[:-1]}, {inner})" if name.endswith(")") else f"{name}({inner})"
 
 
-def headline(figures: dict[str, Figure]) -> str:
+def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
     yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
     if yoy is None or direction(yoy) == "flat":
         return f"ICT 수출 {value}"

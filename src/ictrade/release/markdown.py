@@ -48,7 +48,8 @@ def release_text(
     paragraph on their subject (notes on subjects the text does not discuss come last)."""
     view, notes = FactsView(facts), notes or {}
     paragraphs = compose_short(facts)
-    title = phrasebook(lang).headline(paragraphs[0][0].figures)
+    first = paragraphs[0][0]
+    title = phrasebook(lang).headline(first.figures, first.args.get("reporter", "KR"))
     note_word, used = label(lang, "note"), set()
     blocks = []
     for p in paragraphs:

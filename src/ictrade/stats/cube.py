@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..classify import membership, regions, taxonomy
+from ..classify import Taxonomy, membership, regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
@@ -39,6 +39,7 @@ class Cube:
     # [flow, item, region, t]: the part of ``value`` that comes from estimated splits (coarse
     # codes apportioned by shares, partner lines split in the world's mix)
     estimated: np.ndarray | None = None
+    scheme: str = "kr-ict"  # whose items ``items`` are
 
     def t(self, month: Month) -> int:
         return month.index - self.months[0].index
@@ -47,10 +48,9 @@ class Cube:
         return bool(self.months) and self.months[0] <= month <= self.months[-1]
 
 
-def _rollup(items: list[str], raw: np.ndarray) -> np.ndarray:
+def _rollup(items: list[str], raw: np.ndarray, tax: Taxonomy) -> np.ndarray:
     """[flow, item, ...]: each item plus its descendants, children added to parents deepest
     first (one slice addition per item)."""
-    tax = taxonomy()
     index = {item: n for n, item in enumerate(items)}
 
     def depth(item: str) -> int:
@@ -113,11 +113,13 @@ def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
     return out
 
 
-def build_cube(rows: pa.Table) -> Cube:
-    """Turn month x flow x item x partner sums into the rolled-up cube."""
+def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
+    """Turn month x flow x item x partner sums (items of ``scheme_name``) into the rolled-up
+    cube."""
     if rows.num_rows == 0:
         raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
-    items, region_ids = taxonomy().ids, regions().ids
+    tax = taxonomy(scheme_name)
+    items, region_ids = tax.ids, regions().ids
     month_idx = _month_indexes(rows.column("month"))
     first, last = Month.from_index(int(month_idx.min())), Month.from_index(int(month_idx.max()))
     months = list(month_range(first, last))
@@ -138,12 +140,12 @@ def build_cube(rows: pa.Table) -> Cube:
         weights = rows.column(column).to_numpy()
         return np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
 
-    rolled = _rollup(items, summed("value_usd"))
+    rolled = _rollup(items, summed("value_usd"), tax)
     tensor = _membership_tensor(region_ids, partners, months)
     value = _to_regions(rolled, tensor)
     estimated = None
     if "estimated_usd" in rows.column_names:
-        estimated = _to_regions(_rollup(items, summed("estimated_usd")), tensor)
+        estimated = _to_regions(_rollup(items, summed("estimated_usd"), tax), tensor)
     # prior at t: the value at t - 12 summed over the members at t (like for like)
     shifted = np.zeros_like(rolled)
     shifted[..., 12:] = rolled[..., :-12]
@@ -155,14 +157,16 @@ def build_cube(rows: pa.Table) -> Cube:
         if WORLD in partners
         else np.zeros((len(FLOWS), len(items), len(months)))
     )
-    return Cube(months, items, region_ids, value, prior, present, unattributed, estimated)
+    return Cube(
+        months, items, region_ids, value, prior, present, unattributed, estimated, scheme_name
+    )
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
     rows = cube_rows(store, as_of)
     if rows.num_rows == 0:
         raise NoDataError(f"no ICT lines of reporter {store.reporter}; {data_span_hint(store)}")
-    cube = build_cube(rows)
+    cube = build_cube(rows, store.scheme_name)
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
     return cube

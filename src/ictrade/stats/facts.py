@@ -16,7 +16,14 @@ import numpy as np
 from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
-from ..store.query import data_span_hint, latest_vintage, publication_date, sources
+from ..store.coverage import incomplete_months
+from ..store.query import (
+    data_span_hint,
+    earliest_vintage,
+    latest_vintage,
+    publication_date,
+    sources,
+)
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
@@ -70,7 +77,7 @@ def _held(flow: str, region: str, covered: Facts) -> bool:
 
 
 def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
-    tax = taxonomy()
+    tax = taxonomy(s.cube.scheme)
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
@@ -272,7 +279,7 @@ def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]
 
 def coverage(cube: Cube, t: int) -> Facts:
     """What the month's data cover: flows, major items, and how much names a partner."""
-    tax = taxonomy()
+    tax = taxonomy(cube.scheme)
     total, w = cube.items.index("total"), cube.regions.index("world")
     flows = [f for n, f in enumerate(FLOWS) if cube.value[n, total, w, t] > 0]
     items = [i for i in tax.majors() if cube.value[0, cube.items.index(i), w, t] > 0]
@@ -339,6 +346,29 @@ def facts_from_cube(
     }
 
 
+def _first_published(store: Store, month: Month) -> dt.date | None:
+    try:
+        return publication_date(store, month)
+    except NoDataError:
+        return None
+
+
+def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
+    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
+    with what the store holds instead: neither is released as if it were data."""
+    first = earliest_vintage(store)
+    if as_of is not None and first is not None and as_of < first:
+        raise NoDataError(
+            f"nothing was published by {as_of}: the store's earliest vintage is {first}; "
+            f"ask for figures as of {first} or later, or for the latest figures"
+        )
+    for gap in incomplete_months(store, (month, month), as_of):
+        raise NoDataError(
+            f"{gap.describe()}, so it is not released as if complete; load the month's "
+            "complete lines (a later vintage of the file) or pick another month"
+        )
+
+
 def build_facts(
     store: Store,
     month: Month,
@@ -352,8 +382,15 @@ def build_facts(
     ``cube_loader`` lets a caller that keeps cubes (the web server) hand over its own.
     """
     vintage_date = resolve_as_of(store, month, as_of, as_published)
+    check_month_held(store, month, vintage_date)
     cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
+        published = _first_published(store, month)
+        if vintage_date is not None and published is not None and published > vintage_date:
+            raise NoDataError(
+                f"{month} was first published on {published}, after {vintage_date}; ask for "
+                f"figures as of {published} or later"
+            )
         raise NoDataError(f"no data for {month}; {data_span_hint(store)}")
     facts = facts_from_cube(
         cube,

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from ..classify import NON_ICT, Decision, Scheme, scheme, taxonomy
+from ..classify import NON_ICT, Decision, Scheme, scheme
 from ..classify.splits import Splits, splits
 from ..months import Month
 from .refine import Part, refine_lines
@@ -126,12 +126,11 @@ def counted_cube(lines: pa.Table, scheme_name: str) -> pa.Table:
     )
     apportioner = Apportioner(refined.parts, scheme(scheme_name), splits(scheme_name))
     sums: dict[tuple[object, ...], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    ict = set(taxonomy().ids)
     for part in refined.parts:
         if part.value == 0:
             continue
         for item, share, estimated in apportioner.allocate(part):
-            if item not in ict:
+            if item == NON_ICT:
                 continue
             cell = sums[(part.month, part.flow, item, part.partner)]
             value = part.value * share

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..months import Month
+from .base import Store
 from .query import cube_rows, vintage_filter
-from .store import Store
 
 
 @dataclass(frozen=True)
