@@ -135,7 +135,10 @@ def counted_cube(lines: pa.Table, scheme_name: str) -> pa.Table:
             cell = sums[(part.month, part.flow, item, part.partner)]
             value = part.value * share
             cell[0] += value
-            cell[1] += value if estimated else part.estimated * share
+            # Partner lines split in the world's mix do not move value between items: only
+            # item shares count as estimated (a region's attribution is noted by the facts'
+            # partner share).
+            cell[1] += value if estimated else 0.0
     keys = list(sums)
     data = {
         "month": pa.array([k[0] for k in keys], pa.date32()),
