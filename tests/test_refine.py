@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ictrade.months import Month
+from ictrade.release.markdown import short_markdown
 from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table
 from ictrade.store.query import cube_rows
@@ -155,3 +156,11 @@ def test_the_facts_say_how_much_of_a_cell_comes_from_estimated_splits():
     total = cells[("export", "total", "world")]
     assert total["estimated_pct"] == pytest.approx(1000 / 4000 * 100)
 
+
+def test_the_release_says_once_where_figures_rest_on_estimated_splits():
+    with store_of([row("847330", "WORLD", 1000), row("854231", "WORLD", 3000)]) as store:
+        facts = build_facts(store, Month(2025, 1))
+    english = short_markdown(facts, "en")
+    assert english.count("estimated splits") == 1
+    assert "computers and peripheral devices" in english.split("estimated splits")[0]
+    assert short_markdown(facts, "ko").count("추정 비율") == 1
