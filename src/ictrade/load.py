@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
 
-from .errors import InputError
+from .errors import InputError, LineOf
 from .sources.files import LineDefaults, ReadOptions, read_file
 from .store.base import Store
 from .store.batch import IngestReport, is_loaded, writable
@@ -33,10 +34,11 @@ class Loader(Protocol):
         table: pa.Table,
         *,
         origin: str,
-        first_line: int | None = None,
+        first_line: LineOf = None,
         raw: bytes | None = None,
         retrieved_at: dt.datetime | None = None,
         sha256: str | None = None,
+        options: str | None = None,
     ) -> IngestReport: ...
 
 
@@ -70,7 +72,18 @@ def ingest_file(
         raise InputError("no such file; check the path", file=str(path))
     writable(store)
     raw, sha = _digest(file)
-    if is_loaded(store, sha):
+    # The same file read with other options gives other lines: it is another load.
+    chosen = {
+        "layout": layout,
+        "encoding": encoding,
+        "source": source,
+        "status": status,
+        "vintage": str(vintage) if vintage else None,
+        "map": mapping or None,
+    }
+    given = {k: v for k, v in chosen.items() if v is not None}
+    options = None if given == {"encoding": "auto", "status": "confirmed"} else json.dumps(given)
+    if is_loaded(store, sha, options):
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
@@ -82,6 +95,7 @@ def ingest_file(
         raw=raw,
         sha256=sha,
         retrieved_at=dt.datetime.now(),
+        options=options,
     )
     if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"

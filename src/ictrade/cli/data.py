@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
@@ -13,7 +12,7 @@ from ..months import Month, parse_date
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes
-from ..store.store import default_store_path, open_store
+from ..store.store import open_store, writable_store_path
 from ..store.vintages import line_changes, month_vintages
 from .options import open_for_reading, store_options
 
@@ -25,7 +24,6 @@ from .options import open_for_reading, store_options
     "store_path",
     default=None,
     metavar="PATH",
-    envvar="ICTRADE_STORE",
     help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if needed).",
 )
 @click.option(
@@ -82,8 +80,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
+    with open_store(writable_store_path(store_path)) as store:
         report = ingest_file(
             store,
             file,

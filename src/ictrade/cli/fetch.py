@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..store.store import default_store_path, open_store
+from ..months import Month
+from ..store.store import Store, open_store, writable_store_path
 from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
@@ -20,19 +21,21 @@ def _fetch_store_option(func: F) -> F:
         "store_path",
         default=None,
         metavar="PATH",
-        envvar="ICTRADE_STORE",
         help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if "
         "needed). Checkpoints for resuming sit beside it.",
     )(func)
 
 
-def _months(start: str, end: str) -> tuple[Any, Any]:
-    from ..months import Month
-
+def _fetch(
+    store_path: str | None, start: str, end: str, run: Callable[[Store, Path, Month, Month], str]
+) -> None:
+    """Fetch the months from ``start`` to ``end`` into the store and print the summary."""
     first, last = Month.parse(start), Month.parse(end)
     if last < first:
         raise UsageError(f"--end {last} is before --start {first}")
-    return first, last
+    path = writable_store_path(store_path)
+    with open_store(path) as store:
+        click.echo(run(store, path, first, last))
 
 
 @click.group("fetch")
@@ -75,20 +78,13 @@ def fetch_kcs_command(
     """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
     from ..sources.fetch import fetch_kcs_into
 
-    first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
-        click.echo(
-            fetch_kcs_into(
-                store,
-                path,
-                first,
-                last,
-                hs=list(hs_codes),
-                partners=list(partners),
-                page_size=page_size,
-            )
+    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+        return fetch_kcs_into(
+            store, path, first, last, hs=list(hs_codes), partners=list(partners),
+            page_size=page_size,
         )
+
+    _fetch(store_path, start, end, run)
 
 
 @fetch_group.command("comtrade")
@@ -133,18 +129,10 @@ def fetch_comtrade_command(
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
     from ..sources.fetch import fetch_comtrade_into
 
-    first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
-        click.echo(
-            fetch_comtrade_into(
-                store,
-                path,
-                reporter,
-                first,
-                last,
-                codes=list(hs_codes),
-                daily_limit=daily_limit,
-                row_limit=row_limit,
-            )
+    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+        return fetch_comtrade_into(
+            store, path, reporter, first, last, codes=list(hs_codes), daily_limit=daily_limit,
+            row_limit=row_limit,
         )
+
+    _fetch(store_path, start, end, run)

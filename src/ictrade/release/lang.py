@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "ICT exports by region (USD billion)",
         "usd_chart": "USD billion",
         "pp": " pp",
+        "contrib_axis": "Percentage points of ICT export growth",
     },
     "ko": {
         "total": "ICT 전체",
@@ -59,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "share": "비중(%)",
         "share_world": "ICT 수출 비중(%)",
         "contribution": "상위 품목 증가율 기여도(%p)",
-        "no_data": "자료 없음: 이 표에 해당하는 자료가 없다",
+        "no_data": "자료 없음(이 표에 해당하는 자료가 없다)",
         "ytd": "연간 누계",
         "highlights": "주요 내용",
         "as_of": "자료 기준일",
@@ -83,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "지역별 ICT 수출(억 달러)",
         "usd_chart": "억 달러",
         "pp": "%p",
+        "contrib_axis": "ICT 수출 증가율 기여도(%p)",
     },
 }
 

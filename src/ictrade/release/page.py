@@ -96,7 +96,7 @@ def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[
             contributions.append(Bar(book.item_name(item), pp.value, signed(pp.value)))
     if contributions:
         title = label(lang, "chart_contrib")
-        axis, pp_unit = label(lang, "contribution"), label(lang, "pp")
+        axis, pp_unit = label(lang, "contrib_axis"), label(lang, "pp")
         out.append((title, bar_chart("contrib", contributions, title, axis, lang, pp_unit)))
     regions = []
     for region in region_list().majors():

@@ -1,6 +1,6 @@
 """Check every figure of a release or news text against the facts document.
 
-A figure printed at precision p matches when the facts value rounds to it at p (FACTS.md,
+A figure printed at precision p matches when the facts value rounds to it at p (docs/facts.md,
 "Rounding"); a hedged figure ('around $9.4 billion', 'more than $1.2 billion', '약 150억 달러')
 matches within 10 % on its side. Each claim ends in one of four statuses:
 - matched;

@@ -16,13 +16,21 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, LineOf
 from . import _read as R
 from . import flash
 from ._build import LineDefaults, build_lines
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
-__all__ = ["READERS", "FileRead", "LineDefaults", "ReadOptions", "read_file", "read_lines"]
+__all__ = [
+    "READERS",
+    "FileRead",
+    "LineDefaults",
+    "ReadOptions",
+    "read_file",
+    "read_lines",
+    "read_located_lines",
+]
 
 _CANONICAL_TYPES: dict[str, pa.DataType] = {
     "value_usd": pa.float64(),
@@ -48,7 +56,7 @@ class FileRead:
 
     kind: str
     table: pa.Table
-    first_line: int | None  # the file line of row 0 when rows are the file's lines one for one
+    first_line: LineOf  # where the rows sit in the file (errors.LineOf)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def _flash(path: Path, options: ReadOptions) -> FileRead:
 def _lines(path: Path, options: ReadOptions) -> FileRead:
     # The store checks the keys of the whole batch: read_lines need not do it twice (it still
     # does where its rows are not the file's rows one for one, to name the lines).
-    table = read_lines(
+    table, lines = read_located_lines(
         path,
         layout=options.layout,
         encoding=options.encoding,
@@ -76,8 +84,7 @@ def _lines(path: Path, options: ReadOptions) -> FileRead:
         check_keys=False,
         encoded=True,
     )
-    # Parquet rows are named as lines 1, 2, ... like read_lines does.
-    return FileRead("lines", table, 1 if R.file_kind(path) == "parquet" else None)
+    return FileRead("lines", table, lines)
 
 
 # In order of detection: the first whose detect accepts the file reads it. Lines come last
@@ -115,6 +122,28 @@ def read_lines(
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
+    """Read a file into a LINE_SCHEMA table (``read_located_lines`` without the locations)."""
+    return read_located_lines(
+        path,
+        layout=layout,
+        encoding=encoding,
+        mapping=mapping,
+        defaults=defaults,
+        check_keys=check_keys,
+        encoded=encoded,
+    )[0]
+
+
+def read_located_lines(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str = "auto",
+    mapping: dict[str, str] | None = None,
+    defaults: LineDefaults | None = None,
+    check_keys: bool = True,
+    encoded: bool = False,
+) -> tuple[pa.Table, LineOf]:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
     Lines are kept as reported, totals beside their detail included: the store counts each
@@ -123,7 +152,10 @@ def read_lines(
     For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
     skips the duplicated-key check on Parquet files whose rows are the table's rows one for
     one (table row i is then the file's row i + 1, as in this function's errors), and
-    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string)."""
+    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string).
+
+    Also returns where each line sits in the file (for errors found later, e.g. a conflict
+    with stored lines); a file with a header and no data lines is refused."""
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
@@ -140,6 +172,12 @@ def read_lines(
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
+    if raw.table.num_rows == 0:
+        raise InputError(
+            f"the file has a header but no data {raw.unit}s; check that it is the file you "
+            "meant, or that its export finished",
+            file=str(p),
+        )
     return build_lines(
         raw,
         chosen,

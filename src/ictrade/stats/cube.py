@@ -21,9 +21,10 @@ from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
 from ..store.query import cube_rows, data_span_hint
+from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
 
-FLOWS = ("export", "import")
+SERIES_FLOWS = (*FLOWS, "balance")  # what a series or a facts cell may be of
 
 
 @dataclass

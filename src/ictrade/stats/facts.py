@@ -1,4 +1,4 @@
-"""The facts document (``ictrade.facts/1``, FACTS.md) for one month.
+"""The facts document (``ictrade.facts/1``, docs/facts.md) for one month.
 
 Every number a release prints comes from here. Values stay unrounded; rounding happens only
 when text is printed.
@@ -26,12 +26,11 @@ from ..store.query import (
 )
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
-from .cube import FLOWS, Cube, load_cube
+from .cube import FLOWS, SERIES_FLOWS, Cube, load_cube
 from .history import rank_high, rank_low, run_lengths, yoy_pct
 
 SCHEMA = "ictrade.facts/1"
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
-ALL_FLOWS = (*FLOWS, "balance")
 
 Facts = dict[str, Any]
 
@@ -49,7 +48,7 @@ class _Series:
         value = np.concatenate([cube.value, balance[None]], axis=0)
         prior = np.concatenate([cube.prior, balance_prior[None]], axis=0)
         n_f, n_i, n_r, n_t = value.shape
-        self.keys = [(f, i, r) for f in ALL_FLOWS for i in cube.items for r in cube.regions]
+        self.keys = [(f, i, r) for f in SERIES_FLOWS for i in cube.items for r in cube.regions]
         self.value = value.reshape(n_f * n_i * n_r, n_t)
         self.prior = prior.reshape(n_f * n_i * n_r, n_t)
         self.yoy = yoy_pct(self.value, self.prior)
@@ -62,7 +61,7 @@ class _Series:
     def index(self, flow: str, item: str, region: str) -> int:
         n_f, n_i, n_r = self.shape
         return (
-            ALL_FLOWS.index(flow) * n_i + self.cube.items.index(item)
+            SERIES_FLOWS.index(flow) * n_i + self.cube.items.index(item)
         ) * n_r + self.cube.regions.index(region)
 
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ..classify import NON_ICT, Decision, Scheme, scheme
 from ..classify.splits import Splits, splits
-from ..months import Month
+from ..months import OPEN_END, OPEN_START, Month
 from .apportion import split_by_rules
 
 
@@ -47,7 +47,7 @@ def refresh_code_map(
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed", "share", "estimated")
     rows: dict[str, list[object]] = {k: [] for k in names}
     related = _related_test(rules)
-    always = (Month(1900, 1).index, Month(2999, 12).index)
+    always = (OPEN_START.index, OPEN_END.index)
     for (code,) in codes:
         if not related(code):
             # No rule starts or extends the code: outside the basket at every month.

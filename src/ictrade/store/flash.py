@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, LineOf
 from ..months import Month
 from .base import Store, first_row
 from .batch import IngestReport, append_batch
@@ -97,14 +97,15 @@ def ingest_flash(
     table: pa.Table,
     *,
     origin: str,
-    first_line: int | None = None,
+    first_line: LineOf = None,
     raw: bytes | None = None,
     retrieved_at: dt.datetime | None = None,
     sha256: str | None = None,
+    options: str | None = None,
 ) -> IngestReport:
     """Validate and append ``table`` (FLASH_SCHEMA) to the store's ``flash`` table, atomically.
     ``first_line``: the file line of row 0 (default 2, under a header), for error messages."""
-    first = 2 if first_line is None else first_line
+    first = first_line if isinstance(first_line, int) else 2
     # rn: the file line of each figure
     numbered = table.append_column("rn", pa.array(range(first, first + table.num_rows)))
     return append_batch(
@@ -117,6 +118,7 @@ def ingest_flash(
         raw=raw,
         sha256=sha256,
         retrieved_at=retrieved_at,
+        options=options,
     )
 
 

@@ -10,6 +10,7 @@ it was published or retrieved (vintage), its status, and whether it was imputed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -38,12 +39,22 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 
+# The largest value one line may carry. A month of a whole country's exports of an HS chapter
+# to the world stays far below it (Korea's largest, chapter 85, is under 2e10 USD); values above
+# it are unit mistakes (won read as dollars, a misplaced exponent) and are refused at ingest.
+VALUE_CEILING_USD = 1e12
+
+# The earliest month or vintage a line may carry: the Harmonized System came into force in
+# January 1988. The latest is the end of the month after today (store/validate.py).
+FIRST_PLAUSIBLE = dt.date(1988, 1, 1)
+
 # Files up to this size are kept whole in the store (``ingests.raw``); bigger ones (a decade of
 # HSK10 lines) are recorded by their SHA-256 only, so the store does not double in size.
 RAW_KEPT_MAX = 32 * 1024 * 1024
 
 # A line is identified by these; two lines with the same key and vintage are duplicates.
 LINE_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner")
+KEY_SQL = ", ".join(LINE_KEY)  # the same, as an SQL column list
 
 LINES_DDL = """
 CREATE TABLE IF NOT EXISTS lines (

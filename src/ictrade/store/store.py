@@ -37,13 +37,15 @@ __all__ = [
     "first_row",
     "open_choice",
     "open_store",
+    "writable_store_path",
 ]
 
 META_DDL = [
     LINES_DDL,
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
-        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
+        options VARCHAR)""",
     # one row per item of a code and month range; a code the split table apportions has
     # several, with their shares (estimated)
     """CREATE TABLE IF NOT EXISTS code_map (
@@ -60,12 +62,19 @@ META_DDL = [
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
         partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
         cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
+    # the options a file was read with (JSON; NULL: the defaults), for stores made before it
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS options VARCHAR",
 ]
 
 
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def _refuse_empty(store: str) -> None:
+    if not store.strip():
+        raise UsageError("--store is empty; give the path of a store file (or leave it out)")
 
 
 def available_datasets() -> list[str]:
@@ -92,6 +101,24 @@ class StoreChoice:
     reporter: str = DEFAULT_REPORTER  # whose lines statistics read
 
 
+def _named_store(store: str | None) -> tuple[Path | None, str]:
+    """The store ``--store`` (else ``ICTRADE_STORE``, read here only) names, and how to say so.
+    An empty PATH is refused rather than read as 'the default'."""
+    if store is not None:
+        _refuse_empty(store)
+        return Path(store), f"using the store {store}"
+    env = os.environ.get("ICTRADE_STORE")
+    if env:
+        return Path(env), f"using the store {env} (from ICTRADE_STORE)"
+    return None, ""
+
+
+def writable_store_path(store: str | None = None) -> Path:
+    """The store a writing command (ingest, fetch) loads into: ``--store``, ``ICTRADE_STORE``,
+    else the user's store (created if needed)."""
+    return _named_store(store)[0] or default_store_path()
+
+
 def choose_store(
     store: str | None = None,
     dataset: str | None = None,
@@ -110,17 +137,12 @@ def choose_store(
         if (scheme_name, reporter) == ("kr-ict", DEFAULT_REPORTER)
         else f" for reporter {reporter} under the scheme {scheme_name}"
     )
-    env = os.environ.get("ICTRADE_STORE")
-    path: Path | None = None
+    path, reason = _named_store(store)
     if dataset:
-        reason = f"using the shipped dataset '{dataset}' (read-only)"
-    elif store:
-        path, reason = Path(store), f"using the store {store}"
-    elif env:
-        path, reason = Path(env), f"using the store {env} (from ICTRADE_STORE)"
-    elif default_store_path().exists():
+        path, reason = None, f"using the shipped dataset '{dataset}' (read-only)"
+    elif path is None and default_store_path().exists():
         path, reason = default_store_path(), f"using your store {default_store_path()}"
-    else:
+    elif path is None:
         dataset = "default"
         reason = "no store of yours yet: using the shipped 'default' dataset (read-only)"
     return StoreChoice(path, dataset, reason + view, scheme_name, reporter)
