@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import click
 
 from ..errors import NoDataError
 from ..load import ingest_file
 from ..months import Month, parse_date
+from ..sources._read import ENCODINGS
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes
+from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path
 from ..store.vintages import line_changes, month_vintages
-from .options import open_for_reading, store_options
+from .options import F, open_for_reading, store_options
+
+
+def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Callable[[F], F]:
+    choice = click.Choice(values)
+    return click.option(name, type=choice, default=default, show_default=True, help=text)
 
 
 @click.command("ingest")
@@ -32,13 +40,7 @@ from .options import open_for_reading, store_options
     metavar="NAME",
     help="Force a file layout instead of recognising it by its headers.",
 )
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "utf-8", "cp949"]),
-    default="auto",
-    show_default=True,
-    help="Text encoding of CSV files.",
-)
+@_choice("--encoding", ENCODINGS, "auto", "Text encoding of CSV files.")
 @click.option(
     "--source",
     default=None,
@@ -52,13 +54,7 @@ from .options import open_for_reading, store_options
     help="Publication or retrieval date for lines without one "
     "(default: the file's modification date).",
 )
-@click.option(
-    "--status",
-    type=click.Choice(["preliminary", "confirmed"]),
-    default="confirmed",
-    show_default=True,
-    help="Status for lines without one.",
-)
+@_choice("--status", STATUSES, "confirmed", "Status for lines without one.")
 @click.option(
     "--map",
     "mapping",

@@ -26,6 +26,17 @@ def _fetch_store_option(func: F) -> F:
     )(func)
 
 
+def _span_options(hs_help: str) -> Callable[[F], F]:
+    """--start, --end and --hs (HS codes to ask for: ``hs_help``)."""
+
+    def add(func: F) -> F:
+        func = click.option("--hs", "hs_codes", multiple=True, metavar="CODE", help=hs_help)(func)
+        func = click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")(func)
+        return click.option("--start", required=True, metavar="YYYY-MM", help="First month.")(func)
+
+    return add
+
+
 def _fetch(
     store_path: str | None, start: str, end: str, run: Callable[[Store, Path, Month, Month], str]
 ) -> None:
@@ -48,15 +59,9 @@ def fetch_group() -> None:
 
 
 @fetch_group.command("kcs")
-@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
-@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
-@click.option(
-    "--hs",
-    "hs_codes",
-    multiple=True,
-    metavar="CODE",
-    help="HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the "
-    "kr-ict scheme, by the coarsest heading covering them.",
+@_span_options(
+    "HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the kr-ict "
+    "scheme, by the coarsest heading covering them."
 )
 @click.option(
     "--partner",
@@ -95,15 +100,7 @@ def fetch_kcs_command(
     metavar="CODE",
     help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
 )
-@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
-@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
-@click.option(
-    "--hs",
-    "hs_codes",
-    multiple=True,
-    metavar="CODE",
-    help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
-)
+@_span_options("HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.")
 @click.option(
     "--daily-limit",
     default=500,

@@ -8,11 +8,13 @@ language modules (``en``, ``ko``) only phrase them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..months import Month
 from ..numbers import is_flat
 from .facts_view import FactsView, Figure
 
@@ -27,26 +29,26 @@ class Statement:
 
 Paragraph = list[Statement]
 
-# Every kind of statement, and the phrase that says it: each language module (en, ko) defines
-# one function ``_<phrase>(statement, month) -> str`` per phrase.
-KINDS: dict[str, str] = {
-    "lead": "lead",
-    "streak": "streak",
-    "turn": "turn",
-    "record": "record",
-    "coverage": "coverage",
-    "estimated": "estimated",
-    "imports_balance": "imports_balance",
-    "items_summary": "summary",
-    "regions_summary": "summary",
-    "item": "item",
-    "pair": "pair",
-    "driver": "driver",
-    "region": "region",
-    "threshold": "threshold",
-    "ytd": "ytd",
-    "period_record": "period_record",
-}
+# Every kind of statement; each language module (en, ko) has a phrase for each in its PHRASES.
+KINDS = (
+    "lead",
+    "streak",
+    "turn",
+    "record",
+    "coverage",
+    "estimated",
+    "imports_balance",
+    "items_summary",
+    "regions_summary",
+    "item",
+    "pair",
+    "driver",
+    "region",
+    "threshold",
+    "ytd",
+    "period_record",
+)
+Phrase = Callable[["Statement", Month], str]  # says a statement of its month in one language
 
 
 def outline() -> dict[str, Any]:

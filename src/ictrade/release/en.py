@@ -9,7 +9,7 @@ import pycountry
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import count_word, format_pct, format_usd, ordinal, round_half_up
-from .compose import Statement, direction
+from .compose import Phrase, Statement, direction
 from .facts_view import Figure
 
 UP = ("moved up", "advanced", "rose", "increased", "grew")
@@ -320,3 +320,24 @@ def _coverage(s: Statement, month: Month) -> str:
         return ""
     text = ", and ".join([", ".join(clauses[:-1]), clauses[-1]]) if clauses[1:] else clauses[0]
     return text[0].upper() + text[1:] + "."
+
+
+# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+PHRASES: dict[str, Phrase] = {
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "coverage": _coverage,
+    "estimated": _estimated,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
-from .compose import Statement, direction
+from .compose import Phrase, Statement, direction
 from .facts_view import Figure
 
 EOK = 1e8  # 억: a hundred million
@@ -265,3 +265,24 @@ def _region(s: Statement, month: Month) -> str:
         up = direction(s.figures.get("yoy")) == "up"
         text += f"({join([item_name(i) for i in drivers])} {'호조' if up else '부진'})"
     return ("반면, " if s.args["contrast"] else "") + text + "."
+
+
+# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+PHRASES: dict[str, Phrase] = {
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "coverage": _coverage,
+    "estimated": _estimated,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+}

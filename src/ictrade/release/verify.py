@@ -94,7 +94,7 @@ def _event(view: FactsView, claim: Claim) -> Outcome:
             if s["kind"] == a.get("kind") and s.get("threshold_usd") == a.get("threshold_usd")
         ]
         found = f"{runs[0]} months" if runs else "no such streak this month"
-        ok = runs == [a["months"]]
+        ok = a["months"] in runs
         return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)")
     if c.measure == "turn":
         turn = view.turn(c.flow, c.item, c.region)

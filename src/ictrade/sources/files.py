@@ -10,6 +10,7 @@ the offending line is looked up only when a check fails.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..errors import InputError, LineOf
 from . import _read as R
 from . import flash
 from ._build import LineDefaults, build_lines
+from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
 __all__ = [
@@ -64,6 +66,7 @@ class Reader:
     kind: str  # the store table its rows go to; also its --layout name when not 'lines'
     detect: Callable[[Path], bool]
     read: Callable[[Path, ReadOptions], FileRead]
+    layout: str | None = None  # its --layout name, when not its kind
 
 
 def _flash(path: Path, options: ReadOptions) -> FileRead:
@@ -87,10 +90,16 @@ def _lines(path: Path, options: ReadOptions) -> FileRead:
     return FileRead("lines", table, lines)
 
 
+def _comtrade_bulk(path: Path, options: ReadOptions) -> FileRead:
+    vintage = options.defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
+    return FileRead("lines", read_comtrade_bulk(path, vintage)[0], None)
+
+
 # In order of detection: the first whose detect accepts the file reads it. Lines come last
 # and take any file: their error names the columns the nearest layout lacks.
 READERS = (
     Reader(flash.NAME, flash.detect, _flash),
+    Reader("lines", is_comtrade_bulk, _comtrade_bulk, "comtrade-bulk"),
     Reader("lines", lambda path: True, _lines),
 )
 
@@ -102,7 +111,7 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     if not p.is_file():
         raise InputError("no such file; check the path", file=str(path))
     options = options or ReadOptions()
-    named = {r.kind: r for r in READERS}
+    named = {r.layout or r.kind: r for r in READERS}
     if options.layout in named:
         reader = named[options.layout]
     elif options.layout or options.mapping:

@@ -42,13 +42,24 @@ def refresh_code_map(
     else:
         con.execute("DELETE FROM code_map WHERE scheme = ?", [scheme_name])
         codes = con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()
+    table = code_segments([code for (code,) in codes], scheme_name)
+    if table.num_rows:
+        con.register("new_codes", table)
+        con.execute("INSERT INTO code_map SELECT * FROM new_codes")
+        con.unregister("new_codes")
+    return len(codes)
+
+
+def code_segments(codes: list[str], scheme_name: str) -> pa.Table:
+    """The code_map rows of ``codes``: each code's item month range by month range (one row
+    per item, with its share, where the split table apportions the code)."""
     rules = scheme(scheme_name)
     table = splits(scheme_name)
     names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed", "share", "estimated")
     rows: dict[str, list[object]] = {k: [] for k in names}
     related = _related_test(rules)
     always = (OPEN_START.index, OPEN_END.index)
-    for (code,) in codes:
+    for code in codes:
         if not related(code):
             # No rule starts or extends the code: outside the basket at every month.
             segments = [(*always, NON_ICT, False, 1.0, False)]
@@ -62,11 +73,9 @@ def refresh_code_map(
             first, last = Month.from_index(start).first_day(), Month.from_index(end).first_day()
             for key, value in zip(rows, (scheme_name, code, first, last, *rest), strict=True):
                 rows[key].append(value)
-    if rows["hs_code"]:
-        con.register("new_codes", pa.table(rows))
-        con.execute("INSERT INTO code_map SELECT * FROM new_codes")
-        con.unregister("new_codes")
-    return len(codes)
+    types = [pa.string(), pa.string(), pa.date32(), pa.date32(), pa.string(), pa.bool_()]
+    types += [pa.float64(), pa.bool_()]
+    return pa.table({k: pa.array(v, t) for (k, v), t in zip(rows.items(), types, strict=True)})
 
 
 def _shares(

@@ -10,8 +10,8 @@ value is refused. Reading files is ``ictrade.load``'s job.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
+from typing import Unpack
 
 import duckdb
 import pyarrow as pa
@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ..errors import LineOf, error_at_row
 from ..months import Month
 from .base import Store, first_row
-from .batch import IngestReport, append_batch
+from .batch import FileRecord, IngestReport, append_batch
 from .classify_codes import refresh_code_map
 from .coverage import incomplete_months
 from .query import refresh_cube
@@ -38,10 +38,7 @@ def ingest_table(
     *,
     origin: str,
     first_line: LineOf = None,
-    raw: bytes | None = None,
-    retrieved_at: dt.datetime | None = None,
-    sha256: str | None = None,
-    options: str | None = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
 
@@ -69,10 +66,7 @@ def ingest_table(
         origin=origin,
         check=check,
         write=write,
-        raw=raw,
-        sha256=sha256,
-        retrieved_at=retrieved_at,
-        options=options,
+        **record,
     )
     if not report.lines_added:
         return report

@@ -36,6 +36,7 @@ RECORD = re.compile(
     r"|역대\s?(?P<ko>두|세|네|다섯)\s?번째|역대\s?(?P<kn>\d)\s?위"
     r"|record[- ]high|all-time high|highest[- ]ever|(?:new|monthly|previous|a) record"
     r"|record (?:performance|level|monthly|for)|highest (?:monthly )?(?:level|record)|new high"
+    r"|highest(?= since| on record| ever)"
     r"|fastest (?:growth|pace)|record(?= \$| US\$| USD)"
     r"|역대\s?(?:\d+월\s?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
     re.IGNORECASE,

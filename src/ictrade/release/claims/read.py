@@ -24,7 +24,9 @@ NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that ar
     r"\b1~(?=\d{1,2}월)|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
-ABBREVIATION = re.compile(rf"(?:\bU\.S\.|\b{MONTHS_EN}\.|\bNo\.|\bvs\.|\bCo\.|\bInc\.)$")
+ABBREVIATION = re.compile(
+    r"(?:\bU\.S\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|\bNo\.|\bvs\.|\bCo\.|\bInc\.)$"
+)
 SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[^\sa-z])|(?<=[다요]\.)(?=[^\s\d])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
 )
@@ -81,7 +83,7 @@ def _sign(sentence: str, start: int, end: int, lo: int, hi: int) -> int | None:
         if m2:
             best = min(best or (m2.start() - end + 2, sign), (m2.start() - end + 2, sign))
     if best is None and lo > 0:  # '... fell 17.3 percent and 6.2 percent': the list's verb
-        return _sign(sentence, start, end, 0, start)
+        return _sign(sentence, start, end, 0, len(sentence))
     return None if best is None else best[1]
 
 
@@ -149,12 +151,18 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
         sign = _sign(sentence, a.start, a.end, lo, hi)
     claim.printed = a.value * (sign or 1)
     claim.args["signed"] = sign is not None or claim.measure != "yoy"
-    before = sentence[max(0, a.start - 30) : a.start]
+    claim.hedge = _hedge(sentence, a.start)
+
+
+def _hedge(sentence: str, start: int) -> str:
+    """'around', 'below' or 'above' from a hedging word just before a figure ('nearly 40
+    percent', 'more than half')."""
+    before = sentence[max(0, start - 30) : start]
     for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
                         ("above", "approx_above")):  # fmt: skip
         if re.search(rf"(?:{words(kind).pattern})\s*$", before, re.I):
-            claim.hedge = hedge
-            break
+            return hedge
+    return ""
 
 
 def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:
@@ -196,6 +204,7 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
             claim.args["since"] = True  # 'the highest level since the beginning of this year'
     elif e.measure == "share":
         _share_base(claim, sentence, e.end, hi)
+        claim.hedge = _hedge(sentence, e.start)
     elif e.measure == "rank" and re.search(r"trading partner", claim.text, re.I):
         claim.flow, claim.item = "other", "other"
 
