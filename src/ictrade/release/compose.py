@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..errors import NoDataError
 from ..months import Month
 from ..numbers import is_flat
 from .facts_view import FactsView, Figure
@@ -78,6 +79,11 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
+    if "value" not in figures:  # e.g. a store of import lines only
+        raise NoDataError(
+            f"the data hold no ICT exports for {view.month}, and a release reports exports; "
+            "load export lines, or see what there is with --format json"
+        )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")

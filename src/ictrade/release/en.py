@@ -115,7 +115,7 @@ def _streak(s: Statement, month: Month) -> str:
     if a["region"] != "world":
         subject += f" in exports to {region_name(a['region'])}"
     since = f", since {month_name(a['since'])}"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
         return (
             f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
@@ -251,7 +251,7 @@ def _threshold(s: Statement, month: Month) -> str:
     a = s.args
     who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
     level = f"${a['threshold_usd'] / 1e9:g} billion"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     return (
         f"{who} have stayed above {level} for the {ordinal(a['months'])} straight month, "
         f"since {month_name(a['since'])}{origin}."

@@ -122,16 +122,16 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     if (near_before or near_after) and (round_level or not hedge_above):
         claim.measure = "threshold"
         return
-    for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
-                        ("above", "approx_above")):  # fmt: skip
-        pattern = words(kind)
-        if re.search(rf"(?:{pattern.pattern})\s*(?:the\s+)?(?:of\s+)?$", before, re.I) or (
-            not a.start
-            or re.match(r"\s*(?:이상|정도|가량|안팎|내외)", after)
-            and kind != "approx_below"
-        ):
-            claim.hedge = hedge
-            break
+    claim.hedge = _hedge(sentence, a.start) or _hedge_after(after)
+
+
+def _hedge_after(after: str) -> str:
+    """Korean hedges follow the amount: '150억 달러 가량', '100억 달러 이상', '10억 달러 미만'."""
+    for hedge, pattern in (("around", "정도|가량|안팎|내외|남짓"), ("above", "이상|넘게|넘는|넘은"),
+                           ("under", "미만|이하")):  # fmt: skip
+        if re.match(rf"\s*(?:을|를|이|가)?\s*(?:{pattern})", after):
+            return hedge
+    return ""
 
 
 def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
@@ -159,7 +159,7 @@ def _hedge(sentence: str, start: int) -> str:
     percent', 'more than half')."""
     before = sentence[max(0, start - 30) : start]
     for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
-                        ("above", "approx_above")):  # fmt: skip
+                        ("above", "approx_above"), ("under", "at_most")):  # fmt: skip
         if re.search(rf"(?:{words(kind).pattern})\s*$", before, re.I):
             return hedge
     return ""
@@ -180,7 +180,8 @@ def _share_base(claim: Claim, sentence: str, end: int, hi: int) -> None:
 def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
     claim.args.update(e.args)
     claim.printed, claim.step = e.value, e.step
-    own = sentence[lo : e.end] + (sentence[e.end : hi] if not sentence.isascii() else "")
+    korean = re.search(r"[가-힣]", sentence) is not None  # verb-final: the kind comes after
+    own = sentence[lo : e.end] + (sentence[e.end : hi] if korean else "")
     if e.measure == "streak":
         kind = _direction(sentence, e.start, e.end, lo, hi) or "growth"
         double = DOUBLE.search(own)
@@ -190,11 +191,13 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
         claim.args["kind"] = (
             "decline_after_growth" if turned == "decline" else "growth_after_decline"
         )
-        if DOUBLE.search(sentence[lo:hi]) or re.search(
-            r"less than|below|under|미만|이하", sentence[lo:hi]
+        if DOUBLE.search(sentence[_own_clause(sentence, e.start) : hi]) or re.search(
+            r"less than|below|under|미만|이하", sentence[_own_clause(sentence, e.start) : hi]
         ):
             claim.args["qualified"] = True  # 'the first double-digit increase in 22 months'
     elif e.measure == "record":
+        if re.match(r"previous|former|earlier|이전|종전", claim.text, re.I):
+            claim.period = "earlier"  # 'broke the previous record of $85.3 billion'
         calendar = is_calendar_record(sentence)
         claim.args["kind"] = "calendar_month_high" if calendar else "all_time_high"
         if re.match(
@@ -264,7 +267,7 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         for n, ((start, end, kind, obj), sub) in enumerate(zip(figures, subs, strict=True)):
             lo = figures[n - 1][1] if n else 0
             hi = figures[n + 1][0] if n + 1 < len(figures) else len(sentence)
-            measure = {"money": "value", "percent": "yoy"}.get(kind, kind)
+            measure = {"money": "value", "won": "value", "percent": "yoy"}.get(kind, kind)
             claim = Claim(sentence[start:end], sentence, measure, sub.flow, sub.item, sub.region,
                           start=s.start + start, end=s.start + end)  # fmt: skip
             if kind == "number":
@@ -273,7 +276,15 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
                 continue
             period = period_of(sentence, start, end, kind, month, lead or carried)
             claim.period = period
-            if isinstance(obj, Amount) and obj.kind == "money":
+            if isinstance(obj, Amount) and obj.kind == "won":
+                claim.measure, claim.printed, claim.unit, claim.step = (
+                    "value",
+                    obj.value,
+                    obj.unit,
+                    obj.step,
+                )
+                claim.flow, claim.item, claim.args["currency"] = "other", "other", "KRW"
+            elif isinstance(obj, Amount) and obj.kind == "money":
                 _money(claim, obj, sentence)
             elif isinstance(obj, Amount):
                 _percent(claim, obj, sentence, lo, hi)
