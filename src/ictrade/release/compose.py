@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..errors import NoDataError
 from ..months import Month
 from ..numbers import is_flat
 from ..stats.facts_doc import Coverage, Facts
@@ -37,6 +38,7 @@ KINDS = (
     "turn",
     "record",
     "coverage",
+    "estimated",
     "imports_balance",
     "items_summary",
     "regions_summary",
@@ -78,12 +80,36 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
+    if "value" not in figures:  # e.g. a store of import lines only
+        raise NoDataError(
+            f"the data hold no ICT exports for {view.month}, and a release reports exports; "
+            "load export lines, or see what there is with --format json"
+        )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
     missing = missing_data(view.facts["data"]["coverage"])
     if missing:
         out.append(Statement("coverage", "total", args=missing))
+    estimated = estimated_items(view)
+    if estimated:
+        out.append(Statement("estimated", "total", args={"items": estimated}))
+    return out
+
+
+# A figure whose item rests this much on estimated shares says so (facts: estimated_pct).
+ESTIMATED_MATERIAL_PCT = 5.0
+
+
+def estimated_items(view: FactsView) -> list[str]:
+    """The total and major items whose export value rests materially on estimated splits of
+    coarsely reported codes."""
+    out = []
+    for item in ["total", *taxonomy().majors()]:
+        cell = view.cell("export", item)
+        pct = cell.get("estimated_pct") if cell else None
+        if pct is not None and pct >= ESTIMATED_MATERIAL_PCT:
+            out.append(item)
     return out
 
 

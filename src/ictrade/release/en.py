@@ -115,7 +115,7 @@ def _streak(s: Statement, month: Month) -> str:
     if a["region"] != "world":
         subject += f" in exports to {region_name(a['region'])}"
     since = f", since {month_name(a['since'])}"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
         return (
             f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
@@ -251,7 +251,7 @@ def _threshold(s: Statement, month: Month) -> str:
     a = s.args
     who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
     level = f"${a['threshold_usd'] / 1e9:g} billion"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     return (
         f"{who} have stayed above {level} for the {ordinal(a['months'])} straight month, "
         f"since {month_name(a['since'])}{origin}."
@@ -285,6 +285,14 @@ def _period_record(s: Statement, month: Month) -> str:
         span = f"{calendar.month_name[1]} to {calendar.month_name[month.month]}"
         return f"This is {rank} year-to-date total ({span}) of the {periods} years in the data."
     return f"This is {rank} half-year total of the {periods} half-years in the data."
+
+
+def _estimated(s: Statement, month: Month) -> str:
+    names = join([item_name(i) for i in s.args["items"]])
+    return (
+        f"The figures for {names} rest partly on estimated splits of customs codes reported "
+        "too coarsely to tell the items apart."
+    )
 
 
 def _coverage(s: Statement, month: Month) -> str:
@@ -321,6 +329,7 @@ PHRASES: dict[str, Phrase] = {
     "turn": _turn,
     "record": _record,
     "coverage": _coverage,
+    "estimated": _estimated,
     "imports_balance": _imports_balance,
     "items_summary": _summary,
     "regions_summary": _summary,
