@@ -39,6 +39,7 @@ class Cell(TypedDict):
     share_pct: float | None
     share_of_world_pct: float | None
     contribution_pp: float | None
+    estimated_pct: float | None  # the part of the value resting on estimated splits
 
 
 Percent = Literal["yoy_pct", "share_pct", "share_of_world_pct", "contribution_pp"]
