@@ -12,7 +12,7 @@ from ..months import Month, parse_date
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes
-from ..store.store import open_store, writable_store_path
+from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import open_for_reading, store_options
 
@@ -82,7 +82,7 @@ def ingest_command(
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
     path = writable_store_path(store_path)
-    with open_store(path) as store:
+    with open_store(path, wait=writer_wait()) as store:
         report = ingest_file(
             store,
             file,

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..errors import UsageError
-from ..store.store import open_store, writable_store_path
+from ..store.store import open_store, writable_store_path, writer_wait
 from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
@@ -76,7 +76,7 @@ def fetch_kcs_command(
 
     first, last = _months(start, end)
     path = writable_store_path(store_path)
-    with open_store(path) as store:
+    with open_store(path, wait=writer_wait()) as store:
         click.echo(
             fetch_kcs_into(
                 store,
@@ -134,7 +134,7 @@ def fetch_comtrade_command(
 
     first, last = _months(start, end)
     path = writable_store_path(store_path)
-    with open_store(path) as store:
+    with open_store(path, wait=writer_wait()) as store:
         click.echo(
             fetch_comtrade_into(
                 store,
