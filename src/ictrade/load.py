@@ -12,19 +12,20 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Unpack
 
 import pyarrow as pa
 
 from .errors import InputError, LineOf
 from .sources.files import LineDefaults, ReadOptions, read_file
 from .store.base import Store
-from .store.batch import IngestReport, is_loaded, writable
+from .store.batch import FileRecord, IngestReport, is_loaded, writable
 from .store.flash import ingest_flash
 from .store.ingest import ingest_table
+from .store.lake import LakeReport, append_lines
 from .store.schema import RAW_KEPT_MAX
 
-__all__ = ["ingest_file"]
+__all__ = ["ingest_file", "ingest_lake_file"]
 
 
 class Loader(Protocol):
@@ -35,10 +36,7 @@ class Loader(Protocol):
         *,
         origin: str,
         first_line: LineOf = None,
-        raw: bytes | None = None,
-        retrieved_at: dt.datetime | None = None,
-        sha256: str | None = None,
-        options: str | None = None,
+        **record: Unpack[FileRecord],
     ) -> IngestReport: ...
 
 
@@ -101,3 +99,23 @@ def ingest_file(
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
         return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
     return report
+
+
+def ingest_lake_file(
+    lake: Path,
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    vintage: dt.date | None = None,
+) -> LakeReport:
+    """Read a file of customs lines and append it to the Parquet lake ``lake``."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file; check the path", file=str(path))
+    _, sha = _digest(file)
+    defaults = LineDefaults(source=source, vintage=vintage)
+    read = read_file(file, ReadOptions(layout, "auto", None, defaults))
+    if read.kind != "lines":
+        raise InputError("the lake holds customs lines only; load flash figures into a store")
+    return append_lines(lake, read.table, origin=str(path), sha256=sha)

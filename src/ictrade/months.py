@@ -58,6 +58,11 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+# The bounds of an open span (a rule or code mapping valid "from always" or "until further
+# notice"): months no data reaches.
+OPEN_START, OPEN_END = Month(1900, 1), Month(2999, 12)
+
+
 def month_range(first: Month, last: Month) -> Iterator[Month]:
     """Every month from first to last, both included."""
     for index in range(first.index, last.index + 1):

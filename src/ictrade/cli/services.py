@@ -7,8 +7,6 @@ import click
 from ..errors import UsageError
 from .options import chosen_store, store_options
 
-# --- nowcast (issue 6) -------------------------------------------------------------------------
-
 
 @click.command("nowcast")
 @click.argument("flash", required=False, type=click.Path(dir_okay=False))
@@ -69,7 +67,7 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
 
     choice = chosen_store(store_path, dataset)
     click.echo(choice.reason, err=True)
-    app = create_app(store_path, dataset, scheme_name=choice.scheme, reporter=choice.reporter)
+    app = create_app(choice=choice)
     # A missing, corrupt or busy store is an error here, before the port is taken.
     app.state.api.service.default.cube(None)
     try:

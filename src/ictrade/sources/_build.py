@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, LineOf, also_bad, shown_value
-from ..store.refine import refine_overlaps
-from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_SCHEMA, STATUSES
+from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_KEY, LINE_SCHEMA, STATUSES
+from ..store.validate import pack_keys
 from . import _columns as C
 from ._read import RawFile
 from .layouts import Layout, flow_values, partner_values
@@ -95,12 +95,11 @@ def build_lines(
     defaults: LineDefaults,
     file: str,
     *,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> tuple[pa.Table, LineOf]:
-    """The file's lines as LINE_SCHEMA, and where each sits in the file (None when refining
-    merged them); ``encoded`` keeps text columns dictionary-encoded.
+    """The file's lines as LINE_SCHEMA, and where each sits in the file; ``encoded`` keeps
+    text columns dictionary-encoded.
 
     ``check_keys=False`` leaves duplicated keys to the caller (``ingest_table`` checks them)
     when the table's rows are the file's rows one for one; otherwise they are checked here."""
@@ -119,15 +118,11 @@ def build_lines(
     else:
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
-    if layout.drop_covered and refine:
-        table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
-    one_for_one = rows is None and not (layout.drop_covered and refine)
+    one_for_one = rows is None
     if check_keys or not one_for_one:
         _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     table = table.select(LINE_SCHEMA.names)
     table = table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
-    if layout.drop_covered and refine:
-        return table, None
     if rows is None:
         return table, raw.line_of
     kept = rows
@@ -149,6 +144,11 @@ def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
     if "partner" in layout.constants:
         return pa.chunked_array([C.constant_strings(layout.constants["partner"], b.table.num_rows)])
     aliases = {} if strict else partner_values()
+    if layout.blank_partner:
+        aliases = {**aliases, "": layout.blank_partner}
+        header = b.found["partner"]
+        column = pc.fill_null(b.table[header].cast(pa.string()), "")
+        b.table = b.table.set_column(b.table.schema.get_field_index(header), header, column)
     return b.strings("partner", C.partner(aliases), "partner", pa.string())
 
 
@@ -237,7 +237,7 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     return b.strings(key, fn, key, typ)
 
 
-_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner", "vintage")
+_KEY = (*LINE_KEY, "vintage")
 
 
 def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file: str) -> None:
@@ -257,27 +257,15 @@ def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file:
 def duplicate_pair(keys: pa.Table) -> tuple[int, int] | None:
     """The first two rows sharing a key, or None.
 
-    Each column's dictionary indices are combined into one int64 per row, and the sorted
-    keys are compared with their neighbours: a sort, where a hash of ten million keys is slow.
+    The columns' codes are packed into one int64 per row (``store.validate.pack_keys``) and
+    the sorted keys compared with their neighbours: a sort, where a hash of ten million keys
+    is slow.
     """
     if keys.num_rows < 2:
         return None
-    encoded = pa.table(
-        {
-            c: keys[c] if pa.types.is_dictionary(keys[c].type) else keys[c].dictionary_encode()
-            for c in keys.column_names
-        }
-    ).unify_dictionaries()
-    composite = np.zeros(keys.num_rows, np.int64)
-    span = 1
-    for name in encoded.column_names:
-        col = encoded[name]
-        size = max(len(col.chunk(0).dictionary), 1)
-        if span * size >= 1 << 62:
-            return _pair_by_groups(keys)
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
-        composite = composite * size + indices
-        span *= size
+    composite = pack_keys(keys, keys.column_names)
+    if composite is None:
+        return _pair_by_groups(keys)
     ordered = np.sort(composite)
     same = np.flatnonzero(ordered[1:] == ordered[:-1])
     if not len(same):

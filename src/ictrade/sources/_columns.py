@@ -89,10 +89,6 @@ def first_of_month(days: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array(out, type=pa.date32())
 
 
-def _first_true(mask: pa.Array) -> int:
-    return int(pc.index(mask, True).as_py())
-
-
 def convert_strings(
     col: pa.ChunkedArray,
     convert: Converter,

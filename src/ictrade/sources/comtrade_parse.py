@@ -21,7 +21,7 @@ import pyarrow as pa
 from ..errors import SourceError
 from ..store.schema import LINE_SCHEMA
 
-FLOWS = {"X": "export", "M": "import"}
+FLOW_CODES = {"X": "export", "M": "import"}
 KOREA = 410
 _HS = re.compile(r"^\d{2,10}$")
 _PERIOD = re.compile(r"^(\d{4})(\d{2})$")
@@ -74,7 +74,7 @@ def _reason(record: dict[str, Any]) -> str | None:
         return f"reporter code {record.get('reporterCode')!r} is not a number"
     if _code(record.get("partnerCode", -1)) is None:
         return f"partner code {record.get('partnerCode')!r} is not a number"
-    if record.get("flowCode") not in FLOWS:
+    if record.get("flowCode") not in FLOW_CODES:
         return f"flow {record.get('flowCode')}"
     if (
         (record.get("partner2Code") or 0) != 0
@@ -121,7 +121,7 @@ def lines_from_records(records: list[Any], retrieved: dt.date) -> Parsed:
         has_qty = (record.get("qtyUnitCode") or -1) != -1
         row = {
             "month": dt.date(int(period.group(1)), int(period.group(2)), 1),
-            "flow": FLOWS[record["flowCode"]],
+            "flow": FLOW_CODES[record["flowCode"]],
             "hs_code": str(record["cmdCode"]),
             "partner": partners[code],
             "value_usd": _float(record["primaryValue"]),

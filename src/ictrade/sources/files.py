@@ -10,6 +10,7 @@ the offending line is looked up only when a check fails.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..errors import InputError, LineOf
 from . import _read as R
 from . import flash
 from ._build import LineDefaults, build_lines
+from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
 __all__ = [
@@ -64,6 +66,7 @@ class Reader:
     kind: str  # the store table its rows go to; also its --layout name when not 'lines'
     detect: Callable[[Path], bool]
     read: Callable[[Path, ReadOptions], FileRead]
+    layout: str | None = None  # its --layout name, when not its kind
 
 
 def _flash(path: Path, options: ReadOptions) -> FileRead:
@@ -87,10 +90,16 @@ def _lines(path: Path, options: ReadOptions) -> FileRead:
     return FileRead("lines", table, lines)
 
 
+def _comtrade_bulk(path: Path, options: ReadOptions) -> FileRead:
+    vintage = options.defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
+    return FileRead("lines", read_comtrade_bulk(path, vintage)[0], None)
+
+
 # In order of detection: the first whose detect accepts the file reads it. Lines come last
 # and take any file: their error names the columns the nearest layout lacks.
 READERS = (
     Reader(flash.NAME, flash.detect, _flash),
+    Reader("lines", is_comtrade_bulk, _comtrade_bulk, "comtrade-bulk"),
     Reader("lines", lambda path: True, _lines),
 )
 
@@ -102,7 +111,7 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     if not p.is_file():
         raise InputError("no such file; check the path", file=str(path))
     options = options or ReadOptions()
-    named = {r.kind: r for r in READERS}
+    named = {r.layout or r.kind: r for r in READERS}
     if options.layout in named:
         reader = named[options.layout]
     elif options.layout or options.mapping:
@@ -119,7 +128,6 @@ def read_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
@@ -130,7 +138,6 @@ def read_lines(
         encoding=encoding,
         mapping=mapping,
         defaults=defaults,
-        refine=refine,
         check_keys=check_keys,
         encoded=encoded,
     )[0]
@@ -143,15 +150,13 @@ def read_located_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> tuple[pa.Table, LineOf]:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
-    Files that give totals beside their detail (layouts with ``drop_covered``) have their
-    coarser lines reduced to remainders (``ictrade.store.refine``) unless ``refine`` is False,
-    for callers that combine several files and refine them together.
+    Lines are kept as reported, totals beside their detail included: the store counts each
+    value once when it aggregates (``ictrade.store.refine``), whatever files it holds.
 
     For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
     skips the duplicated-key check on Parquet files whose rows are the table's rows one for
@@ -188,7 +193,6 @@ def read_located_lines(
         found,
         defaults or LineDefaults(),
         str(p),
-        refine=refine,
         check_keys=check_keys or kind != "parquet",
         encoded=encoded,
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +19,16 @@ import pyarrow as pa
 from ..errors import StoreError
 from .base import Store
 from .schema import RAW_KEPT_MAX
+
+
+class FileRecord(TypedDict, total=False):
+    """What the ``ingests`` row keeps of a batch's file: its bytes (up to RAW_KEPT_MAX), its
+    hash (for files too big to keep), when it was retrieved and how it was read (JSON)."""
+
+    raw: bytes | None
+    sha256: str | None
+    retrieved_at: dt.datetime | None
+    options: str | None
 
 
 @dataclass(frozen=True)
@@ -77,10 +87,7 @@ def append_batch(
     check: Callable[[duckdb.DuckDBPyConnection], object],
     write: Callable[[duckdb.DuckDBPyConnection, object], int],
     report: type[IngestReport] = IngestReport,
-    raw: bytes | None = None,
-    sha256: str | None = None,
-    retrieved_at: dt.datetime | None = None,
-    options: str | None = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Check and write ``table`` atomically; return what was added.
 
@@ -92,6 +99,8 @@ def append_batch(
     source or status is another load).
     """
     writable(store)
+    raw, sha256, options = record.get("raw"), record.get("sha256"), record.get("options")
+    retrieved_at = record.get("retrieved_at")
     sha = sha256 or (hashlib.sha256(raw).hexdigest() if raw is not None else None)
     if raw is not None and len(raw) > RAW_KEPT_MAX:
         raw = None  # recorded by its hash only

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Unpack
 
 import duckdb
 import pyarrow as pa
@@ -20,7 +21,7 @@ import pyarrow as pa
 from ..errors import InputError, LineOf
 from ..months import Month
 from .base import Store, first_row
-from .batch import IngestReport, append_batch
+from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
 from .schema import FLASH_SCHEMA, FlashFigure
 
@@ -98,10 +99,7 @@ def ingest_flash(
     *,
     origin: str,
     first_line: LineOf = None,
-    raw: bytes | None = None,
-    retrieved_at: dt.datetime | None = None,
-    sha256: str | None = None,
-    options: str | None = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Validate and append ``table`` (FLASH_SCHEMA) to the store's ``flash`` table, atomically.
     ``first_line``: the file line of row 0 (default 2, under a header), for error messages."""
@@ -115,10 +113,7 @@ def ingest_flash(
         check=lambda con: _check_batch(con, origin),
         write=lambda con, _: _write(con),
         report=FlashReport,
-        raw=raw,
-        sha256=sha256,
-        retrieved_at=retrieved_at,
-        options=options,
+        **record,
     )
 
 

@@ -10,8 +10,8 @@ value is refused. Reading files is ``ictrade.load``'s job.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
+from typing import Unpack
 
 import duckdb
 import pyarrow as pa
@@ -20,16 +20,15 @@ import pyarrow.compute as pc
 from ..errors import LineOf, error_at_row
 from ..months import Month
 from .base import Store, first_row
-from .batch import IngestReport, append_batch
+from .batch import FileRecord, IngestReport, append_batch
 from .classify_codes import refresh_code_map
 from .coverage import incomplete_months
 from .query import refresh_cube
-from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, encoded_schema
+from .schema import DEFAULT_REPORTER, KEY_SQL, LINE_KEY, LINE_SCHEMA, encoded_schema
 from .validate import distinct_values, validate
 
 __all__ = ["IngestReport", "ingest_table", "load_parquet_lines"]
 
-_KEY = ", ".join(LINE_KEY)
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in LINE_KEY)
 
 
@@ -39,10 +38,7 @@ def ingest_table(
     *,
     origin: str,
     first_line: LineOf = None,
-    raw: bytes | None = None,
-    retrieved_at: dt.datetime | None = None,
-    sha256: str | None = None,
-    options: str | None = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
 
@@ -70,10 +66,7 @@ def ingest_table(
         origin=origin,
         check=check,
         write=write,
-        raw=raw,
-        sha256=sha256,
-        retrieved_at=retrieved_at,
-        options=options,
+        **record,
     )
     if not report.lines_added:
         return report
@@ -199,7 +192,7 @@ def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
             return
         con.execute(
             f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-                (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by FROM {source}"""
+                (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by FROM {source}"""
         )
     finally:
         con.execute("RESET preserve_insertion_order")
@@ -215,7 +208,7 @@ def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
     con.execute(
         f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by
+            (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by
             FROM (SELECT {columns} FROM read_parquet(?))""",
         [str(path)],
     )

@@ -21,13 +21,12 @@ import pyarrow.compute as pc
 from ..classify.partners import partner_codes
 from ..errors import REPORTED_LINES, LineOf, error_at_row, shown_value
 from .base import first_row
-from .schema import FIRST_PLAUSIBLE, FLOWS, LINE_KEY, STATUSES, VALUE_CEILING_USD
-
-_KEY = ", ".join(LINE_KEY)
+from .schema import FIRST_PLAUSIBLE, FLOWS, KEY_SQL, LINE_KEY, STATUSES, VALUE_CEILING_USD
 
 
-def _first_true(mask: pa.ChunkedArray | pa.Array) -> int:
-    return int(pc.index(pc.fill_null(mask, True), True).as_py())
+def first_true(mask: pa.ChunkedArray | pa.Array) -> int:
+    """The index of the first true value (nulls do not count); -1 if none."""
+    return int(pc.index(mask, True).as_py())
 
 
 _CHECKS: list[tuple[str, set[str] | str | None, str]] = [
@@ -181,7 +180,7 @@ def validate(
         return False  # no duplicates, and one vintage per key
     _check_duplicates(con, table, origin, first_line)
     multi = first_row(
-        con.execute(f"SELECT count(*) > count(DISTINCT ({_KEY})) FROM batch").fetchall()
+        con.execute(f"SELECT count(*) > count(DISTINCT ({KEY_SQL})) FROM batch").fetchall()
     )
     return bool(multi and multi[0])
 
@@ -213,9 +212,10 @@ def _key_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int] | None:
     return parts, (len(distinct) - 1).bit_length()
 
 
-def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
-    """Whether the rows differ on ``names``: the columns' codes packed in one integer and
-    sorted (no hashing of strings). None when the codes do not fit in 63 bits."""
+def pack_keys(table: pa.Table, names: tuple[str, ...] | list[str]) -> np.ndarray | None:
+    """One int64 per row packing the codes of the columns ``names``: equal keys, equal
+    integers (no hashing of strings). None when a column has nulls or the codes do not fit in
+    63 bits."""
     key = np.zeros(table.num_rows, dtype=np.int64)
     bits = 0
     for name in names:
@@ -233,6 +233,15 @@ def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
             segment |= np.left_shift(part, bits, dtype=np.int64)
             at += len(part)
         bits += width
+    return key
+
+
+def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
+    """Whether the rows differ on ``names`` (packed keys, sorted); None when they cannot be
+    packed."""
+    key = pack_keys(table, names)
+    if key is None:
+        return None
     key.sort()
     return not bool(np.any(key[1:] == key[:-1]))
 
@@ -242,7 +251,7 @@ def _check_duplicates(
 ) -> None:
     dup = first_row(
         con.execute(
-            f"SELECT {_KEY}, vintage FROM batch GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+            f"SELECT {KEY_SQL}, vintage FROM batch GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
         ).fetchall()
     )
     if not dup:
@@ -252,8 +261,8 @@ def _check_duplicates(
         eq = pc.equal(table[name], pa.scalar(value, type=table.schema.field(name).type))
         mask = eq if mask is None else pc.and_(mask, eq)
     assert mask is not None
-    first = _first_true(mask)
-    second = first + 1 + _first_true(mask[first + 1 :])
+    first = first_true(mask)
+    second = first + 1 + first_true(mask[first + 1 :])
     line = error_at_row("", file=origin, first_line=first_line, row=first).line
     other = f"line {line}" if line is not None else f"row {first + 1}"
     raise error_at_row(
