@@ -13,7 +13,7 @@ from ..months import Month, parse_date
 from ..sources._read import ENCODINGS
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
-from ..store.classify_codes import mixed_codes
+from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path
 from ..store.vintages import line_changes, month_vintages
@@ -88,6 +88,7 @@ def ingest_command(
             mapping=parse_mapping(mapping),
         )
         mixed = mixed_codes(store.con, store.scheme_name)
+        split = split_codes(store.con, store.scheme_name)
     click.echo(report.summary())
     for warning in report.warnings():
         click.echo(warning, err=True)
@@ -96,6 +97,13 @@ def ingest_command(
         click.echo(
             f"note: {len(mixed)} code(s) in the store mix ICT and non-ICT items ({shown}); "
             "they are counted as their covering rule says ('ictrade classify CODE' explains)",
+            err=True,
+        )
+    if split:
+        click.echo(
+            f"note: {len(split)} code(s) in the store are coarser than the rules and split "
+            f"among the items under them: {', '.join(split)}; by the store's finer lines where "
+            "it has them, else by the shipped split table (estimated: facts say how much)",
             err=True,
         )
 

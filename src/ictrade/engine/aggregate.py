@@ -32,7 +32,7 @@ WITH in_force AS (
     FROM lines AS l
     WHERE {where}
 )
-SELECT i.reporter, i.month, i.flow, m.item, i.partner, sum(i.value_usd) AS value_usd
+SELECT i.reporter, i.month, i.flow, m.item, i.partner, sum(i.value_usd * m.share) AS value_usd
 FROM in_force AS i
 JOIN code_map AS m
   ON m.hs_code = i.hs_code AND i.month BETWEEN m.valid_from AND m.valid_to
@@ -67,5 +67,5 @@ def cube_sql(dialect: str, *, as_of: dt.date | None = None, reporter: str | None
 
 def code_map(codes: list[str], scheme_name: str) -> pa.Table:
     return code_segments(sorted(codes), scheme_name).select(
-        ["hs_code", "valid_from", "valid_to", "item"]
+        ["hs_code", "valid_from", "valid_to", "item", "share"]
     )

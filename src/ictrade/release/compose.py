@@ -37,6 +37,7 @@ KINDS = (
     "turn",
     "record",
     "coverage",
+    "estimated",
     "imports_balance",
     "items_summary",
     "regions_summary",
@@ -95,6 +96,25 @@ def lead(view: FactsView) -> Paragraph:
     missing = missing_data(view.facts["data"]["coverage"])
     if missing:
         out.append(Statement("coverage", "total", args=missing))
+    estimated = estimated_items(view)
+    if estimated:
+        out.append(Statement("estimated", "total", args={"items": estimated}))
+    return out
+
+
+# A figure whose item rests this much on estimated shares says so (facts: estimated_pct).
+ESTIMATED_MATERIAL_PCT = 5.0
+
+
+def estimated_items(view: FactsView) -> list[str]:
+    """The total and major items whose export value rests materially on estimated splits of
+    coarsely reported codes."""
+    out = []
+    for item in ["total", *taxonomy().majors()]:
+        cell = view.cell("export", item)
+        pct = cell.get("estimated_pct") if cell else None
+        if pct is not None and pct >= ESTIMATED_MATERIAL_PCT:
+            out.append(item)
     return out
 
 

@@ -287,6 +287,14 @@ def _period_record(s: Statement, month: Month) -> str:
     return f"This is {rank} half-year total of the {periods} half-years in the data."
 
 
+def _estimated(s: Statement, month: Month) -> str:
+    names = join([item_name(i) for i in s.args["items"]])
+    return (
+        f"The figures for {names} rest partly on estimated splits of customs codes reported "
+        "too coarsely to tell the items apart."
+    )
+
+
 def _coverage(s: Statement, month: Month) -> str:
     """One sentence on what the data lack, so that the release's silence is not read as zero."""
     a, lacking, clauses = s.args, [], []
@@ -321,6 +329,7 @@ PHRASES: dict[str, Phrase] = {
     "turn": _turn,
     "record": _record,
     "coverage": _coverage,
+    "estimated": _estimated,
     "imports_balance": _imports_balance,
     "items_summary": _summary,
     "regions_summary": _summary,

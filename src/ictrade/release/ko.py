@@ -174,6 +174,14 @@ def _period_record(s: Statement, month: Month) -> str:
     return f"이는 자료가 있는 {periods}개 반기 중 {rank} 반기 실적이다."
 
 
+def _estimated(s: Statement, month: Month) -> str:
+    names = join([item_name(i) for i in s.args["items"]])
+    return (
+        f"{names} 수치에는 품목을 구분할 수 없게 신고된 HS 코드를 추정 비율로 나눈 값이 "
+        "포함돼 있다."
+    )
+
+
 def _coverage(s: Statement, month: Month) -> str:
     """One sentence on what the data lack, so that the release's silence is not read as zero."""
     a, lacking, left_out = s.args, [], []
@@ -266,6 +274,7 @@ PHRASES: dict[str, Phrase] = {
     "turn": _turn,
     "record": _record,
     "coverage": _coverage,
+    "estimated": _estimated,
     "imports_balance": _imports_balance,
     "items_summary": _summary,
     "regions_summary": _summary,

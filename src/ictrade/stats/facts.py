@@ -53,6 +53,9 @@ class _Series:
         self.yoy = yoy_pct(self.value, self.prior)
         self.shape: tuple[int, int, int] = (int(n_f), int(n_i), int(n_r))
         self.cube = cube
+        estimated = np.zeros_like(cube.value) if cube.estimated is None else cube.estimated
+        none = np.full_like(balance, np.nan)[None]  # a balance is not a sum of lines
+        self.estimated = np.concatenate([estimated, none], axis=0).reshape(n_f * n_i * n_r, n_t)
 
     def index(self, flow: str, item: str, region: str) -> int:
         n_f, n_i, n_r = self.shape
@@ -103,6 +106,7 @@ def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
                 if flow != "balance" and world
                 else None,
                 "contribution_pp": _num(contribution) if flow != "balance" else None,
+                "estimated_pct": _num(s.estimated[n, t] / value * 100) if value else None,
             }
         )
     return cells

@@ -19,6 +19,7 @@ import duckdb
 import platformdirs
 
 from ..classify import scheme
+from ..classify.splits import splits
 from ..errors import StoreError, UsageError
 from .base import Store, first_row
 from .classify_codes import refresh_code_map
@@ -45,15 +46,17 @@ META_DDL = [
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
         lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
         options VARCHAR)""",
+    # one row per item of a code and month range; a code the split table apportions has
+    # several, with their shares (estimated)
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
-        mixed BOOLEAN)""",
+        mixed BOOLEAN, share DOUBLE DEFAULT 1.0, estimated BOOLEAN DEFAULT false)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
     """CREATE TABLE IF NOT EXISTS cube_latest (
         reporter VARCHAR NOT NULL, month DATE NOT NULL, flow VARCHAR NOT NULL,
         item VARCHAR NOT NULL, partner VARCHAR NOT NULL, value_usd DOUBLE,
-        scheme VARCHAR NOT NULL)""",
+        scheme VARCHAR NOT NULL, estimated_usd DOUBLE DEFAULT 0)""",
     # customs flash figures: schema.FLASH_SCHEMA
     """CREATE TABLE IF NOT EXISTS flash (
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
@@ -148,6 +151,10 @@ def choose_store(
 def rules_fingerprint(scheme_name: str) -> str:
     rules = scheme(scheme_name).rules
     text = "\n".join(f"{r.prefix},{r.item},{r.valid_from},{r.valid_to}" for r in rules)
+    text += "\n".join(
+        f"{s.code},{s.item},{s.share},{s.valid_from},{s.valid_to}"
+        for s in splits(scheme_name).shares
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -173,10 +180,21 @@ def _ensure_code_map(store: Store) -> None:
         raise
 
 
+# Stores written before splits: their code map is rebuilt (the rules fingerprint holds the
+# split table) and their latest cube too (its marker changed).
+MIGRATIONS = [
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS share DOUBLE DEFAULT 1.0",
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS estimated BOOLEAN DEFAULT false",
+    "ALTER TABLE cube_latest ADD COLUMN IF NOT EXISTS estimated_usd DOUBLE DEFAULT 0",
+]
+
+
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
     _add_reporters(con)
+    for ddl in MIGRATIONS:
+        con.execute(ddl)
 
 
 def _add_reporters(con: duckdb.DuckDBPyConnection) -> None:
