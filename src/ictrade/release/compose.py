@@ -79,10 +79,16 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
-    if "value" not in figures:  # e.g. a store of import lines only
+    if not printable(figures.get("value")):  # imports only, or some items without the total
+        items = [
+            taxonomy().by_id[c["item"]].name_en
+            for c in view.facts["cells"]
+            if (c["flow"], c["region"]) == ("export", "world")
+        ]
+        held = f"exports of some items only ({', '.join(items)})" if items else "no ICT exports"
         raise NoDataError(
-            f"the data hold no ICT exports for {view.month}, and a release reports exports; "
-            "load export lines, or see what there is with --format json"
+            f"the data hold {held} for {view.month}, and a release states ICT exports as a "
+            "whole; see what there is with --format json"
         )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)

@@ -136,6 +136,8 @@ def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) 
         return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
     if claim.measure == "rank":
         return "a rank among partners or items is not in the facts"
+    if claim.args.get("base") == "previous month":
+        return "a change on the previous month is not in the facts"
     if claim.args.get("of") == "all industries":
         return "a share of all industries' trade is not in the facts"
     if claim.args.get("since") or "span_months" in claim.args:

@@ -83,6 +83,9 @@ def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
             continue
         if not _held(flow, region, covered):
             continue
+        children = [s.value[s.index(flow, c, region), t] for c in tax.children.get(item, [])]
+        if value == 0 and any(children):  # a total the data do not give (only some items)
+            continue
         total = s.value[s.index(flow, "total", region), t]
         world = s.value[s.index(flow, item, "world"), t]
         parent = tax.by_id[item].parent
@@ -279,7 +282,7 @@ def coverage(cube: Cube, t: int) -> Facts:
     """What the month's data cover: flows, major items, and how much names a partner."""
     tax = taxonomy(cube.scheme)
     total, w = cube.items.index("total"), cube.regions.index("world")
-    flows = [f for n, f in enumerate(FLOWS) if cube.value[n, total, w, t] > 0]
+    flows = [f for n, f in enumerate(FLOWS) if (cube.value[n, :, w, t] > 0).any()]
     items = [i for i in tax.majors() if cube.value[0, cube.items.index(i), w, t] > 0]
     shares = {}
     for n, flow in enumerate(FLOWS):

@@ -10,7 +10,7 @@ from .events import Event, events, is_calendar_record
 from .lexicon import mentions, words
 from .model import Claim
 from .numbers import Amount, amounts, is_range, range_width
-from .periods import MONTH, clause_end, lead_period, period_of
+from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .subjects import Subject, subjects
 
 MONTHS_EN = (
@@ -21,7 +21,7 @@ NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that ar
     rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
     rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
     r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
-    r"\b1~(?=\d{1,2}월)|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
+    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
 ABBREVIATION = re.compile(
@@ -71,7 +71,9 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
-def _sign(sentence: str, start: int, end: int, lo: int, hi: int) -> int | None:
+def _sign(
+    sentence: str, start: int, end: int, lo: int, hi: int, *, fallback: bool = True
+) -> int | None:
     """+1 or -1 from the direction word nearest the figure, None when there is none."""
     best: tuple[int, int] | None = None
     for kind, sign in (("up", 1), ("down", -1)):
@@ -82,7 +84,9 @@ def _sign(sentence: str, start: int, end: int, lo: int, hi: int) -> int | None:
         m2 = pattern.search(sentence, end, hi)
         if m2:
             best = min(best or (m2.start() - end + 2, sign), (m2.start() - end + 2, sign))
-    if best is None and lo > 0:  # '... fell 17.3 percent and 6.2 percent': the list's verb
+    if (
+        best is None and lo > 0 and fallback
+    ):  # '... fell 17.3 percent and 6.2 percent': the list's verb
         return _sign(sentence, start, end, 0, len(sentence))
     return None if best is None else best[1]
 
@@ -151,6 +155,9 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
         sign = _sign(sentence, a.start, a.end, lo, hi)
     claim.printed = a.value * (sign or 1)
     claim.args["signed"] = sign is not None or claim.measure != "yoy"
+    around = sentence[_own_clause(sentence, a.start) : clause_end(sentence, a.end)]
+    if claim.measure == "yoy" and MONTH_ON_MONTH.search(around):
+        claim.args["base"] = "previous month"  # '3.2 percent from the previous month', '전월 대비'
     claim.hedge = _hedge(sentence, a.start)
 
 
@@ -167,7 +174,10 @@ def _hedge(sentence: str, start: int) -> str:
 
 def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:
     """'growth' or 'decline' from the verb nearest an event: before it in its clause first."""
-    sign = _sign(sentence, start, end, lo, start) or _sign(sentence, start, end, end, hi)
+    lo = max(lo, _own_clause(sentence, start))
+    sign = _sign(sentence, start, end, lo, start, fallback=False) or _sign(
+        sentence, start, end, end, hi, fallback=False
+    )
     return None if sign is None else ("growth" if sign > 0 else "decline")
 
 
@@ -294,6 +304,8 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
                 sentence, start, end, lo, hi, claim.measure in ("value", "yoy")
             ):
                 claim.flow, claim.item, claim.region = "other", "other", "world"
+            if claim.period == PREV_YEAR and done and done[-1].measure == "share":
+                claim.measure, claim.printed = "share", abs(claim.printed)  # 'down from 58.1%'
             done.append(claim)
         _thresholds_to_streaks(done)
         claims += done
