@@ -310,3 +310,24 @@ def test_readings_do_not_depend_on_hash_order():
         for seed in ("0", "1", "4242")
     }  # fmt: skip
     assert len(outputs) == 1
+
+
+def test_quarters_month_on_month_and_korean_events():
+    text = (
+        "1분기 ICT 수출은 510억 달러였다. 전월 대비로는 4.5% 증가했다.\n"
+        "반도체는 두 달 연속 100억달러를 넘었다. 이는 역대 11월 중 최대 실적이다.\n"
+        "디스플레이는 LCD 가격 하락으로 21억4000만달러에 그쳤다.\n"
+        "Exports rose 3.2 percent from the previous month. In the third quarter, exports "
+        "reached $52.1 billion."
+    )
+    assert read(text, "510억 달러").period == "2020Q1"
+    assert read(text, "4.5%").args["base"] == "previous month"
+    assert read(text, "3.2 percent").args["base"] == "previous month"
+    assert read(text, "$52.1 billion").period == "2020Q3"
+    streak = read(text, "두 달 연속")
+    assert (streak.args["months"], streak.args["kind"]) == (2, "above_threshold")
+    assert read(text, "역대 11월 중 최대").args["kind"] == "calendar_month_high"
+    assert read(text, "21억4000만달러").item == "displays"
+    facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
+    statuses = {o.claim.text: o.status for o in verify_text(text, facts).outcomes}
+    assert statuses["510억 달러"] == statuses["4.5%"] == CANNOT

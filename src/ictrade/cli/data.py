@@ -13,9 +13,9 @@ from ..months import Month, parse_date
 from ..sources._read import ENCODINGS
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
-from ..store.classify_codes import mixed_codes
+from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
-from ..store.store import open_store, writable_store_path
+from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
 
@@ -76,7 +76,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    with open_store(writable_store_path(store_path)) as store:
+    with open_store(writable_store_path(store_path), wait=writer_wait()) as store:
         report = ingest_file(
             store,
             file,
@@ -88,6 +88,7 @@ def ingest_command(
             mapping=parse_mapping(mapping),
         )
         mixed = mixed_codes(store.con, store.scheme_name)
+        split = split_codes(store.con, store.scheme_name)
     click.echo(report.summary())
     for warning in report.warnings():
         click.echo(warning, err=True)
@@ -96,6 +97,13 @@ def ingest_command(
         click.echo(
             f"note: {len(mixed)} code(s) in the store mix ICT and non-ICT items ({shown}); "
             "they are counted as their covering rule says ('ictrade classify CODE' explains)",
+            err=True,
+        )
+    if split:
+        click.echo(
+            f"note: {len(split)} code(s) in the store are coarser than the rules and split "
+            f"among the items under them: {', '.join(split)}; by the store's finer lines where "
+            "it has them, else by the shipped split table (estimated: facts say how much)",
             err=True,
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import UsageError
-from .sql import code_map, cube_sql
+from .aggregate import code_map, cube_sql
 
 # The lake's files as Spark reads them: the partition columns come from the paths.
 LINES_DDL = (

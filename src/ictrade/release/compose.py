@@ -8,12 +8,16 @@ language modules (``en``, ``ko``) only phrase them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..errors import NoDataError
+from ..months import Month
 from ..numbers import is_flat
+from ..stats.facts_doc import Coverage, Facts
 from .facts_view import FactsView, Figure
 
 
@@ -27,25 +31,26 @@ class Statement:
 
 Paragraph = list[Statement]
 
-# Every kind of statement, and the phrase that says it: each language module (en, ko) defines
-# one function ``_<phrase>(statement, month) -> str`` per phrase.
-KINDS: dict[str, str] = {
-    "lead": "lead",
-    "streak": "streak",
-    "turn": "turn",
-    "record": "record",
-    "coverage": "coverage",
-    "imports_balance": "imports_balance",
-    "items_summary": "summary",
-    "regions_summary": "summary",
-    "item": "item",
-    "pair": "pair",
-    "driver": "driver",
-    "region": "region",
-    "threshold": "threshold",
-    "ytd": "ytd",
-    "period_record": "period_record",
-}
+# Every kind of statement; each language module (en, ko) has a phrase for each in its PHRASES.
+KINDS = (
+    "lead",
+    "streak",
+    "turn",
+    "record",
+    "coverage",
+    "estimated",
+    "imports_balance",
+    "items_summary",
+    "regions_summary",
+    "item",
+    "pair",
+    "driver",
+    "region",
+    "threshold",
+    "ytd",
+    "period_record",
+)
+Phrase = Callable[["Statement", Month], str]  # says a statement of its month in one language
 
 
 def outline() -> dict[str, Any]:
@@ -75,23 +80,53 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
+    if not printable(figures.get("value")):  # imports only, or some items without the total
+        items = [
+            taxonomy().by_id[c["item"]].name_en
+            for c in view.facts["cells"]
+            if (c["flow"], c["region"]) == ("export", "world")
+        ]
+        held = f"exports of some items only ({', '.join(items)})" if items else "no ICT exports"
+        raise NoDataError(
+            f"the data hold {held} for {view.month}, and a release states ICT exports as a "
+            "whole; see what there is with --format json"
+        )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
     missing = missing_data(view.facts["data"]["coverage"])
     if missing:
         out.append(Statement("coverage", "total", args=missing))
+    estimated = estimated_items(view)
+    if estimated:
+        out.append(Statement("estimated", "total", args={"items": estimated}))
     return out
 
 
-def missing_data(covered: dict[str, Any]) -> dict[str, Any]:
+# A figure whose item rests this much on estimated shares says so (facts: estimated_pct).
+ESTIMATED_MATERIAL_PCT = 5.0
+
+
+def estimated_items(view: FactsView) -> list[str]:
+    """The total and major items whose export value rests materially on estimated splits of
+    coarsely reported codes."""
+    out = []
+    for item in ["total", *taxonomy().majors()]:
+        cell = view.cell("export", item)
+        pct = cell.get("estimated_pct") if cell else None
+        if pct is not None and pct >= ESTIMATED_MATERIAL_PCT:
+            out.append(item)
+    return out
+
+
+def missing_data(covered: Coverage) -> dict[str, Any]:
     """What the month's data lack, for the one sentence that says so (empty: nothing)."""
-    if not covered.get("partial"):
+    if not covered["partial"]:
         return {}
-    flows, shares = covered.get("flows", []), covered.get("partner_share_pct", {})
+    flows, shares = covered["flows"], covered["partner_share_pct"]
     share = shares.get("export")
     majors = taxonomy().majors()
-    items = covered.get("major_items", majors)
+    items = covered["major_items"]
     missing = {
         "no_imports": "import" not in flows,
         "no_regions": share is not None and share <= 0,
@@ -227,8 +262,9 @@ def drivers(view: FactsView, region: str, sign: str) -> list[str]:
     contributions = []
     for item in majors:
         cell = view.cell("export", item, region)
-        if cell and cell.get("yoy_pct") is not None and cell.get("prev_year_value_usd"):
-            change = cell["value_usd"] - cell["prev_year_value_usd"]
+        prior = cell["prev_year_value_usd"] if cell else None
+        if cell and cell["yoy_pct"] is not None and prior:
+            change = cell["value_usd"] - prior
             if (change > 0) == (sign == "up") and change != 0:
                 contributions.append((abs(change), item))
     contributions.sort(reverse=True)
@@ -258,7 +294,7 @@ def region_paragraph(
     ]
 
 
-def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
+def compose_short(facts: Facts) -> list[Paragraph]:
     """The short release: lead, trade balance, items, regions (RELEASE.md)."""
     view = FactsView(facts)
     paragraphs = [lead(view), trade(view)]

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Set
-from typing import Any
 
 from ..months import Month
 from ..numbers import matches, round_half_up
 from ..stats.facts import build_facts
+from ..stats.facts_doc import Facts
 from ..store.query import imputed_flows
 from ..store.store import Store
 from .claims import Claim, extract
-from .facts_view import FactsView
+from .facts_view import FactsView, number
 from .verify_report import (
     CANNOT,
     MATCHED,
@@ -51,11 +51,15 @@ def _number(claim: Claim, value: float) -> tuple[bool, str]:
         f"{round_half_up(scaled, claim.step):,.{decimals(claim.step)}f} (unrounded {scaled:,.4f})"
     )
     printed, step = claim.printed, claim.step
-    if claim.hedge:
-        low = printed * (1 - HEDGE) if claim.hedge != "above" else printed - step / 2
-        high = printed * (1 + HEDGE) if claim.hedge != "below" else printed + step / 2
-        low, high = min(low, high), max(low, high)
-        return low <= scaled <= high, shown
+    if claim.hedge:  # on magnitudes: 'a decline of less than 10 percent' is -3.2
+        size, said = abs(scaled), abs(printed)
+        low, high = {
+            "around": (said * (1 - HEDGE), said * (1 + HEDGE)),
+            "below": (said * (1 - HEDGE), said + step / 2),
+            "above": (said - step / 2, said * (1 + HEDGE)),
+            "under": (0.0, said + step / 2),
+        }[claim.hedge]
+        return low <= size <= high, shown
     return matches(printed, scaled, step), shown
 
 
@@ -76,13 +80,12 @@ def _cell(view: FactsView, claim: Claim) -> tuple[float | None, str]:
     if claim.scope == "ytd":
         if claim.measure not in ("value", "yoy"):
             return None, where
-        ytd = view.ytd(claim.flow, claim.item, claim.region) or {}
-        value = ytd.get(field)
+        value = number(view.ytd(claim.flow, claim.item, claim.region), field)
         where = f"ytd[{claim.subject}].{field}"
     else:
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get(field)
+        value = number(view.cell(claim.flow, claim.item, claim.region), field)
         where = f"{where}.{field}"
-    return (None if value is None else float(value)), where
+    return value, where
 
 
 def _event(view: FactsView, claim: Claim) -> Outcome:
@@ -132,6 +135,8 @@ def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) 
         return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
     if claim.measure == "rank":
         return "a rank among partners or items is not in the facts"
+    if claim.args.get("base") == "previous month":
+        return "a change on the previous month is not in the facts"
     if claim.args.get("of") == "all industries":
         return "a share of all industries' trade is not in the facts"
     if claim.args.get("since") or "span_months" in claim.args:
@@ -157,7 +162,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     if claim.measure in ("streak", "turn", "record"):
         return _event(view, claim)
     if claim.measure in ("threshold", "range"):
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
+        value = number(view.cell(claim.flow, claim.item, claim.region), "value_usd")
         if value is None:
             return Outcome(claim, CANNOT, f"no value for {claim.subject} in the facts")
         level = claim.printed * claim.unit
@@ -180,7 +185,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
 
 
 def verify_text(
-    text: str, facts: dict[str, Any], imputed: Mapping[str, Set[str]] | None = None
+    text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None
 ) -> Report:
     """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
     ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""

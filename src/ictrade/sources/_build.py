@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, LineOf, also_bad, shown_value
-from ..store.refine import refine_overlaps
 from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_KEY, LINE_SCHEMA, STATUSES
 from ..store.validate import pack_keys
 from . import _columns as C
@@ -96,12 +95,11 @@ def build_lines(
     defaults: LineDefaults,
     file: str,
     *,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> tuple[pa.Table, LineOf]:
-    """The file's lines as LINE_SCHEMA, and where each sits in the file (None when refining
-    merged them); ``encoded`` keeps text columns dictionary-encoded.
+    """The file's lines as LINE_SCHEMA, and where each sits in the file; ``encoded`` keeps
+    text columns dictionary-encoded.
 
     ``check_keys=False`` leaves duplicated keys to the caller (``ingest_table`` checks them)
     when the table's rows are the file's rows one for one; otherwise they are checked here."""
@@ -120,15 +118,11 @@ def build_lines(
     else:
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
-    if layout.drop_covered and refine:
-        table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
-    one_for_one = rows is None and not (layout.drop_covered and refine)
+    one_for_one = rows is None
     if check_keys or not one_for_one:
         _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     table = table.select(LINE_SCHEMA.names)
     table = table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
-    if layout.drop_covered and refine:
-        return table, None
     if rows is None:
         return table, raw.line_of
     kept = rows
@@ -150,6 +144,11 @@ def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
     if "partner" in layout.constants:
         return pa.chunked_array([C.constant_strings(layout.constants["partner"], b.table.num_rows)])
     aliases = {} if strict else partner_values()
+    if layout.blank_partner:
+        aliases = {**aliases, "": layout.blank_partner}
+        header = b.found["partner"]
+        column = pc.fill_null(b.table[header].cast(pa.string()), "")
+        b.table = b.table.set_column(b.table.schema.get_field_index(header), header, column)
     return b.strings("partner", C.partner(aliases), "partner", pa.string())
 
 

@@ -128,7 +128,6 @@ def read_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
@@ -139,7 +138,6 @@ def read_lines(
         encoding=encoding,
         mapping=mapping,
         defaults=defaults,
-        refine=refine,
         check_keys=check_keys,
         encoded=encoded,
     )[0]
@@ -152,15 +150,13 @@ def read_located_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> tuple[pa.Table, LineOf]:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
-    Files that give totals beside their detail (layouts with ``drop_covered``) have their
-    coarser lines reduced to remainders (``ictrade.store.refine``) unless ``refine`` is False,
-    for callers that combine several files and refine them together.
+    Lines are kept as reported, totals beside their detail included: the store counts each
+    value once when it aggregates (``ictrade.store.refine``), whatever files it holds.
 
     For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
     skips the duplicated-key check on Parquet files whose rows are the table's rows one for
@@ -197,7 +193,6 @@ def read_located_lines(
         found,
         defaults or LineDefaults(),
         str(p),
-        refine=refine,
         check_keys=check_keys or kind != "parquet",
         encoded=encoded,
     )
