@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, settings
 
 from ictrade.months import Month, month_range
 from ictrade.nowcast.data import COLUMNS, Figure
 from ictrade.store.schema import LINE_SCHEMA
 from ictrade.store.store import Store, open_store
+
+# No per-example deadline or too-slow check: on a shared 2-core machine an example's time says
+# nothing about the code (speed is measured by bench/, never by tests).
+settings.register_profile("ictrade", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ictrade")
 
 HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
 
@@ -27,6 +33,7 @@ def lines_table(rows: list[dict[str, object]]) -> pa.Table:
         "vintage": dt.date(2021, 1, 15),
         "status": "confirmed",
         "imputed": False,
+        "reporter": "KR",
     }
     full = []
     for row in rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ictrade.cli import cli
@@ -12,6 +13,7 @@ PUBLISHED = Path(__file__).resolve().parent.parent / "data-raw" / "reconstruct" 
     "published_figures.csv"
 
 
+@pytest.mark.slow
 def test_every_primary_figure_matches_except_documented_conflicts():
     result = CliRunner().invoke(cli, ["check-published", str(PUBLISHED), "--dataset",
                                       "default", "--quiet"])

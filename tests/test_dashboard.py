@@ -24,6 +24,8 @@ from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 from ictrade.web import releases
 
+pytestmark = pytest.mark.slow  # browser
+
 CHROMIUM = "/usr/bin/chromium"
 KEY = "dashboard-key"
 

@@ -43,6 +43,7 @@ def sandbox(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_readme_examples_run(sandbox):
     commands = readme_commands()
     assert len(commands) >= 8

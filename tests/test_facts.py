@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ictrade.classify import scheme, taxonomy
@@ -131,7 +131,7 @@ LEAVES = _leaf_codes(Month(2020, 1))
 PARTNERS = ["CN", "HK", "VN", "US", "DE", "JP", "IN", "BR"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(
     st.lists(
         st.tuples(

@@ -124,6 +124,7 @@ def test_bad_flash_value_names_line_and_field(tmp_path: Path) -> None:
         ingest_file(store, path)
 
 
+@pytest.mark.slow
 def test_release_writes_a_flash_release_marked_as_an_estimate(
     released: tuple[str, Path, dict[str, Any]],
 ) -> None:
@@ -139,6 +140,7 @@ def test_release_writes_a_flash_release_marked_as_an_estimate(
     assert facts["model"]["baselines"] == ["working_days", "last_year"]
 
 
+@pytest.mark.slow
 def test_bands_hold_the_nowcast_and_equal_the_nowcast_functions_output(
     flash_store: tuple[Path, Path], released: tuple[str, Path, dict[str, Any]]
 ) -> None:
@@ -160,6 +162,7 @@ def test_bands_hold_the_nowcast_and_equal_the_nowcast_functions_output(
             assert band["lo80"] <= band["nowcast"] <= band["hi80"]
 
 
+@pytest.mark.slow
 def test_every_number_in_the_table_comes_from_the_flash_facts(
     released: tuple[str, Path, dict[str, Any]],
 ) -> None:
@@ -183,6 +186,7 @@ def test_every_number_in_the_table_comes_from_the_flash_facts(
     assert set(re.findall(r"\d+", prose)) == allowed
 
 
+@pytest.mark.slow
 def test_the_months_own_final_is_never_read(
     tmp_path: Path, released: tuple[str, Path, dict[str, Any]]
 ) -> None:

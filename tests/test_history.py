@@ -25,6 +25,7 @@ def store():
         yield s
 
 
+@pytest.mark.slow
 def test_every_month_2014_2023_has_a_release(store):
     for month in month_range(Month(2014, 1), Month(2023, 12)):
         facts = build_facts(store, month, as_published=True)

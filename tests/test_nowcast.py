@@ -46,6 +46,7 @@ def test_bad_cut_names_file_line_and_field(tmp_path: Path) -> None:
         read_flash_csv(path)
 
 
+@pytest.mark.slow
 def test_cli_prints_a_row_for_every_10_and_20_day_cut(tmp_path: Path) -> None:
     figures = pick({HBM, RAMEN}, {"2025-03", "2025-04"})
     figures = [f for f in figures if not (f.series == RAMEN and str(f.month) == "2025-04")]
@@ -69,6 +70,7 @@ def may_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Figure], st
     return figures, nowcast_file(write_flash(tmp_path_factory.mktemp("may") / "a.csv", figures))
 
 
+@pytest.mark.slow
 def test_prediction_never_reads_its_own_months_final(
     tmp_path: Path, may_2025: tuple[list[Figure], str]
 ) -> None:
@@ -90,6 +92,7 @@ def test_prediction_never_reads_its_own_months_final(
     assert len(rows(first)) == 4
 
 
+@pytest.mark.slow
 def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(
     tmp_path: Path, may_2025: tuple[list[Figure], str]
 ) -> None:
@@ -104,6 +107,7 @@ def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(
     assert [r for r in first if r["cut_day"] == "20"] != [r for r in second if r["cut_day"] == "20"]
 
 
+@pytest.mark.slow
 def test_a_series_without_history_gets_a_pooled_estimate(tmp_path: Path) -> None:
     figures = [
         Figure(("새 품목", "전세계"), f.unit, f.month, f.cut, f.value, f.month_text)
@@ -128,6 +132,7 @@ def test_features_ignore_the_months_final() -> None:
             assert a.__dict__ | {"y": None} == b.__dict__ | {"y": None}
 
 
+@pytest.mark.slow
 def test_backtest_scores_model_and_baselines() -> None:
     panel = build_panel(shipped_history())
     scores = backtest(panel, Month(2025, 10), series=["반도체 _복합구조칩(HBM포함)", "보톡스"])
@@ -139,6 +144,7 @@ def test_backtest_scores_model_and_baselines() -> None:
         assert 0 <= s.coverage <= 1 and s.mape > 0 and s.median_ape > 0
 
 
+@pytest.mark.slow
 def test_full_backtest_meets_the_targets_of_docs_nowcast() -> None:
     """The targets of docs/nowcast.md section 4, on the whole shipped history (2023-2025)."""
     scores = {(s.method, s.cut): s for s in backtest(build_panel(shipped_history()))}
@@ -150,6 +156,7 @@ def test_full_backtest_meets_the_targets_of_docs_nowcast() -> None:
         assert 0.75 <= model.coverage <= 0.85
 
 
+@pytest.mark.slow
 def test_cli_backtest_prints_the_table(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["nowcast", "--backtest", "--from", "2025-11"])
     assert result.exit_code == 0, result.output

@@ -32,7 +32,7 @@ spans = st.tuples(st.integers(0, 131), st.integers(0, 11)).map(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     flow=st.sampled_from(["export", "import", "balance"]),
     item=st.sampled_from(taxonomy().ids),
@@ -55,7 +55,7 @@ def test_months_drilled_down_add_up_to_the_summed_answer(cube, flow, item, regio
             assert summed["yoy_pct"] == pytest.approx(growth)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(region=st.sampled_from(regions().ids), span=spans)
 def test_children_stay_within_their_parent_and_shares_within_a_hundred(cube, region, span):
     # Lines classified at an item itself (not at a child) make the parent exceed its children.

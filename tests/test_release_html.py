@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
-from chromium_check import require_chromium
+from chromium_check import require_chromium, require_tool
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from release_data import MONTH, fill, write_store
@@ -13,6 +14,7 @@ from release_html_check import expected_item_row, read_tables
 
 from ictrade.classify import taxonomy
 from ictrade.cli import cli
+from ictrade.release.charts import css_font_stack
 from ictrade.release.html import render_html, trend_from_store
 from ictrade.release.xlsx import write_workbook
 from ictrade.stats.facts import build_facts
@@ -34,7 +36,8 @@ def test_page_is_self_contained_with_three_charts(built):
     assert "@media print" in page
     assert len(trend.months) == 25 and trend.months[-1] == MONTH
     # one bar per month of the trend, and the growth line
-    assert page.count('class="bar"') >= 25 and 'class="line"' in page
+    assert page.count('<g id="trend-bar-') == len([v for v in trend.values if v is not None])
+    assert '<g id="trend-line"' in page
 
 
 def test_tables_print_the_facts(built):
@@ -51,6 +54,10 @@ def test_korean_page(built):
     facts, trend = built
     page = render_html(facts, trend, "ko")
     assert '<html lang="ko">' in page and "억 달러" in page and "품목별 수출" in page
+    # the page and its charts' text name a font stack that starts with fonts that have Hangul
+    stack = css_font_stack("ko")
+    assert stack.startswith('"NanumGothic"') and f"font-family: {stack}" in page
+    assert page.count("font-family: 'NanumGothic', ") > 10  # the charts' text
 
 
 def test_workbook_holds_unrounded_facts(tmp_path, built):
@@ -91,6 +98,7 @@ def test_cli_formats(tmp_path):
     assert xlsx.exit_code == 0 and (tmp_path / "out" / "release-tables.en.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_pdf(tmp_path):
     require_chromium()
     store = write_store(tmp_path / "s.duckdb")
@@ -101,6 +109,28 @@ def test_pdf(tmp_path):
     assert result.exit_code == 0, result.output
     pdf = (tmp_path / "release.en.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+@pytest.mark.slow
+def test_korean_pdf_embeds_a_font_with_hangul(tmp_path):
+    """Without a font that has Hangul, Chromium prints empty boxes: .ci/run installs one."""
+    require_chromium()
+    pdffonts = require_tool("pdffonts", "poppler-utils")
+    fc_list = require_tool("fc-list", "fontconfig")
+    store = write_store(tmp_path / "s.duckdb")
+    args = ["release", str(MONTH), "--store", str(store), "--format", "pdf", "--lang", "ko"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    listing = subprocess.run(
+        [pdffonts, str(tmp_path / "release.ko.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    # 'BAAAAA+NanumGothic  CID TrueType  Identity-H  yes yes yes  5  0': a subset, embedded
+    embedded = {line.split()[0].partition("+")[2] for line in listing if " yes " in line}
+    hangul = subprocess.run(
+        [fc_list, ":lang=ko", "postscriptname"], capture_output=True, text=True, check=True
+    ).stdout
+    covering = {line.split("=", 1)[1].strip() for line in hangul.splitlines() if "=" in line}
+    assert embedded & covering, f"no embedded font covers Hangul: {listing}"
 
 
 def test_default_dataset_workbook_says_reconstruction(tmp_path):

@@ -45,13 +45,13 @@ def test_canonical_csv_keeps_leading_zeros_and_fills_defaults(tmp_path):
 
 
 def test_canonical_optional_columns_are_read(tmp_path):
-    body = ("month,flow,hs_code,partner,value_usd,net_kg,source,vintage,status,imputed\n"
-            "2020-11,export,854232,CN,10.5,3,kcs,2020-12-15,confirmed,true\n")
+    body = ("month,flow,hs_code,partner,value_usd,net_kg,source,vintage,status,imputed,reporter\n"
+            "2020-11,export,854232,CN,10.5,3,kcs,2020-12-15,confirmed,true,DE\n")
     row = read_lines(write(tmp_path, body)).to_pylist()[0]
     assert row == {"month": dt.date(2020, 11, 1), "flow": "export", "hs_code": "854232",
                    "partner": "CN", "value_usd": 10.5, "net_kg": 3.0, "quantity": None,
                    "source": "kcs", "vintage": dt.date(2020, 12, 15), "status": "confirmed",
-                   "imputed": True}
+                   "imputed": True, "reporter": "DE"}
 
 
 lines = st.lists(

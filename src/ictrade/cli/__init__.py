@@ -17,7 +17,8 @@ import click
 from .. import __version__
 from ..errors import IctradeError, UsageError
 from ..months import parse_date
-from ..store.store import Store, choose_store, open_choice
+from ..store.schema import DEFAULT_REPORTER
+from ..store.store import Store, StoreChoice, choose_store, open_choice
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,8 +48,34 @@ def cli() -> None:
     """
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[f"ictrade.{param.name}"] = value
+    return value
+
+
 def store_options(func: F) -> F:
-    """--store/--dataset, shared by every command that reads a store."""
+    """--store/--dataset, and whose lines under which scheme (--reporter/--scheme), shared by
+    every command that reads a store. The view options reach ``open_for_reading`` through the
+    click context, so commands need not pass them on."""
+    func = click.option(
+        "--scheme",
+        default="kr-ict",
+        show_default=True,
+        metavar="NAME",
+        expose_value=False,
+        callback=_remember,
+        help="Classification of ICT goods: kr-ict (the Korean release's items) or oecd-ict "
+        "(the OECD/UNCTAD ICT goods list).",
+    )(func)
+    func = click.option(
+        "--reporter",
+        default=DEFAULT_REPORTER,
+        show_default=True,
+        metavar="ISO2",
+        expose_value=False,
+        callback=_remember,
+        help="Whose customs lines to read (ISO 3166-1 alpha-2 of the reporting country).",
+    )(func)
     func = click.option(
         "--dataset",
         default=None,
@@ -84,9 +111,20 @@ def vintage_options(func: F) -> F:
     return func
 
 
+def chosen_store(store_path: str | None, dataset: str | None) -> StoreChoice:
+    """The store a reading command uses, with the --reporter/--scheme it was given."""
+    meta = click.get_current_context().meta
+    return choose_store(
+        store_path,
+        dataset,
+        scheme_name=meta.get("ictrade.scheme", "kr-ict"),
+        reporter=meta.get("ictrade.reporter", DEFAULT_REPORTER),
+    )
+
+
 def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
     """Open the store a reading command uses, saying which on standard error."""
-    choice = choose_store(store_path, dataset)
+    choice = chosen_store(store_path, dataset)
     click.echo(choice.reason, err=True)
     return open_choice(choice, read_only=True)
 

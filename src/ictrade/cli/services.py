@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..store.store import choose_store
 from . import (
+    chosen_store,
     cli,
     domain_errors,
     store_options,
@@ -71,7 +71,9 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
 
     from ..web import create_app
 
-    choice = choose_store(store_path, dataset)
+    choice = chosen_store(store_path, dataset)
     click.echo(choice.reason, err=True)
-    app = create_app(store_path, dataset, warm=True)
+    app = create_app(
+        store_path, dataset, warm=True, scheme_name=choice.scheme, reporter=choice.reporter
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

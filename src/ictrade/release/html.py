@@ -26,7 +26,7 @@ from ..numbers import round_half_up
 from ..stats.cube import load_cube
 from ..stats.series import series_from_cube
 from ..store.store import Store
-from .charts import Bar, bar_chart, trend_chart
+from .charts import Bar, bar_chart, css_font_stack, trend_chart
 from .facts_view import FactsView
 from .lang import label, phrasebook
 from .markdown import release_text, source_note
@@ -89,7 +89,8 @@ def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[
         labels = [f"{m.year % 100:02d}.{m.month:02d}" for m in trend.months]
         billions = [None if v is None else v / unit for v in trend.values]
         title = label(lang, "chart_trend")
-        out.append((title, trend_chart(labels, billions, trend.yoy, title)))
+        axes = (label(lang, "usd_chart"), label(lang, "yoy"))
+        out.append((title, trend_chart("trend", labels, billions, trend.yoy, title, axes, lang)))
     contributions = []
     for item in taxonomy().children["total"]:
         pp = view.field("export", item, "world", "contribution_pp")
@@ -97,7 +98,8 @@ def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[
             contributions.append(Bar(book.item_name(item), pp.value, signed(pp.value)))
     if contributions:
         title = label(lang, "chart_contrib")
-        out.append((title, bar_chart(contributions, title, " pp")))
+        axis, pp_unit = label(lang, "contribution"), label(lang, "pp")
+        out.append((title, bar_chart("contrib", contributions, title, axis, lang, pp_unit)))
     regions = []
     for region in region_list().majors():
         value, yoy = view.usd("export", "total", region), view.yoy("export", "total", region)
@@ -108,7 +110,7 @@ def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[
             regions.append(Bar(book.region_name(region), value.value / unit, note))
     if regions:
         title = label(lang, "chart_regions")
-        out.append((title, bar_chart(regions, title)))
+        out.append((title, bar_chart("regions", regions, title, label(lang, "usd_chart"), lang)))
     return out
 
 
@@ -134,6 +136,7 @@ def render_html(
         .get_template("release.html.j2")
         .render(
             lang=lang,
+            fonts=markupsafe.Markup(css_font_stack(lang)),
             month=facts["month"],
             title=text.title,
             blocks=text.blocks,

@@ -46,6 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "ICT exports (USD billion) and year-on-year growth (%), last 25 months",
         "chart_contrib": "Contributions of items to export growth (percentage points)",
         "chart_regions": "ICT exports by region (USD billion)",
+        "usd_chart": "USD billion",
+        "pp": " pp",
     },
     "ko": {
         "total": "ICT 전체",
@@ -77,6 +79,8 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_trend": "ICT 수출(억 달러)과 전년 동월 대비 증감률(%), 최근 25개월",
         "chart_contrib": "품목별 수출 증가 기여도(%p)",
         "chart_regions": "지역별 ICT 수출(억 달러)",
+        "usd_chart": "억 달러",
+        "pp": "%p",
     },
 }
 

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from ..errors import InputError
 from ..store.refine import refine_overlaps
-from ..store.schema import FLOWS, LINE_SCHEMA, STATUSES
+from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_SCHEMA, STATUSES
 from . import _columns as C
 from ._read import RawFile
 from .layouts import Layout, flow_values, partner_values
@@ -27,6 +27,7 @@ class LineDefaults:
     vintage: dt.date | None = None  # None: the file's modification date
     status: str = "confirmed"
     imputed: bool = False
+    reporter: str = DEFAULT_REPORTER
 
 
 class _Builder:
@@ -187,6 +188,7 @@ def _fill_defaults(
         "imputed": lambda: pa.repeat(defaults.imputed, n),
         "net_kg": lambda: pa.nulls(n, pa.float64()),
         "quantity": lambda: pa.nulls(n, pa.float64()),
+        "reporter": lambda: C.constant_strings(defaults.reporter, n),
     }
     converters = {
         "source": lambda: b.strings("source", C.nonempty, "source", pa.string()),
@@ -195,6 +197,7 @@ def _fill_defaults(
             "status", C.one_of({s: s for s in STATUSES}, fold=False), "status", pa.string()
         ),
         "imputed": lambda: _typed_or(b, "imputed", pa.bool_(), C.boolean),
+        "reporter": lambda: b.strings("reporter", C.nonempty, "reporter", pa.string()),
     }
     constant = set()
     for name, value in fixed.items():
@@ -219,7 +222,7 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     return b.strings(key, fn, key, typ)
 
 
-_KEY = ("source", "month", "flow", "hs_code", "partner", "vintage")
+_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner", "vintage")
 
 
 def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file: str) -> None:

@@ -81,6 +81,10 @@ def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Par
         if reason:
             out.skip(reason)
             continue
+        reporter = partners.get(int(record.get("reporterCode", KOREA)))
+        if reporter is None or reporter == "WORLD":
+            out.skip("reporter without an ISO code")
+            continue
         code = int(record.get("partnerCode", -1))
         if code not in partners:
             out.unknown_partners.add(code)
@@ -101,6 +105,7 @@ def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Par
             "vintage": retrieved,
             "status": "confirmed",
             "imputed": False,
+            "reporter": reporter,
         }
         for name, value in row.items():
             cols[name].append(value)

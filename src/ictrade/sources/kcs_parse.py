@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..classify.partners import partner_codes
 from ..months import Month
-from ..store.schema import LINE_SCHEMA
+from ..store.schema import DEFAULT_REPORTER, LINE_SCHEMA
 from ._http import Transient
 
 SOURCE = "kcs"
@@ -119,6 +119,7 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
                 "vintage": retrieved,
                 "status": status_for(month, retrieved),
                 "imputed": False,
+                "reporter": DEFAULT_REPORTER,
             }
             for name, val in row.items():
                 cols[name].append(val)

@@ -20,7 +20,7 @@ from ..classify import membership, regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
-from ..store.query import cube_rows
+from ..store.query import cube_rows, data_span_hint
 from ..store.store import Store
 
 FLOWS = ("export", "import")
@@ -151,7 +151,10 @@ def build_cube(rows: pa.Table) -> Cube:
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
-    cube = build_cube(cube_rows(store, as_of))
+    rows = cube_rows(store, as_of)
+    if rows.num_rows == 0:
+        raise NoDataError(f"no ICT lines of reporter {store.reporter}; {data_span_hint(store)}")
+    cube = build_cube(rows)
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
     return cube

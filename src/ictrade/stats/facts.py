@@ -17,6 +17,7 @@ from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
 from ..store.query import data_span_hint, latest_vintage, publication_date, sources
+from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
 from .history import rank_high, rank_low, run_lengths, yoy_pct
@@ -287,6 +288,7 @@ def facts_from_cube(
     as_of: dt.date | None,
     data_sources: list[str],
     scheme_name: str = "kr-ict",
+    reporter: str = DEFAULT_REPORTER,
 ) -> Facts:
     """The facts document of ``month`` from an already built cube."""
     if not cube.holds(month):
@@ -301,6 +303,7 @@ def facts_from_cube(
     return {
         "schema": SCHEMA,
         "scheme": scheme_name,
+        "reporter": reporter,
         "month": str(month),
         "data": {
             "store": store_name,
@@ -340,6 +343,7 @@ def build_facts(
         as_of=vintage_date,
         data_sources=sources(store),
         scheme_name=store.scheme_name,
+        reporter=store.reporter,
     )
     used = latest_vintage(store, vintage_date)
     facts["data"]["as_of"] = str(used) if used else None

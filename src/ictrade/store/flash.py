@@ -256,6 +256,8 @@ def flash_rows(
 def lines_hold(store: Store, month: Month | None, as_of: dt.date | None = None) -> bool:
     """Does the store hold customs lines of ``month`` (of any month: None) as of ``as_of``?"""
     condition, params = vintage_filter(as_of)
+    condition += " AND l.reporter = ?"
+    params = [*params, store.reporter]
     if month is not None:
         condition += " AND l.month = ?"
         params = [*params, month.first_day()]

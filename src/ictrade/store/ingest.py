@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from ..errors import InputError, StoreError, error_at_row
 from .classify_codes import refresh_code_map
 from .query import refresh_cube
-from .schema import LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
+from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
 from .store import Store, first_row
 from .validate import distinct_values, validate
 
@@ -98,7 +98,12 @@ def ingest_table(
 
 
 def _conform(table: pa.Table) -> pa.Table:
-    """The columns of LINE_SCHEMA in order and type (dictionary-encoded strings kept as such)."""
+    """The columns of LINE_SCHEMA in order and type (dictionary-encoded strings kept as such);
+    a table without reporters holds the default reporter's lines."""
+    if "reporter" not in table.column_names:
+        table = table.append_column(
+            "reporter", pa.repeat(pa.scalar(DEFAULT_REPORTER), table.num_rows)
+        )
     table = table.select(LINE_SCHEMA.names)
     return table.cast(encoded_schema(dict(zip(table.column_names, table.columns, strict=True))))
 
@@ -148,7 +153,7 @@ def _write(
             f"""CREATE OR REPLACE TEMP TABLE fresh AS
                 SELECT * EXCLUDE (superseded_by) FROM lines a
                 WHERE {within} AND EXISTS (SELECT 1 FROM {fresh} b WHERE {_KEY_JOIN})
-                UNION ALL SELECT * FROM {fresh}""",
+                UNION ALL BY NAME SELECT * FROM {fresh}""",
             span,
         )
         con.execute(
@@ -196,22 +201,28 @@ def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
     con.execute("SET preserve_insertion_order = false")
     try:
         if not multi:
-            con.execute(f"INSERT INTO lines SELECT *, NULL FROM {source}")
+            con.execute(f"INSERT INTO lines BY NAME SELECT *, NULL AS superseded_by FROM {source}")
             return
         con.execute(
-            f"""INSERT INTO lines SELECT *, lead(vintage) OVER
-                (PARTITION BY {_KEY} ORDER BY vintage) FROM {source}"""
+            f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
+                (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by FROM {source}"""
         )
     finally:
         con.execute("RESET preserve_insertion_order")
 
 
 def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Load a shipped dataset's lines, computing which vintage supersedes which."""
-    columns = ", ".join(LINE_SCHEMA.names)
+    """Load a shipped dataset's lines, computing which vintage supersedes which (files
+    without a reporter column hold the default reporter's lines)."""
+    described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    stored = {row[0] for row in described}
+    columns = ", ".join(
+        name if name in stored else f"'{DEFAULT_REPORTER}' AS {name}" for name in LINE_SCHEMA.names
+    )
     con.execute(
-        f"""INSERT INTO lines SELECT {columns}, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) FROM read_parquet(?)""",
+        f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
+            (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by
+            FROM (SELECT {columns} FROM read_parquet(?))""",
         [str(path)],
     )
 

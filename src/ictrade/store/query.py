@@ -23,23 +23,31 @@ def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
     return "l.vintage <= ? AND (l.superseded_by IS NULL OR l.superseded_by > ?)", [as_of, as_of]
 
 
-# Month x flow x item x partner: the one aggregation every statistic is computed from.
+# Reporter x month x flow x item x partner: the one aggregation every statistic is computed
+# from (each reporter's cube is its slice).
 CUBE_SQL = """
-SELECT l.month, l.flow, m.item, l.partner, sum(l.value_usd) AS value_usd
+SELECT l.reporter, l.month, l.flow, m.item, l.partner, sum(l.value_usd) AS value_usd
 FROM lines l
 JOIN code_map m ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
 WHERE m.scheme = ? AND m.item <> 'non_ict' AND {vintage}
 GROUP BY ALL
 """
+_CUBE_COLUMNS = "month, flow, item, partner, value_usd"
 
 
 def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
-    """CUBE_SQL's rows; for the latest figures, read from the ``cube_latest`` table (below)."""
+    """CUBE_SQL's rows of the store's reporter; for the latest figures, read from the
+    ``cube_latest`` table (below)."""
     if as_of is None and cube_ready(store.con, store.scheme_name):
-        return store.con.sql(CACHED_SQL, params=[store.scheme_name]).to_arrow_table()
+        return store.con.sql(
+            CACHED_SQL, params=[store.scheme_name, store.reporter]
+        ).to_arrow_table()
     condition, params = vintage_filter(as_of)
-    sql = CUBE_SQL.format(vintage=condition)
-    return store.con.sql(sql, params=[store.scheme_name, *params]).to_arrow_table()
+    sql = CUBE_SQL.format(vintage=f"{condition} AND l.reporter = ?")
+    return store.con.sql(
+        f"SELECT {_CUBE_COLUMNS} FROM ({sql})",
+        params=[store.scheme_name, *params, store.reporter],
+    ).to_arrow_table()
 
 
 # ---- the latest cube, kept as a table ----------------------------------------------------
@@ -55,7 +63,7 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 # The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.
 
-CACHED_SQL = "SELECT month, flow, item, partner, value_usd FROM cube_latest WHERE scheme = ?"
+CACHED_SQL = f"SELECT {_CUBE_COLUMNS} FROM cube_latest WHERE scheme = ? AND reporter = ?"
 
 
 def _marker(scheme_name: str) -> str:
@@ -86,7 +94,7 @@ def refresh_cube(
     )
     aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
     con.execute(
-        f"INSERT INTO cube_latest SELECT *, ? FROM ({aggregate})",
+        f"INSERT INTO cube_latest BY NAME SELECT *, ? AS scheme FROM ({aggregate})",
         [scheme_name, scheme_name, *params],
     )
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
@@ -96,7 +104,8 @@ def publication_date(store: Store, month: Month) -> dt.date:
     """When a month's figures were first published: its earliest vintage in the store."""
     row = first_row(
         store.con.execute(
-            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+            "SELECT min(vintage) FROM lines WHERE month = ? AND reporter = ?",
+            [month.first_day(), store.reporter],
         ).fetchall()
     )
     if not row or row[0] is None:
@@ -106,23 +115,41 @@ def publication_date(store: Store, month: Month) -> dt.date:
 
 
 def data_span_hint(store: Store) -> str:
-    row = first_row(store.con.execute("SELECT min(month), max(month) FROM lines").fetchall())
+    row = first_row(
+        store.con.execute(
+            "SELECT min(month), max(month) FROM lines WHERE reporter = ?", [store.reporter]
+        ).fetchall()
+    )
     if not row or row[0] is None:
+        held = reporters(store)
+        if held:
+            return (
+                f"it holds no lines of reporter {store.reporter}; "
+                f"pick one of: --reporter {', '.join(held)}"
+            )
         return "the store is empty; load data with 'ictrade ingest FILE'"
     return f"it holds {Month.from_date(row[0])} to {Month.from_date(row[1])}"
+
+
+def reporters(store: Store) -> list[str]:
+    """The reporters whose lines the store holds."""
+    rows = store.con.execute("SELECT DISTINCT reporter FROM lines ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
 
 
 def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     condition, params = vintage_filter(as_of)
     row = first_row(
         store.con.execute(
-            f"SELECT max(l.vintage) FROM lines l WHERE {condition}", params
+            f"SELECT max(l.vintage) FROM lines l WHERE {condition} AND l.reporter = ?",
+            [*params, store.reporter],
         ).fetchall()
     )
     return row[0] if row else None
 
 
 def sources(store: Store) -> list[str]:
-    return [
-        r[0] for r in store.con.execute("SELECT DISTINCT source FROM lines ORDER BY 1").fetchall()
-    ]
+    rows = store.con.execute(
+        "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
+    ).fetchall()
+    return [r[0] for r in rows]

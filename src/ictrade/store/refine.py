@@ -4,6 +4,8 @@ Sources often give a total and its detail side by side: an HS4 or HS6 line and t
 inside it, or a ``WORLD`` line and the partner lines of the same code. Summing them would count
 the detail twice, so the coarser line keeps only the remainder:
 
+Reporters are kept apart: one reporter's lines never refine another's.
+
 1. within a partner (``WORLD`` included), a line loses the lines whose nearest coarser code
    present in the same month, flow and partner is its own;
 2. a ``WORLD`` line then loses the partner lines of the same code (as reduced by step 1),
@@ -68,14 +70,15 @@ def _spread_shortfall(
 
 def refine_overlaps(table: pa.Table) -> Refined:
     """Reduce coarser lines to what their finer lines do not already count."""
-    data = table.select(["month", "flow", "vintage", "partner", "hs_code", "value_usd"]).to_pydict()
+    data = table.select(
+        ["reporter", "month", "flow", "vintage", "partner", "hs_code", "value_usd"]
+    ).to_pydict()
     codes, values = data["hs_code"], [float(v) for v in data["value_usd"]]
     remainder = list(values)
     groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for r in range(len(codes)):
-        groups[(data["month"][r], data["flow"][r], data["vintage"][r], data["partner"][r])].append(
-            r
-        )
+        head = (data["reporter"][r], data["month"][r], data["flow"][r], data["vintage"][r])
+        groups[(*head, data["partner"][r])].append(r)
     for rows in groups.values():
         _within_partner(rows, codes, values, remainder)
     clamped = [r for r in range(len(codes)) if remainder[r] < 0]
@@ -83,17 +86,17 @@ def refine_overlaps(table: pa.Table) -> Refined:
     for r in clamped:
         remainder[r] = 0.0
     partners: dict[tuple[object, ...], float] = defaultdict(float)
-    for (month, flow, vintage, partner), rows in groups.items():
-        if partner != WORLD:
+    for key, rows in groups.items():
+        if key[-1] != WORLD:
             for r in rows:
-                partners[(month, flow, vintage, codes[r])] += remainder[r]
-    for (month, flow, vintage, partner), rows in groups.items():
-        if partner != WORLD:
+                partners[(*key[:-1], codes[r])] += remainder[r]
+    for key, rows in groups.items():
+        if key[-1] != WORLD:
             continue
         world = {codes[r]: r for r in rows}
         for code in sorted(world, key=len, reverse=True):
             r = world[code]
-            remainder[r] -= partners.get((month, flow, vintage, code), 0.0)
+            remainder[r] -= partners.get((*key[:-1], code), 0.0)
             if remainder[r] < 0:
                 cut += _spread_shortfall(world, code, -remainder[r], remainder)
                 remainder[r] = 0.0

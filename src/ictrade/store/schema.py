@@ -1,6 +1,8 @@
 """The customs line: the one record every source is turned into.
 
-A line is one reported figure: month, flow, HS code as reported (HSK10, HS6 or shorter),
+A line is one reported figure: the reporter (ISO 3166-1 alpha-2 of the customs authority
+that reports it; ``KR`` for the Korea Customs Service), month, flow, HS code as reported (HSK10,
+HS6 or shorter),
 partner (ISO 3166-1 alpha-2, or ``WORLD`` for sources that give only totals), value in USD
 (exports FOB, imports CIF), optional net weight and quantity, where it came from (source), when
 it was published or retrieved (vintage), its status, and whether it was imputed.
@@ -12,6 +14,7 @@ import pyarrow as pa
 
 FLOWS = ("export", "import")
 STATUSES = ("preliminary", "confirmed")
+DEFAULT_REPORTER = "KR"  # the Korea Customs Service: the default data and the Korean release
 
 # Column order of the lines table and of every Arrow table handed to ingest.
 LINE_SCHEMA = pa.schema(
@@ -27,6 +30,7 @@ LINE_SCHEMA = pa.schema(
         pa.field("vintage", pa.date32(), nullable=False),
         pa.field("status", pa.string(), nullable=False),
         pa.field("imputed", pa.bool_(), nullable=False),
+        pa.field("reporter", pa.string(), nullable=False),
     ]
 )
 
@@ -35,7 +39,7 @@ LINE_SCHEMA = pa.schema(
 RAW_KEPT_MAX = 32 * 1024 * 1024
 
 # A line is identified by these; two lines with the same key and vintage are duplicates.
-LINE_KEY = ("source", "month", "flow", "hs_code", "partner")
+LINE_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner")
 
 LINES_DDL = """
 CREATE TABLE IF NOT EXISTS lines (
@@ -50,6 +54,7 @@ CREATE TABLE IF NOT EXISTS lines (
     vintage DATE NOT NULL,
     status VARCHAR NOT NULL,
     imputed BOOLEAN NOT NULL,
+    reporter VARCHAR NOT NULL DEFAULT 'KR',
     -- the vintage of the next line with the same key, if any: a line is the one in force
     -- as of D when vintage <= D < superseded_by (keeps as-of queries a plain filter)
     superseded_by DATE

@@ -7,6 +7,7 @@ exclude each other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ import platformdirs
 
 from ..classify import scheme
 from ..errors import StoreError, UsageError
-from .schema import LINES_DDL
+from .schema import DEFAULT_REPORTER, LINES_DDL
 
 META_DDL = [
     LINES_DDL,
@@ -33,8 +34,9 @@ META_DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
     """CREATE TABLE IF NOT EXISTS cube_latest (
-        month DATE NOT NULL, flow VARCHAR NOT NULL, item VARCHAR NOT NULL,
-        partner VARCHAR NOT NULL, value_usd DOUBLE, scheme VARCHAR NOT NULL)""",
+        reporter VARCHAR NOT NULL, month DATE NOT NULL, flow VARCHAR NOT NULL,
+        item VARCHAR NOT NULL, partner VARCHAR NOT NULL, value_usd DOUBLE,
+        scheme VARCHAR NOT NULL)""",
     # customs flash figures (provisional_10day.csv layout): cumulative value from day 1 to
     # cut_day (10, 20; 30 = month end), in the file's unit; see store/flash.py
     """CREATE TABLE IF NOT EXISTS flash (
@@ -74,25 +76,42 @@ class StoreChoice:
     path: Path | None
     dataset: str | None
     reason: str
+    scheme: str = "kr-ict"  # the classification statistics use
+    reporter: str = DEFAULT_REPORTER  # whose lines statistics read
 
 
-def choose_store(store: str | None = None, dataset: str | None = None) -> StoreChoice:
-    """Resolve ``--store``/``ICTRADE_STORE``/``--dataset`` into a store to open."""
+def choose_store(
+    store: str | None = None,
+    dataset: str | None = None,
+    *,
+    scheme_name: str = "kr-ict",
+    reporter: str = DEFAULT_REPORTER,
+) -> StoreChoice:
+    """Resolve ``--store``/``ICTRADE_STORE``/``--dataset`` into a store to open, read for
+    ``reporter`` under ``scheme_name``."""
     if store and dataset:
         raise UsageError("--store and --dataset exclude each other; give one of them")
-    if dataset:
-        return StoreChoice(None, dataset, f"using the shipped dataset '{dataset}' (read-only)")
-    if store:
-        return StoreChoice(Path(store), None, f"using the store {store}")
-    env = os.environ.get("ICTRADE_STORE")
-    if env:
-        return StoreChoice(Path(env), None, f"using the store {env} (from ICTRADE_STORE)")
-    user = default_store_path()
-    if user.exists():
-        return StoreChoice(user, None, f"using your store {user}")
-    return StoreChoice(
-        None, "default", "no store of yours yet: using the shipped 'default' dataset (read-only)"
+    reporter = check_reporter(reporter)
+    scheme(scheme_name)  # an unknown scheme fails here, before anything is opened
+    view = (
+        ""
+        if (scheme_name, reporter) == ("kr-ict", DEFAULT_REPORTER)
+        else f" for reporter {reporter} under the scheme {scheme_name}"
     )
+    env = os.environ.get("ICTRADE_STORE")
+    path: Path | None = None
+    if dataset:
+        reason = f"using the shipped dataset '{dataset}' (read-only)"
+    elif store:
+        path, reason = Path(store), f"using the store {store}"
+    elif env:
+        path, reason = Path(env), f"using the store {env} (from ICTRADE_STORE)"
+    elif default_store_path().exists():
+        path, reason = default_store_path(), f"using your store {default_store_path()}"
+    else:
+        dataset = "default"
+        reason = "no store of yours yet: using the shipped 'default' dataset (read-only)"
+    return StoreChoice(path, dataset, reason + view, scheme_name, reporter)
 
 
 def rules_fingerprint(scheme_name: str) -> str:
@@ -111,11 +130,14 @@ class Store:
         *,
         read_only: bool,
         scheme_name: str = "kr-ict",
+        reporter: str = DEFAULT_REPORTER,
     ) -> None:
         self.con = con
         self.name = name
         self.read_only = read_only
         self.scheme_name = scheme_name
+        # Statistics read this reporter's lines; the store keeps every reporter's.
+        self.reporter = reporter
         # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
         self.completeness: list[dict[str, Any]] | None = None
         self.description: str | None = None  # what a shipped dataset holds (meta.json)
@@ -156,6 +178,29 @@ class Store:
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
+    _add_reporters(con)
+
+
+def _add_reporters(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a store written before reporters existed up to date: its lines are Korea's, and
+    its latest cube is rebuilt with the reporter (Store.ensure_code_map)."""
+    columns = {r[0] for r in con.execute("DESCRIBE lines").fetchall()}
+    if "reporter" in columns:
+        return
+    con.execute(f"ALTER TABLE lines ADD COLUMN reporter VARCHAR DEFAULT '{DEFAULT_REPORTER}'")
+    con.execute("DROP TABLE cube_latest")
+    con.execute("DELETE FROM meta WHERE key LIKE 'cube:%'")
+    con.execute(META_DDL[4])
+
+
+def check_reporter(reporter: str) -> str:
+    """An ISO 3166-1 alpha-2 reporter code, upper case."""
+    code = reporter.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise UsageError(
+            f"reporter '{reporter}' is not an ISO 3166-1 alpha-2 code; use e.g. KR, DE"
+        )
+    return code
 
 
 def open_store(
@@ -164,13 +209,16 @@ def open_store(
     dataset: str | None = None,
     read_only: bool = False,
     scheme_name: str = "kr-ict",
+    reporter: str = DEFAULT_REPORTER,
 ) -> Store:
     """Open (creating if needed) the store at ``path``, or load a shipped dataset read-only.
 
-    With neither, open ``:memory:`` (an empty, writable store: handy in tests).
+    With neither, open ``:memory:`` (an empty, writable store: handy in tests). Statistics
+    read the lines of ``reporter`` classified by ``scheme_name``.
     """
+    reporter = check_reporter(reporter)
     if dataset is not None:
-        return _open_dataset(dataset, scheme_name)
+        return _open_dataset(dataset, scheme_name, reporter)
     target = str(path) if path is not None else ":memory:"
     if target != ":memory:":
         if read_only and not Path(target).exists():
@@ -182,13 +230,30 @@ def open_store(
         raise StoreError(f"cannot open the store {target}: {exc}") from None
     if not read_only:
         _create_schema(con)
-    store = Store(con, target, read_only=read_only, scheme_name=scheme_name)
+    elif target != ":memory:" and _outdated(con, scheme_name):
+        # A store written before reporters, or not yet classified by this scheme: brought up
+        # to date once (when the file is writable), then read as asked.
+        con.close()
+        with contextlib.suppress(StoreError):  # read-only file: read it as it is
+            open_store(target, scheme_name=scheme_name).close()
+        con = duckdb.connect(target, read_only=True)
+    store = Store(con, target, read_only=read_only, scheme_name=scheme_name, reporter=reporter)
     if not read_only:
         store.ensure_code_map()
     return store
 
 
-def _open_dataset(name: str, scheme_name: str) -> Store:
+def _outdated(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:
+    try:
+        columns = {r[0] for r in con.execute("DESCRIBE lines").fetchall()}
+        key = f"rules:{scheme_name}"
+        row = first_row(con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
+    except duckdb.Error:
+        return False  # not a store: the first query says so
+    return "reporter" not in columns or not row or row[0] != rules_fingerprint(scheme_name)
+
+
+def _open_dataset(name: str, scheme_name: str, reporter: str) -> Store:
     from .classify_codes import refresh_code_map
     from .ingest import load_parquet_lines
     from .query import refresh_cube
@@ -199,7 +264,9 @@ def _open_dataset(name: str, scheme_name: str) -> Store:
     load_parquet_lines(con, path)
     refresh_code_map(con, scheme_name, only_new=False)
     refresh_cube(con, scheme_name)
-    store = Store(con, f"dataset:{name}", read_only=True, scheme_name=scheme_name)
+    store = Store(
+        con, f"dataset:{name}", read_only=True, scheme_name=scheme_name, reporter=reporter
+    )
     meta = path.with_name("meta.json")
     if meta.is_file():
         info = json.loads(meta.read_text(encoding="utf-8"))
@@ -210,5 +277,9 @@ def _open_dataset(name: str, scheme_name: str) -> Store:
 
 def open_choice(choice: StoreChoice, *, read_only: bool = True) -> Store:
     if choice.dataset is not None:
-        return open_store(dataset=choice.dataset)
-    return open_store(choice.path, read_only=read_only)
+        return open_store(
+            dataset=choice.dataset, scheme_name=choice.scheme, reporter=choice.reporter
+        )
+    return open_store(
+        choice.path, read_only=read_only, scheme_name=choice.scheme, reporter=choice.reporter
+    )

@@ -38,6 +38,11 @@ _CHECKS: list[tuple[str, set[str] | str | None, str]] = [
         None,
         "unknown country code '{bad}'; use ISO 3166-1 alpha-2 (e.g. CN, US) or WORLD",
     ),
+    (
+        "reporter",
+        r"^[A-Z]{2}$",
+        "reporter '{bad}' is not an ISO 3166-1 alpha-2 code; use e.g. KR, DE, US",
+    ),
     ("status", set(STATUSES), "unknown status '{bad}'; use one of: " + ", ".join(STATUSES)),
 ]
 

@@ -25,8 +25,8 @@ def month_vintages(store: Store, month: Month) -> list[Vintage]:
     rows = store.con.execute(
         """SELECT vintage, string_agg(DISTINCT source, ', ' ORDER BY source),
                   string_agg(DISTINCT status, ', ' ORDER BY status), count(*)
-           FROM lines WHERE month = ? GROUP BY vintage ORDER BY vintage""",
-        [month.first_day()],
+           FROM lines WHERE month = ? AND reporter = ? GROUP BY vintage ORDER BY vintage""",
+        [month.first_day(), store.reporter],
     ).fetchall()
     out = []
     for vintage, sources, statuses, count in rows:
@@ -41,9 +41,9 @@ def ict_totals(store: Store, month: Month, as_of: dt.date | None) -> tuple[float
         store.con.execute(
             f"""SELECT l.flow, sum(l.value_usd) FROM lines l JOIN code_map m
             ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
-            WHERE m.scheme = ? AND m.item <> 'non_ict' AND l.month = ? AND {condition}
-            GROUP BY l.flow""",
-            [store.scheme_name, month.first_day(), *params],
+            WHERE m.scheme = ? AND m.item <> 'non_ict' AND l.month = ? AND l.reporter = ?
+            AND {condition} GROUP BY l.flow""",
+            [store.scheme_name, month.first_day(), store.reporter, *params],
         ).fetchall()
     )
     return float(rows.get("export") or 0.0), float(rows.get("import") or 0.0)
@@ -65,15 +65,16 @@ def line_changes(store: Store, month: Month, before: dt.date, after: dt.date) ->
     cond_b, params_b = vintage_filter(after)
     rows = store.con.execute(
         f"""WITH a AS (SELECT flow, hs_code, partner, source, value_usd FROM lines l
-                       WHERE l.month = ? AND {cond_a}),
+                       WHERE l.month = ? AND l.reporter = ? AND {cond_a}),
                  b AS (SELECT flow, hs_code, partner, source, value_usd FROM lines l
-                       WHERE l.month = ? AND {cond_b})
+                       WHERE l.month = ? AND l.reporter = ? AND {cond_b})
             SELECT coalesce(a.flow, b.flow), coalesce(a.hs_code, b.hs_code),
                    coalesce(a.partner, b.partner), coalesce(a.source, b.source),
                    a.value_usd, b.value_usd
             FROM a FULL JOIN b USING (flow, hs_code, partner, source)
             WHERE a.value_usd IS DISTINCT FROM b.value_usd
             ORDER BY abs(coalesce(b.value_usd, 0) - coalesce(a.value_usd, 0)) DESC""",
-        [month.first_day(), *params_a, month.first_day(), *params_b],
+        [month.first_day(), store.reporter, *params_a]
+        + [month.first_day(), store.reporter, *params_b],
     ).fetchall()
     return [LineChange(*row) for row in rows]

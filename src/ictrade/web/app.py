@@ -187,13 +187,16 @@ def create_app(
     *,
     api_key: str | None = None,
     warm: bool = False,
+    scheme_name: str = "kr-ict",
+    reporter: str = "KR",
 ) -> Starlette:
-    """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does).
+    """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does), the lines of
+    ``reporter`` classified by ``scheme_name``.
 
     ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
     loads the store's latest cube at start-up, so the first request does not wait for it.
     """
-    api = Api(Service(choose_store(store, dataset)))
+    api = Api(Service(choose_store(store, dataset, scheme_name=scheme_name, reporter=reporter)))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from ..stats.cube import Cube, load_cube
-from ..store.store import Store, StoreChoice, first_row, open_store
+from ..store.store import Store, StoreChoice, first_row, open_choice
 
 V = TypeVar("V")
 
@@ -57,6 +57,8 @@ class StoreHandle:
         self.choice = choice
         self.path = choice.path.resolve() if choice.path is not None else None
         self.identity = f"dataset:{choice.dataset}" if self.path is None else str(self.path)
+        if (choice.scheme, choice.reporter) != ("kr-ict", "KR"):
+            self.identity += f"#{choice.reporter}:{choice.scheme}"
         self.name = choice.dataset or str(choice.path)
         self._lock = threading.RLock()  # one DuckDB connection: one user at a time
         self._kept: Store | None = None
@@ -69,10 +71,10 @@ class StoreHandle:
         with self._lock:
             if self.path is None:
                 if self._kept is None:
-                    self._kept = open_store(dataset=self.choice.dataset)
+                    self._kept = open_choice(self.choice)
                 yield self._kept
                 return
-            with open_store(self.path, read_only=True) as store:
+            with open_choice(self.choice) as store:
                 yield store
 
     def stamp(self) -> str:

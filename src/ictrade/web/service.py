@@ -32,7 +32,11 @@ class Service:
             return self.default
         with self._lock:
             if name not in self._datasets:
-                self._datasets[name] = StoreHandle(StoreChoice(None, name, ""))
+                self._datasets[name] = StoreHandle(
+                    StoreChoice(
+                        None, name, "", self.default.choice.scheme, self.default.choice.reporter
+                    )
+                )
             return self._datasets[name]
 
     def close(self) -> None:
