@@ -129,8 +129,11 @@ def write_conflicts(dropped: list[tuple[Constraint, float]], figs: list[Figure])
                           "kr-ict rules, so the item is empty that month")
             else:
                 other = "growth rate" if meta.kind == "level" else "level"
-                choice = (f"{meta.kind} not held (it cannot hold together with the month's other "
-                          f"primary figures); the {other} of this row and every other figure hold")
+                why = ("its source disagrees with the other reports, which hold: see the note"
+                       if meta.disputed else
+                       "it cannot hold together with the month's other primary figures")
+                choice = (f"{meta.kind} not held ({why}); the {other} of this row and every "
+                          "other primary figure hold")
             w.writerow([meta.file, meta.row, meta.label.split(" (")[0], meta.kind, meta.stated,
                         f"{slack:.1f}", f.note, choice])
 

@@ -75,10 +75,11 @@ class Chain(Vintages):
 class ChainProgramme(Programme):
     """Cells [flow, leaf, block] of each (month, vintage) of the window; see the module doc."""
 
-    def __init__(self, base: dict[Month, np.ndarray], chain: Chain) -> None:
+    def __init__(self, base: dict[Month, np.ndarray], chain: Chain,
+                 held: set[tuple[Month, str, int]]) -> None:
         self.nl, self.nb = len(LEAVES), len(blocks())
         self.ncell = len(FLOWS) * self.nl * self.nb
-        self.base, self.chain = base, chain
+        self.base, self.chain, self.held = base, chain, held
         self.rows, self.meta, self.slack_cost = [], [], []
         # stages with variables: (month, vintage) -> first column of each of its groups
         self.stages: dict[tuple[Month, int], list[int]] = {}
@@ -123,10 +124,13 @@ class ChainProgramme(Programme):
         cost, upper = [], []
         for m, j in self.stages:
             base = self.base[m].reshape(-1)
+            # a later vintage revises only the flows that some figure reads at that vintage
+            free = np.repeat([j == 0 or (m, flow, j) in self.held for flow in FLOWS],
+                             self.nl * self.nb)
             for _, spec in self._groups(m, j):
                 cost.append(weight / np.maximum(base, 1e-3) * spec[3])
-                upper.append(np.where(base > 0, spec[2] * base if np.isfinite(spec[2]) else np.inf,
-                                      0.0))
+                bound = spec[2] * base if np.isfinite(spec[2]) else np.inf
+                upper.append(np.where(free & (base > 0), bound, 0.0))
         cost.append(np.array(self.slack_cost))
         upper.append(np.full(nr, np.inf))
         ri, ci, vals, rhs = [], [], [], []
@@ -315,9 +319,10 @@ def solve_extension(first_stage: np.ndarray, first_dates: dict[Month, dt.date]
     while True:
         parts = {(c.row, c.kind) for c, _ in dropped}
         held = [without(f, parts) for f in figs]
-        prog = ChainProgramme(build_base(first_stage, held + context), chain)
+        read = constrained(held + context, chain)
+        prog = ChainProgramme(build_base(first_stage, held + context), chain, read)
         add_figures(prog, held, chain)
-        add_figures(prog, context, chain, soft=True)
+        add_figures(prog, context, chain, soft=True, printed=True)
         values, bad = prog.solve_chain()
         print(f"extension: {len(prog.rows)} constraint rows, {len(bad)} not held "
               f"({time.time() - t0:.0f}s)", file=sys.stderr)
@@ -325,5 +330,5 @@ def solve_extension(first_stage: np.ndarray, first_dates: dict[Month, dt.date]
             break
         dropped.append(max(bad, key=lambda b: (b[0].kind == "level", b[1])))
     cols = new_columns()
-    add_extension_lines(cols, values, chain, constrained(held + context, chain))
+    add_extension_lines(cols, values, chain, read)
     return cols, dropped

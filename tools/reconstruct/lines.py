@@ -196,7 +196,9 @@ def to_table(cols: Columns) -> pa.Table:
         "status": pa.array(cols["status"], pa.string()),
         "imputed": pa.array(cols["imputed"], pa.bool_()),
     }
-    table = pa.table([arrays[f.name] for f in LINE_SCHEMA], schema=LINE_SCHEMA)
+    # Korea's own data: no reporter column (lines without one are the default reporter's)
+    schema = pa.schema([f for f in LINE_SCHEMA if f.name != "reporter"])
+    table = pa.table([arrays[f.name] for f in schema], schema=schema)
     return table.sort_by([("month", "ascending"), ("flow", "ascending"),
                           ("hs_code", "ascending"), ("partner", "ascending"),
                           ("vintage", "ascending")])

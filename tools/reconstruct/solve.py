@@ -152,8 +152,10 @@ class Programme:
         return p.reshape(2, self.nm, self.nl, self.nb), c.reshape(2, self.nm, self.nl, self.nb), bad
 
 
-def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool = False) -> None:
-    """Interval constraints of figures (``soft``: context targets at a low slack cost)."""
+def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool = False,
+                printed: bool | None = None) -> None:
+    """Interval constraints of figures (``soft``: context targets at a low slack cost);
+    ``printed`` (default: not ``soft``) adds, softly, the level as a release prints it."""
     pre = "context-" if soft else ""
     for f in figs:
         mi, mi0 = prog.index(f.month), prog.index(f.month - 12)
@@ -168,7 +170,7 @@ def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool 
             hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
             e = _value(prog, f.flow, mi, f.series, f.region, v)
             prog.add_range(e, lo, hi, meta_l)
-            if not soft:
+            if (not soft) if printed is None else printed:
                 # softly, the figure as a release prints it ($X.X billion, else $X million)
                 pp = 100.0 if abs(f.value) >= 1000 else 1.0
                 plo, phi = max(lo, f.value - pp / 2 + 0.01), min(hi, f.value + pp / 2 - 0.01)
