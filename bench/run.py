@@ -76,7 +76,7 @@ def step_generate(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_ingest(args: argparse.Namespace) -> dict[str, Any]:
-    from ictrade.store.ingest import ingest_file
+    from ictrade.load import ingest_file
     from ictrade.store.store import open_store
 
     store_path = Path(args.store)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from ictrade.release.html import find_chromium
+from ictrade.release.page import find_chromium
 
 
 def require_chromium() -> str:

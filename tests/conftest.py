@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from ictrade.months import Month, month_range
-from ictrade.nowcast.data import COLUMNS, Figure
+from ictrade.sources.flash import COLUMNS, FlashFigure
 from ictrade.store.schema import LINE_SCHEMA
 from ictrade.store.store import Store, open_store
 
@@ -96,7 +96,7 @@ def snapshot(store: Store) -> list[tuple[object, ...]]:
     )
 
 
-def write_flash(path: Path, figures: Iterable[Figure], hs_code: str = "") -> Path:
+def write_flash(path: Path, figures: Iterable[FlashFigure], hs_code: str = "") -> Path:
     """A flash CSV in the provisional_10day.csv layout holding ``figures`` (exports)."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)

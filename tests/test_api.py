@@ -7,8 +7,10 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import warnings
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -256,14 +258,15 @@ def test_release_markdown(default_client, default_store):
 def test_release_html_xlsx_and_korean_are_the_library_files(default_client, default_store):
     from openpyxl import load_workbook
 
-    from ictrade.release.html import render_html, trend_from_store
     from ictrade.release.markdown import short_markdown
+    from ictrade.release.page import render_html, trend_from_cube
     from ictrade.release.xlsx import write_workbook
+    from ictrade.stats.cube import load_cube
 
     month = Month(2020, 11)
     facts = build_facts(default_store, month)
     page = ok(default_client.get("/api/release/2020-11?format=html&lang=ko"))["data"]["files"]
-    trend = trend_from_store(default_store, month, None)
+    trend = trend_from_cube(load_cube(default_store, None), month)
     assert [f["name"] for f in page] == ["release.ko.html"]
     assert page[0]["text"] == render_html(facts, trend, "ko")
     short_ko = default_client.get("/api/release/2020-11?lang=ko&download=1&variant=short")
@@ -335,6 +338,17 @@ def test_api_key_on_every_request(monkeypatch):
         ok(client.get("/api/ping", headers={"X-API-Key": "s3cret"}))
         ok(client.get("/api/ping?api_key=s3cret"))
         assert client.get("/?api_key=s3cret").status_code == 200
+        # the dashboard's charting library is public code, served without the key; nothing else
+        script = client.get("/static/vendor/chart.umd.min.js")
+        assert script.status_code == 200 and "Chart.js v4" in script.text[:200]
+        error(client.get("/static/vendor/missing.js"), 404)
+
+
+def test_vendored_library_ships_with_its_license():
+    vendor = resources.files("ictrade").joinpath("web", "static", "vendor")
+    assert "MIT License" in vendor.joinpath("chart.js-LICENSE.md").read_text()
+    version = re.search(r"Chart\.js v([\d.]+)", vendor.joinpath("chart.umd.min.js").read_text())
+    assert version and f"| {version.group(1)} |" in vendor.joinpath("README.md").read_text()
 
 
 def test_repeated_requests_are_served_from_the_cache(default_client):

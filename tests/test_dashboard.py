@@ -14,12 +14,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from axis_check import assert_round_axis
 
 from ictrade.months import Month
-from ictrade.release.html import CHROMIUM_FLAGS
 from ictrade.release.markdown import short_markdown
+from ictrade.release.page import CHROMIUM_FLAGS
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 from ictrade.web import releases
@@ -120,6 +122,38 @@ def assert_usd(text: str, value: float) -> None:
     assert abs(shown - value) <= half * 1.0001, (text, value)
 
 
+CHART = """id => {
+  const c = Chart.getChart(document.querySelector('#' + id + ' canvas'));
+  const scales = Object.entries(c.scales);
+  return {
+    data: c.data.datasets[0].data,
+    ticks: Object.fromEntries(scales.map(([k, s]) => [k, s.ticks.map((t) => t.label)])),
+    titles: Object.fromEntries(scales.map(([k, s]) => [k, s.options.title.text])),
+  };
+}"""
+
+
+def chart(page: Any, target: str) -> dict[str, Any]:
+    """The chart drawn in ``#target``: its data and the tick labels of each axis, as drawn."""
+    found: dict[str, Any] = page.evaluate(CHART, target)
+    return found
+
+
+def assert_axes_read_well(page: Any) -> None:
+    """Every value axis has round ticks enclosing the data; the time axis names distinct years."""
+    for target, axis in [("chart-series", "y"), ("chart-yoy", "y"), ("chart-items", "x"),
+                         ("chart-regions", "x")]:
+        drawn = chart(page, target)
+        data = [v for v in drawn["data"] if v is not None]
+        assert_round_axis(drawn["ticks"][axis], data)
+    growth = chart(page, "chart-yoy")["ticks"]["y"]
+    assert all(label.endswith("%") for label in growth), growth
+    for target in ("chart-series", "chart-yoy"):
+        years = [label for label in chart(page, target)["ticks"]["x"] if label]
+        assert len(years) >= 4 and len(set(years)) == len(years), years
+        assert all(re.fullmatch(r"20\d\d", y) for y in years), years
+
+
 def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, facts):
     from playwright.sync_api import sync_playwright
 
@@ -151,12 +185,13 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
             dram["value_usd"] / 1e6, abs=0.5
         )
         assert page.locator("#table-items tr.selected").get_attribute("data-id") == "semiconductors"
-        assert page.locator("#chart-series svg path").count() == 1
+        series = chart(page, "chart-series")
+        assert len(series["data"]) > 100 and series["titles"]["y"] == "USD billion"
         regions_held = {
             c["region"] for c in facts["cells"] if (c["flow"], c["item"]) == ("export", "total")
         }
-        bars = page.locator("#chart-regions svg rect").count()
-        assert bars == len(regions_held - {"world"})
+        assert len(chart(page, "chart-regions")["data"]) == len(regions_held - {"world"})
+        assert_axes_read_well(page)
 
         page.select_option("#region", "us")
         page.wait_for_selector("body[data-loaded='2020-11|semiconductors|us']")

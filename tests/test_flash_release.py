@@ -16,12 +16,16 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 from ictrade.errors import InputError
+from ictrade.load import ingest_file
 from ictrade.months import Month
-from ictrade.nowcast.data import Figure, shipped_history
+from ictrade.nowcast.data import shipped_history
 from ictrade.nowcast.engine import nowcast_file
-from ictrade.release.flash import RELEASE_FILE, flash_month, number
+from ictrade.release.flash import flash_month
+from ictrade.release.flash_text import number
+from ictrade.release.renderers import FLASH_RENDERERS
+from ictrade.sources.flash import FlashFigure
 from ictrade.store.flash import flash_rows
-from ictrade.store.ingest import ingest_file, ingest_table
+from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
 
 from conftest import lines_table, series_rows
@@ -30,15 +34,16 @@ from conftest import write_flash as conftest_write_flash
 HBM = ("반도체 _복합구조칩(HBM포함)", "전세계")
 RAMEN = ("라면(원화)", "미국")
 BOTOX = ("보톡스", "전세계")
+RELEASE_FILE = FLASH_RENDERERS["md"][0].name
 MARK = "Estimate from customs flash figures for the first 20 days; not a release of final data"
 
 
-def write_flash(path: Path, figures: Iterable[Figure]) -> Path:
+def write_flash(path: Path, figures: Iterable[FlashFigure]) -> Path:
     """The three series' figures, with an HS code as the flash source gives it."""
     return conftest_write_flash(path, figures, hs_code="854232")
 
 
-def pick(months: set[str], *, finals: bool = True) -> list[Figure]:
+def pick(months: set[str], *, finals: bool = True) -> list[FlashFigure]:
     """The shipped figures of three series in ``months``; without the May 2025 finals unless
     ``finals`` (so the store holds only flash figures for that month)."""
     return [
@@ -99,8 +104,10 @@ def test_changed_value_with_the_same_vintage_is_refused_and_nothing_is_written(
 ) -> None:
     figures = pick({"2025-04"})
     first = write_flash(tmp_path / "a.csv", figures)
-    changed = [Figure(f.series, f.unit, f.month, f.cut, f.value + 1, f.month_text) for f in figures]
-    extra = Figure(("새 품목", "전세계"), "천$", Month(2025, 6), 10, 5.0, "202506")
+    changed = [
+        FlashFigure(f.series, f.unit, f.month, f.cut, f.value + 1, f.month_text) for f in figures
+    ]
+    extra = FlashFigure(("새 품목", "전세계"), "천$", Month(2025, 6), 10, 5.0, "202506")
     second = write_flash(tmp_path / "b.csv", [extra, *changed])
     with open_store() as store:
         ingest_file(store, first, source="kcs", vintage=Month(2025, 5).first_day())
@@ -192,7 +199,7 @@ def test_the_months_own_final_is_never_read(
 ) -> None:
     """The same store plus absurd May finals and later months: the same flash facts."""
     absurd = [
-        Figure(
+        FlashFigure(
             f.series, f.unit, f.month + k, 30 if k == 0 else f.cut, f.value * 9, str(f.month + k)
         )
         for f in pick({"2025-05"})
@@ -237,3 +244,22 @@ def test_a_month_with_neither_lines_nor_flash_is_no_data(flash_store: tuple[Path
         assert result.exit_code == 2
         assert "no data for 2025-07" in result.output
         assert "flash figures only for 2025-04 to 2025-05" in result.output
+
+
+@pytest.mark.slow
+def test_the_api_serves_a_month_that_holds_only_flash_figures(
+    flash_store: tuple[Path, Path], released: tuple[str, Path, dict[str, Any]]
+) -> None:
+    from starlette.testclient import TestClient
+
+    from ictrade.web.app import create_app
+
+    store, _ = flash_store
+    _, out, facts = released
+    with TestClient(create_app(store=str(store), api_key="")) as client:
+        files = client.get("/api/release/2025-05").json()["data"]["files"]
+        assert [f["name"] for f in files] == [RELEASE_FILE]
+        assert files[0]["text"] == (out / RELEASE_FILE).read_text(encoding="utf-8")
+        assert client.get("/api/facts/2025-05").json()["data"] == facts
+        html = client.get("/api/release/2025-05?format=html")
+        assert html.status_code == 400 and "only flash figures" in html.text

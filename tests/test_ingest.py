@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 from ictrade.errors import InputError
-from ictrade.store.ingest import ingest_file, ingest_table
+from ictrade.load import ingest_file
+from ictrade.store.ingest import ingest_table
 
 from conftest import HEADER, lines_table, snapshot
 

@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ictrade.errors import InputError
-from ictrade.store import ingest
-from ictrade.store.ingest import ingest_file, ingest_table
+from ictrade.load import ingest_file
+from ictrade.store import batch
+from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
 
 from conftest import lines_table
@@ -140,7 +141,7 @@ def test_equal_values_under_different_dictionary_entries_are_duplicates(store):
 
 
 def test_big_raw_bytes_are_kept_as_a_hash_only(store, monkeypatch):
-    monkeypatch.setattr(ingest, "RAW_KEPT_MAX", 3)
+    monkeypatch.setattr(batch, "RAW_KEPT_MAX", 3)
     table = _batch([(0, 0)], encode=False)
     ingest_table(store, table, origin="big", raw=b"1234")
     ingest_table(store, table, origin="small", raw=b"123")

@@ -50,7 +50,7 @@ def test_partial_coverage_is_stated(facts):
     region = cell(facts, "export", "total", "china_incl_hk")
     assert region["value_usd"] > 0 and region["yoy_pct"] is None
     text = short_markdown(facts)
-    assert "These data are partial" in text and "give no ICT imports" in text
+    assert "These data hold no ICT imports (so no trade balance)" in text
 
 
 def test_series_streaks_run_back_to_2016(facts):
@@ -64,4 +64,4 @@ def test_release_command_on_the_real_data(tmp_path):
                                       "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Korea's January exports" in result.output
-    assert "These data are partial" in result.output
+    assert "These data hold no ICT imports" in result.output

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from ictrade.cli import cli
 from ictrade.errors import InputError
 from ictrade.months import Month
-from ictrade.nowcast.data import Figure, build_panel, read_flash_csv, shipped_history
+from ictrade.nowcast.data import build_panel, shipped_history
 from ictrade.nowcast.engine import backtest, nowcast_file
 from ictrade.nowcast.features import series_cases
+from ictrade.sources.flash import FlashFigure, read_flash_figures
 
 from conftest import write_flash
 
@@ -22,7 +23,7 @@ HBM = ("반도체 _복합구조칩(HBM포함)", "전세계")
 RAMEN = ("라면(원화)", "미국")
 
 
-def pick(series: set[tuple[str, str]], months: set[str]) -> list[Figure]:
+def pick(series: set[tuple[str, str]], months: set[str]) -> list[FlashFigure]:
     return [f for f in shipped_history() if f.series in series and str(f.month) in months]
 
 
@@ -43,7 +44,7 @@ def test_bad_cut_names_file_line_and_field(tmp_path: Path) -> None:
     text = path.read_text().replace(",20,", ",25,")
     path.write_text(text)
     with pytest.raises(InputError, match=r"f\.csv, line 3, field 'cut_day'.*'25'"):
-        read_flash_csv(path)
+        read_flash_figures(path)
 
 
 @pytest.mark.slow
@@ -63,7 +64,7 @@ def test_cli_prints_a_row_for_every_10_and_20_day_cut(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def may_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Figure], str]:
+def may_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[FlashFigure], str]:
     """HBM and ramen-to-US figures of 2025-05 (all three cuts) and their nowcast."""
     figures = pick({HBM, RAMEN}, {"2025-05"})
     assert {f.cut for f in figures} == {10, 20, 30}
@@ -72,18 +73,18 @@ def may_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Figure], st
 
 @pytest.mark.slow
 def test_prediction_never_reads_its_own_months_final(
-    tmp_path: Path, may_2025: tuple[list[Figure], str]
+    tmp_path: Path, may_2025: tuple[list[FlashFigure], str]
 ) -> None:
     figures, first = may_2025
     changed = [
-        Figure(f.series, f.unit, f.month, f.cut, f.value * 7 + 1, f.month_text)
+        FlashFigure(f.series, f.unit, f.month, f.cut, f.value * 7 + 1, f.month_text)
         if f.cut == 30
         else f
         for f in figures
     ]
     # also the same final through --history, and later months with absurd values
     later = [
-        Figure(f.series, f.unit, f.month + 1, f.cut, f.value * 50, str(f.month + 1))
+        FlashFigure(f.series, f.unit, f.month + 1, f.cut, f.value * 50, str(f.month + 1))
         for f in changed
     ]
     history = write_flash(tmp_path / "h.csv", changed + later)
@@ -94,12 +95,12 @@ def test_prediction_never_reads_its_own_months_final(
 
 @pytest.mark.slow
 def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(
-    tmp_path: Path, may_2025: tuple[list[Figure], str]
+    tmp_path: Path, may_2025: tuple[list[FlashFigure], str]
 ) -> None:
     figures, text = may_2025
     first = rows(text)
     later = [
-        f if f.cut != 20 else Figure(f.series, f.unit, f.month, 20, f.value * 9, f.month_text)
+        f if f.cut != 20 else FlashFigure(f.series, f.unit, f.month, 20, f.value * 9, f.month_text)
         for f in figures
     ]
     second = rows(nowcast_file(write_flash(tmp_path / "b.csv", later)))
@@ -110,7 +111,7 @@ def test_ten_day_nowcast_ignores_the_same_months_twenty_day_figure(
 @pytest.mark.slow
 def test_a_series_without_history_gets_a_pooled_estimate(tmp_path: Path) -> None:
     figures = [
-        Figure(("새 품목", "전세계"), f.unit, f.month, f.cut, f.value, f.month_text)
+        FlashFigure(("새 품목", "전세계"), f.unit, f.month, f.cut, f.value, f.month_text)
         for f in pick({HBM}, {"2025-05"})
         if f.cut < 30
     ]
@@ -179,4 +180,4 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_text("item_key,partner_ko,month,cut_day\nHBM,전세계,202401,10\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 1: missing column.*cum_value"):
-        read_flash_csv(path)
+        read_flash_figures(path)

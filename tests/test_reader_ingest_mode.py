@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ictrade.errors import InputError
+from ictrade.load import ingest_file
 from ictrade.sources._columns import first_of_month
 from ictrade.sources.files import LineDefaults, read_lines
-from ictrade.store.ingest import ingest_file
 from ictrade.store.schema import LINE_SCHEMA
 
 V = dt.date(2021, 1, 15)
@@ -119,9 +119,9 @@ def test_months_floored_through_the_day_table_equal_floor_temporal(days):
 
 
 def test_a_big_file_is_hashed_without_being_kept_and_not_loaded_twice(store, tmp_path, monkeypatch):
-    from ictrade.store import ingest
+    from ictrade import load
 
-    monkeypatch.setattr(ingest, "RAW_KEPT_MAX", 10)
+    monkeypatch.setattr(load, "RAW_KEPT_MAX", 10)
     path = _write(tmp_path, {k: v[:3] for k, v in DUPLICATED.items()})
     assert ingest_file(store, path, source="s", vintage=V).lines_added == 3
     assert ingest_file(store, path, source="s", vintage=V).already_loaded

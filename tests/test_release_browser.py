@@ -15,7 +15,8 @@ from release_html_check import expected_item_row
 
 from ictrade.classify import regions as region_list
 from ictrade.classify import taxonomy
-from ictrade.release.html import CHROMIUM_FLAGS, UNIT_USD, Trend, render_html, trend_from_store
+from ictrade.release.page import CHROMIUM_FLAGS, UNIT_USD, Trend, render_html, trend_from_cube
+from ictrade.stats.cube import load_cube
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 
@@ -47,13 +48,13 @@ def browser() -> Iterator[Any]:
 def synthetic() -> tuple[dict[str, Any], Trend]:
     with open_store() as store:
         fill(store)
-        return build_facts(store, MONTH), trend_from_store(store, MONTH, None)
+        return build_facts(store, MONTH), trend_from_cube(load_cube(store, None), MONTH)
 
 
 @pytest.fixture(scope="module")
 def shipped() -> tuple[dict[str, Any], Trend]:
     with open_store(dataset="default") as store:
-        return build_facts(store, MONTH), trend_from_store(store, MONTH, None)
+        return build_facts(store, MONTH), trend_from_cube(load_cube(store, None), MONTH)
 
 
 def _open(browser: Any, tmp_path: Any, facts: dict[str, Any], trend: Trend, lang: str) -> Any:

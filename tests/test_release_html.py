@@ -15,8 +15,9 @@ from release_html_check import expected_item_row, read_tables
 from ictrade.classify import taxonomy
 from ictrade.cli import cli
 from ictrade.release.charts import css_font_stack
-from ictrade.release.html import render_html, trend_from_store
+from ictrade.release.page import render_html, trend_from_cube
 from ictrade.release.xlsx import write_workbook
+from ictrade.stats.cube import load_cube
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 
@@ -25,7 +26,7 @@ from ictrade.store.store import open_store
 def built():  # type: ignore[no-untyped-def]
     with open_store() as s:
         fill(s)
-        yield build_facts(s, MONTH), trend_from_store(s, MONTH, None)
+        yield build_facts(s, MONTH), trend_from_cube(load_cube(s, None), MONTH)
 
 
 def test_page_is_self_contained_with_three_charts(built):

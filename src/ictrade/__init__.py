@@ -21,13 +21,14 @@ from .errors import (
     StoreError,
     UsageError,
 )
+from .load import ingest_file
 from .months import Month, parse_months
 from .release.build import write_release
 from .release.markdown import long_markdown, short_markdown
 from .stats.check import check_published
 from .stats.facts import build_facts
 from .stats.series import series
-from .store.ingest import ingest_file, ingest_table
+from .store.ingest import ingest_table
 from .store.store import Store, open_store
 
 __all__ = [

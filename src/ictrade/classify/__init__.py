@@ -2,7 +2,7 @@
 
 from .partners import Membership, membership
 from .rules import NON_ICT, Decision, Scheme, scheme
-from .taxonomy import Regions, Taxonomy, regions, taxonomy
+from .taxonomy import Regions, Taxonomy, regions, scheme_in_use, taxonomy, using_scheme
 
 __all__ = [
     "NON_ICT",
@@ -14,5 +14,7 @@ __all__ = [
     "membership",
     "regions",
     "scheme",
+    "scheme_in_use",
     "taxonomy",
+    "using_scheme",
 ]

@@ -145,7 +145,7 @@ class Scheme:
         if (covering and base == NON_ICT) or not ict or excluded:
             item = NON_ICT
         else:
-            item = taxonomy().common_ancestor(ict)
+            item = taxonomy(self.name).common_ancestor(ict)
         return Decision(code, month, item, covering, finer, mixed)
 
     def segments(self, code: str) -> list[tuple[int, int, Decision]]:
@@ -182,7 +182,7 @@ def _month_bound(text: str, default: int, where: str) -> int:
 
 def load_rules(name: str, text: str) -> list[Rule]:
     """Parse a rules CSV (prefix,item,valid_from,valid_to,confidence,basis,label)."""
-    items = set(taxonomy().ids) | {NON_ICT}
+    items = set(taxonomy(name).ids) | {NON_ICT}
     rules = []
     for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         where = f"rules {name}.csv line {n}"
@@ -228,7 +228,8 @@ def available_schemes() -> list[str]:
 
 @functools.cache
 def scheme(name: str = "kr-ict") -> Scheme:
-    """The shipped scheme ``name`` (``kr-ict``: the Korean release's basket)."""
+    """The shipped scheme ``name`` (``kr-ict``: the Korean release's basket; ``oecd-ict``: the
+    OECD/UNCTAD ICT goods list)."""
     if name not in available_schemes():
         raise UsageError(f"unknown scheme '{name}'; schemes are: {', '.join(available_schemes())}")
     path = resources.files("ictrade").joinpath("classify", "rules", f"{name}.csv")

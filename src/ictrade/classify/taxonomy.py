@@ -1,9 +1,18 @@
-"""The item tree of taxonomy.csv and the regions of regions.csv, loaded from package data."""
+"""The item trees of the schemes and the regions of regions.csv, loaded from package data.
+
+Each scheme has its own items: ``taxonomy.csv`` for ``kr-ict`` (the Korean release's items),
+``taxonomy-<scheme>.csv`` for a scheme with items of its own. ``taxonomy()`` without a name is
+the taxonomy of the scheme in use (``using_scheme``; ``kr-ict`` unless a caller says
+otherwise), so the code that writes releases and tables from facts reads the facts' items.
+"""
 
 from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 
@@ -104,9 +113,34 @@ def _major(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
+DEFAULT_SCHEME = "kr-ict"
+_IN_USE: ContextVar[str] = ContextVar("ictrade_scheme", default=DEFAULT_SCHEME)
+
+
+@contextmanager
+def using_scheme(name: str) -> Iterator[None]:
+    """Make ``name`` the scheme whose items ``taxonomy()`` gives, for the block."""
+    token = _IN_USE.set(name)
+    try:
+        yield
+    finally:
+        _IN_USE.reset(token)
+
+
+def scheme_in_use() -> str:
+    return _IN_USE.get()
+
+
+def taxonomy(scheme_name: str | None = None) -> Taxonomy:
+    """The items of ``scheme_name`` (default: the scheme in use)."""
+    return _taxonomy(scheme_name or _IN_USE.get())
+
+
 @functools.cache
-def taxonomy() -> Taxonomy:
-    rows = read_package_csv("taxonomy.csv")
+def _taxonomy(scheme_name: str) -> Taxonomy:
+    own = resources.files("ictrade").joinpath("data", f"taxonomy-{scheme_name}.csv")
+    # a scheme without its own items file sorts codes into the kr-ict items
+    rows = read_package_csv(own.name if own.is_file() else "taxonomy.csv")
     return Taxonomy(
         [
             Item(r["item"], r["parent"] or None, _major(r["major"]), r["name_en"], r["name_ko"])

@@ -8,21 +8,17 @@ from pathlib import Path
 import click
 
 from ..errors import NoDataError
+from ..load import ingest_file
 from ..months import Month, parse_date
+from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes
-from ..store.ingest import ingest_file, parse_mapping
 from ..store.store import default_store_path, open_store
 from ..store.vintages import line_changes, month_vintages
-from . import (
-    cli,
-    domain_errors,
-    open_for_reading,
-    store_options,
-)
+from .options import open_for_reading, store_options
 
 
-@cli.command("ingest")
+@click.command("ingest")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "--store",
@@ -72,7 +68,6 @@ from . import (
     metavar="COLUMN=FIELD",
     help="Map a file column to a line field, e.g. --map 'HS code=hs_code'.",
 )
-@domain_errors
 def ingest_command(
     file: str,
     store_path: str | None,
@@ -101,6 +96,8 @@ def ingest_command(
         )
         mixed = mixed_codes(store.con, store.scheme_name)
     click.echo(report.summary())
+    for warning in report.warnings():
+        click.echo(warning, err=True)
     if mixed:
         shown = ", ".join(mixed[:8]) + (" ..." if len(mixed) > 8 else "")
         click.echo(
@@ -110,10 +107,9 @@ def ingest_command(
         )
 
 
-@cli.command("vintages")
+@click.command("vintages")
 @click.argument("month")
 @store_options
-@domain_errors
 def vintages_command(month: str, store_path: str | None, dataset: str | None) -> None:
     """List the versions (vintages) of a MONTH the store keeps, with its ICT totals as of each."""
     with open_for_reading(store_path, dataset) as store:
@@ -130,7 +126,7 @@ def vintages_command(month: str, store_path: str | None, dataset: str | None) ->
         )
 
 
-@cli.command("revisions")
+@click.command("revisions")
 @click.argument("month")
 @click.option("--from", "before", required=True, metavar="DATE", help="The earlier vintage date.")
 @click.option("--to", "after", required=True, metavar="DATE", help="The later vintage date.")
@@ -142,7 +138,6 @@ def vintages_command(month: str, store_path: str | None, dataset: str | None) ->
     help="How many changed lines to list (largest changes first).",
 )
 @store_options
-@domain_errors
 def revisions_command(
     month: str, before: str, after: str, max_lines: int, store_path: str | None, dataset: str | None
 ) -> None:
@@ -172,7 +167,7 @@ def revisions_command(
 # --- ictrade classify: where an HS code goes in a month, and why --------------------------------
 
 
-@cli.command("classify")
+@click.command("classify")
 @click.argument("code")
 @click.option(
     "--month",
@@ -188,7 +183,6 @@ def revisions_command(
     show_default=True,
     help="Classification scheme (rules/<scheme>.csv).",
 )
-@domain_errors
 def classify_command(code: str, month_text: str | None, scheme_name: str) -> None:
     """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why."""
 

@@ -9,11 +9,7 @@ import click
 
 from ..errors import UsageError
 from ..store.store import default_store_path, open_store
-from . import (
-    F,
-    cli,
-    domain_errors,
-)
+from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
 
@@ -39,7 +35,7 @@ def _months(start: str, end: str) -> tuple[Any, Any]:
     return first, last
 
 
-@cli.group("fetch")
+@click.group("fetch")
 def fetch_group() -> None:
     """Fetch customs lines from a remote source (KCS open API, UN Comtrade) into your store.
 
@@ -68,7 +64,6 @@ def fetch_group() -> None:
 )
 @click.option("--page-size", default=500, show_default=True, help="Rows per page (numOfRows).")
 @_fetch_store_option
-@domain_errors
 def fetch_kcs_command(
     start: str,
     end: str,
@@ -126,7 +121,6 @@ def fetch_kcs_command(
     help="Rows one call may return under your subscription.",
 )
 @_fetch_store_option
-@domain_errors
 def fetch_comtrade_command(
     reporter: int,
     start: str,

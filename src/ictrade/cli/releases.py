@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,21 +11,12 @@ import click
 from ..months import parse_date, parse_months
 from ..release.build import facts_json, release_facts, write_release
 from ..stats.check import check_published
-from ..stats.facts import build_facts
 from ..stats.series import MEASURES
 from ..store.store import dataset_path
-from . import (
-    EXIT_MISMATCH,
-    cli,
-    domain_errors,
-    open_for_reading,
-    parse_as_of,
-    store_options,
-    vintage_options,
-)
+from .options import EXIT_MISMATCH, open_for_reading, parse_as_of, store_options, vintage_options
 
 
-@cli.command("release")
+@click.command("release")
 @click.argument("months")
 @store_options
 @vintage_options
@@ -60,7 +52,6 @@ from . import (
     help="Your notes per item or region (CSV subject,text or JSON), printed as the "
     "editor's words after the paragraph on that subject.",
 )
-@domain_errors
 def release_command(
     months: str,
     store_path: str | None,
@@ -106,7 +97,7 @@ def release_command(
             click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
 
 
-@cli.command("check-published")
+@click.command("check-published")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @store_options
 @click.option(
@@ -122,7 +113,6 @@ def release_command(
     help="Check every row, not only the primary source of each figure.",
 )
 @click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
-@domain_errors
 def check_published_command(
     files: tuple[str, ...],
     store_path: str | None,
@@ -150,15 +140,24 @@ def check_published_command(
 # --- ictrade verify: check every figure of a release or news text against the facts ---------
 
 
-@cli.command("verify")
+@click.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option(
     "--month", "month_text", required=True, metavar="YYYY-MM", help="The month the text reports on."
 )
 @store_options
 @vintage_options
-@click.option("--quiet", is_flag=True, help="Print only mismatched and unrecognised claims.")
-@domain_errors
+@click.option("--quiet", is_flag=True, help="Print only the claims that did not match.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table for people; json: one object per claim (span, text, status, reading, "
+    "fact).",
+)
+@click.option("--strict", is_flag=True, help="Also exit 1 when a figure is unrecognised.")
 def verify_command(
     file: str,
     month_text: str,
@@ -167,28 +166,34 @@ def verify_command(
     as_of: str | None,
     as_published: bool,
     quiet: bool,
+    fmt: str,
+    strict: bool,
 ) -> None:
     """Check every figure of a release or news text FILE (English or Korean) against the
-    facts of a month; exit 1 if any figure mismatches."""
+    facts of a month: matched, mismatched, cannot be checked (another period, no such fact,
+    no published figure) or unrecognised. Exit 1 if any figure mismatches (with --strict,
+    also if any is unrecognised)."""
     from ..months import Month
-    from ..release.verify import verify_text
+    from ..release.verify import UNRECOGNISED, verify_in_store
 
     month = Month.parse(month_text)
     vintage = parse_as_of(as_of, as_published)
     text = Path(file).read_text(encoding="utf-8-sig")
     with open_for_reading(store_path, dataset) as store:
-        facts = build_facts(store, month, as_of=vintage, as_published=as_published)
-    report = verify_text(text, facts)
-    click.echo(report.table(skip_matched=quiet))
-    click.echo(report.summary())
-    if not report.ok:
+        report = verify_in_store(store, text, month, as_of=vintage, as_published=as_published)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.table(skip_matched=quiet))
+        click.echo(report.summary())
+    if not report.ok or (strict and report.count(UNRECOGNISED)):
         sys.exit(EXIT_MISMATCH)
 
 
 # --- ictrade series: a monthly series as CSV, JSON or Parquet ---------------------------------
 
 
-@cli.command("series")
+@click.command("series")
 @click.option("--flow", default="export", show_default=True, help="export, import or balance.")
 @click.option("--item", default="total", show_default=True, help="Item id (taxonomy.csv).")
 @click.option("--region", default="world", show_default=True, help="Region id (regions.csv).")
@@ -223,7 +228,6 @@ def verify_command(
     metavar="DATE",
     help="Use the latest vintage published on or before DATE (YYYY-MM-DD).",
 )
-@domain_errors
 def series_command(
     flow: str,
     item: str,

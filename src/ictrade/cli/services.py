@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import click
 
-from . import (
-    chosen_store,
-    cli,
-    domain_errors,
-    store_options,
-)
+from .options import chosen_store, store_options
 
 # --- nowcast (issue 6) -------------------------------------------------------------------------
 
 
-@cli.command("nowcast")
+@click.command("nowcast")
 @click.argument("flash", required=False, type=click.Path(dir_okay=False))
 @click.option(
     "--history",
@@ -35,7 +30,6 @@ from . import (
     metavar="YYYY-MM",
     help="First month the backtest predicts (default 2023-01).",
 )
-@domain_errors
 def nowcast_command(
     flash: str | None, histories: tuple[str, ...], run_backtest: bool, start: str | None
 ) -> None:
@@ -57,11 +51,10 @@ def nowcast_command(
 # --- ictrade serve: the JSON API and the dashboard ---------------------------------------------
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @store_options
-@domain_errors
 def serve_command(host: str, port: int, store_path: str | None, dataset: str | None) -> None:
     """Serve the read-only JSON API (/api/...) and the dashboard (/) over HTTP.
 

@@ -20,8 +20,8 @@ import holidays
 
 from ..errors import UsageError
 from ..months import Month
+from ..sources.flash import CUTS
 
-CUTS = (10, 20, 30)
 SATURDAY_WEIGHT = 0.5
 
 

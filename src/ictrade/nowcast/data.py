@@ -1,4 +1,6 @@
-"""Flash figures in, panel out: read 10-day flash CSV files and the shipped history.
+"""Flash figures in, panel out: the shipped history, and panels of flash figures.
+
+Flash files are read by ``sources.flash`` (the one reader, also used by ``ictrade ingest``).
 
 A *panel* maps a series (item_key, partner_ko) to its months (month index, see
 ``Month.index``) and, for each month, the cumulative value at each cut present (10, 20, 30;
@@ -7,45 +9,19 @@ A *panel* maps a series (item_key, partner_ko) to its months (month index, see
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ..errors import InputError, UsageError
 from ..months import Month
-from .calendar import CUTS
+from ..sources.flash import FlashFigure, Series
 
-Series = tuple[str, str]
-COLUMNS = (
-    "item_key",
-    "hs_code",
-    "flow_ko",
-    "unit",
-    "partner_ko",
-    "month",
-    "cut_day",
-    "cum_value",
-)
-REQUIRED = ("item_key", "partner_ko", "month", "cut_day", "cum_value")
+__all__ = ["HISTORY", "FlashFigure", "Panel", "Series", "build_panel", "shipped_history"]
+
 HISTORY = "flash_10day_2022_2025.parquet"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One flash figure: the series' cumulative value from day 1 to the cut."""
-
-    series: Series
-    unit: str
-    month: Month
-    cut: int
-    value: float
-    month_text: str
 
 
 @dataclass
@@ -55,7 +31,7 @@ class Panel:
     values: dict[Series, dict[int, dict[int, float]]] = field(default_factory=dict)
     units: dict[Series, str] = field(default_factory=dict)
 
-    def add(self, figures: Iterable[Figure]) -> Panel:
+    def add(self, figures: Iterable[FlashFigure]) -> Panel:
         for f in figures:
             self.values.setdefault(f.series, {}).setdefault(f.month.index, {})[f.cut] = f.value
             self.units.setdefault(f.series, f.unit)
@@ -65,61 +41,14 @@ class Panel:
         return sorted({m for months in self.values.values() for m in months})
 
 
-def parse_figure(row: dict[str, str], file: str, line: int) -> Figure:
-    """One CSV row of the provisional_10day.csv layout; bad values name file, line, field."""
-
-    def bad(name: str, allowed: str) -> InputError:
-        return InputError(f"'{row.get(name)}' is not {allowed}", file=file, line=line, field=name)
-
-    try:
-        month = Month.parse(row["month"])
-    except UsageError:
-        raise bad("month", "a month; use YYYYMM or YYYY-MM") from None
-    try:
-        cut = int(row["cut_day"])
-    except ValueError:
-        cut = -1
-    if cut not in CUTS:
-        raise bad("cut_day", "a cut; use 10, 20 or 30 (month end)")
-    try:
-        value = float(row["cum_value"])
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise bad("cum_value", "a number")
-    series = (row["item_key"].strip(), row["partner_ko"].strip())
-    if not all(series):
-        raise bad("item_key" if not series[0] else "partner_ko", "a non-empty name")
-    return Figure(series, (row.get("unit") or "").strip(), month, cut, value, row["month"].strip())
-
-
-def read_flash_csv(path: str | Path) -> list[Figure]:
-    """Read a flash CSV in the provisional_10day.csv layout. Only item_key, partner_ko, month,
-    cut_day and cum_value are required; other columns are ignored."""
-    name = str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(
-                    f"missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}",
-                    file=name,
-                    line=1,
-                )
-            return [parse_figure(row, name, line) for line, row in enumerate(reader, start=2)]
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=name) from None
-
-
 @lru_cache(maxsize=1)
-def shipped_history() -> tuple[Figure, ...]:
+def shipped_history() -> tuple[FlashFigure, ...]:
     """The 2022-2025 flash and final figures shipped with the package (see PROVENANCE.md)."""
     ref = resources.files("ictrade").joinpath("datasets", "kcs_flash_10day", HISTORY)
     with resources.as_file(ref) as path:
         table = pq.read_table(path).to_pylist()
     return tuple(
-        Figure(
+        FlashFigure(
             (r["item_key"], r["partner_ko"]),
             r["unit"],
             Month.parse(str(r["month"])),
@@ -131,7 +60,7 @@ def shipped_history() -> tuple[Figure, ...]:
     )
 
 
-def build_panel(*sources: Iterable[Figure]) -> Panel:
+def build_panel(*sources: Iterable[FlashFigure]) -> Panel:
     """Merge sources in order; a later source's figure replaces an earlier one's."""
     panel = Panel()
     for source in sources:

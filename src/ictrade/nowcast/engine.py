@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import UsageError
 from ..months import Month
-from .data import Figure, Panel, Series, build_panel, read_flash_csv, shipped_history
+from ..sources.flash import FlashFigure, read_flash_figures
+from .data import Panel, Series, build_panel, shipped_history
 from .features import Case, panel_cases
 from .intervals import WINDOW, ErrorPool, Estimate, estimate, log_errors
 from .model import METHODS, Point
@@ -62,10 +63,10 @@ def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
     return log_errors((c for c in train if (c.x <= 0) == zero), point)
 
 
-def load_panel(flash: Sequence[Figure], histories: Sequence[str | Path]) -> Panel:
+def load_panel(flash: Sequence[FlashFigure], histories: Sequence[str | Path]) -> Panel:
     """Shipped history, then each --history file, then the flash file: later figures win."""
-    sources: list[Sequence[Figure]] = [shipped_history()]
-    sources += [read_flash_csv(h) for h in histories]
+    sources: list[Sequence[FlashFigure]] = [shipped_history()]
+    sources += [read_flash_figures(h) for h in histories]
     return build_panel(*sources, flash)
 
 
@@ -92,7 +93,7 @@ def nowcast_estimates(
 def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
     """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) for every 10- and 20-day
     figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
-    figures = read_flash_csv(flash)
+    figures = read_flash_figures(flash)
     wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
     # a case reads its own month only at its cut; finals train later months only
     estimates = nowcast_estimates(load_panel(figures, histories), wanted)["model"]
@@ -188,5 +189,5 @@ def run_backtest(
     flash: str | Path | None = None,
     start: str | None = None,
 ) -> str:
-    panel = load_panel(read_flash_csv(flash) if flash is not None else (), histories)
+    panel = load_panel(read_flash_figures(flash) if flash is not None else (), histories)
     return format_scores(backtest(panel, Month.parse(start) if start else BACKTEST_START))

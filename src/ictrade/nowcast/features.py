@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..months import Month
-from .calendar import CUTS, month_calendar
+from ..sources.flash import CUTS
+from .calendar import month_calendar
 from .data import Panel, Series
 
 LEVEL_MONTHS = 6  # finals averaged into the prior level

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
 from ..months import Month
+from ..stats.cube import Cube, load_cube
 from ..stats.facts import build_facts, resolve_as_of
+from ..store.base import in_store_scheme
 from ..store.store import Store
-from .flash import flash_facts, flash_month, write_flash_release
-from .markdown import long_markdown, short_markdown
+from .flash import flash_facts, flash_month
+from .markdown import short_markdown
 from .notes import Notes
+from .renderers import PDF_FILE, Source, facts_file, render
 
 FORMATS = ("md", "json", "html", "pdf", "xlsx")
 
@@ -31,21 +35,33 @@ def facts_json(facts: dict[str, Any]) -> str:
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_text(out_dir: Path, name: str, text: str) -> Path:
-    path = out_dir / name
-    path.write_text(text, encoding="utf-8")
+def _write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
     return path
 
 
+@in_store_scheme
 def release_facts(
-    store: Store, month: Month, *, as_of: dt.date | None = None, as_published: bool = False
+    store: Store,
+    month: Month,
+    *,
+    as_of: dt.date | None = None,
+    as_published: bool = False,
+    cube_loader: Callable[[Store, dt.date | None], Cube] = load_cube,
 ) -> dict[str, Any]:
-    """The facts document of ``month``; the flash facts when only flash figures exist."""
+    """The facts document of ``month``; the flash facts when only flash figures exist.
+    ``cube_loader``: as for ``build_facts``."""
     if flash_month(store, month, as_of):
         return flash_facts(store, month, as_of=as_of)
-    return build_facts(store, month, as_of=as_of, as_published=as_published)
+    return build_facts(
+        store, month, as_of=as_of, as_published=as_published, cube_loader=cube_loader
+    )
 
 
+@in_store_scheme
 def write_release(
     store: Store,
     month: Month,
@@ -59,41 +75,28 @@ def write_release(
 ) -> ReleaseFiles:
     """Write the release of ``month`` under ``out_dir``: Markdown (short and long) and the
     facts for ``md``; one HTML page for ``html``; that page and its PDF for ``pdf``; the
-    workbook of tables for ``xlsx``. A month with only flash figures in the store gets a flash
-    release (release/flash.py), in Markdown only."""
+    workbook of tables for ``xlsx`` (file names: renderers.py). A month with only flash
+    figures in the store gets a flash release (release/flash.py), in Markdown only."""
     if fmt not in FORMATS or fmt == "json":
         raise UsageError(f"cannot write format '{fmt}'; formats are: md, html, pdf, xlsx")
-    if flash_month(store, month, as_of):
-        if fmt != "md":
-            raise UsageError(
-                f"{month} has only flash figures: its flash release is Markdown "
-                "only; drop --format or use --format json"
-            )
-        short, written = write_flash_release(store, month, out_dir, as_of=as_of)
-        return ReleaseFiles(month, short, written)
-    facts = build_facts(store, month, as_of=as_of, as_published=as_published)
+    facts = release_facts(store, month, as_of=as_of, as_published=as_published)
+    source = Source(facts, lang, None, notes)
+    if fmt in ("html", "pdf") and not source.flash:
+        from .page import trend_from_cube
+
+        cube = load_cube(store, resolve_as_of(store, month, as_of, as_published))
+        source = Source(facts, lang, trend_from_cube(cube, month), notes)
+    files = render(source, "html" if fmt == "pdf" else fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
-    short = short_markdown(facts, lang, notes)
-    paths: list[Path] = []
+    paths = [_write(out_dir / f.name, f.content) for f in files]
     if fmt == "md":
-        paths.append(_write_text(out_dir, f"release-short.{lang}.md", short))
-        paths.append(
-            _write_text(out_dir, f"release-long.{lang}.md", long_markdown(facts, lang, notes))
-        )
-        paths.append(
-            _write_text(out_dir, "facts.json", json.dumps(facts, ensure_ascii=False, indent=1))
-        )
-    elif fmt in ("html", "pdf"):
-        from .html import html_to_pdf, render_html, trend_from_store
+        text = json.dumps(facts, ensure_ascii=False, indent=1)
+        paths.append(_write(out_dir / facts_file(facts), text))
+    if fmt == "pdf":
+        from .page import html_to_pdf
 
-        trend = trend_from_store(store, month, resolve_as_of(store, month, as_of, as_published))
-        page = _write_text(out_dir, f"release.{lang}.html", render_html(facts, trend, lang, notes))
-        paths.append(page)
-        if fmt == "pdf":
-            html_to_pdf(page, out_dir / f"release.{lang}.pdf")
-            paths.append(out_dir / f"release.{lang}.pdf")
-    else:
-        from .xlsx import write_workbook
-
-        paths.append(write_workbook(facts, out_dir / f"release-tables.{lang}.xlsx", lang))
-    return ReleaseFiles(month, short, paths)
+        pdf = out_dir / PDF_FILE.format(lang=lang)
+        html_to_pdf(paths[0], pdf)
+        paths.append(pdf)
+    short = files[0].content if source.flash else short_markdown(facts, lang, notes)
+    return ReleaseFiles(month, str(short), paths)

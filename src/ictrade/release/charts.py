@@ -16,13 +16,15 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.axis import Axis, XAxis
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
+# matplotlib is imported where a chart is drawn, not by every CLI command (its import takes
+# about half a second here).
 
 # The page's fonts, said once for the page and its charts: Latin first in English, Hangul first
 # in Korean. NanumGothic (Debian fonts-nanum, which .ci/run installs) is a TrueType font, so a
@@ -62,6 +64,8 @@ class Bar:
 
 def _round_ticks(low: float, high: float) -> list[float]:
     """Round ticks (steps of 1, 2 or 5 times a power of ten) just enclosing [low, high] and 0."""
+    from matplotlib.ticker import MaxNLocator
+
     low, high = min(low, 0.0), max(high, 0.0)
     if low == high:
         high = 1.0
@@ -78,6 +82,9 @@ def _percent(value: float, _pos: int | None = None) -> str:
 
 def _round_axis(axis: Axis, values: Sequence[float], percent: bool = False) -> list[float]:
     """Set the axis from the first to the last round tick around ``values``; the ticks."""
+    from matplotlib.axis import XAxis
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
     ticks = _round_ticks(min(values, default=0.0), max(values, default=1.0))
     axis.set_view_interval(ticks[0], ticks[-1], ignore=True)
     axis.axes.autoscale(False, axis="x" if isinstance(axis, XAxis) else "y")
@@ -95,9 +102,7 @@ def _svg(fig: Figure, key: str, title: str) -> str:
     svg = out.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    head = (
-        f'<svg class="chart" id="chart-{key}" role="img" aria-labelledby="chart-{key}-title" '
-    )
+    head = f'<svg class="chart" id="chart-{key}" role="img" aria-labelledby="chart-{key}-title" '
     return svg.replace("<svg ", head, 1).replace(
         ">", f'><title id="chart-{key}-title">{escape(title)}</title>', 1
     )
@@ -108,7 +113,15 @@ def _style(key: str, lang: str) -> Any:  # rc_context types its keys as one long
     return {**_STYLE, "font.sans-serif": fonts, "svg.hashsalt": f"ictrade-{key}"}
 
 
+def _rc_context(style: Any) -> Any:
+    import matplotlib
+
+    return matplotlib.rc_context(style)
+
+
 def _figure(height_in: float) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
 
 
@@ -125,7 +138,7 @@ def trend_chart(
 
     ``axis_labels`` names the value axis and the growth axis.
     """
-    with _LOCK, matplotlib.rc_context(_style(key, lang)):
+    with _LOCK, _rc_context(_style(key, lang)):
         fig = _figure(3.2)
         ax: Axes = fig.add_subplot()
         ax.set_gid(f"{key}-plot")
@@ -163,7 +176,7 @@ def bar_chart(
     key: str, bars: Sequence[Bar], title: str, axis_label: str, lang: str, unit: str = ""
 ) -> str:
     """Horizontal bars, the first on top, negative values to the left of zero."""
-    with _LOCK, matplotlib.rc_context(_style(key, lang)):
+    with _LOCK, _rc_context(_style(key, lang)):
         fig = _figure(0.9 + 0.3 * max(len(bars), 1))
         ax: Axes = fig.add_subplot()
         ax.set_gid(f"{key}-plot")

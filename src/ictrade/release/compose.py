@@ -75,12 +75,35 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
-    out = [Statement("lead", "total", figures)]
+    out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
-    if view.facts["data"]["coverage"].get("partial"):
-        out.append(Statement("coverage", "total", args={**view.facts["data"]["coverage"]}))
+    missing = missing_data(view.facts["data"]["coverage"])
+    if missing:
+        out.append(Statement("coverage", "total", args=missing))
     return out
+
+
+def missing_data(covered: dict[str, Any]) -> dict[str, Any]:
+    """What the month's data lack, for the one sentence that says so (empty: nothing)."""
+    if not covered.get("partial"):
+        return {}
+    flows, shares = covered.get("flows", []), covered.get("partner_share_pct", {})
+    share = shares.get("export")
+    majors = taxonomy().majors()
+    items = covered.get("major_items", majors)
+    missing = {
+        "no_imports": "import" not in flows,
+        "no_regions": share is not None and share <= 0,
+        "partner_share": share if share is not None and 0 < share < 99.95 else None,
+        "major_items": items if len(items) < len(majors) else None,
+    }
+    return missing if any(missing.values()) else {}
+
+
+def printable(figure: Figure | None) -> bool:
+    """A value the text can state: one that does not round to $0 million."""
+    return figure is not None and abs(figure.value) >= 0.5e6
 
 
 def trend_statements(
@@ -161,11 +184,11 @@ def summary(view: FactsView, ids: list[str], *, by_region: bool) -> Statement | 
 
 def item_paragraph(view: FactsView, item: str, position: int) -> Paragraph:
     figures = _level(view, item)
-    if "value" not in figures:
+    if not printable(figures.get("value")):
         return []
     out = [Statement("item", item, figures, {"position": position})]
     spec = outline()["items"].get(item, {})
-    pair = [c for c in spec.get("pair", []) if view.cell("export", c, "world")]
+    pair = [c for c in spec.get("pair", []) if printable(view.usd("export", c, "world"))]
     if len(pair) == 2:
         out.append(
             Statement(
@@ -176,8 +199,10 @@ def item_paragraph(view: FactsView, item: str, position: int) -> Paragraph:
         )
     for child in spec.get("driver", []):
         child_figures = _level(view, child)
-        if "yoy" in child_figures and direction(child_figures["yoy"]) == direction(
-            figures.get("yoy")
+        if (
+            printable(child_figures.get("value"))
+            and "yoy" in child_figures
+            and direction(child_figures["yoy"]) == direction(figures.get("yoy"))
         ):
             out.append(Statement("driver", child, child_figures, {"parent": item}))
     turn = view.turn("export", item, "world")
@@ -216,7 +241,7 @@ def region_paragraph(
     view: FactsView, region: str, position: int, majority: str | None
 ) -> Paragraph:
     figures = _level(view, "total", region)
-    if "value" not in figures:
+    if not printable(figures.get("value")):
         return []
     move = direction(figures.get("yoy"))
     return [
@@ -249,47 +274,3 @@ def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
     majority = region_summary.args["direction"] if region_summary else None
     paragraphs += [region_paragraph(view, r, n, majority) for n, r in enumerate(region_ids)]
     return [p for p in paragraphs if p]
-
-
-def threshold_statement(view: FactsView, item: str, region: str = "world") -> Statement | None:
-    """'above $10 billion for the 11th straight month': the highest threshold with a run."""
-    runs = [
-        s
-        for s in view.streaks("export", item, region)
-        if s["kind"] == "above_threshold" and s["months"] >= 2
-    ]
-    if not runs:
-        return None
-    best = max(runs, key=lambda s: s["threshold_usd"])
-    return Statement("threshold", item, args={**best})
-
-
-def highlights(facts: dict[str, Any]) -> Paragraph:
-    """The long version's extra statements: streaks, thresholds, records, year to date."""
-    view = FactsView(facts)
-    out: Paragraph = []
-    for item in ["total", *taxonomy().majors()]:
-        if item != "total":
-            out += trend_statements(view, "export", item, "world", long_streaks_only=True)
-        found = threshold_statement(view, item)
-        if found and found.args["threshold_usd"] >= 5e9:
-            out.append(found)
-        if item != "total":
-            out += record_statements(view, "export", item, "world")
-    for region in regions().majors():
-        out += trend_statements(view, "export", "total", region, long_streaks_only=True)
-        out += record_statements(view, "export", "total", region)
-    ytd = view.ytd("export", "total")
-    if ytd is not None:
-        out.append(
-            Statement(
-                "ytd",
-                "total",
-                {"value": Figure(ytd["value_usd"], "usd", "ytd[export/total/world]")},
-                args={**ytd},
-            )
-        )
-        for record in view.records("export", "total", "world"):
-            if record["scope"] in ("ytd", "half_year") and record["kind"] == "all_time_high":
-                out.append(Statement("period_record", "total", args={**record}))
-    return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 
+import pycountry
+
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import count_word, format_pct, format_usd, ordinal, round_half_up
@@ -64,19 +66,38 @@ def brief(figures: dict[str, Figure]) -> str:
     return f"{move} {format_pct(yoy.value)} to {format_usd(value.value)}"
 
 
-def headline(figures: dict[str, Figure]) -> str:
+def country(reporter: str) -> str:
+    """The reporter's name in a sentence: 'Korea', 'Germany'."""
+    if reporter == "KR":
+        return "Korea"
+    found = pycountry.countries.get(alpha_2=reporter)
+    if found is None:
+        return reporter
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+def tagged(name: str, figures: dict[str, Figure]) -> str:
+    """'memory chips (up 7.3 percent to $5.2 billion)'; a name that ends in brackets takes the
+    figures inside them: 'auxiliary memory devices (SSDs, up ...)', never '(SSDs) (up ...'."""
+    inner = brief(figures)
+    return f"{name[:-1]}, {inner})" if name.endswith(")") else f"{name} ({inner})"
+
+
+def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
     yoy, value = figures.get("yoy"), figures["value"]
     usd = format_usd(value.value)
+    who = country(reporter)
     if yoy is None or direction(yoy) == "flat":
-        return f"Korea's ICT exports at {usd}"
+        return f"{who}'s ICT exports at {usd}"
     word = "increase" if yoy.value > 0 else "decrease"
-    return f"Korea's ICT exports {word} {abs(round_half_up(yoy.value, 0.1)):.1f}% to {usd}"
+    return f"{who}'s ICT exports {word} {abs(round_half_up(yoy.value, 0.1)):.1f}% to {usd}"
 
 
 def _lead(s: Statement, month: Month) -> str:
     value = format_usd(s.figures["value"].value).replace("$", "USD ")
     start = (
-        f"Korea's {calendar.month_name[month.month]} exports of information and "
+        f"{country(s.args.get('reporter', 'KR'))}'s {calendar.month_name[month.month]} "
+        "exports of information and "
         f"communications technology (ICT) goods amounted to {value}"
     )
     yoy = s.figures.get("yoy")
@@ -184,15 +205,22 @@ def _item(s: Statement, month: Month) -> str:
 
 def _pair(s: Statement, month: Month) -> str:
     (a, b) = s.args["children"]
-    first = f"{item_name(a['item'])} ({brief(a['figures'])})"
-    second = f"{item_name(b['item'])} ({brief(b['figures'])})"
+    first, second = (
+        tagged(item_name(a["item"]), a["figures"]),
+        tagged(item_name(b["item"]), b["figures"]),
+    )
     moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
     if moves == {"up"}:
         return f"Both {first} and {second} experienced growth."
     if moves == {"down"}:
         return f"Both {first} and {second} declined."
     if moves - {"up", "down", "flat"}:  # a part without a prior year: no comparison
-        return f"Of these, {first} and {second}."
+        a_name, b_name = item_name(a["item"]), item_name(b["item"])
+        a_usd, b_usd = (format_usd(c["figures"]["value"].value) for c in (a, b))
+        return (
+            f"{a_name[0].upper() + a_name[1:]} accounted for {a_usd} of these "
+            f"and {b_name} for {b_usd}."
+        )
     if "flat" in moves:
         return f"{first[0].upper() + first[1:]} and {second} moved differently."
     grew, fell = (first, second) if direction(a["figures"].get("yoy")) == "up" else (second, first)
@@ -200,7 +228,7 @@ def _pair(s: Statement, month: Month) -> str:
 
 
 def _driver(s: Statement, month: Month) -> str:
-    text = f"{item_name(s.subject)} ({brief(s.figures)})"
+    text = tagged(item_name(s.subject), s.figures)
     if direction(s.figures.get("yoy")) == "up":
         return f"This was on account of {text}."
     return f"This was mainly due to {text}."
@@ -230,11 +258,16 @@ def _threshold(s: Statement, month: Month) -> str:
     )
 
 
+def span_name(start: str, end: str) -> str:
+    """'January 2025 to September 2025', or 'January 2026' for a one-month span."""
+    return month_name(start) if start == end else f"{month_name(start)} to {month_name(end)}"
+
+
 def _ytd(s: Statement, month: Month) -> str:
     a = s.args
-    text = (
-        f"From {month_name(a['from'])} to {month_name(a['to'])}, ICT exports totaled "
-        f"{format_usd(a['value_usd'])}"
+    since = "In" if a["from"] == a["to"] else "From"
+    text = f"{since} {span_name(a['from'], a['to'])}, ICT exports totaled " + format_usd(
+        a["value_usd"]
     )
     if a.get("yoy_pct") is None:
         return text + "."
@@ -247,23 +280,35 @@ def _ytd(s: Statement, month: Month) -> str:
 def _period_record(s: Statement, month: Month) -> str:
     a = s.args
     rank = {1: "the highest", 2: "the second-highest", 3: "the third-highest"}[a["rank"]]
-    span = "year-to-date total" if a["scope"] == "ytd" else "half-year total"
-    return f"This is {rank} {span} in the data, which compare {a['periods_compared'] + 1} periods."
+    periods = count_word(a["periods_compared"] + 1)
+    if a["scope"] == "ytd":
+        span = f"{calendar.month_name[1]} to {calendar.month_name[month.month]}"
+        return f"This is {rank} year-to-date total ({span}) of the {periods} years in the data."
+    return f"This is {rank} half-year total of the {periods} half-years in the data."
 
 
 def _coverage(s: Statement, month: Month) -> str:
-    a = s.args
-    parts = []
-    majors = taxonomy().majors()
-    if len(a["major_items"]) < len(majors):
-        covered = join([item_name(i) for i in a["major_items"]]) or "no major item"
-        parts.append(f"among the major items they cover only {covered}")
-    if "import" not in a["flows"]:
-        parts.append("they give no ICT imports")
-    share = a["partner_share_pct"].get("export")
-    if share is not None and share < 99.95:
-        parts.append(
-            f"figures by region cover {share:.1f} percent of exports, the lines "
-            "that name a partner country"
+    """One sentence on what the data lack, so that the release's silence is not read as zero."""
+    a, lacking, clauses = s.args, [], []
+    if a.get("no_imports"):
+        lacking.append("no ICT imports (so no trade balance)")
+    if a.get("no_regions"):
+        lacking.append("no partner countries (so no figures by region)")
+    if lacking:
+        clauses.append("these data hold " + " and ".join(lacking))
+    if a.get("partner_share") is not None:
+        clauses.append(
+            f"the figures by region cover only the {a['partner_share']:.1f} percent of "
+            "exports whose lines name a partner country"
         )
-    return "These data are partial: " + "; ".join(parts) + "." if parts else ""
+    if a.get("major_items") is not None:
+        covered = join([item_name(i) for i in a["major_items"]])
+        clauses.append(
+            f"of the major items the data cover only {covered}"
+            if covered
+            else "the data cover no major item"
+        )
+    if not clauses:
+        return ""
+    text = ", and ".join([", ".join(clauses[:-1]), clauses[-1]]) if clauses[1:] else clauses[0]
+    return text[0].upper() + text[1:] + "."

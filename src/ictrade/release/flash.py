@@ -4,33 +4,27 @@ When the store holds no customs lines of a month but holds its 10- or 20-day fla
 (``ictrade ingest FLASH.csv``), ``ictrade release`` writes this instead of the release: for each
 watched series, the nowcast of the month (docs/nowcast.md) with its 80% band and the cumulative
 figure it rests on. The flash facts document (``ictrade.flash/1``) holds every number the text
-prints. The nowcast learns from the shipped flash history and the store's flash figures of
-earlier months only: the month's own final figure, if anywhere, is never read.
+(``flash_text.py``) prints. The nowcast learns from the shipped flash history and the store's
+flash figures of earlier months only: the month's own final figure, if anywhere, is never read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-from pathlib import Path
 from typing import Any
 
 from ..errors import NoDataError
 from ..months import Month
-from ..nowcast.data import Figure, Series, build_panel, shipped_history
+from ..nowcast.data import FlashFigure, Series, build_panel, shipped_history
 from ..nowcast.engine import nowcast_estimates
 from ..nowcast.intervals import COVERAGE, Estimate
-from ..numbers import round_half_up
 from ..store.flash import FlashRow, flash_rows, lines_hold
 from ..store.store import Store
 
 SCHEMA = "ictrade.flash/1"
 METHOD = "model"
 BASELINES = ("working_days", "last_year")
-RELEASE_FILE = "release-flash.en.md"
-FACTS_FILE = "flash.json"
-UNITS_EN = {"천$": "USD thousand", "백만원": "KRW million"}
 WORLD = "전세계"
 
 Facts = dict[str, Any]
@@ -66,7 +60,7 @@ def _latest_cuts(rows: list[FlashRow], month: Month) -> dict[Series, FlashRow]:
     return latest
 
 
-def _history(rows: list[FlashRow], month: Month) -> list[Figure]:
+def _history(rows: list[FlashRow], month: Month) -> list[FlashFigure]:
     """What the nowcast may read: earlier months (shipped, then stored: stored wins) and the
     month's own flash figures; never its final or any later month."""
     shipped = [f for f in shipped_history() if f.month < month]
@@ -137,72 +131,3 @@ def flash_facts(store: Store, month: Month, *, as_of: dt.date | None = None) -> 
         },
         "series": [_series_facts(latest[s], estimates) for s in order],
     }
-
-
-def number(value: float | None) -> str:
-    """A value as the flash release prints it: whole units from 100 up, one decimal below;
-    'open' for a band without an upper end."""
-    if value is None:
-        return "open"
-    if abs(value) >= 100:
-        return f"{round_half_up(value, 1.0):,.0f}"
-    return f"{round_half_up(value, 0.1):,.1f}"
-
-
-def _month_name(month: str) -> str:
-    m = Month.parse(month)
-    return dt.date(m.year, m.month, 1).strftime("%B %Y")
-
-
-def flash_markdown(facts: Facts) -> str:
-    """The flash release in English; every number comes from ``facts``."""
-    month = _month_name(facts["month"])
-    pct = f"{round_half_up(facts['interval'] * 100, 1.0):.0f}%"
-    learned = facts["model"]["learned_from"]
-    head = [
-        f"# Flash estimate of exports, {month}",
-        f"**Estimate from customs flash figures for the first {facts['cut_day']} days; "
-        "not a release of final data.**",
-        f"The store holds no final customs figures for {month} yet. For each series below, the "
-        "month-end value is a nowcast from the cumulative exports to the day shown, with its "
-        f"{pct} band: the range the final figure is expected to fall in {pct} of the time. "
-        "Values are in each series' own unit; series are named as in the flash source.",
-    ]
-    header = ["Series", "Partner", "Unit", "To day", "Cumulative", "Nowcast", f"{pct} band"]
-    table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for s in facts["series"]:
-        cells = [
-            s["item_key"],
-            s["partner_ko"],
-            UNITS_EN.get(s["unit"], s["unit"]),
-            str(s["cut_day"]),
-            number(s["cum_value"]),
-            number(s["nowcast"]),
-            f"{number(s['lo80'])} to {number(s['hi80'])}",
-        ]
-        table.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    span = (
-        f"flash and final figures of {_month_name(learned['first_month'])} to "
-        f"{_month_name(learned['last_month'])}"
-        if learned["first_month"]
-        else "no earlier figures"
-    )
-    about = (
-        f"Method: the nowcast model of docs/nowcast.md, learned on {span} (the shipped history "
-        "and the store's flash table), never on this month's final figure. The working-day and "
-        f"last-year baselines are in {FACTS_FILE}."
-    )
-    return "\n\n".join([*head, "\n".join(table), about]) + "\n"
-
-
-def write_flash_release(
-    store: Store, month: Month, out_dir: Path, *, as_of: dt.date | None = None
-) -> tuple[str, list[Path]]:
-    """Write the flash release and its facts under ``out_dir``; return the text and paths."""
-    facts = flash_facts(store, month, as_of=as_of)
-    text = flash_markdown(facts)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / RELEASE_FILE, out_dir / FACTS_FILE]
-    paths[0].write_text(text, encoding="utf-8")
-    paths[1].write_text(json.dumps(facts, ensure_ascii=False, indent=1), encoding="utf-8")
-    return text, paths

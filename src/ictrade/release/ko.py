@@ -77,7 +77,14 @@ def brief(figures: dict[str, Figure]) -> str:
     return f"({value}, {signed_pct(yoy.value)})"
 
 
-def headline(figures: dict[str, Figure]) -> str:
+def tagged(name: str, figures: dict[str, Figure]) -> str:
+    """'반도체(87.0억 달러, +16.1%)'; a name that ends in brackets takes the figures inside
+    them: '보조기억장치(SSD, 13.7억 달러, +113.3%)', never '(SSD)(13.7억 달러'."""
+    inner = brief(figures)[1:-1]
+    return f"{name[:-1]}, {inner})" if name.endswith(")") else f"{name}({inner})"
+
+
+def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
     yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
     if yoy is None or direction(yoy) == "flat":
         return f"ICT 수출 {value}"
@@ -94,15 +101,18 @@ def _lead(s: Statement, month: Month) -> str:
     return f"{month.month}월 ICT 수출은 {change(s.figures)}."
 
 
+def since(a: dict[str, object]) -> str:
+    """'(2019년 9월부터)', '(통계가 시작된 2020년 1월부터)': one bracket, never two."""
+    start = "통계가 시작된 " if a.get("from_data_start") else ""
+    return f"({start}{month_name(str(a['since']))}부터)"
+
+
 def _streak(s: Statement, month: Month) -> str:
     a = s.args
     who = _who(s.subject, a.get("region", "world"))
     origin = "(통계 시작 이후)" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
-        return (
-            f"{who} {a['months']}개월 연속 두 자릿수 증가했다"
-            f"({month_name(a['since'])}부터){origin}."
-        )
+        return f"{who} {a['months']}개월 연속 두 자릿수 증가했다{since(a)}."
     word = "증가" if a["kind"] == "yoy_growth" else "감소"
     return f"{who} {a['months']}개월 연속 {word}했다{origin}."
 
@@ -130,16 +140,20 @@ def _record(s: Statement, month: Month) -> str:
 
 def _threshold(s: Statement, month: Month) -> str:
     a = s.args
-    origin = "(통계 시작 이후)" if a.get("from_data_start") else ""
     return (
         f"{_who(s.subject, a.get('region', 'world'))} {a['months']}개월 연속 "
-        f"{format_usd(a['threshold_usd'])}를 넘어섰다({month_name(a['since'])}부터){origin}."
+        f"{format_usd(a['threshold_usd'])}를 넘어섰다{since(a)}."
     )
+
+
+def span_name(start: str, end: str) -> str:
+    """'2025년 1월~2025년 9월', or '2026년 1월' for a one-month span."""
+    return month_name(start) if start == end else f"{month_name(start)}~{month_name(end)}"
 
 
 def _ytd(s: Statement, month: Month) -> str:
     a = s.args
-    text = f"{month_name(a['from'])}~{month_name(a['to'])} ICT 수출 누계는 "
+    text = f"{span_name(a['from'], a['to'])} ICT 수출 누계는 "
     if a.get("yoy_pct") is None:
         return f"{text}{format_usd(a['value_usd'])}를 기록했다."
     if round_half_up(a["yoy_pct"], 0.1) == 0:
@@ -153,24 +167,38 @@ def _ytd(s: Statement, month: Month) -> str:
 
 def _period_record(s: Statement, month: Month) -> str:
     a = s.args
-    rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
-    span = "연간 누계" if a["scope"] == "ytd" else "반기"
-    return f"이는 데이터상 {rank} {span} 실적이다({a['periods_compared'] + 1}개 기간 비교)."
+    rank = {1: "가장 많은", 2: "두 번째로 많은", 3: "세 번째로 많은"}[a["rank"]]
+    periods = a["periods_compared"] + 1
+    if a["scope"] == "ytd":
+        return f"이는 자료가 있는 {periods}개 연도의 1~{month.month}월 누계 중 {rank} 실적이다."
+    return f"이는 자료가 있는 {periods}개 반기 중 {rank} 반기 실적이다."
 
 
 def _coverage(s: Statement, month: Month) -> str:
-    a = s.args
-    parts = []
-    majors = taxonomy().majors()
-    if len(a.get("major_items", majors)) < len(majors):
-        covered = join([item_name(i) for i in a["major_items"]]) or "없음"
-        parts.append(f"주요 품목 중 {covered}만 포함한다")
-    if "import" not in a.get("flows", ["import"]):
-        parts.append("수입 자료는 없다")
-    share = a.get("partner_share_pct", {}).get("export")
-    if share is not None and share < 99.95:
-        parts.append(f"지역별 수치는 상대국이 기재된 수출 {share:.1f}%를 포괄한다")
-    return "이 자료는 일부만 포함한다: " + "; ".join(parts) + "." if parts else ""
+    """One sentence on what the data lack, so that the release's silence is not read as zero."""
+    a, lacking, left_out = s.args, [], []
+    if a.get("no_imports"):
+        lacking.append("ICT 수입")
+        left_out.append("수입·무역수지")
+    if a.get("no_regions"):
+        lacking.append("상대국별 수출")
+        left_out.append("지역별 수치")
+    clauses = []  # (joined to the next, ending the sentence)
+    if lacking:
+        stem = f"이 자료에는 {' 및 '.join(lacking)} 실적이 없어 {' 및 '.join(left_out)}는 싣지 않았"
+        clauses.append((stem + "으며", stem + "다"))
+    if a.get("partner_share") is not None:
+        stem = f"지역별 수치는 상대국이 기재된 수출(전체의 {a['partner_share']:.1f}%)만 포괄"
+        clauses.append((stem + "하며", stem + "한다"))
+    if a.get("major_items") is not None:
+        covered = join([item_name(i) for i in a["major_items"]])
+        stem = f"주요 품목 중 {covered}만 포함" if covered else "주요 품목은 포함하지 않"
+        clauses.append(
+            (stem + "하며", stem + "한다") if covered else (stem + "으며", stem + "는다")
+        )
+    if not clauses:
+        return ""
+    return ", ".join([c for c, _ in clauses[:-1]] + [clauses[-1][1]]) + "."
 
 
 def _imports_balance(s: Statement, month: Month) -> str:
@@ -198,20 +226,25 @@ def _item(s: Statement, month: Month) -> str:
 
 def _pair(s: Statement, month: Month) -> str:
     (a, b) = s.args["children"]
-    first = f"{item_name(a['item'])}{brief(a['figures'])}"
-    second = f"{item_name(b['item'])}{brief(b['figures'])}"
+    first, second = (
+        tagged(item_name(a["item"]), a["figures"]),
+        tagged(item_name(b["item"]), b["figures"]),
+    )
     moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
     if moves == {"up"}:
         return f"{first} 및 {second} 모두 증가했다."
     if moves == {"down"}:
         return f"{first} 및 {second} 모두 감소했다."
     if "none" in moves:  # no prior year to compare with
-        return f"세부 품목은 {first}, {second}이다."
+        values = [
+            f"{item_name(c['item'])} {format_usd(c['figures']['value'].value)}" for c in (a, b)
+        ]
+        return f"세부 품목별로는 {', '.join(values)}를 기록했다."
     return f"{first}, {second} 등 품목별로 엇갈렸다."
 
 
 def _driver(s: Statement, month: Month) -> str:
-    text = f"{item_name(s.subject)}{brief(s.figures)}"
+    text = tagged(item_name(s.subject), s.figures)
     if direction(s.figures.get("yoy")) == "up":
         return f"{text} 수출이 증가를 견인했다."
     return f"{text} 수출이 감소를 주도했다."

@@ -24,7 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yoy": "YoY %",
         "share": "Share %",
         "share_world": "Share of ICT exports %",
-        "contribution": "Contribution pp",
+        "contribution": "Contribution to the growth of the item above, pp",
+        "no_data": "no data: the store holds no lines for this table",
         "ytd": "Year to date",
         "highlights": "Highlights",
         "as_of": "data as of",
@@ -48,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "ICT exports by region (USD billion)",
         "usd_chart": "USD billion",
         "pp": " pp",
+        "contrib_axis": "Percentage points of ICT export growth",
     },
     "ko": {
         "total": "ICT 전체",
@@ -57,7 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yoy": "증감률(%)",
         "share": "비중(%)",
         "share_world": "ICT 수출 비중(%)",
-        "contribution": "기여도(%p)",
+        "contribution": "상위 품목 증가율 기여도(%p)",
+        "no_data": "자료 없음: 이 표에 해당하는 자료가 없다",
         "ytd": "연간 누계",
         "highlights": "주요 내용",
         "as_of": "자료 기준일",
@@ -81,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "chart_regions": "지역별 ICT 수출(억 달러)",
         "usd_chart": "억 달러",
         "pp": "%p",
+        "contrib_axis": "ICT 수출 증가율 기여도(%p)",
     },
 }
 

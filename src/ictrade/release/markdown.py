@@ -7,15 +7,21 @@ from typing import Any
 
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
-from .compose import Paragraph, compose_short, highlights
+from .compose import Paragraph, compose_short
 from .facts_view import FactsView
+from .highlights import highlights
 from .lang import label, phrasebook, render
 from .notes import GENERAL, Notes
 
-SOURCE_NOTE = (
-    "Figures from {store}, as of {as_of}; ICT goods under the '{scheme}' "
-    "classification; values in US dollars (exports FOB, imports CIF)."
-)
+SOURCE_NOTE = {
+    "en": "Figures from {store}, as of {as_of}; ICT goods under the '{scheme}' classification; "
+    "values in US dollars ({valuation}). The data run from {first}; records and streaks reach "
+    "no further back.",
+    "ko": "자료는 {store}({as_of} 기준)이며, ICT 품목은 '{scheme}' 분류를 따르고 금액은 미 달러"
+    "({valuation})이다. 자료는 {first}부터 있어 기록과 연속 기록도 그 이후만 따진다.",
+}
+VALUATION = {"export": "exports FOB", "import": "imports CIF"}
+VALUATION_KO = {"export": "수출 FOB", "import": "수입 CIF"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ def release_text(
     paragraph on their subject (notes on subjects the text does not discuss come last)."""
     view, notes = FactsView(facts), notes or {}
     paragraphs = compose_short(facts)
-    title = phrasebook(lang).headline(paragraphs[0][0].figures)
+    first = paragraphs[0][0]
+    title = phrasebook(lang).headline(first.figures, first.args.get("reporter", "KR"))
     note_word, used = label(lang, "note"), set()
     blocks = []
     for p in paragraphs:
@@ -78,7 +85,9 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{round_half_up(value, 0.1):+.1f}"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def _table(header: list[str], rows: list[list[str]], lang: str) -> str:
+    if not rows:
+        return f"*{label(lang, 'no_data')}*"
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
@@ -101,7 +110,7 @@ def items_table(view: FactsView, flow: str, region: str = "world", lang: str = "
             ]
         )
     keys = ("item", "usd_million", "yoy", "share", "contribution")
-    return _table([label(lang, k) for k in keys], rows)
+    return _table([label(lang, k) for k in keys], rows, lang)
 
 
 def regions_table(view: FactsView, flow: str, lang: str = "en") -> str:
@@ -118,22 +127,24 @@ def regions_table(view: FactsView, flow: str, lang: str = "en") -> str:
                 _pct(cell["share_pct"] and cell["share_of_world_pct"]).lstrip("+"),
             ]
         )
+    if all(row[0] == phrasebook(lang).region_name("world") for row in rows):
+        rows = []  # no partner lines: no regions to show
     keys = ("region", "usd_million", "yoy", "share_world")
-    return _table([label(lang, k) for k in keys], rows)
+    return _table([label(lang, k) for k in keys], rows, lang)
 
 
 def item_region_table(view: FactsView, flow: str, lang: str = "en") -> str:
     book = phrasebook(lang)
     region_ids = [r for r in ["world", *regions().majors()] if view.cell(flow, "total", r)]
     rows = []
-    for item in ["total", *taxonomy().majors()]:
+    for item in ["total", *taxonomy().majors()] if region_ids[1:] else []:
         row = [book.item_name(item) if item != "total" else label(lang, "total")]
         for region in region_ids:
             cell = view.cell(flow, item, region)
             row.append(f"{_millions(cell['value_usd'])} ({_pct(cell['yoy_pct'])})" if cell else "")
         rows.append(row)
     header = f"{label(lang, 'item')} \\ {label(lang, 'region')}"
-    return _table([header, *[book.region_name(r) for r in region_ids]], rows)
+    return _table([header, *[book.region_name(r) for r in region_ids]], rows, lang)
 
 
 def ytd_lines(view: FactsView, lang: str = "en") -> list[str]:
@@ -142,34 +153,33 @@ def ytd_lines(view: FactsView, lang: str = "en") -> list[str]:
         ytd = view.ytd(flow, "total")
         if ytd is None:
             continue
-        span = f"{book.month_name(ytd['from'])} - {book.month_name(ytd['to'])}"
+        span = book.span_name(ytd["from"], ytd["to"])
         if lang == "ko":
             change = "" if ytd["yoy_pct"] is None else f", 전년 동기 대비 {_pct(ytd['yoy_pct'])}%"
             out.append(
-                f"- {label(lang, key)} 누계 ({span}): "
-                f"{_millions(ytd['value_usd'])}백만 달러{change}."
+                f"- {label(lang, key)} 누계({span}) {_millions(ytd['value_usd'])}백만 달러{change}."
             )
             continue
         change = "" if ytd["yoy_pct"] is None else f", {_pct(ytd['yoy_pct'])}% year on year"
         out.append(
-            f"- {label(lang, key)}, {book.month_name(ytd['from'])} to "
-            f"{book.month_name(ytd['to'])}: USD {_millions(ytd['value_usd'])} million{change}."
+            f"- {label(lang, key)}, {span}: USD {_millions(ytd['value_usd'])} million{change}."
         )
     return out
 
 
-def source_note(facts: dict[str, Any]) -> str:
+def source_note(facts: dict[str, Any], lang: str = "en") -> str:
     data = facts["data"]
-    return (
-        SOURCE_NOTE.format(
-            store=data["store"], as_of=data["as_of"] or "the latest vintage", scheme=facts["scheme"]
-        )
-        + (
-            f" The data run from {phrasebook('en').month_name(data['first_month'])}; records and "
-            "streaks reach no further back."
-        )
-        + (f" {data['description']}" if data.get("description") else "")
+    flows = data["coverage"].get("flows") or list(VALUATION)
+    valuation = (VALUATION_KO if lang == "ko" else VALUATION).values()
+    latest = "최신 자료" if lang == "ko" else "the latest vintage"
+    note = SOURCE_NOTE[lang].format(
+        store=data["store"],
+        as_of=data["as_of"] or latest,
+        scheme=facts["scheme"],
+        valuation=", ".join(v for f, v in zip(VALUATION, valuation, strict=True) if f in flows),
+        first=phrasebook(lang).month_name(data["first_month"]),
     )
+    return note + (f" {data['description']}" if data.get("description") else "")
 
 
 def long_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> str:
@@ -189,5 +199,5 @@ def long_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None =
         ("imports_item_region", item_region_table(view, "import", lang)),
     ):
         parts += [f"## {label(lang, key)}", table]
-    parts += [f"## {label(lang, 'about')}", source_note(facts)]
+    parts += [f"## {label(lang, 'about')}", source_note(facts, lang)]
     return "\n\n".join(p for p in parts if p) + "\n"

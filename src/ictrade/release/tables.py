@@ -38,6 +38,11 @@ class Table:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
 
+    @property
+    def empty(self) -> bool:
+        """No figure to show: every renderer prints 'no data' instead of a table of blanks."""
+        return not any(v is not None for row in self.rows for v in row.values)
+
 
 def _m(value: float | None) -> float | None:
     return None if value is None else value / 1e6
@@ -89,12 +94,16 @@ def by_region(view: FactsView, flow: str, lang: str) -> Table:
         values = [_m(cell["value_usd"]), cell["yoy_pct"], cell["share_of_world_pct"]]
         depth = 0 if region.id == "world" else 1
         table.rows.append(Row(phrasebook(lang).region_name(region.id), depth, values, region.id))
+    if all(row.key == "world" for row in table.rows):  # no partner lines: no regions to show
+        table.rows = []
     return table
 
 
 def item_region(view: FactsView, flow: str, measure: str, lang: str) -> Table:
     """Major items (and the total) by world and major regions: values or growth."""
     region_ids = [r for r in ["world", *regions().majors()] if view.cell(flow, "total", r)]
+    if region_ids == ["world"]:  # no partner lines: the world column repeats by_item
+        region_ids = []
     kind = "usd_m" if measure == "value_usd" else "pct"
     flow_word = label(lang, "exports" if flow == "export" else "imports")
     unit = label(lang, "usd_million" if kind == "usd_m" else "yoy")
@@ -116,7 +125,8 @@ def item_region(view: FactsView, flow: str, measure: str, lang: str) -> Table:
 def balance(view: FactsView, lang: str) -> Table:
     cols = [Column(label(lang, k), "usd_m") for k in ("exports", "imports", "balance")]
     table = Table("balance", f"{label(lang, 'balance')} ({label(lang, 'usd_million')})", cols)
-    for item in ["total", *taxonomy().majors()]:
+    both = view.cell("balance", "total") is not None  # a balance needs both flows
+    for item in ["total", *taxonomy().majors()] if both else []:
         values = [
             _m((view.cell(f, item) or {}).get("value_usd")) for f in ("export", "import", "balance")
         ]

@@ -1,125 +1,88 @@
 """Check every figure of a release or news text against the facts document.
 
 A figure printed at precision p matches when the facts value rounds to it at p (FACTS.md,
-"Rounding"). Claims whose subject or measure the facts cannot answer are 'unrecognised'.
+"Rounding"); a hedged figure ('around $9.4 billion', 'more than $1.2 billion', '약 150억 달러')
+matches within 10 % on its side. Each claim ends in one of four statuses:
+- matched;
+- mismatched: the fact, unrounded, and how it prints at the claim's precision;
+- cannot be checked: the claim is read, but the facts hold no such figure (another period, a
+  figure that is not monthly ICT trade, a rank among partners), or the data hold no published
+  figure for it (``imputed``: flows of months whose lines are imputed);
+- unrecognised: a number verify cannot read, with why.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, Set
 from typing import Any
 
+from ..months import Month
 from ..numbers import matches, round_half_up
+from ..stats.facts import build_facts
+from ..store.query import imputed_flows
+from ..store.store import Store
 from .claims import Claim, extract
 from .facts_view import FactsView
+from .verify_report import (
+    CANNOT,
+    MATCHED,
+    MISMATCHED,
+    UNRECOGNISED,
+    Outcome,
+    Report,
+    decimals,
+)
 
-MATCHED, MISMATCHED, UNRECOGNISED = "matched", "mismatched", "unrecognised"
-UNITS = {1e9: " bn USD", 1e8: "억 USD", 1e6: " mn USD", 1e4: "만 USD", 1.0: ""}
-
-
-def read_as(claim: Claim) -> str:
-    """How the claim was understood: 'yoy -13.8', 'value 16.6 bn USD', 'streak 6 yoy_growth'."""
-    a = claim.args
-    if claim.measure in ("streak", "turn"):
-        return f"{claim.measure} {a['months']} {a['kind']}"
-    if claim.measure == "record":
-        return f"record {a['kind']} rank {a['rank']}"
-    if claim.measure in ("flat", "number", "threshold"):
-        return claim.measure
-    if claim.measure == "yoy" and not a.get("signed", True):
-        return f"yoy ±{abs(claim.printed):g}"
-    sign = "+" if claim.measure in ("yoy", "contribution") else ""
-    number = f"{claim.printed:{sign},.{_decimals(claim.step)}f}"
-    return f"{claim.measure} {number}{UNITS.get(claim.unit, '')}"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    claim: Claim
-    status: str
-    store: str  # what the facts say, printed like the claim; or why it is unrecognised
-
-    def row(self) -> tuple[str, str, str, str, str]:
-        c = self.claim
-        where = c.subject + {"ytd": " (year to date)", "half_year": " (half year)"}.get(c.scope, "")
-        if c.measure == "number":
-            where = "-"
-        return (self.status, c.text.strip(), read_as(c), where, self.store)
-
-
-@dataclass(frozen=True)
-class Report:
-    outcomes: list[Outcome]
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    @property
-    def ok(self) -> bool:
-        return self.count(MISMATCHED) == 0
-
-    def table(self, *, skip_matched: bool = False) -> str:
-        header = ("status", "claim", "read as", "subject", "facts")
-        shown = [o for o in self.outcomes if not (skip_matched and o.status == MATCHED)]
-        rows = [header, *[o.row() for o in shown]]
-        widths = [max(_width(r[k]) for r in rows) for k in range(4)]
-        lines = [
-            "  ".join(r[k] + " " * (widths[k] - _width(r[k])) for k in range(4)) + "  " + r[4]
-            for r in rows
-        ]
-        return "\n".join(lines)
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.outcomes)} claims: {self.count(MATCHED)} matched, "
-            f"{self.count(MISMATCHED)} mismatched, {self.count(UNRECOGNISED)} unrecognised"
-        )
-
-
-def _width(text: str) -> int:
-    """Columns a terminal gives ``text``: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _decimals(step: float) -> int:
-    return max(0, -int(f"{step:e}".split("e")[1]))
+__all__ = [
+    "CANNOT", "MATCHED", "MISMATCHED", "UNRECOGNISED", "Outcome", "Report", "verify_in_store",
+    "verify_text",
+]  # fmt: skip
+HEDGE = 0.1  # how far a hedged figure may be from the fact, on its side
+FIELDS = {"value": "value_usd", "yoy": "yoy_pct", "flat": "yoy_pct",
+          "contribution": "contribution_pp"}  # fmt: skip
 
 
 def _number(claim: Claim, value: float) -> tuple[bool, str]:
     if claim.measure == "yoy" and not claim.args.get("signed", True):
-        value_for_match = abs(value)
-    else:
-        value_for_match = value
-    scaled = value_for_match / claim.unit
+        value = abs(value)
+    scaled = value / claim.unit
     shown = (
-        f"{round_half_up(scaled, claim.step):,.{_decimals(claim.step)}f} (unrounded {scaled:,.4f})"
+        f"{round_half_up(scaled, claim.step):,.{decimals(claim.step)}f} (unrounded {scaled:,.4f})"
     )
-    return matches(claim.printed, scaled, claim.step), shown
+    printed, step = claim.printed, claim.step
+    if claim.hedge:
+        low = printed * (1 - HEDGE) if claim.hedge != "above" else printed - step / 2
+        high = printed * (1 + HEDGE) if claim.hedge != "below" else printed + step / 2
+        low, high = min(low, high), max(low, high)
+        return low <= scaled <= high, shown
+    return matches(printed, scaled, step), shown
 
 
-def _cell_value(view: FactsView, claim: Claim) -> float | None:
-    field = {
-        "value": "value_usd",
-        "yoy": "yoy_pct",
-        "flat": "yoy_pct",
-        "contribution": "contribution_pp",
-    }.get(claim.measure)
+def _cell(view: FactsView, claim: Claim) -> tuple[float | None, str]:
+    """The facts value a value/growth/share claim is held against, and where it is."""
+    where = f"cells[{claim.subject}]"
     if claim.measure == "coverage":
         share = view.facts["data"].get("coverage", {}).get("partner_share_pct", {})
-        return None if claim.flow not in share else float(share[claim.flow])
+        got = share.get(claim.flow)
+        return (
+            None if got is None else float(got)
+        ), f"data.coverage.partner_share_pct.{claim.flow}"
+    field = FIELDS.get(claim.measure)
     if claim.measure == "share":
         field = "share_of_world_pct" if claim.region != "world" else "share_pct"
     if field is None:
-        return None
+        return None, where
     if claim.scope == "ytd":
-        ytd = view.ytd(claim.flow, claim.item, claim.region) or {}
         if claim.measure not in ("value", "yoy"):
-            return None
-        value = ytd.get("value_usd" if claim.measure == "value" else "yoy_pct")
+            return None, where
+        ytd = view.ytd(claim.flow, claim.item, claim.region) or {}
+        value = ytd.get(field)
+        where = f"ytd[{claim.subject}].{field}"
     else:
         value = (view.cell(claim.flow, claim.item, claim.region) or {}).get(field)
-    return None if value is None else float(value)
+        where = f"{where}.{field}"
+    return (None if value is None else float(value)), where
 
 
 def _event(view: FactsView, claim: Claim) -> Outcome:
@@ -128,54 +91,115 @@ def _event(view: FactsView, claim: Claim) -> Outcome:
         runs = [
             s["months"]
             for s in view.streaks(c.flow, c.item, c.region)
-            if s["kind"] == a["kind"] and s.get("threshold_usd") == a.get("threshold_usd")
+            if s["kind"] == a.get("kind") and s.get("threshold_usd") == a.get("threshold_usd")
         ]
-        said = f"{a['months']} months of {a['kind']}"
-        found = f"{runs[0]} months" if runs else "no such streak"
-        return Outcome(c, MATCHED if runs == [a["months"]] else MISMATCHED, found + f" ({said})")
+        found = f"{runs[0]} months" if runs else "no such streak this month"
+        ok = runs == [a["months"]]
+        return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)")
     if c.measure == "turn":
         turn = view.turn(c.flow, c.item, c.region)
         if turn is None:
             return Outcome(c, MISMATCHED, "no turn this month")
         ok = turn["kind"] == a["kind"] and turn["previous_months"] + 1 == a["months"]
-        return Outcome(
-            c,
-            MATCHED if ok else MISMATCHED,
-            f"{turn['kind']}, first in {turn['previous_months'] + 1} months",
-        )
+        said = f"{turn['kind']}, first in {turn['previous_months'] + 1} months"
+        return Outcome(c, MATCHED if ok else MISMATCHED, said)
     records = [
         r
         for r in view.records(c.flow, c.item, c.region)
         if r["scope"] == c.scope and r["kind"] == a["kind"]
     ]
     if not records:
-        return Outcome(c, MISMATCHED, f"no {a['kind']} this month")
+        first = view.facts["data"].get("first_month", "the first month")
+        return Outcome(c, CANNOT, f"the facts rank the top three since {first}: not this one")
     rank = records[0]["rank"]
-    return Outcome(c, MATCHED if rank == a["rank"] else MISMATCHED, f"{a['kind']} rank {rank}")
+    ok = rank == a["rank"]
+    return Outcome(c, MATCHED if ok else MISMATCHED, f"{a['kind']} rank {rank}", records[0])
 
 
-def check_claim(view: FactsView, claim: Claim) -> Outcome:
+def _gap(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | None:
+    """Why the data hold no published figure for the claim, if they do not."""
+    flows = ("export", "import") if claim.flow == "balance" else (claim.flow,)
+    months = [month] + ([month - 12] if claim.measure in ("yoy", "flat", "streak", "turn") else [])
+    for m in months:
+        for flow in flows:
+            if flow in imputed.get(str(m), set()):
+                return f"the data hold no published {flow} figures for {m} (imputed)"
+    return None
+
+
+def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | None:
+    if claim.flow == "other":
+        return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
+    if claim.measure == "rank":
+        return "a rank among partners or items is not in the facts"
+    if claim.args.get("of") == "all industries":
+        return "a share of all industries' trade is not in the facts"
+    if claim.args.get("since") or "span_months" in claim.args:
+        return (
+            "a record over a span the text names ('since ...', 'in N months') is not in the facts"
+        )
+    if claim.args.get("qualified"):
+        return "a turn into or out of a band ('double-digit', 'below 10%') is not in the facts"
+    time_span = claim.scope != "month" and claim.measure in ("value", "yoy", "record")
+    if claim.period != "month" and not (
+        time_span and (claim.scope == "ytd" or claim.measure == "record")
+    ):
+        return f"about {claim.period.replace('_', ' ')}, not {month}"
+    return _gap(claim, month, imputed)
+
+
+def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) -> Outcome:
+    if claim.measure == "number":
+        return Outcome(claim, UNRECOGNISED, claim.why or "a number verify cannot read")
+    why = _not_checkable(claim, view.month, imputed)
+    if why is not None:
+        return Outcome(claim, CANNOT, why)
     if claim.measure in ("streak", "turn", "record"):
         return _event(view, claim)
-    if claim.measure == "threshold":
+    if claim.measure in ("threshold", "range"):
         value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
         if value is None:
-            return Outcome(claim, UNRECOGNISED, f"no value for {claim.subject} in the facts")
-        above = value > claim.printed * claim.unit
-        return Outcome(claim, MATCHED if above else MISMATCHED, f"{value / claim.unit:,.2f}")
-    if claim.measure == "number":
-        return Outcome(claim, UNRECOGNISED, "a number without a unit verify reads")
-    value = _cell_value(view, claim)
+            return Outcome(claim, CANNOT, f"no value for {claim.subject} in the facts")
+        level = claim.printed * claim.unit
+        ok = (
+            value > level
+            if claim.measure == "threshold"
+            else level <= value < level + claim.step * claim.unit
+        )
+        fact = {"path": f"cells[{claim.subject}].value_usd", "value": value}
+        return Outcome(claim, MATCHED if ok else MISMATCHED, f"{value / claim.unit:,.2f}", fact)
+    value, where = _cell(view, claim)
     if value is None:
-        return Outcome(claim, UNRECOGNISED, f"no {claim.measure} for {claim.subject} in the facts")
+        return Outcome(claim, CANNOT, f"no {claim.measure} for {claim.subject} in the facts")
+    fact = {"path": where, "value": value}
     if claim.measure == "flat":
         flat = round_half_up(value, 0.1) == 0.0
-        return Outcome(claim, MATCHED if flat else MISMATCHED, f"{value:+.2f}%")
+        return Outcome(claim, MATCHED if flat else MISMATCHED, f"{value:+.2f}%", fact)
     ok, shown = _number(claim, value)
-    return Outcome(claim, MATCHED if ok else MISMATCHED, shown)
+    return Outcome(claim, MATCHED if ok else MISMATCHED, shown, fact)
 
 
-def verify_text(text: str, facts: dict[str, Any]) -> Report:
-    """Extract the figures of ``text`` and check each against ``facts``."""
+def verify_text(
+    text: str, facts: dict[str, Any], imputed: Mapping[str, Set[str]] | None = None
+) -> Report:
+    """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
+    ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""
     view = FactsView(facts)
-    return Report([check_claim(view, c) for c in extract(text)])
+    gaps = imputed or {}
+    return Report([check_claim(view, c, gaps) for c in extract(text, view.month)])
+
+
+def verify_in_store(
+    store: Store,
+    text: str,
+    month: Month,
+    *,
+    as_of: dt.date | None = None,
+    as_published: bool = False,
+) -> Report:
+    """``verify_text`` against the facts of ``month`` in ``store`` (as of a vintage), figures
+    on imputed lines left unchecked."""
+    facts = build_facts(store, month, as_of=as_of, as_published=as_published)
+    requested = facts["data"].get("as_of_requested")
+    vintage = dt.date.fromisoformat(requested) if requested else None
+    return verify_text(text, facts, imputed_flows(store, [month, month - 12], vintage))

@@ -59,6 +59,8 @@ def _write_table(ws: Any, table: Table, lang: str) -> None:
         cell = ws.cell(HEADER_ROW, col, text)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    if table.empty:
+        ws.cell(HEADER_ROW + 1, 1, label(lang, "no_data")).font = Font(italic=True)
     for r, row in enumerate(table.rows, start=HEADER_ROW + 1):
         name = ws.cell(r, 1, row.label)
         name.alignment = Alignment(indent=max(row.depth - 1, 0) * 2 if row.depth else 0)

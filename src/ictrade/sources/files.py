@@ -1,24 +1,28 @@
-"""Read trade files into lines: ``read_lines(path)`` is what ``ictrade ingest FILE`` calls.
+"""Read trade files: ``read_file(path)`` is what ``ictrade ingest FILE`` calls.
 
-The layout is recognised from the headers (``layouts.json``): the canonical lines layout
-(CSV or Parquet with LINE_SCHEMA column names), KCS/TRASS and K-stat exports (CSV or .xlsx,
-UTF-8 or cp949, Korean headers) and the trade-dashboard files. Canonical files are checked
-with vectorised passes; the offending line is looked up only when a check fails.
+Readers form a registry (``READERS``), each with a ``detect``: flash files (``flash.py``, the
+customs 10- and 20-day figures), else customs lines (``read_lines``), whose layout is
+recognised from the headers (``layouts.json``): the canonical lines layout (CSV or Parquet with
+LINE_SCHEMA column names), KCS/TRASS and K-stat exports (CSV or .xlsx, UTF-8 or cp949, Korean
+headers) and the trade-dashboard files. Canonical files are checked with vectorised passes;
+the offending line is looked up only when a check fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from ..errors import InputError
 from . import _read as R
+from . import flash
 from ._build import LineDefaults, build_lines
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
-__all__ = ["LineDefaults", "read_lines", "layout_names"]
+__all__ = ["READERS", "FileRead", "LineDefaults", "ReadOptions", "read_file", "read_lines"]
 
 _CANONICAL_TYPES: dict[str, pa.DataType] = {
     "value_usd": pa.float64(),
@@ -28,8 +32,77 @@ _CANONICAL_TYPES: dict[str, pa.DataType] = {
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
 
-def layout_names() -> list[str]:
-    return [layout.name for layout in layouts()]
+@dataclass(frozen=True)
+class ReadOptions:
+    """What ``ictrade ingest`` says about a file (all optional)."""
+
+    layout: str | None = None
+    encoding: str = "auto"
+    mapping: dict[str, str] | None = None
+    defaults: LineDefaults = field(default_factory=LineDefaults)
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A file's rows as a table for the store table ``kind`` ('lines' or 'flash')."""
+
+    kind: str
+    table: pa.Table
+    first_line: int | None  # the file line of row 0 when rows are the file's lines one for one
+
+
+@dataclass(frozen=True)
+class Reader:
+    kind: str  # the store table its rows go to; also its --layout name when not 'lines'
+    detect: Callable[[Path], bool]
+    read: Callable[[Path, ReadOptions], FileRead]
+
+
+def _flash(path: Path, options: ReadOptions) -> FileRead:
+    d = options.defaults
+    table = flash.read_flash(path, encoding=options.encoding, source=d.source, vintage=d.vintage)
+    return FileRead("flash", table, 2)
+
+
+def _lines(path: Path, options: ReadOptions) -> FileRead:
+    # The store checks the keys of the whole batch: read_lines need not do it twice (it still
+    # does where its rows are not the file's rows one for one, to name the lines).
+    table = read_lines(
+        path,
+        layout=options.layout,
+        encoding=options.encoding,
+        mapping=options.mapping or None,
+        defaults=options.defaults,
+        check_keys=False,
+        encoded=True,
+    )
+    # Parquet rows are named as lines 1, 2, ... like read_lines does.
+    return FileRead("lines", table, 1 if R.file_kind(path) == "parquet" else None)
+
+
+# In order of detection: the first whose detect accepts the file reads it. Lines come last
+# and take any file: their error names the columns the nearest layout lacks.
+READERS = (
+    Reader(flash.NAME, flash.detect, _flash),
+    Reader("lines", lambda path: True, _lines),
+)
+
+
+def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
+    """Read a file with the reader ``options.layout`` names (a flash layout, else a lines
+    layout) or, without one, the first reader that detects it."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file; check the path", file=str(path))
+    options = options or ReadOptions()
+    named = {r.kind: r for r in READERS}
+    if options.layout in named:
+        reader = named[options.layout]
+    elif options.layout or options.mapping:
+        reader = named["lines"]
+    else:
+        reader = next(r for r in READERS if r.detect(p))
+    return reader.read(p, options)
 
 
 def read_lines(

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
+from ..store.schema import LINE_SCHEMA
 
 Aliases = dict[str, list[str]]
 
@@ -154,19 +155,19 @@ _WIDE_FIELDS = {
     "export_net_kg": ("export", "net_kg"),
     "import_net_kg": ("import", "net_kg"),
 }
-_LINE_FIELDS = (
-    "month",
-    "flow",
-    "hs_code",
-    "partner",
-    "value_usd",
-    "net_kg",
-    "quantity",
-    "source",
-    "vintage",
-    "status",
-    "imputed",
-)
+_LINE_FIELDS = tuple(LINE_SCHEMA.names)
+
+
+def parse_mapping(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """'COLUMN=FIELD' options (``--map``) into {column: field}."""
+    mapping = {}
+    for pair in pairs:
+        column, sep, name = pair.partition("=")
+        if not sep or name.strip() not in (*_LINE_FIELDS, *_WIDE_FIELDS):
+            fields = ", ".join([*_LINE_FIELDS, *_WIDE_FIELDS])
+            raise InputError(f"--map '{pair}' is not COLUMN=FIELD with FIELD one of: {fields}")
+        mapping[column.strip()] = name.strip()
+    return mapping
 
 
 def layout_from_mapping(mapping: dict[str, str]) -> Layout:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..classify import membership, regions, taxonomy
+from ..classify import Taxonomy, membership, regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
@@ -36,6 +36,7 @@ class Cube:
     flows_present: list[str]
     # [flow, item, t]: value on WORLD lines, which name no partner and so reach no region
     unattributed: np.ndarray | None = None
+    scheme: str = "kr-ict"  # whose items ``items`` are
 
     def t(self, month: Month) -> int:
         return month.index - self.months[0].index
@@ -44,10 +45,9 @@ class Cube:
         return bool(self.months) and self.months[0] <= month <= self.months[-1]
 
 
-def _rollup(items: list[str], raw: np.ndarray) -> np.ndarray:
+def _rollup(items: list[str], raw: np.ndarray, tax: Taxonomy) -> np.ndarray:
     """[flow, item, ...]: each item plus its descendants, children added to parents deepest
     first (one slice addition per item)."""
-    tax = taxonomy()
     index = {item: n for n, item in enumerate(items)}
 
     def depth(item: str) -> int:
@@ -110,11 +110,13 @@ def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
     return out
 
 
-def build_cube(rows: pa.Table) -> Cube:
-    """Turn month x flow x item x partner sums into the rolled-up cube."""
+def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
+    """Turn month x flow x item x partner sums (items of ``scheme_name``) into the rolled-up
+    cube."""
     if rows.num_rows == 0:
         raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
-    items, region_ids = taxonomy().ids, regions().ids
+    tax = taxonomy(scheme_name)
+    items, region_ids = tax.ids, regions().ids
     month_idx = _month_indexes(rows.column("month"))
     first, last = Month.from_index(int(month_idx.min())), Month.from_index(int(month_idx.max()))
     months = list(month_range(first, last))
@@ -133,7 +135,7 @@ def build_cube(rows: pa.Table) -> Cube:
     # bincount sums the rows into their cells in one pass (np.add.at is far slower)
     weights = rows.column("value_usd").to_numpy()
     raw = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
-    rolled = _rollup(items, raw)
+    rolled = _rollup(items, raw, tax)
     tensor = _membership_tensor(region_ids, partners, months)
     value = _to_regions(rolled, tensor)
     # prior at t: the value at t - 12 summed over the members at t (like for like)
@@ -147,14 +149,14 @@ def build_cube(rows: pa.Table) -> Cube:
         if WORLD in partners
         else np.zeros((len(FLOWS), len(items), len(months)))
     )
-    return Cube(months, items, region_ids, value, prior, present, unattributed)
+    return Cube(months, items, region_ids, value, prior, present, unattributed, scheme_name)
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
     rows = cube_rows(store, as_of)
     if rows.num_rows == 0:
         raise NoDataError(f"no ICT lines of reporter {store.reporter}; {data_span_hint(store)}")
-    cube = build_cube(rows)
+    cube = build_cube(rows, store.scheme_name)
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
     return cube

@@ -16,7 +16,14 @@ import numpy as np
 from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
-from ..store.query import data_span_hint, latest_vintage, publication_date, sources
+from ..store.coverage import incomplete_months
+from ..store.query import (
+    data_span_hint,
+    earliest_vintage,
+    latest_vintage,
+    publication_date,
+    sources,
+)
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
@@ -56,12 +63,24 @@ class _Series:
         ) * n_r + self.cube.regions.index(region)
 
 
-def _cells(s: _Series, t: int) -> list[Facts]:
-    tax = taxonomy()
+def _held(flow: str, region: str, covered: Facts) -> bool:
+    """Whether the month's data hold ``flow`` for ``region`` at all (balance: both flows): a
+    store without import lines, or without partner lines, says nothing of them, not zero."""
+    flows = FLOWS if flow == "balance" else (flow,)
+    if any(f not in covered["flows"] for f in flows):
+        return False
+    shares = covered["partner_share_pct"]
+    return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
+
+
+def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
+    tax = taxonomy(s.cube.scheme)
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
         value, prior = s.value[n, t], s.prior[n, t]
-        if not np.isfinite(value) or (value == 0 and not prior):
+        if not np.isfinite(value) or (value == 0 and not (np.isfinite(prior) and prior)):
+            continue
+        if not _held(flow, region, covered):
             continue
         total = s.value[s.index(flow, "total", region), t]
         world = s.value[s.index(flow, item, "world"), t]
@@ -226,7 +245,7 @@ def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     return out
 
 
-def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
+def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]:
     month = months[t]
     start = t - month.month + 1
     if start < 0:
@@ -237,6 +256,8 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     out = []
     for n in np.nonzero((value != 0) & np.isfinite(value))[0]:
         flow, item, region = s.keys[n]
+        if not _held(flow, region, covered):
+            continue
         out.append(
             {
                 "flow": flow,
@@ -254,7 +275,7 @@ def _ytd(s: _Series, t: int, months: list[Month]) -> list[Facts]:
 
 def coverage(cube: Cube, t: int) -> Facts:
     """What the month's data cover: flows, major items, and how much names a partner."""
-    tax = taxonomy()
+    tax = taxonomy(cube.scheme)
     total, w = cube.items.index("total"), cube.regions.index("world")
     flows = [f for n, f in enumerate(FLOWS) if cube.value[n, total, w, t] > 0]
     items = [i for i in tax.majors() if cube.value[0, cube.items.index(i), w, t] > 0]
@@ -298,6 +319,7 @@ def facts_from_cube(
         )
     t = cube.t(month)
     s = _Series(cube)
+    covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
     return {
@@ -310,14 +332,37 @@ def facts_from_cube(
             "sources": data_sources,
             "as_of": str(as_of) if as_of else None,
             "first_month": str(cube.months[0]),
-            "coverage": coverage(cube, t),
+            "coverage": covered,
         },
-        "cells": _cells(s, t),
+        "cells": _cells(s, t, covered),
         "streaks": _streaks(s, t, cube.months, 12),
         "turns": _turns(s, t),
         "records": _records(s, t, cube.months),
-        "ytd": _ytd(s, t, cube.months),
+        "ytd": _ytd(s, t, cube.months, covered),
     }
+
+
+def _first_published(store: Store, month: Month) -> dt.date | None:
+    try:
+        return publication_date(store, month)
+    except NoDataError:
+        return None
+
+
+def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
+    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
+    with what the store holds instead: neither is released as if it were data."""
+    first = earliest_vintage(store)
+    if as_of is not None and first is not None and as_of < first:
+        raise NoDataError(
+            f"nothing was published by {as_of}: the store's earliest vintage is {first}; "
+            f"ask for figures as of {first} or later, or for the latest figures"
+        )
+    for gap in incomplete_months(store, (month, month), as_of):
+        raise NoDataError(
+            f"{gap.describe()}, so it is not released as if complete; load the month's "
+            "complete lines (a later vintage of the file) or pick another month"
+        )
 
 
 def build_facts(
@@ -333,8 +378,15 @@ def build_facts(
     ``cube_loader`` lets a caller that keeps cubes (the web server) hand over its own.
     """
     vintage_date = resolve_as_of(store, month, as_of, as_published)
+    check_month_held(store, month, vintage_date)
     cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
+        published = _first_published(store, month)
+        if vintage_date is not None and published is not None and published > vintage_date:
+            raise NoDataError(
+                f"{month} was first published on {published}, after {vintage_date}; ask for "
+                f"figures as of {published} or later"
+            )
         raise NoDataError(f"no data for {month}; {data_span_hint(store)}")
     facts = facts_from_cube(
         cube,

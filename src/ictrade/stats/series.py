@@ -24,10 +24,12 @@ class Point:
     value: float | None  # USD for 'value', percent for 'yoy' and 'share'
 
 
-def check_series_args(flow: str, item: str, region: str, measure: str) -> None:
+def check_series_args(
+    flow: str, item: str, region: str, measure: str, scheme_name: str | None = None
+) -> None:
     if flow not in SERIES_FLOWS:
         raise UsageError(f"unknown flow '{flow}'; flows are: {', '.join(SERIES_FLOWS)}")
-    taxonomy().check(item)
+    taxonomy(scheme_name).check(item)
     regions().check(region)
     if measure not in MEASURES:
         raise UsageError(f"unknown measure '{measure}'; measures are: {', '.join(MEASURES)}")
@@ -43,7 +45,7 @@ def series_from_cube(
     end: Month | None = None,
 ) -> list[Point]:
     """The monthly series from ``start`` to ``end`` (default: all the data)."""
-    check_series_args(flow, item, region, measure)
+    check_series_args(flow, item, region, measure, cube.scheme)
     i, r = cube.items.index(item), cube.regions.index(region)
     if flow == "balance":
         value = cube.value[0, i, r] - cube.value[1, i, r]
@@ -78,5 +80,6 @@ def series(
     end: Month | None = None,
     as_of: dt.date | None = None,
 ) -> list[Point]:
-    check_series_args(flow, item, region, measure)  # before the cube: that is the slow part
+    # before the cube: that is the slow part
+    check_series_args(flow, item, region, measure, store.scheme_name)
     return series_from_cube(load_cube(store, as_of), flow, item, region, measure, start, end)

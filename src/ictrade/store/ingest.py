@@ -1,49 +1,36 @@
 """Ingest: validated, atomic, idempotent appends of customs lines, keeping every vintage.
 
 A batch is checked as a whole before anything is written (flows, HS codes, partners, values,
-statuses, duplicated keys), then written in one transaction: a failure leaves the store exactly
-as it was. Lines identical to stored ones are skipped, so loading a file twice changes nothing;
-a line whose key and vintage match a stored line with another value is refused.
+statuses, duplicated keys), then written in one transaction (``batch.append_batch``): a failure
+leaves the store exactly as it was. Lines identical to stored ones are skipped, so loading a
+file twice changes nothing; a line whose key and vintage match a stored line with another
+value is refused. Reading files is ``ictrade.load``'s job.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError, StoreError, error_at_row
+from ..errors import error_at_row
+from ..months import Month
+from .base import Store, first_row
+from .batch import IngestReport, append_batch
 from .classify_codes import refresh_code_map
+from .coverage import incomplete_months
 from .query import refresh_cube
-from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, RAW_KEPT_MAX, encoded_schema
-from .store import Store, first_row
+from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, encoded_schema
 from .validate import distinct_values, validate
+
+__all__ = ["IngestReport", "ingest_table", "load_parquet_lines"]
 
 _KEY = ", ".join(LINE_KEY)
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in LINE_KEY)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    origin: str
-    lines_seen: int
-    lines_added: int
-    already_loaded: bool = False
-    noun: ClassVar[str] = "lines"  # what a row of the file is, in the summary
-    skipped_note: ClassVar[str] = "identical to stored lines"
-
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already loaded; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} {self.skipped_note}, skipped)" if skipped else ""
-        return f"{self.origin}: {self.lines_added} {self.noun} added of {self.lines_seen}{extra}"
 
 
 def ingest_table(
@@ -59,42 +46,42 @@ def ingest_table(
     """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
 
     ``raw`` (the file's bytes) is kept in the store; ``sha256`` (the file's hash, for files
-    too big to keep) identifies a file already loaded.
+    too big to keep) identifies a file already loaded. ``first_line``: the file line of the
+    table's first row, for error messages.
     """
-    if store.read_only:
-        raise StoreError(f"{store.name} is read-only; ingest into your own store (--store PATH)")
     table = _conform(table)
-    sha = sha256 or (hashlib.sha256(raw).hexdigest() if raw is not None else None)
-    if raw is not None and len(raw) > RAW_KEPT_MAX:
-        raw = None  # recorded by its hash only
-    con = store.con
-    if sha and con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
-        return IngestReport(origin, table.num_rows, 0, already_loaded=True)
-    con.register("batch", table)
-    try:
-        multi = validate(con, table, origin, first_line)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            added = _write(con, table, origin, first_line, multi=multi)
-            record = [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw]
-            con.execute(
-                "INSERT INTO ingests SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ? "
-                "FROM ingests",
-                record,
-            )
-            codes = distinct_values(table["hs_code"]).to_pylist() if added else []
-            refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
-            if added:
-                bounds = pc.min_max(table["month"])
-                span = (bounds["min"].as_py(), bounds["max"].as_py())
-                refresh_cube(con, store.scheme_name, span)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("batch")
-    return IngestReport(origin, table.num_rows, added)
+
+    def check(con: duckdb.DuckDBPyConnection) -> bool:
+        return validate(con, table, origin, first_line)
+
+    def write(con: duckdb.DuckDBPyConnection, multi: object) -> int:
+        added = _write(con, table, origin, first_line, multi=bool(multi))
+        codes = distinct_values(table["hs_code"]).to_pylist() if added else []
+        refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
+        if added:
+            bounds = pc.min_max(table["month"])
+            refresh_cube(con, store.scheme_name, (bounds["min"].as_py(), bounds["max"].as_py()))
+        return added
+
+    report = append_batch(
+        store,
+        table,
+        origin=origin,
+        check=check,
+        write=write,
+        raw=raw,
+        sha256=sha256,
+        retrieved_at=retrieved_at,
+    )
+    if not report.lines_added:
+        return report
+    bounds = pc.min_max(table["month"])
+    months = (Month.from_date(bounds["min"].as_py()), Month.from_date(bounds["max"].as_py()))
+    return dataclasses.replace(
+        report,
+        vintages=tuple(sorted(distinct_values(table["vintage"]).to_pylist())),
+        incomplete=tuple(gap.describe() for gap in incomplete_months(store, months)),
+    )
 
 
 def _conform(table: pa.Table) -> pa.Table:
@@ -224,77 +211,4 @@ def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by
             FROM (SELECT {columns} FROM read_parquet(?))""",
         [str(path)],
-    )
-
-
-# Fields of files that carry both flows in one row.
-WIDE_FIELDS = ("export_value_usd", "import_value_usd", "export_net_kg", "import_net_kg")
-
-
-def parse_mapping(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """'COLUMN=FIELD' options into {column: field}."""
-    fields = [*LINE_SCHEMA.names, *WIDE_FIELDS]
-    mapping = {}
-    for pair in pairs:
-        column, sep, field = pair.partition("=")
-        if not sep or field.strip() not in fields:
-            raise InputError(
-                f"--map '{pair}' is not COLUMN=FIELD with FIELD one of: {', '.join(fields)}"
-            )
-        mapping[column.strip()] = field.strip()
-    return mapping
-
-
-def ingest_file(
-    store: Store,
-    path: str | Path,
-    *,
-    layout: str | None = None,
-    encoding: str = "auto",
-    source: str | None = None,
-    vintage: dt.date | None = None,
-    status: str = "confirmed",
-    mapping: dict[str, str] | None = None,
-) -> IngestReport:
-    """Read, validate and load a file of customs lines into ``store``."""
-    from ..sources._read import file_kind
-    from ..sources.files import LineDefaults, read_lines
-    from .flash import ingest_flash_file, is_flash_file
-
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file; check the path", file=str(path))
-    if layout == "flash" or (layout is None and is_flash_file(file)):
-        return ingest_flash_file(store, file, source=source, vintage=vintage, encoding=encoding)
-    raw: bytes | None = None
-    if file.stat().st_size > RAW_KEPT_MAX:  # kept by its hash only: no need to hold it
-        with file.open("rb") as fh:
-            sha = hashlib.file_digest(fh, "sha256").hexdigest()
-    else:
-        raw = file.read_bytes()
-        sha = hashlib.sha256(raw).hexdigest()
-    if store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha]).fetchall():
-        return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
-    defaults = LineDefaults(source=source, vintage=vintage, status=status)
-    # ingest_table checks the keys of the whole batch: read_lines need not do it twice (it
-    # still does where its rows are not the file's rows one for one, to name the lines).
-    table = read_lines(
-        file,
-        layout=layout,
-        encoding=encoding,
-        mapping=mapping or None,
-        defaults=defaults,
-        check_keys=False,
-        encoded=True,
-    )
-    # Parquet rows are named as lines 1, 2, ... like read_lines does.
-    first_line = 1 if file_kind(file) == "parquet" else None
-    return ingest_table(
-        store,
-        table,
-        origin=str(path),
-        first_line=first_line,
-        raw=raw,
-        sha256=sha,
-        retrieved_at=dt.datetime.now(),
     )

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
-from .store import Store, first_row
+from .base import Store, first_row
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -58,7 +58,7 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 # - ingest recomputes the months its batch spans, inside the batch's transaction: a batch
 #   only changes which vintage is in force for its own keys, and only brings new codes in its
 #   own lines (the code map of stored codes does not change);
-# - a change of the classification rules (Store.ensure_code_map) rebuilds it whole;
+# - a change of the classification rules (store._ensure_code_map) rebuilds it whole;
 # - shipped datasets, loaded into memory at open, build it then.
 # The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.
@@ -148,8 +148,30 @@ def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     return row[0] if row else None
 
 
+def earliest_vintage(store: Store) -> dt.date | None:
+    """The first date on which the store's figures were published (None: no lines)."""
+    row = first_row(store.con.execute("SELECT min(vintage) FROM lines").fetchall())
+    return row[0] if row else None
+
+
 def sources(store: Store) -> list[str]:
     rows = store.con.execute(
         "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def imputed_flows(store: Store, months: list[Month], as_of: dt.date | None) -> dict[str, set[str]]:
+    """Month ('2020-11') -> the flows whose lines in force as of ``as_of`` are imputed there:
+    no published figure constrains them (the default dataset marks such lines)."""
+    condition, params = vintage_filter(as_of)
+    marks = ", ".join("?" for _ in months)
+    rows = store.con.execute(
+        f"SELECT DISTINCT l.month, l.flow FROM lines l WHERE {condition} AND l.reporter = ? "
+        f"AND l.imputed AND l.month IN ({marks})",
+        [*params, store.reporter, *[m.first_day() for m in months]],
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for month, flow in rows:
+        out.setdefault(str(Month.from_date(month)), set()).add(flow)
+    return out

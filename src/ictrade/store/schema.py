@@ -10,7 +10,11 @@ it was published or retrieved (vintage), its status, and whether it was imputed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
+
+from ..months import Month
 
 FLOWS = ("export", "import")
 STATUSES = ("preliminary", "confirmed")
@@ -60,6 +64,39 @@ CREATE TABLE IF NOT EXISTS lines (
     superseded_by DATE
 )
 """
+
+
+# Customs flash figures (sources/flash.py): a watched series' cumulative value from day 1 to
+# cut_day (10, 20; 30 = month end), in the file's unit. Kept apart from the lines (store/flash.py).
+FLASH_SCHEMA = pa.schema(
+    [
+        pa.field("item_key", pa.string(), nullable=False),
+        pa.field("hs_code", pa.string()),
+        pa.field("flow", pa.string(), nullable=False),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("partner_ko", pa.string(), nullable=False),
+        pa.field("month", pa.date32(), nullable=False),
+        pa.field("cut_day", pa.int32(), nullable=False),
+        pa.field("cum_value", pa.float64(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("vintage", pa.date32(), nullable=False),
+    ]
+)
+
+
+Series = tuple[str, str]  # a watched series of the flash figures: item_key, partner_ko
+
+
+@dataclass(frozen=True)
+class FlashFigure:
+    """One flash figure: the series' cumulative value from day 1 to the cut."""
+
+    series: Series
+    unit: str
+    month: Month
+    cut: int
+    value: float
+    month_text: str  # the month as the file writes it
 
 
 def encoded_schema(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pa.Schema:

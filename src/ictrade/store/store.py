@@ -14,14 +14,29 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import platformdirs
 
 from ..classify import scheme
 from ..errors import StoreError, UsageError
+from .base import Store, first_row
+from .classify_codes import refresh_code_map
+from .ingest import load_parquet_lines
+from .query import cube_ready, refresh_cube
 from .schema import DEFAULT_REPORTER, LINES_DDL
+
+__all__ = [
+    "Store",
+    "StoreChoice",
+    "available_datasets",
+    "choose_store",
+    "dataset_path",
+    "default_store_path",
+    "first_row",
+    "open_choice",
+    "open_store",
+]
 
 META_DDL = [
     LINES_DDL,
@@ -37,18 +52,12 @@ META_DDL = [
         reporter VARCHAR NOT NULL, month DATE NOT NULL, flow VARCHAR NOT NULL,
         item VARCHAR NOT NULL, partner VARCHAR NOT NULL, value_usd DOUBLE,
         scheme VARCHAR NOT NULL)""",
-    # customs flash figures (provisional_10day.csv layout): cumulative value from day 1 to
-    # cut_day (10, 20; 30 = month end), in the file's unit; see store/flash.py
+    # customs flash figures: schema.FLASH_SCHEMA
     """CREATE TABLE IF NOT EXISTS flash (
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
         partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
         cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
 ]
-
-
-def first_row(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
-    """The first row of a fully fetched result (DuckDB wants results read to the end)."""
-    return rows[0] if rows else None
 
 
 def default_store_path() -> Path:
@@ -120,59 +129,26 @@ def rules_fingerprint(scheme_name: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-class Store:
-    """A DuckDB database of customs lines, with the classification of their codes."""
-
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        name: str,
-        *,
-        read_only: bool,
-        scheme_name: str = "kr-ict",
-        reporter: str = DEFAULT_REPORTER,
-    ) -> None:
-        self.con = con
-        self.name = name
-        self.read_only = read_only
-        self.scheme_name = scheme_name
-        # Statistics read this reporter's lines; the store keeps every reporter's.
-        self.reporter = reporter
-        # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
-        self.completeness: list[dict[str, Any]] | None = None
-        self.description: str | None = None  # what a shipped dataset holds (meta.json)
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def ensure_code_map(self) -> None:
-        """(Re)classify the store's codes when the shipped rules changed since last time, and
-        rebuild the latest cube then (or when the store predates it)."""
-        from .classify_codes import refresh_code_map
-        from .query import cube_ready, refresh_cube
-
-        key = f"rules:{self.scheme_name}"
-        fingerprint = rules_fingerprint(self.scheme_name)
-        row = first_row(self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
-        current = bool(row and row[0] == fingerprint)
-        if current and cube_ready(self.con, self.scheme_name):
-            return
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            if not current:
-                refresh_code_map(self.con, self.scheme_name, only_new=False)
-                self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
-            refresh_cube(self.con, self.scheme_name)  # whole: every code may have moved
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+def _ensure_code_map(store: Store) -> None:
+    """(Re)classify the store's codes when the shipped rules changed since last time, and
+    rebuild the latest cube then (or when the store predates it)."""
+    con, scheme_name = store.con, store.scheme_name
+    key = f"rules:{scheme_name}"
+    fingerprint = rules_fingerprint(scheme_name)
+    row = first_row(con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall())
+    current = bool(row and row[0] == fingerprint)
+    if current and cube_ready(con, scheme_name):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if not current:
+            refresh_code_map(con, scheme_name, only_new=False)
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
+        refresh_cube(con, scheme_name)  # whole: every code may have moved
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -183,7 +159,7 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add_reporters(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a store written before reporters existed up to date: its lines are Korea's, and
-    its latest cube is rebuilt with the reporter (Store.ensure_code_map)."""
+    its latest cube is rebuilt with the reporter (_ensure_code_map)."""
     columns = {r[0] for r in con.execute("DESCRIBE lines").fetchall()}
     if "reporter" in columns:
         return
@@ -239,7 +215,7 @@ def open_store(
         con = duckdb.connect(target, read_only=True)
     store = Store(con, target, read_only=read_only, scheme_name=scheme_name, reporter=reporter)
     if not read_only:
-        store.ensure_code_map()
+        _ensure_code_map(store)
     return store
 
 
@@ -254,10 +230,6 @@ def _outdated(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:
 
 
 def _open_dataset(name: str, scheme_name: str, reporter: str) -> Store:
-    from .classify_codes import refresh_code_map
-    from .ingest import load_parquet_lines
-    from .query import refresh_cube
-
     path = dataset_path(name)
     con = duckdb.connect(":memory:")
     _create_schema(con)

@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
 from ..errors import error_at_row
+from .base import first_row
 from .schema import FLOWS, LINE_KEY, STATUSES
-from .store import first_row
 
 _KEY = ", ".join(LINE_KEY)
 

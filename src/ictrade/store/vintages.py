@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..months import Month
+from .base import Store
 from .query import vintage_filter
-from .store import Store
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,13 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from ..classify import using_scheme
 from ..store.store import choose_store
 from . import params, releases
-from .dashboard import dashboard_html
+from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
 from .envelope import JSON, ApiKeyMiddleware, Body, dumps, error_handlers
 from .handles import LRU, StoreHandle
 from .openapi import openapi_document
@@ -124,7 +126,7 @@ class Api:
             if cached is not None:
                 return cached
             source = self.service.release_source(handle, month, as_of, published, lang)
-            return self.release_files.put(key, releases.render(source, fmt))
+            return self.release_files.put(key, releases.render_files(source, fmt))
 
         if download:
             file = releases.pick(await run_in_threadpool(files), variant)
@@ -215,10 +217,23 @@ def create_app(
         Route("/api/series", api.series),
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
+        Mount(VENDOR_PATH, StaticFiles(packages=[VENDOR_DIR])),
     ]
     app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
     app.state.api = api
     key = os.environ.get("ICTRADE_API_KEY", "") if api_key is None else api_key
     if key:
-        app.add_middleware(ApiKeyMiddleware, key=key)
+        app.add_middleware(ApiKeyMiddleware, key=key, public=VENDOR_PATH + "/")
+    app.add_middleware(SchemeMiddleware, scheme_name=scheme_name)
     return app
+
+
+class SchemeMiddleware:
+    """Answer every request with the items of the server's scheme (taxonomy())."""
+
+    def __init__(self, app: Any, scheme_name: str) -> None:
+        self.app, self.scheme_name = app, scheme_name
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with using_scheme(self.scheme_name):
+            await self.app(scope, receive, send)

@@ -56,10 +56,11 @@ def error_response(status: int, message: str, allowed: list[str] | None = None) 
 
 
 class ApiKeyMiddleware:
-    """When a key is set, every request must carry it (header X-API-Key or ?api_key=)."""
+    """When a key is set, every request must carry it (header X-API-Key or ?api_key=), except
+    for paths under ``public`` (published library code, no data)."""
 
-    def __init__(self, app: ASGIApp, key: str) -> None:
-        self.app, self.key = app, key.encode()
+    def __init__(self, app: ASGIApp, key: str, public: str | None = None) -> None:
+        self.app, self.key, self.public = app, key.encode(), public
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self._allowed(Request(scope)):
@@ -69,6 +70,8 @@ class ApiKeyMiddleware:
         await response(scope, receive, send)
 
     def _allowed(self, request: Request) -> bool:
+        if self.public and request.url.path.startswith(self.public):
+            return True
         given = request.headers.get("x-api-key") or request.query_params.get("api_key") or ""
         return hmac.compare_digest(given.encode(), self.key)
 

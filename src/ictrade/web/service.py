@@ -9,8 +9,12 @@ from typing import Any
 
 from ..classify import regions, taxonomy
 from ..months import Month, month_range
+from ..release.build import release_facts
+from ..release.flash import SCHEMA as FLASH_SCHEMA
+from ..release.flash import flash_month
+from ..release.page import trend_from_cube
 from ..stats.cube import Cube
-from ..stats.facts import Facts, build_facts
+from ..stats.facts import Facts
 from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
@@ -46,15 +50,17 @@ class Service:
     def facts(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
     ) -> Facts:
-        """The facts document (``build_facts``), from the cached cube."""
+        """The facts document (``release_facts``: the flash facts of a month that holds only
+        flash figures), from the cached cube."""
         key = (handle.identity, handle.stamp(), month, as_of, as_published)
         cached = self.facts_cache.get(key)
         if cached is not None:
             return cached
         with handle.use() as store:
-            if not as_published:  # a month outside the data: 404 naming the span held
+            flash = flash_month(store, month, as_of)
+            if not as_published and not flash:  # a month outside the data: 404 naming the span
                 check_month(handle.cube(as_of, store), month)
-            facts = build_facts(
+            facts = release_facts(
                 store,
                 month,
                 as_of=as_of,
@@ -72,9 +78,11 @@ class Service:
         lang: str,
     ) -> releases.Source:
         facts = self.facts(handle, month, as_of, as_published)
+        if facts["schema"] == FLASH_SCHEMA:
+            return releases.Source(facts, lang)
         vintage = facts["data"]["as_of_requested"]
         cube = handle.cube(dt.date.fromisoformat(vintage) if vintage else None)
-        return releases.Source(facts, cube, month, lang)
+        return releases.Source(facts, lang, trend_from_cube(cube, month))
 
     def series(
         self, handle: StoreHandle, query: Mapping[str, str], as_of: dt.date | None

@@ -1,4 +1,4 @@
-// The ictrade dashboard: plain JS over the JSON API, charts drawn as inline SVG.
+// The ictrade dashboard: plain JS over the JSON API, charts drawn by Chart.js.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -9,9 +9,15 @@ function apiUrl(path, params) {
   const q = new URLSearchParams(params || {});
   for (const name of ["api_key", "dataset"]) if (page.get(name)) q.set(name, page.get(name));
   const asOf = $("as-of").value;
-  if (asOf) q.set("as_of", asOf);
+  if (asOf && !q.has("as_published")) q.set("as_of", asOf);
   const text = q.toString();
   return path + (text ? "?" + text : "");
+}
+
+// Facts and releases can be asked for as each month was first published (the figures the
+// release of that month stated); series and the cube follow the "As of" date.
+function vintage(params) {
+  return $("as-published").checked ? { ...(params || {}), as_published: "true" } : params;
 }
 
 async function api(path, params) {
@@ -47,53 +53,99 @@ function name(list, id) {
 function cell(flow, item, region) {
   return state.cells.get(`${flow}/${item}/${region}`) || null;
 }
-function el(tag, attrs, text) {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+// Charts by Chart.js (vendored, /static/vendor/chart.umd.min.js): round ticks, every axis
+// label readable; one chart per target, drawn anew on each refresh.
+const charts = new Map();
+const BLUE = "#2f6fbf", RED = "#b3261e";
+function draw(target, config, height) {
+  const old = charts.get(target.id);
+  if (old) old.destroy();
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  target.style.height = height + "px";
+  target.replaceChildren(canvas);
+  config.options = { animation: false, maintainAspectRatio: false, ...config.options };
+  charts.set(target.id, new Chart(canvas, config));
+}
+// Dollars in billions, or in millions when the largest figure is under a billion.
+function usdUnit(values) {
+  const big = Math.max(0, ...values.map((v) => Math.abs(v || 0))) >= 1e9;
+  return big ? { div: 1e9, name: "USD billion" } : { div: 1e6, name: "USD million" };
+}
+const scaled = (v, unit) => (v === null || v === undefined ? null : v / unit.div);
+const tickNumber = (v) => Number(v.toPrecision(12)).toLocaleString("en-US");
+// Month labels: each January (every other year or more on long series), else every few months.
+function monthLabel(months) {
+  const long = months.length > 36;
+  const every = long ? Math.ceil(months.length / 12 / 8) : Math.ceil(months.length / 8);
+  const y0 = months.length ? Number(months[0].slice(0, 4)) : 0;
+  return (i) => {
+    const m = months[i];
+    if (long) return m.endsWith("-01") && (Number(m.slice(0, 4)) - y0) % every === 0 ? m.slice(0, 4) : "";
+    return (months.length - 1 - i) % every === 0 ? m : "";
+  };
+}
+function axis(title, tick, extra) {
+  return { beginAtZero: true, title: { display: true, text: title }, ticks: { callback: tick }, ...extra };
 }
 
-function lineChart(target, points, marked, format) {
-  const W = 560, H = 220, L = 60, B = 24, T = 10;
-  const values = points.map((p) => p.value).filter((v) => v !== null);
-  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
-  if (!values.length) { target.replaceChildren(svg); return; }
-  const lo = Math.min(0, ...values), hi = Math.max(...values);
-  const x = (i) => L + (i / Math.max(1, points.length - 1)) * (W - L - 10);
-  const y = (v) => T + (1 - (v - lo) / (hi - lo || 1)) * (H - T - B);
-  for (const v of [lo, (lo + hi) / 2, hi]) {
-    svg.append(el("line", { x1: L, x2: W - 10, y1: y(v), y2: y(v), stroke: "#e3e6ea" }));
-    svg.append(el("text", { x: L - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10 }, format(v)));
-  }
-  let d = "";
-  points.forEach((p, i) => {
-    if (p.value === null) return;
-    d += (d && points[i - 1] && points[i - 1].value !== null ? "L" : "M") + x(i).toFixed(1) + "," + y(p.value).toFixed(1);
-  });
-  svg.append(el("path", { d, fill: "none", stroke: "#2f6fbf", "stroke-width": 1.5 }));
-  points.forEach((p, i) => {
-    if (p.month.endsWith("-01") && Number(p.month.slice(0, 4)) % 2 === 0)
-      svg.append(el("text", { x: x(i), y: H - 6, "font-size": 10, "text-anchor": "middle" }, p.month.slice(0, 4)));
-    if (p.month === marked && p.value !== null)
-      svg.append(el("circle", { cx: x(i), cy: y(p.value), r: 4, fill: "#b3261e" }, ""));
-  });
-  target.replaceChildren(svg);
+// A monthly series with the chosen month marked; ``percent`` for growth, else dollars.
+function lineChart(target, points, marked, percent) {
+  const months = points.map((p) => p.month), raw = points.map((p) => p.value);
+  const unit = percent ? { div: 1, name: "YoY %" } : usdUnit(raw);
+  const label = monthLabel(months);
+  const at = months.indexOf(marked);
+  draw(target, {
+    type: "line",
+    data: { labels: months, datasets: [{
+      data: raw.map((v) => scaled(v, unit)), borderColor: BLUE, borderWidth: 1.5, spanGaps: false,
+      pointRadius: months.map((_, i) => (i === at ? 4 : 0)), pointBackgroundColor: RED, pointBorderColor: RED,
+    }] },
+    options: {
+      plugins: { legend: { display: false },
+        tooltip: { callbacks: { label: (c) => (percent ? pct(raw[c.dataIndex]) : usd(raw[c.dataIndex])) } } },
+      scales: {
+        x: { ticks: { autoSkip: false, maxRotation: 0, callback: (_, i) => label(i) }, grid: { display: false } },
+        y: axis(unit.name, (v) => tickNumber(v) + (percent ? "%" : "")),
+      },
+    },
+  }, 240);
 }
+
+// Figures written after the bars, as the tables print them.
+const barLabels = {
+  id: "barLabels",
+  afterDatasetsDraw(chart, _args, options) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = "#1d2733";
+    ctx.textBaseline = "middle";
+    chart.getDatasetMeta(0).data.forEach((bar, i) => {
+      const value = options.values[i];
+      ctx.textAlign = value < 0 ? "right" : "left";
+      ctx.fillText(options.format(value), bar.x + (value < 0 ? -4 : 4), bar.y);
+    });
+    ctx.restore();
+  },
+};
 
 function barChart(target, rows, format) {
-  const W = 560, rowH = 20, L = 200;
-  const H = rows.length * rowH + 10;
-  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
-  const hi = Math.max(1, ...rows.map((r) => Math.abs(r.value || 0)));
-  rows.forEach((r, i) => {
-    const y = 5 + i * rowH;
-    const w = (Math.abs(r.value || 0) / hi) * (W - L - 90);
-    svg.append(el("text", { x: L - 6, y: y + 14, "text-anchor": "end", "font-size": 11 }, r.label));
-    svg.append(el("rect", { x: L, y: y + 3, width: w, height: rowH - 6, fill: r.selected ? "#b3261e" : "#2f6fbf" }));
-    svg.append(el("text", { x: L + w + 4, y: y + 14, "font-size": 11 }, format(r.value)));
-  });
-  target.replaceChildren(svg);
+  const raw = rows.map((r) => r.value), unit = usdUnit(raw);
+  draw(target, {
+    type: "bar",
+    data: { labels: rows.map((r) => r.label), datasets: [{
+      data: raw.map((v) => scaled(v, unit)), backgroundColor: rows.map((r) => (r.selected ? RED : BLUE)),
+    }] },
+    plugins: [barLabels],
+    options: {
+      indexAxis: "y",
+      layout: { padding: { right: 70 } },
+      plugins: { legend: { display: false }, barLabels: { values: raw, format },
+        tooltip: { callbacks: { label: (c) => format(raw[c.dataIndex]) } } },
+      scales: { x: axis(unit.name, tickNumber), y: { grid: { display: false } } },
+    },
+  }, rows.length * 24 + 70);
 }
 
 function table(target, header, rows) {
@@ -101,6 +153,10 @@ function table(target, header, rows) {
   target.innerHTML = head + rows.map((r) =>
     `<tr data-id="${r.id}"${r.selected ? ' class="selected"' : ""}>` +
     r.cells.map((c) => `<td>${c}</td>`).join("") + "</tr>").join("");
+}
+
+function noData(target, text) {
+  target.innerHTML = `<tr class="no-data"><td>${text}</td></tr>`;
 }
 
 // Markdown of the release as HTML: headings, paragraphs, lists and tables.
@@ -125,19 +181,20 @@ function markdown(text) {
 function showKpis(month, item, region) {
   const ex = cell("export", item, region), im = cell("import", item, region);
   const bal = cell("balance", item, region);
-  $("kpi-export-value").textContent = usd(ex && ex.value_usd);
-  $("kpi-export-yoy").textContent = pct(ex && ex.yoy_pct);
+  // a figure the data do not hold says so, never "$0"
+  $("kpi-export-value").textContent = ex ? usd(ex.value_usd) : "no data";
+  $("kpi-export-yoy").textContent = ex ? pct(ex.yoy_pct) : "";
   $("kpi-export-yoy").className = ex && ex.yoy_pct < 0 ? "down" : "up";
-  $("kpi-import-value").textContent = usd(im && im.value_usd);
-  $("kpi-import-yoy").textContent = pct(im && im.yoy_pct);
-  $("kpi-balance-value").textContent = bal ? usd(bal.value_usd) : ex && im ? usd(ex.value_usd - im.value_usd) : "–";
+  $("kpi-import-value").textContent = im ? usd(im.value_usd) : "no data";
+  $("kpi-import-yoy").textContent = im ? pct(im.yoy_pct) : "";
+  $("kpi-balance-value").textContent = bal ? usd(bal.value_usd) : ex && im ? usd(ex.value_usd - im.value_usd) : "no data";
   $("kpi-export-share").textContent = pct(ex && ex.share_pct, false);
   $("selection").textContent = `${name(state.meta.items, item)}, ${name(state.meta.regions, region)}, ${month}`;
 }
 
 function showItemsAndRegions(item, region) {
   const items = state.meta.items.filter((i) => cell("export", i.id, region));
-  table($("table-items"), ["Item", "USD million", "YoY %", "Share %", "Contribution pp"], items.map((i) => {
+  table($("table-items"), ["Item", "USD million", "YoY %", "Share %", "Contribution to the parent item's growth, pp"], items.map((i) => {
     const c = cell("export", i.id, region);
     return { id: i.id, selected: i.id === item, cells: [i.name, millions(c.value_usd), pct(c.yoy_pct), pct(c.share_pct, false), pct(c.contribution_pp)] };
   }));
@@ -146,6 +203,8 @@ function showItemsAndRegions(item, region) {
     const c = cell("export", item, r.id);
     return { id: r.id, selected: r.id === region, cells: [r.name, millions(c.value_usd), pct(c.yoy_pct), pct(c.share_of_world_pct, false)] };
   }));
+  if (!regs.some((r) => r.id !== "world")) noData($("table-regions"), "no data: these figures name no partner country");
+  if (!items.length) noData($("table-items"), "no data");
   const majors = state.meta.items.filter((i) => i.major || i.id === item);
   barChart($("chart-items"), majors.filter((i) => cell("export", i.id, region)).map((i) => ({
     label: i.name, value: cell("export", i.id, region).value_usd, selected: i.id === item })), usd);
@@ -164,7 +223,7 @@ function setDownloads(month) {
     link.classList.toggle("disabled", !ok);
     link.setAttribute("aria-disabled", String(!ok));
     link.title = ok ? "" : "not available yet";
-    link.href = ok ? apiUrl(`/api/release/${month}`, { format: fmt, lang, download: "true" }) : "#";
+    link.href = ok ? apiUrl(`/api/release/${month}`, vintage({ format: fmt, lang, download: "true" })) : "#";
   }
 }
 
@@ -175,10 +234,10 @@ async function refresh() {
   $("error").hidden = true;
   try {
     const [facts, values, yoy, release] = await Promise.all([
-      api(`/api/facts/${month}`),
+      api(`/api/facts/${month}`, vintage()),
       api("/api/series", { flow: "export", item, region, measure: "value" }),
       api("/api/series", { flow: "export", item, region, measure: "yoy" }),
-      api(`/api/release/${month}`, { format: "md", lang: $("lang").value }),
+      api(`/api/release/${month}`, vintage({ format: "md", lang: $("lang").value })),
     ]);
     if (seq !== state.seq) return;
     state.facts = facts;
@@ -187,8 +246,8 @@ async function refresh() {
     $("headline").textContent = short.split("\n")[0].replace(/^#\s*/, "");
     showKpis(month, item, region);
     showItemsAndRegions(item, region);
-    lineChart($("chart-series"), values.points, month, usd);
-    lineChart($("chart-yoy"), yoy.points, month, (v) => pct(v));
+    lineChart($("chart-series"), values.points, month, false);
+    lineChart($("chart-yoy"), yoy.points, month, true);
     $("series-caption").textContent = `Exports of ${name(state.meta.items, item)} to ${name(state.meta.regions, region)}, USD`;
     $("release").innerHTML = markdown(release.files.find((f) => f.variant === "long").text);
     setDownloads(month);
@@ -221,7 +280,10 @@ async function start() {
   fill($("region"), state.meta.regions.map((r) => ({ id: r.id, label: r.name })), page.get("region") || "world");
   $("store").textContent = `Data: ${state.meta.store}`;
   if (page.get("lang")) $("lang").value = page.get("lang");
-  for (const id of ["month", "item", "region", "lang", "as-of"]) $(id).addEventListener("change", refresh);
+  $("as-published").checked = page.get("as_published") === "true";
+  $("as-published").addEventListener("change", () => { $("as-of").disabled = $("as-published").checked; });
+  $("as-of").disabled = $("as-published").checked;
+  for (const id of ["month", "item", "region", "lang", "as-of", "as-published"]) $(id).addEventListener("change", refresh);
   await refresh();
 }
 

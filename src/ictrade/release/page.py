@@ -6,7 +6,6 @@ printed by headless Chromium (``--print-to-pdf``).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -23,9 +22,8 @@ from ..classify import taxonomy
 from ..errors import IctradeError
 from ..months import Month
 from ..numbers import round_half_up
-from ..stats.cube import load_cube
+from ..stats.cube import Cube
 from ..stats.series import series_from_cube
-from ..store.store import Store
 from .charts import Bar, bar_chart, css_font_stack, trend_chart
 from .facts_view import FactsView
 from .lang import label, phrasebook
@@ -56,9 +54,9 @@ class Trend:
     yoy: list[float | None]
 
 
-def trend_from_store(store: Store, month: Month, as_of: dt.date | None) -> Trend:
+def trend_from_cube(cube: Cube, month: Month) -> Trend:
+    """The trend chart's figures: the TREND_MONTHS months to ``month``."""
     start = month - (TREND_MONTHS - 1)
-    cube = load_cube(store, as_of)  # once for both measures
     values = series_from_cube(cube, "export", "total", "world", "value", start, month)
     growth = series_from_cube(cube, "export", "total", "world", "yoy", start, month)
     return Trend([p.month for p in values], [p.value for p in values], [p.value for p in growth])
@@ -98,7 +96,7 @@ def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[
             contributions.append(Bar(book.item_name(item), pp.value, signed(pp.value)))
     if contributions:
         title = label(lang, "chart_contrib")
-        axis, pp_unit = label(lang, "contribution"), label(lang, "pp")
+        axis, pp_unit = label(lang, "contrib_axis"), label(lang, "pp")
         out.append((title, bar_chart("contrib", contributions, title, axis, lang, pp_unit)))
     regions = []
     for region in region_list().majors():
@@ -142,8 +140,8 @@ def render_html(
             blocks=text.blocks,
             charts=[(title, markupsafe.Markup(svg)) for title, svg in charts(facts, trend, lang)],
             tables=tables,
-            labels={k: label(lang, k) for k in ("charts", "tables", "about", "as_of")},
-            about=source_note(facts),
+            labels={k: label(lang, k) for k in ("charts", "tables", "about", "as_of", "no_data")},
+            about=source_note(facts, lang),
             data=facts["data"],
         )
     )

@@ -1,0 +1,152 @@
+"""Precision and recall of verify's readings against a hand-made annotation (gold.csv).
+
+Run by hand: ``python bench/verify_gold.py [NEWS_DIR]`` (default ../shared/data/news, the
+development set; see its README for the columns). A gold figure is found when a claim's span
+overlaps the figure's quote; it is read right when the claim's period, flow, item, region,
+measure and number all agree. Recall counts figures about the data month read right; precision
+counts readings (claims other than unread numbers) that are right; 'other period checked'
+counts figures of another period read as the data month.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ictrade.months import Month
+from ictrade.release.claims import Claim, extract
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURE = {"value": "value", "yoy": "yoy_pct", "share": "share_pct", "streak": "streak_months",
+           "turn": "streak_months", "threshold": "other", "range": "other", "rank": "rank",
+           "contribution": "other", "flat": "yoy_pct"}  # fmt: skip
+FIELDS = ("period", "flow", "series", "region", "measure", "number")
+OTHER_ITEMS = {"nand", "dram", "mcp"}  # the annotation calls these 'other'
+
+
+def _gold_row(claim: Claim, data_month: str) -> dict[str, str]:
+    """The claim in the annotation's terms."""
+    measure = MEASURE.get(claim.measure, claim.measure)
+    number = (
+        claim.printed * claim.unit / 1e6
+        if claim.measure in ("value", "threshold", "range")
+        else claim.printed
+    )
+    if claim.measure == "record":
+        rank = claim.args.get("rank", 1)
+        measure = "rank" if rank > 1 else "record"
+        number = claim.args.get("span_months", rank)
+    if claim.measure == "rank":
+        number = 1
+    period = data_month if claim.period == "month" else claim.period
+    item = "other" if claim.item in OTHER_ITEMS or claim.flow == "other" else claim.item
+    return {"period": period, "flow": claim.flow, "series": item, "region": claim.region,
+            "measure": measure, "number": f"{number:g}"}  # fmt: skip
+
+
+def _locate(text: str, rows: list[dict[str, str]]) -> list[tuple[int, int] | None]:
+    """Where each row's quote is: identical quotes in text order, at number boundaries, never
+    inside a longer quote's place (longer quotes placed first)."""
+    taken: list[tuple[int, int]] = []
+    spans: list[tuple[int, int] | None] = [None] * len(rows)
+    for n in sorted(range(len(rows)), key=lambda n: (-len(rows[n]["quote"]), n)):
+        quote = rows[n]["quote"]
+        for m in re.finditer(re.escape(quote), text):
+            a, b = m.start(), m.end()
+            if a and quote[0].isdigit() and (text[a - 1].isdigit() or text[a - 1] == "."):
+                continue
+            if not any(x < b and a < y for x, y in taken):
+                spans[n] = (a, b)
+                taken.append((a, b))
+                break
+    return spans
+
+
+def _agrees(got: dict[str, str], want: dict[str, str]) -> list[str]:
+    wrong = []
+    if want["series"] == "other" and got["flow"] == "other":  # read as not ICT trade: right
+        got = {**got, "flow": want["flow"], "series": "other"}
+    for key in ("period", "flow", "series", "region", "measure"):
+        if got[key] != want[key] and not (key == "region" and want["flow"] == "other"):
+            wrong.append(key)
+    if abs(float(got["number"]) - float(want["number"])) > 1e-6 * max(
+        1.0, abs(float(want["number"]))
+    ):
+        wrong.append("number")
+    return wrong
+
+
+def main(news: Path, verbose: bool) -> None:
+    index = {r["file"]: r for r in csv.DictReader((news / "index.csv").open(encoding="utf-8"))}
+    gold: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in csv.DictReader((news / "gold.csv").open(encoding="utf-8")):
+        gold[row["file"]].append(row)
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, meta in sorted(index.items()):
+        text = (news / "texts" / name).read_text(encoding="utf-8")
+        month = meta["data_month"]
+        claims = extract(text, Month.parse(month))
+        used: set[int] = set()
+        st = stats[meta["lang"]]
+        for row, span in zip(gold[name], _locate(text, gold[name]), strict=True):
+            about_month = row["period"] == month
+            st["gold_month" if about_month else "gold_other"] += 1
+            hit = None if span is None else next(
+                (n for n, c in enumerate(claims) if c.start < span[1] and span[0] < c.end
+                 and n not in used), None)  # fmt: skip
+            if hit is None:
+                if verbose:
+                    print(f"MISS {name} {row['quote']!r} {[row[k] for k in FIELDS]}")
+                continue
+            used.add(hit)
+            claim = claims[hit]
+            if claim.measure == "number":
+                if verbose:
+                    print(f"UNREAD {name} {row['quote']!r} ({claim.text})")
+                continue
+            got = _gold_row(claim, month)
+            wrong = _agrees(got, row)
+            st["read"] += 1
+            if not about_month and claim.period == "month" and claim.flow != "other":
+                st["other_checked"] += 1
+            if wrong:
+                st["wrong"] += 1
+                if verbose:
+                    print(
+                        f"WRONG {name} {row['quote']!r} {','.join(wrong)}: got "
+                        f"{[got[k] for k in FIELDS]} want {[row[k] for k in FIELDS]}"
+                    )
+            elif about_month:
+                st["right_month"] += 1
+        for n, claim in enumerate(claims):
+            if n not in used and claim.measure != "number":
+                st["read"] += 1
+                st["wrong"] += 1
+                if verbose:
+                    where = f"{claim.subject} {claim.period}"
+                    print(f"EXTRA {name} {claim.text!r} {claim.measure} {where}")
+    for lang, st in sorted(stats.items()):
+        recall = st["right_month"] / max(1, st["gold_month"])
+        precision = 1 - st["wrong"] / max(1, st["read"])
+        print(
+            f"{lang}: recall (data month, all fields) {recall:.1%} "
+            f"({st['right_month']}/{st['gold_month']}); precision of readings {precision:.1%} "
+            f"({st['read'] - st['wrong']}/{st['read']}); other-period figures read as the "
+            f"month: {st['other_checked']} of {st['gold_other']}"
+        )
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    default = next(
+        (
+            p / "shared" / "data" / "news"
+            for p in ROOT.parents
+            if (p / "shared" / "data" / "news").is_dir()
+        ),
+        Path("../shared/data/news"),
+    )
+    main(Path(args[0]) if args else default, "-v" in sys.argv)

@@ -1,0 +1,108 @@
+"""What the commands share: exit statuses and the options of the commands that read a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..classify import using_scheme
+from ..errors import UsageError
+from ..months import parse_date
+from ..store.schema import DEFAULT_REPORTER
+from ..store.store import Store, StoreChoice, choose_store, open_choice
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_MISMATCH, EXIT_USAGE = 1, 2
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[f"ictrade.{param.name}"] = value
+    return value
+
+
+def store_options(func: F) -> F:
+    """--store/--dataset, and whose lines under which scheme (--reporter/--scheme), shared by
+    every command that reads a store. The view options reach ``open_for_reading`` through the
+    click context, so commands need not pass them on."""
+    func = click.option(
+        "--scheme",
+        default="kr-ict",
+        show_default=True,
+        metavar="NAME",
+        expose_value=False,
+        callback=_remember,
+        help="Classification of ICT goods: kr-ict (the Korean release's items) or oecd-ict "
+        "(the OECD/UNCTAD ICT goods list).",
+    )(func)
+    func = click.option(
+        "--reporter",
+        default=DEFAULT_REPORTER,
+        show_default=True,
+        metavar="ISO2",
+        expose_value=False,
+        callback=_remember,
+        help="Whose customs lines to read (ISO 3166-1 alpha-2 of the reporting country).",
+    )(func)
+    func = click.option(
+        "--dataset",
+        default=None,
+        metavar="NAME",
+        help="Open a shipped dataset read-only ('default': the reconstruction "
+        "from published figures). Excludes --store.",
+    )(func)
+    func = click.option(
+        "--store",
+        "store_path",
+        default=None,
+        metavar="PATH",
+        help="DuckDB store to use (env ICTRADE_STORE). Default: your store "
+        "if it exists, else the 'default' dataset.",
+    )(func)
+    return func
+
+
+def vintage_options(func: F) -> F:
+    func = click.option(
+        "--as-published",
+        is_flag=True,
+        help="Use each month's figures as of its own first publication.",
+    )(func)
+    func = click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="DATE",
+        help="Use the latest vintage published on or before DATE "
+        "(YYYY-MM-DD). Default: the latest figures.",
+    )(func)
+    return func
+
+
+def chosen_store(store_path: str | None, dataset: str | None) -> StoreChoice:
+    """The store a reading command uses, with the --reporter/--scheme it was given."""
+    ctx = click.get_current_context()
+    choice = choose_store(
+        store_path,
+        dataset,
+        scheme_name=ctx.meta.get("ictrade.scheme", "kr-ict"),
+        reporter=ctx.meta.get("ictrade.reporter", DEFAULT_REPORTER),
+    )
+    ctx.with_resource(using_scheme(choice.scheme))  # items of the scheme, for the command
+    return choice
+
+
+def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
+    """Open the store a reading command uses, saying which on standard error."""
+    choice = chosen_store(store_path, dataset)
+    click.echo(choice.reason, err=True)
+    return open_choice(choice, read_only=True)
+
+
+def parse_as_of(as_of: str | None, as_published: bool) -> dt.date | None:
+    if as_of and as_published:
+        raise UsageError("--as-of and --as-published exclude each other; give one of them")
+    return parse_date(as_of, "--as-of") if as_of else None

@@ -1,0 +1,89 @@
+"""Read a file and load it: ``ictrade ingest FILE``.
+
+Sits above the store and the readers: ``sources.files.read_file`` turns the file into an Arrow
+table for one store table, and the store loads that table (customs lines or flash figures).
+The store itself knows tables, not files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from .errors import InputError
+from .sources.files import LineDefaults, ReadOptions, read_file
+from .store.base import Store
+from .store.batch import IngestReport, is_loaded, writable
+from .store.flash import ingest_flash
+from .store.ingest import ingest_table
+from .store.schema import RAW_KEPT_MAX
+
+__all__ = ["ingest_file"]
+
+
+class Loader(Protocol):
+    def __call__(
+        self,
+        store: Store,
+        table: pa.Table,
+        *,
+        origin: str,
+        first_line: int | None = None,
+        raw: bytes | None = None,
+        retrieved_at: dt.datetime | None = None,
+        sha256: str | None = None,
+    ) -> IngestReport: ...
+
+
+# The store table a reader's rows go to, and how it is loaded.
+LOADERS: dict[str, Loader] = {"lines": ingest_table, "flash": ingest_flash}
+
+
+def _digest(file: Path) -> tuple[bytes | None, str]:
+    """The file's bytes (None when too big to keep in the store) and its SHA-256."""
+    if file.stat().st_size > RAW_KEPT_MAX:  # kept by its hash only: no need to hold it
+        with file.open("rb") as fh:
+            return None, hashlib.file_digest(fh, "sha256").hexdigest()
+    raw = file.read_bytes()
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str = "auto",
+    source: str | None = None,
+    vintage: dt.date | None = None,
+    status: str = "confirmed",
+    mapping: dict[str, str] | None = None,
+) -> IngestReport:
+    """Read, validate and load a file (customs lines, or flash figures) into ``store``."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file; check the path", file=str(path))
+    writable(store)
+    raw, sha = _digest(file)
+    if is_loaded(store, sha):
+        return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
+    defaults = LineDefaults(source=source, vintage=vintage, status=status)
+    read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
+    report = LOADERS[read.kind](
+        store,
+        read.table,
+        origin=str(path),
+        first_line=read.first_line,
+        raw=raw,
+        sha256=sha,
+        retrieved_at=dt.datetime.now(),
+    )
+    if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
+        note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
+        return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
+    return report

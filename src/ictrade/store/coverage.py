@@ -1,0 +1,104 @@
+"""Months whose lines are visibly incomplete: far fewer codes than the months around them.
+
+A customs file cut before its last month was complete (the KCS HS6 file's 2026-02 holds 251
+codes where its other months hold about 5,100) would otherwise be released as a collapse of
+trade. The rule is the same for every source and flow: a month is incomplete when it holds
+less than half the codes of the months on each side of it that exist (up to three, median),
+or less than half their value with under 90% of their codes. Comparing each side separately
+keeps the start and end of a series of another width (a narrow series followed by a wide
+file) from looking incomplete; a last month has one side only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..months import Month
+from .base import Store
+from .query import vintage_filter
+
+NEIGHBOURS = 3  # months on each side compared with
+CODE_SHARE = 0.5  # fewer codes than this share of a side's median: incomplete
+VALUE_SHARE = 0.5  # less value than this, with codes under CODE_SHARE_WITH_VALUE: incomplete
+CODE_SHARE_WITH_VALUE = 0.9
+
+
+@dataclass(frozen=True)
+class MonthCoverage:
+    """A month that holds visibly fewer lines than the months around it, for one source."""
+
+    month: Month
+    source: str
+    flow: str
+    codes: int
+    typical_codes: float  # median over the months compared with
+    value_usd: float
+    typical_value_usd: float
+    compared_with: str  # 'before', 'after' or 'around': which months the typical level is of
+
+    def describe(self) -> str:
+        value_pct = 100 * self.value_usd / self.typical_value_usd if self.typical_value_usd else 0
+        return (
+            f"{self.month} looks incomplete: source '{self.source}' has {self.codes:,} "
+            f"{self.flow} codes for it against about {self.typical_codes:,.0f} in the months "
+            f"{self.compared_with} it ({value_pct:.1f}% of their value)"
+        )
+
+
+def _side(
+    series: dict[Month, tuple[int, float]], month: Month, step: int
+) -> tuple[float, float] | None:
+    """Median codes and value of up to NEIGHBOURS months on one side of ``month`` (None: no
+    month on that side within reach)."""
+    found = [series[m] for k in range(1, NEIGHBOURS + 1) if (m := month + step * k) in series]
+    if not found:
+        return None
+    return statistics.median(c for c, _ in found), statistics.median(v for _, v in found)
+
+
+def _short_of(held: tuple[int, float], side: tuple[float, float]) -> bool:
+    codes, value = held
+    typical_codes, typical_value = side
+    if codes < CODE_SHARE * typical_codes:
+        return True
+    return codes < CODE_SHARE_WITH_VALUE * typical_codes and value < VALUE_SHARE * typical_value
+
+
+def incomplete_months(
+    store: Store, months: tuple[Month, Month] | None = None, as_of: dt.date | None = None
+) -> list[MonthCoverage]:
+    """The incomplete months within ``months`` (first, last; None: all), as of a vintage."""
+    condition, params = vintage_filter(as_of)
+    within = ""
+    if months is not None:
+        within = " AND l.month BETWEEN ? AND ?"
+        reach = (months[0] - NEIGHBOURS).first_day(), (months[1] + NEIGHBOURS).first_day()
+        params = [*params, *reach]
+    rows = store.con.execute(
+        f"""SELECT l.source, l.flow, l.month, count(DISTINCT l.hs_code), sum(l.value_usd)
+            FROM lines l WHERE {condition}{within} GROUP BY ALL""",
+        params,
+    ).fetchall()
+    series: dict[tuple[str, str], dict[Month, tuple[int, float]]] = defaultdict(dict)
+    for source, flow, month, codes, value in rows:
+        series[(source, flow)][Month.from_date(month)] = (int(codes), float(value or 0.0))
+    out = []
+    for (source, flow), held in sorted(series.items()):
+        for month in sorted(held):
+            if months is not None and not months[0] <= month <= months[1]:
+                continue
+            before, after = _side(held, month, -1), _side(held, month, 1)
+            sides = [s for s in (before, after) if s]
+            if sides and all(_short_of(held[month], s) for s in sides):
+                codes, value = held[month]
+                typical_codes, typical_value = min(sides)  # the side nearer the month's level
+                where = "around" if len(sides) == 2 else "before" if before else "after"
+                out.append(
+                    MonthCoverage(
+                        month, source, flow, codes, typical_codes, value, typical_value, where
+                    )
+                )
+    return out

@@ -1,0 +1,91 @@
+"""The package's layers, read from the source (every import statement, also those inside
+functions): no import cycle, the store below the file readers and the nowcast, renderers
+that take facts and never a store."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ictrade"
+BASE = {"ictrade.errors", "ictrade.months", "ictrade.numbers"}  # below every layer
+
+
+def _name(path: Path) -> str:
+    parts = ["ictrade", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+@cache
+def imports(module: str) -> frozenset[str]:
+    """The package modules ``module`` imports (a name imported from a package counts as the
+    submodule of that name when there is one, else as the package)."""
+    path = modules()[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            target = ".".join([*base, node.module] if node.module else base)
+            if not node.level:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in modules() else target)
+    return frozenset(m for m in found if m in modules() and m != module)
+
+
+def _cycle() -> list[str] | None:
+    """One import cycle among the package's modules, if any (depth-first search)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for d in sorted(imports(m)):
+            if state.get(d) == 1:
+                return [*path[path.index(d) :], d]
+            if d not in state and (found := visit(d)):
+                return found
+        path.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(modules()):
+        if m not in state and (found := visit(m)):
+            return found
+    return None
+
+
+def _within(module: str, *prefixes: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_the_package_has_no_import_cycle():
+    assert _cycle() is None, " -> ".join(_cycle() or [])
+
+
+def test_the_store_imports_only_classify_and_its_own_modules():
+    for m in modules():
+        if _within(m, "ictrade.store"):
+            bad = [d for d in imports(m) if not _within(d, "ictrade.store", "ictrade.classify")]
+            assert set(bad) <= BASE, f"{m} imports {sorted(set(bad) - BASE)}"
+
+
+def test_renderers_take_facts_and_never_a_store():
+    """Every release module but the job (build.py) and the flash facts (flash.py) renders
+    from facts; so does the API's table of release files."""
+    jobs = {"ictrade.release.build", "ictrade.release.flash"}
+    for m in modules():
+        if (_within(m, "ictrade.release") and m not in jobs) or m == "ictrade.web.releases":
+            bad = sorted(d for d in imports(m) if _within(d, "ictrade.store"))
+            assert not bad, f"{m} imports {bad}"

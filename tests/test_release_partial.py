@@ -1,0 +1,157 @@
+"""Releases of stores that hold part of the picture: exports only, the world only, a few items,
+one year. The text states what the data hold and says once what they lack; tables the data
+cannot fill say "no data" in every format."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+from openpyxl import load_workbook
+from release_data import rows
+
+from ictrade.classify.partners import WORLD
+from ictrade.months import Month
+from ictrade.release.markdown import long_markdown, short_markdown
+from ictrade.release.page import render_html
+from ictrade.release.xlsx import write_workbook
+from ictrade.stats.facts import build_facts
+from ictrade.store.ingest import ingest_table
+from ictrade.store.store import open_store
+
+from conftest import lines_table
+
+LANGS = ("en", "ko")
+
+
+def world_exports(codes: set[str] | None = None, since: str = "2017-01") -> list[dict[str, object]]:
+    """The synthetic exports summed over partners into WORLD lines (as an HS6 world file)."""
+    sums: dict[tuple[str, str], float] = defaultdict(float)
+    for r in rows():
+        wanted = codes is None or r["hs_code"] in codes
+        if r["flow"] == "export" and wanted and str(r["month"]) >= since:
+            sums[(str(r["month"]), str(r["hs_code"]))] += float(str(r["value_usd"]))
+    return [
+        {"month": m, "flow": "export", "hs_code": c, "partner": WORLD, "value_usd": round(v, 2)}
+        for (m, c), v in sums.items()
+    ]
+
+
+def facts_of(lines: list[dict[str, object]], month: str) -> dict[str, object]:
+    with open_store() as store:
+        ingest_table(store, lines_table(lines), origin="world.csv")
+        return build_facts(store, Month.parse(month))
+
+
+@pytest.fixture(scope="module")
+def exports_only():  # type: ignore[no-untyped-def]
+    return facts_of(world_exports(), "2020-11")
+
+
+@pytest.fixture(scope="module")
+def partial():  # type: ignore[no-untyped-def]
+    return facts_of(world_exports({"8542321010", "8529906022", "8529906023"}), "2020-11")
+
+
+@pytest.fixture(scope="module")
+def one_year():  # type: ignore[no-untyped-def]
+    return facts_of(world_exports(since="2020-01"), "2020-11")
+
+
+@pytest.fixture(scope="module")
+def january():  # type: ignore[no-untyped-def]
+    return facts_of(world_exports(), "2020-01")
+
+
+IMPORT_OR_REGION = {
+    "en": re.compile(r"[Ii]mports? |trade (surplus|deficit)|exports to |By region"),
+    "ko": re.compile(
+        r"수입은|무역수지는|흑자|적자|지역별로는|(중국|베트남|미국|일본|EU)[^ ]* 수출은"
+    ),
+}
+MISSING = {
+    "en": "These data hold no ICT imports (so no trade balance) and no partner countries "
+    "(so no figures by region).",
+    "ko": "이 자료에는 ICT 수입 및 상대국별 수출 실적이 없어 수입·무역수지 및 지역별 수치는 "
+    "싣지 않았다.",
+}
+
+
+def body(text: str) -> str:
+    """The release's sentences: no headings, tables or lists."""
+    keep = [b for b in text.split("\n\n") if not b.startswith(("#", "|", "- ", "*"))]
+    return "\n\n".join(keep)
+
+
+def well_formed(text: str, lang: str) -> None:
+    """Sentence forms seen wrong on real data, in any release."""
+    assert "$0 million" not in text and "(0백만" not in text and " 0백만" not in text
+    assert not re.search(r"Of these, [^.]*\)\.", text)  # a list with no verb
+    assert not re.search(r"From (\w+ \d{4}) to \1\b", text)
+    assert "compare 2 periods" not in text and ")(" not in text and ") (" not in text
+    if lang == "ko":
+        sentences = body(text).replace(":memory:", "")  # the store's name
+        assert not re.search(r"[:;]", sentences), sentences
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exports_only_world_only_states_only_what_it_holds(exports_only, lang):
+    for text in (short_markdown(exports_only, lang), long_markdown(exports_only, lang)):
+        sentences = body(text)
+        assert sentences.count(MISSING[lang]) == 1
+        others = sentences.replace(MISSING[lang], "")
+        assert not IMPORT_OR_REGION[lang].search(others), others
+        well_formed(text, lang)
+
+
+def test_exports_only_facts_hold_no_import_balance_or_region_cells(exports_only):
+    kinds = {(c["flow"], c["region"]) for c in exports_only["cells"]}
+    assert kinds == {("export", "world")}
+    assert {y["flow"] for y in exports_only["ytd"]} == {"export"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tables_without_lines_say_no_data(exports_only, tmp_path, lang):
+    page = render_html(exports_only, None, lang)
+    no_data = "no data" if lang == "en" else "자료 없음"
+    for key in ("imports_by_item", "exports_by_region", "import_item_region_value", "balance"):
+        section = re.search(rf'data-table="{key}">(.*?)</section>', page, re.S)
+        assert section and no_data in section.group(1), key
+    assert 'data-table="exports_by_item"' in page and "<table" in page
+    book = load_workbook(write_workbook(exports_only, tmp_path / "t.xlsx", lang))
+    assert no_data in str(book["imports by item"]["A5"].value)
+    assert book["exports by item"]["B5"].value == pytest.approx(
+        exports_only["cells"][0]["value_usd"] / 1e6
+    )
+    markdown = long_markdown(exports_only, lang)
+    assert markdown.count(no_data) == 4 and "| 0 |" not in markdown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_partial_items_say_which_majors_they_hold(partial, lang):
+    text = short_markdown(partial, lang)
+    well_formed(text, lang)
+    if lang == "en":
+        assert "of the major items the data cover only semiconductors and displays" in text
+        assert "mobile phones" not in text
+    else:
+        assert "주요 품목 중 반도체·디스플레이만 포함한다" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_year_of_data_states_levels_with_verbs(one_year, lang):
+    text = long_markdown(one_year, lang)
+    well_formed(text, lang)
+    if lang == "en":
+        assert "Memory chips accounted for $" in text and "percent" not in body(text)
+    else:
+        assert "세부 품목별로는 메모리반도체 " in text and "%" not in body(text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_january_has_no_one_month_year_to_date_sentence(january, lang):
+    text = long_markdown(january, lang)
+    well_formed(text, lang)
+    assert "From January 2020" not in text and "2020년 1월~2020년 1월" not in text
+    assert ("Exports, January 2020: USD" if lang == "en" else "수출 누계(2020년 1월)") in text
