@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,8 @@ import duckdb
 import platformdirs
 
 from ..classify import scheme
-from ..errors import StoreError, UsageError
+from ..classify.splits import splits
+from ..errors import StoreBusyError, StoreError, UsageError
 from .base import Store, first_row
 from .classify_codes import refresh_code_map
 from .ingest import load_parquet_lines
@@ -36,33 +38,54 @@ __all__ = [
     "first_row",
     "open_choice",
     "open_store",
+    "writable_store_path",
 ]
 
 META_DDL = [
     LINES_DDL,
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
-        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
+        options VARCHAR)""",
+    # one row per item of a code and month range; a code the split table apportions has
+    # several, with their shares (estimated)
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
-        mixed BOOLEAN)""",
+        mixed BOOLEAN, share DOUBLE DEFAULT 1.0, estimated BOOLEAN DEFAULT false)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
     """CREATE TABLE IF NOT EXISTS cube_latest (
         reporter VARCHAR NOT NULL, month DATE NOT NULL, flow VARCHAR NOT NULL,
         item VARCHAR NOT NULL, partner VARCHAR NOT NULL, value_usd DOUBLE,
-        scheme VARCHAR NOT NULL)""",
+        scheme VARCHAR NOT NULL, estimated_usd DOUBLE DEFAULT 0)""",
     # customs flash figures: schema.FLASH_SCHEMA
     """CREATE TABLE IF NOT EXISTS flash (
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
         partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
         cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
+    # the options a file was read with (JSON; NULL: the defaults), for stores made before it
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS options VARCHAR",
 ]
 
 
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def writer_wait() -> float:
+    """Seconds a writing command waits for another program to let go of the store (env
+    ICTRADE_LOCK_WAIT, default 60): concurrent ingests queue instead of failing."""
+    text = os.environ.get("ICTRADE_LOCK_WAIT", "60")
+    try:
+        return max(float(text), 0.0)
+    except ValueError:
+        raise UsageError(f"ICTRADE_LOCK_WAIT '{text}' is not a number of seconds") from None
+
+
+def _refuse_empty(store: str) -> None:
+    if not store.strip():
+        raise UsageError("--store is empty; give the path of a store file (or leave it out)")
 
 
 def available_datasets() -> list[str]:
@@ -89,6 +112,24 @@ class StoreChoice:
     reporter: str = DEFAULT_REPORTER  # whose lines statistics read
 
 
+def _named_store(store: str | None) -> tuple[Path | None, str]:
+    """The store ``--store`` (else ``ICTRADE_STORE``, read here only) names, and how to say so.
+    An empty PATH is refused rather than read as 'the default'."""
+    if store is not None:
+        _refuse_empty(store)
+        return Path(store), f"using the store {store}"
+    env = os.environ.get("ICTRADE_STORE")
+    if env:
+        return Path(env), f"using the store {env} (from ICTRADE_STORE)"
+    return None, ""
+
+
+def writable_store_path(store: str | None = None) -> Path:
+    """The store a writing command (ingest, fetch) loads into: ``--store``, ``ICTRADE_STORE``,
+    else the user's store (created if needed)."""
+    return _named_store(store)[0] or default_store_path()
+
+
 def choose_store(
     store: str | None = None,
     dataset: str | None = None,
@@ -107,17 +148,12 @@ def choose_store(
         if (scheme_name, reporter) == ("kr-ict", DEFAULT_REPORTER)
         else f" for reporter {reporter} under the scheme {scheme_name}"
     )
-    env = os.environ.get("ICTRADE_STORE")
-    path: Path | None = None
+    path, reason = _named_store(store)
     if dataset:
-        reason = f"using the shipped dataset '{dataset}' (read-only)"
-    elif store:
-        path, reason = Path(store), f"using the store {store}"
-    elif env:
-        path, reason = Path(env), f"using the store {env} (from ICTRADE_STORE)"
-    elif default_store_path().exists():
+        path, reason = None, f"using the shipped dataset '{dataset}' (read-only)"
+    elif path is None and default_store_path().exists():
         path, reason = default_store_path(), f"using your store {default_store_path()}"
-    else:
+    elif path is None:
         dataset = "default"
         reason = "no store of yours yet: using the shipped 'default' dataset (read-only)"
     return StoreChoice(path, dataset, reason + view, scheme_name, reporter)
@@ -126,6 +162,10 @@ def choose_store(
 def rules_fingerprint(scheme_name: str) -> str:
     rules = scheme(scheme_name).rules
     text = "\n".join(f"{r.prefix},{r.item},{r.valid_from},{r.valid_to}" for r in rules)
+    text += "\n".join(
+        f"{s.code},{s.item},{s.share},{s.valid_from},{s.valid_to}"
+        for s in splits(scheme_name).shares
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -151,10 +191,21 @@ def _ensure_code_map(store: Store) -> None:
         raise
 
 
+# Stores written before splits: their code map is rebuilt (the rules fingerprint holds the
+# split table) and their latest cube too (its marker changed).
+MIGRATIONS = [
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS share DOUBLE DEFAULT 1.0",
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS estimated BOOLEAN DEFAULT false",
+    "ALTER TABLE cube_latest ADD COLUMN IF NOT EXISTS estimated_usd DOUBLE DEFAULT 0",
+]
+
+
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
     _add_reporters(con)
+    for ddl in MIGRATIONS:
+        con.execute(ddl)
 
 
 def _add_reporters(con: duckdb.DuckDBPyConnection) -> None:
@@ -186,11 +237,14 @@ def open_store(
     read_only: bool = False,
     scheme_name: str = "kr-ict",
     reporter: str = DEFAULT_REPORTER,
+    wait: float = 0.0,
 ) -> Store:
     """Open (creating if needed) the store at ``path``, or load a shipped dataset read-only.
 
     With neither, open ``:memory:`` (an empty, writable store: handy in tests). Statistics
-    read the lines of ``reporter`` classified by ``scheme_name``.
+    read the lines of ``reporter`` classified by ``scheme_name``. While another program holds
+    the file (an ingest writing, a server taking its snapshot), wait up to ``wait`` seconds,
+    then raise StoreBusyError.
     """
     reporter = check_reporter(reporter)
     if dataset is not None:
@@ -200,23 +254,85 @@ def open_store(
         if read_only and not Path(target).exists():
             raise StoreError(f"no store at {target}; create one with 'ictrade ingest FILE'")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only and target != ":memory:")
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open the store {target}: {exc}") from None
+    con = _connect(target, read_only=read_only and target != ":memory:", wait=wait)
     if not read_only:
-        _create_schema(con)
+        try:
+            _create_schema(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"{target} is not an ictrade store ({_first_line(exc)})") from None
     elif target != ":memory:" and _outdated(con, scheme_name):
         # A store written before reporters, or not yet classified by this scheme: brought up
         # to date once (when the file is writable), then read as asked.
         con.close()
         with contextlib.suppress(StoreError):  # read-only file: read it as it is
             open_store(target, scheme_name=scheme_name).close()
-        con = duckdb.connect(target, read_only=True)
+        con = _connect(target, read_only=True, wait=wait)
+    if read_only and not con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'lines' AND database_name = "
+        "current_database()"
+    ).fetchall():
+        con.close()
+        raise StoreError(f"{target} is a DuckDB file but not an ictrade store (no lines table)")
     store = Store(con, target, read_only=read_only, scheme_name=scheme_name, reporter=reporter)
     if not read_only:
         _ensure_code_map(store)
     return store
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to ``wait`` seconds for another program's lock to go; DuckDB's
+    messages (which name the holder's interpreter path and process id) are not shown."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only)
+        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open the store {target}: {_first_line(exc)}") from None
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"the store {target} is in use by another program (an ingest writing to "
+                    "it); try again when it finishes"
+                ) from None
+            time.sleep(0.1)
+
+
+def snapshot_store(choice: StoreChoice) -> Store:
+    """An in-memory copy of a store file's tables (the ingest log without the files kept),
+    read-only: a server answers from it while ``ictrade ingest`` writes to the file. The file
+    is held only while copying. Raises StoreBusyError while a writer holds the file."""
+    assert choice.path is not None
+    open_choice(choice).close()  # names a missing or bad file; brings an old one up to date
+    con = duckdb.connect(":memory:")
+    quoted = str(choice.path).replace("'", "''")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
+    except duckdb.Error as exc:
+        con.close()
+        if "lock" in str(exc).lower():
+            raise StoreBusyError(f"the store {choice.path} is being written; try again") from None
+        raise StoreError(f"cannot open the store {choice.path}: {_first_line(exc)}") from None
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src'"
+        ).fetchall()
+        for (table,) in tables:
+            kept = " REPLACE (NULL::BLOB AS raw)" if table == "ingests" else ""
+            con.execute(f'CREATE TABLE "{table}" AS SELECT *{kept} FROM src."{table}"')
+    finally:
+        con.execute("DETACH src")
+    return Store(
+        con,
+        str(choice.path),
+        read_only=True,
+        scheme_name=choice.scheme,
+        reporter=choice.reporter,
+    )
 
 
 def _outdated(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:

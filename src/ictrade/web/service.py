@@ -10,8 +10,8 @@ from typing import Any
 from ..classify import regions, taxonomy
 from ..months import Month, month_range
 from ..release.build import release_facts
-from ..release.flash import SCHEMA as FLASH_SCHEMA
 from ..release.flash import flash_month
+from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts import Facts
@@ -164,6 +164,8 @@ def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tu
         raise params.ApiError(400, "month and from/to exclude each other; give one of them")
     if listed:
         chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
+        if not chosen:
+            raise params.ApiError(400, f"month '{listed}' names no month", ["YYYY-MM[,YYYY-MM]"])
         return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
     if query.get("from") or query.get("to") or "month" in drilldowns:
         first, last = time_span(cube, query.get("from"), query.get("to"))
