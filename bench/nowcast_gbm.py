@@ -37,7 +37,7 @@ from ictrade.nowcast import engine, model, pooling
 from ictrade.nowcast.calendar import is_holiday, month_calendar
 from ictrade.nowcast.data import Panel, build_panel, shipped_history
 from ictrade.nowcast.features import Case, panel_cases
-from ictrade.nowcast.model import Point
+from ictrade.nowcast.model import Predictor
 
 TREES = {
     "loss": "absolute_error",
@@ -117,7 +117,7 @@ def _shifted(usable: list[Case], pred: np.ndarray) -> Callable[[Case, float], fl
     return shift
 
 
-def _pooled(train: Sequence[Case]) -> Point:
+def _pooled(train: Sequence[Case]) -> Predictor:
     """The model's pooled point, before its series bias and MAPE shift."""
     usable = [c for c in train if c.y and c.x > 0]
     vols = [c.volatility for c in usable if not math.isnan(c.volatility)]
@@ -128,10 +128,10 @@ def _pooled(train: Sequence[Case]) -> Point:
     return lambda c: c.x + model._remaining(c) * math.exp(float(model._design([c], fill)[0] @ beta))
 
 
-def gbm(feats: Features, mode: str) -> Callable[[Sequence[Case]], Point]:
+def gbm(feats: Features, mode: str) -> Callable[[Sequence[Case]], Predictor]:
     """Fitter of the trees alone ('gbm'), stacked on the model ('stack'), or averaged with it."""
 
-    def fitter(train: Sequence[Case]) -> Point:
+    def fitter(train: Sequence[Case]) -> Predictor:
         usable = [c for c in train if c.y and c.x > 0]
         zero, current = model._fit_zero(train), model.fit_model(train)
         if len(usable) < 100:

@@ -41,6 +41,8 @@ def _gold_row(claim: Claim, data_month: str) -> dict[str, str]:
         number = claim.args.get("span_months", rank)
     if claim.measure == "rank":
         number = 1
+    if claim.args.get("currency") == "KRW":  # an amount in won: the annotation's 'other'
+        measure, number = "other", claim.printed * claim.unit
     period = data_month if claim.period == "month" else claim.period
     item = "other" if claim.item in OTHER_ITEMS or claim.flow == "other" else claim.item
     return {"period": period, "flow": claim.flow, "series": item, "region": claim.region,

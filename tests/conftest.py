@@ -25,7 +25,8 @@ HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
 
 
 def lines_table(rows: list[dict[str, object]]) -> pa.Table:
-    """A LINE_SCHEMA table from dicts; months as 'YYYY-MM', vintages as dates or ISO text."""
+    """A LINE_SCHEMA table from dicts; months as 'YYYY-MM', vintages as dates or ISO text
+    (default: 2021-01-15, or the 15th of the month after for later months)."""
     defaults = {
         "net_kg": None,
         "quantity": None,
@@ -38,7 +39,10 @@ def lines_table(rows: list[dict[str, object]]) -> pa.Table:
     full = []
     for row in rows:
         r = {**defaults, **row}
-        r["month"] = Month.parse(str(r["month"])).first_day()
+        month = Month.parse(str(r["month"]))
+        r["month"] = month.first_day()
+        if "vintage" not in row:  # a vintage is never before its month (store/validate.py)
+            r["vintage"] = max(dt.date(2021, 1, 15), (month + 1).first_day() + dt.timedelta(14))
         if isinstance(r["vintage"], str):
             r["vintage"] = dt.date.fromisoformat(r["vintage"])
         full.append(r)

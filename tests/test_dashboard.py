@@ -51,6 +51,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
+    yield from serve("default")
+
+
+def serve(dataset: str) -> Iterator[str]:
+    """`ictrade serve --dataset DATASET` on a free port, for as long as the caller holds it."""
     reason = _browser_ready()
     if reason:
         if os.environ.get("CI") == "true":
@@ -64,7 +69,7 @@ def server() -> Iterator[str]:
         "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
     }
     command = "from ictrade.cli import main; main()"
-    args = ["serve", "--dataset", "default", "--host", "127.0.0.1", "--port", str(port)]
+    args = ["serve", "--dataset", dataset, "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen([sys.executable, "-c", command, *args], env=env)
     base = f"http://127.0.0.1:{port}"
     try:

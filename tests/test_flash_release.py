@@ -95,7 +95,7 @@ def test_ingest_puts_flash_figures_in_the_flash_table(flash_store: tuple[Path, P
         (f.series, str(f.month), f.cut, f.value) for f in loaded
     }
     assert {r.flow for r in rows} == {"export"} and {r.hs_code for r in rows} == {"854232"}
-    again = run("ingest", str(csv_path), "--store", str(store))
+    again = run("ingest", str(csv_path), "--store", str(store), "--vintage", "2025-05-21")
     assert again.exit_code == 0 and "already loaded" in again.output
 
 

@@ -144,6 +144,8 @@ def test_as_of_before_every_vintage_says_so(tmp_path):
     assert "nothing was published by 2024-01-01: the store's earliest vintage is 2024-04-15" in out
     code, out = invoke("release", "2024-03", "--as-of", "2010-01-01")  # the default dataset
     assert code != 0 and "nothing was published by 2010-01-01" in out
+    code, out = invoke("release", "2020-11", "--as-of", "2020-12-01")  # before its first vintage
+    assert code != 0 and "2020-11 was first published on 2020-12-15, after 2020-12-01" in out
 
 
 @pytest.mark.slow

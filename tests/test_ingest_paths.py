@@ -151,7 +151,7 @@ def test_big_raw_bytes_are_kept_as_a_hash_only(store, monkeypatch):
     assert ingest_table(store, table, origin="again", raw=b"1234").already_loaded
 
 
-def test_an_empty_parquet_file_adds_nothing(store, tmp_path):
+def test_an_empty_parquet_file_is_refused_and_adds_nothing(store, tmp_path):
     empty = pa.array([], pa.string())
     path = _parquet(
         tmp_path,
@@ -163,8 +163,9 @@ def test_an_empty_parquet_file_adds_nothing(store, tmp_path):
             "value_usd": pa.array([], pa.float64()),
         },
     )
-    report = ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
-    assert (report.lines_seen, report.lines_added) == (0, 0)
+    with pytest.raises(InputError, match="no data rows"):
+        ingest_file(store, path, source="kcs", vintage=dt.date(2020, 12, 15))
+    assert store.con.execute("SELECT count(*) FROM ingests").fetchone() == (0,)
 
 
 def test_a_file_that_is_not_parquet_is_a_clean_input_error(store, tmp_path):

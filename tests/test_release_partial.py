@@ -8,10 +8,13 @@ import re
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
-from release_data import rows
+from release_data import CODES, PARTNERS, rows
 
 from ictrade.classify.partners import WORLD
+from ictrade.errors import NoDataError
 from ictrade.months import Month
 from ictrade.release.markdown import long_markdown, short_markdown
 from ictrade.release.page import render_html
@@ -155,3 +158,48 @@ def test_january_has_no_one_month_year_to_date_sentence(january, lang):
     well_formed(text, lang)
     assert "From January 2020" not in text and "2020년 1월~2020년 1월" not in text
     assert ("Exports, January 2020: USD" if lang == "en" else "수출 누계(2020년 1월)") in text
+
+
+def test_a_store_without_exports_gets_a_clear_error_not_an_empty_release():
+    lines = [r for r in rows() if r["flow"] == "import" and str(r["month"]) >= "2020-01"]
+    facts = facts_of(lines, "2020-11")
+    with pytest.raises(NoDataError, match="hold no ICT exports"):
+        short_markdown(facts)
+
+
+@settings(max_examples=12)
+@given(
+    codes=st.sets(st.sampled_from(sorted(CODES)), min_size=1),
+    partners=st.sets(st.sampled_from([*PARTNERS, WORLD]), min_size=1),
+    imports=st.booleans(),
+    since=st.sampled_from(["2017-01", "2019-06", "2020-01", "2020-11"]),
+    month=st.sampled_from(["2020-01", "2020-06", "2020-11"]),
+)
+def test_any_part_of_the_data_reads_well(codes, partners, imports, since, month):
+    """Whatever part of the data a store holds, each language states it in well-formed
+    sentences, and never an import, balance or region it does not hold."""
+    lines = [
+        {**r, "partner": WORLD if r["partner"] not in partners else r["partner"]}
+        for r in rows()
+        if r["hs_code"] in codes and (imports or r["flow"] == "export") and r["month"] >= since
+    ]
+    if month < since:
+        return
+    totals: dict[tuple[object, ...], float] = defaultdict(float)
+    for r in lines:  # partners folded into WORLD sum to one line
+        totals[(r["month"], r["flow"], r["hs_code"], r["partner"])] += float(str(r["value_usd"]))
+    keys = ("month", "flow", "hs_code", "partner")
+    merged = [{**dict(zip(keys, k, strict=True)), "value_usd": v} for k, v in totals.items()]
+    facts = facts_of(merged, month)
+    for lang in LANGS:
+        text = long_markdown(facts, lang)
+        well_formed(text, lang)
+        # what is left out, said once, is not a statement of it
+        sentences = re.sub(
+            r"(These data hold|이 자료에는)[^.]*\.", "", body(short_markdown(facts, lang))
+        )
+        if not imports:
+            trade = r"[Ii]mports? of|trade (surplus|deficit)|수입은|무역수지는"
+            assert not re.search(trade, sentences)
+        if partners == {WORLD}:
+            assert not re.search(r"exports to |지역별로는", sentences)

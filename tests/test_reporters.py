@@ -13,7 +13,7 @@ from ictrade.errors import NoDataError, UsageError
 from ictrade.months import Month
 from ictrade.stats.facts import build_facts
 from ictrade.store.ingest import ingest_table
-from ictrade.store.refine import refine_overlaps
+from ictrade.store.query import cube_rows
 from ictrade.store.store import Store, open_store
 from ictrade.store.vintages import month_vintages
 
@@ -75,8 +75,13 @@ def test_refinement_keeps_reporters_apart() -> None:
             {**world, "hs_code": "854232", "value_usd": 90.0, "reporter": "DE"},
         ]
     )
-    values = refine_overlaps(table).table.column("value_usd").to_pylist()
-    assert values == [40.0, 60.0, 90.0]
+    with open_store() as store:
+        ingest_table(store, table, origin="a")
+        for reporter, expected in (("KR", {"semiconductors": 40.0, "memory": 60.0}),
+                                   ("DE", {"memory": 90.0})):
+            store.reporter = reporter
+            rows = cube_rows(store, None).to_pylist()
+            assert {r["item"]: r["value_usd"] for r in rows} == expected
 
 
 def test_cli_facts_of_another_reporter(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -122,10 +122,15 @@ def test_mixed_hs6_line_is_reported(kr: Scheme) -> None:
 
 
 def test_exclusions_are_explicit(kr: Scheme) -> None:
-    for code, month in [("381800", "2020-01"), ("854142", "2023-01"), ("854143", "2023-01")]:
-        decision = kr.classify(code, Month.parse(month))
-        assert decision.item == NON_ICT
-        assert decision.covering is not None and decision.covering.item == NON_ICT
+    decision = kr.classify("381800", Month.parse("2020-01"))
+    assert decision.item == NON_ICT
+    assert decision.covering is not None and decision.covering.item == NON_ICT
+
+
+def test_wafers_and_pv_count_as_semiconductors_from_hs2022(kr: Scheme) -> None:
+    # the official semiconductors of 2025 need them (README, checked against official figures)
+    for code in ("381800", "854142", "854143"):
+        assert kr.classify(code, Month.parse("2023-01")).item == "other_semiconductors"
 
 
 def test_every_rule_item_is_a_taxonomy_id() -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from ictrade.errors import InputError
 from ictrade.sources.files import LineDefaults, read_lines
+from ictrade.store.refine import refine_lines
 from ictrade.store.schema import LINE_SCHEMA
 
 DATA = Path(__file__).parent / "data" / "kcs_trade_dashboard"
@@ -221,7 +222,7 @@ def test_dashboard_hs6_file(tmp_path):
         int(source[0]["month"][:4]), int(source[0]["month"][4:]), 1))
 
 
-def test_dashboard_item_country_file_counts_nested_lines_once():
+def test_dashboard_item_country_file_keeps_lines_as_reported_and_counts_them_once():
     path = DATA / "item_country_monthly_sample.csv"
     table = read_lines(path)
     got: dict[tuple[str, str, str], float] = defaultdict(float)
@@ -229,23 +230,27 @@ def test_dashboard_item_country_file_counts_nested_lines_once():
         got[(r["hs_code"], r["partner"], r["flow"])] += r["value_usd"]
     source = _csv_rows(path.name)
     assert not any(code == "BTX" for code, *_ in got)  # a group label, not an HS code
-    # DRAM and NAND stay; 8542 of the same month and partner keeps only the remainder, so the
-    # lines under 8542 add up to the 8542 figure, counted once.
+    # DRAM and NAND stay beside 8542 as reported; counted (refine_lines), 8542 of the same
+    # month and partner keeps only the remainder, so the parts under 8542 add up to it, once.
     assert any(code.startswith("85423210") for code, *_ in got)
+    cols = table.to_pydict()
+    parts = refine_lines(
+        cols["month"], cols["flow"], cols["hs_code"], cols["partner"], cols["value_usd"]
+    ).parts
     for partner in ("US", "CN"):
         exp = sum(float(r["exp_usd"]) for r in source
                   if r["code"] == "8542" and r["partner_iso2"] == partner)
-        under = sum(v for (code, p, f), v in got.items()
-                    if code.startswith("8542") and p == partner and f == "export")
+        assert got[("8542", partner, "export")] == pytest.approx(exp)
+        under = sum(p.value for p in parts
+                    if p.code.startswith("8542") and p.partner == partner and p.flow == "export")
         assert under == pytest.approx(exp)
-        assert got[("8542", partner, "export")] < exp
     for code in ("8532240000", "3002491000"):
         for partner in ("US", "CN"):
             exp = sum(float(r["exp_usd"]) for r in source
                       if r["code"] == code and r["partner_iso2"] == partner)
             assert got[(code, partner, "export")] == exp
     imports = sum(float(r["imp_usd"]) for r in source if r["imp_usd"] and r["code"] == "8542")
-    assert got[("8542", "WORLD", "import")] <= imports
+    assert got[("8542", "WORLD", "import")] == pytest.approx(imports)
     assert imports > 0
 
 

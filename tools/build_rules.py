@@ -61,15 +61,19 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ),
     ("854141", "other_semiconductors", NEW, "medium", "S19 (LEDs); KITA MTI 8313"),
     ("854149", "other_semiconductors", NEW, "medium", "S19 S28; KITA MTI 8313"),
-    ("854142", "non_ict", NEW, "low", "C14 excluded: PV cells, no MSIT text"),
-    ("854143", "non_ict", NEW, "medium", "evidence §2 excluded: PV modules (KITA MTI 841180)"),
+    # PV cells/modules and wafers: the official semiconductors of 2025-01..06 less memory and
+    # system ICs leave USD 220-272 m a month, which HS6 8541 (PV included) and 3818 fill to
+    # within the official rounding (README, "Checked against the official figures").
+    ("854142", "other_semiconductors", NEW, "medium", "official 2025 residual; C14 reversed"),
+    ("854143", "other_semiconductors", NEW, "medium", "official 2025 residual; C14 reversed"),
     ("854150", "other_semiconductors", PRE, "medium", "S19 S28; KITA MTI 8313"),
     ("854151", "other_semiconductors", NEW, "medium", "S16 (transducers new in HS2022); KITA 8313"),
     ("854159", "other_semiconductors", NEW, "medium", "S19 S28; KITA MTI 8313"),
     ("854160", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
     ("854190", "other_semiconductors", ALL, "medium", "S19 S28; KITA MTI 8313"),
     ("852352", "other_semiconductors", ALL, "low", "C13 included (UNCTAD ICT04; KITA 831)"),
-    ("381800", "non_ict", ALL, "low", "C15 excluded: wafers, no MSIT text, not UNCTAD ICT; S19"),
+    ("381800", "non_ict", PRE, "low", "C15 excluded: wafers, no MSIT text, not UNCTAD ICT; S19"),
+    ("381800", "other_semiconductors", NEW, "medium", "official 2025 residual; C15 reversed"),
     ("854390", "non_ict", ALL, "low", "evidence §9 (electronic parts n.e.s. not in the basket)"),
     ("8543901000", "other_semiconductors", ALL, "low", "C12; KITA MTI 831240"),
     ("854800", "non_ict", NEW, "low", "evidence §3 (doubtful KITA links only)"),
@@ -109,8 +113,10 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("851779", "mobile_parts", NEW, "medium", "C18; evidence §4 (8517.79-1020 smartphone parts)"),
     ("8517791010", "telecom_equipment", NEW, "medium", "evidence §6 wired parts; KITA MTI 811500"),
     ("8517793000", "telecom_equipment", NEW, "medium", "evidence §6 wired parts; KITA MTI 811500"),
-    # camera modules: the line is undocumented; 8529.90-4000 chosen (S24: camera modules are
-    # parts of 8525 apparatus, China line 8529.90.42); rows are generated from CAMERA_SWITCH.
+    # camera modules: 8529.90-4000 chosen first (S24: camera modules are parts of 8525
+    # apparatus, China line 8529.90.42); KCS's own series of camera-module parts is
+    # 8529.90-3020 (카메라부문품), and official mobile phones of 2025 need it: both lines are
+    # counted (rows generated from CAMERA_SWITCH).
     # --- computers and peripherals
     ("847130", "computers", ALL, "high", "evidence §5; KITA MTI 8131"),
     ("847141", "computers", ALL, "high", "evidence §5; KITA MTI 8131"),
@@ -178,6 +184,7 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("901320", "other_ict", ALL, "low", "C9 (KITA MTI 812410)"),
 ]
 CAMERA_LINE = "8529904000"
+KCS_CAMERA_LINE = "8529903020"  # KCS's camera-module parts series
 # Labels of HSK10 lines (else the KITA 2026 MTI6 name is used).
 LABELS = {
     "8542321010": "D램 (DRAM)",
@@ -193,6 +200,7 @@ LABELS = {
     "8538909000": "개폐기 등 부분품 (switchgear parts; KITA MTI: LCD)",
     "8548009000": "기타 전기 부분품 (electrical parts n.e.s.; KITA MTI: OLED)",
     CAMERA_LINE: "기타무선통신기기부품 (carries phone camera modules: chosen, undocumented)",
+    KCS_CAMERA_LINE: "카메라부문품 (camera-module parts: KCS item series)",
 }
 
 
@@ -265,31 +273,16 @@ def build() -> tuple[str, dict[str, str]]:
             rows.append(
                 (prefix, item, start, end, confidence, basis, label(prefix, editions, noms, korean))
             )
-    check_prefix(CAMERA_LINE, ALL, noms)
-    cam_label = label(CAMERA_LINE, ALL, noms, korean)
-    cam = "S1 S24; C8: the line carrying phone camera modules is undocumented, 8529.90-4000 chosen"
-    rows.append(
-        (
-            CAMERA_LINE,
-            "other_ict",
-            "2013-01",
-            CAMERA_SWITCH[0],
-            "low",
-            cam + "; counted as broadcasting-equipment parts until 2022-08",
-            cam_label,
-        )
-    )
-    rows.append(
-        (
-            CAMERA_LINE,
-            "mobile_parts",
-            CAMERA_SWITCH[1],
-            "",
-            "low",
-            cam + "; counted in phone parts from the Sept-2022 release",
-            cam_label,
-        )
-    )
+    for line, confidence, cam in (
+        (CAMERA_LINE, "low", "S1 S24; C8: undocumented line, 8529.90-4000 chosen"),
+        (KCS_CAMERA_LINE, "medium", "S1; KCS series 카메라부문품; official mobile phones 2025"),
+    ):
+        check_prefix(line, ALL, noms)
+        cam_label = label(line, ALL, noms, korean)
+        until = cam + "; counted as broadcasting-equipment parts until 2022-08"
+        rows.append((line, "other_ict", "2013-01", CAMERA_SWITCH[0], confidence, until, cam_label))
+        since = cam + "; counted in phone parts from the Sept-2022 release"
+        rows.append((line, "mobile_parts", CAMERA_SWITCH[1], "", confidence, since, cam_label))
     rows.sort(key=lambda r: (r[0], r[2]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

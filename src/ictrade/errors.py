@@ -14,6 +14,9 @@ without a traceback and exits with status 2.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 
 class IctradeError(Exception):
     """Base of every deliberate ictrade error."""
@@ -65,11 +68,55 @@ class SourceError(IctradeError):
     """A remote source failed in a way retrying will not fix (quota, bad key)."""
 
 
-def error_at_row(
-    message: str, *, file: str, first_line: int | None, row: int, field: str | None = None
-) -> InputError:
-    """An InputError for the ``row``-th record (0-based) of a file whose first record sits on
-    ``first_line`` (CSV), or that has no lines (Parquet: the row number is named instead)."""
+# How many bad lines one error names: enough to fix a file in one go, short enough to read.
+REPORTED_LINES = 20
+
+# Where the records of a batch sit in their file: the line of the first record (rows follow
+# one per line), a function from record index (0-based) to line, or None (rows are named).
+LineOf = int | Callable[[int], int] | None
+
+
+def also_bad(unit: str, others: list[tuple[int, str]], total: int) -> str:
+    """The tail of a message naming the further bad lines (``others``: line and shown value)."""
+    if not others:
+        return ""
+    named = ", ".join(f"{unit} {line} ({value})" for line, value in others)
+    rest = f" ({total} bad {unit}s in all; the first {len(others) + 1} are named)"
+    return f"; the same on {named}" + (rest if total > len(others) + 1 else "")
+
+
+def shown_value(value: object) -> str:
+    """A bad value as a message shows it: NaN and infinities by name, nothing as empty."""
+    if value is None or value == "":
+        return "an empty value"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN (not a number)" if math.isnan(value) else f"{value} (infinite)"
+    return repr(value)
+
+
+def _place(first_line: LineOf, row: int) -> int | None:
     if first_line is None:
+        return None
+    return first_line + row if isinstance(first_line, int) else first_line(row)
+
+
+def error_at_row(
+    message: str,
+    *,
+    file: str,
+    first_line: LineOf,
+    row: int,
+    field: str | None = None,
+    more: list[tuple[int, str]] | None = None,
+    total: int = 1,
+) -> InputError:
+    """An InputError for the ``row``-th record (0-based) of a file located by ``first_line``;
+    a file without lines (Parquet) has the row number named instead. ``more`` are further bad
+    records (row and shown value) of ``total``."""
+    line = _place(first_line, row)
+    unit = "row" if line is None else "line"
+    others = [(_place(first_line, r) or r + 1, v) for r, v in more or []]
+    message += also_bad(unit, others, total)
+    if line is None:
         return InputError(message, file=f"{file} (row {row + 1})", field=field)
-    return InputError(message, file=file, line=first_line + row, field=field)
+    return InputError(message, file=file, line=line, field=field)

@@ -10,20 +10,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Unpack
 
 import pyarrow as pa
 
-from .errors import InputError
+from .errors import InputError, LineOf
 from .sources.files import LineDefaults, ReadOptions, read_file
 from .store.base import Store
-from .store.batch import IngestReport, is_loaded, writable
+from .store.batch import FileRecord, IngestReport, is_loaded, writable
 from .store.flash import ingest_flash
 from .store.ingest import ingest_table
+from .store.lake import LakeReport, append_lines
 from .store.schema import RAW_KEPT_MAX
 
-__all__ = ["ingest_file"]
+__all__ = ["ingest_file", "ingest_lake_file"]
 
 
 class Loader(Protocol):
@@ -33,10 +35,8 @@ class Loader(Protocol):
         table: pa.Table,
         *,
         origin: str,
-        first_line: int | None = None,
-        raw: bytes | None = None,
-        retrieved_at: dt.datetime | None = None,
-        sha256: str | None = None,
+        first_line: LineOf = None,
+        **record: Unpack[FileRecord],
     ) -> IngestReport: ...
 
 
@@ -70,7 +70,18 @@ def ingest_file(
         raise InputError("no such file; check the path", file=str(path))
     writable(store)
     raw, sha = _digest(file)
-    if is_loaded(store, sha):
+    # The same file read with other options gives other lines: it is another load.
+    chosen = {
+        "layout": layout,
+        "encoding": encoding,
+        "source": source,
+        "status": status,
+        "vintage": str(vintage) if vintage else None,
+        "map": mapping or None,
+    }
+    given = {k: v for k, v in chosen.items() if v is not None}
+    options = None if given == {"encoding": "auto", "status": "confirmed"} else json.dumps(given)
+    if is_loaded(store, sha, options):
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
@@ -82,8 +93,29 @@ def ingest_file(
         raw=raw,
         sha256=sha,
         retrieved_at=dt.datetime.now(),
+        options=options,
     )
     if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
         return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
     return report
+
+
+def ingest_lake_file(
+    lake: Path,
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    source: str | None = None,
+    vintage: dt.date | None = None,
+) -> LakeReport:
+    """Read a file of customs lines and append it to the Parquet lake ``lake``."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file; check the path", file=str(path))
+    _, sha = _digest(file)
+    defaults = LineDefaults(source=source, vintage=vintage)
+    read = read_file(file, ReadOptions(layout, "auto", None, defaults))
+    if read.kind != "lines":
+        raise InputError("the lake holds customs lines only; load flash figures into a store")
+    return append_lines(lake, read.table, origin=str(path), sha256=sha)

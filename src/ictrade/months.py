@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -57,6 +58,11 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+# The bounds of an open span (a rule or code mapping valid "from always" or "until further
+# notice"): months no data reaches.
+OPEN_START, OPEN_END = Month(1900, 1), Month(2999, 12)
+
+
 def month_range(first: Month, last: Month) -> Iterator[Month]:
     """Every month from first to last, both included."""
     for index in range(first.index, last.index + 1):
@@ -84,7 +90,7 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     except ValueError:
         pass
     m = _MONTH.match(text)
-    if m:
+    if m and int(m.group(1)) >= 1:  # year 0 is no date
         month = Month.parse(text)
-        return (month + 1).first_day() - dt.timedelta(days=1)
+        return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

@@ -1,6 +1,6 @@
 """Rounding and printing figures the way the release prints them.
 
-Round only when printing, half away from zero on the magnitude (FACTS.md, "Rounding"). A figure
+Round only when printing, half away from zero on the magnitude (docs/facts.md, "Rounding"). A figure
 printed at precision p matches a value v when v rounds to it at p.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-BILLION = 1e9
 MILLION = 1e6
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from ..errors import ReferenceDataError, UsageError
-from ..months import Month
+from ..months import OPEN_END, OPEN_START, Month
 from .taxonomy import taxonomy
 
 NON_ICT = "non_ict"
 _CODE = re.compile(r"^\d{2,10}$")
 # Month indexes for open rule bounds.
-_FIRST, _LAST = Month(1900, 1).index, Month(2999, 12).index
+_FIRST, _LAST = OPEN_START.index, OPEN_END.index
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import IctradeError
-from . import data, fetch, releases, services
+from . import data, fetch, lake, releases, services
 from .options import EXIT_USAGE
 
 
@@ -49,6 +49,7 @@ for _command in (
     releases.series_command,
     services.nowcast_command,
     services.serve_command,
+    lake.lake_group,
 ):
     cli.add_command(_command)
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
 import click
 
 from ..errors import NoDataError
 from ..load import ingest_file
 from ..months import Month, parse_date
+from ..sources._read import ENCODINGS
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
-from ..store.classify_codes import mixed_codes
-from ..store.store import default_store_path, open_store
+from ..store.classify_codes import mixed_codes, split_codes
+from ..store.schema import STATUSES
+from ..store.store import open_store, writable_store_path
 from ..store.vintages import line_changes, month_vintages
-from .options import open_for_reading, store_options
+from .options import F, open_for_reading, store_options
+
+
+def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Callable[[F], F]:
+    choice = click.Choice(values)
+    return click.option(name, type=choice, default=default, show_default=True, help=text)
 
 
 @click.command("ingest")
@@ -25,7 +32,6 @@ from .options import open_for_reading, store_options
     "store_path",
     default=None,
     metavar="PATH",
-    envvar="ICTRADE_STORE",
     help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if needed).",
 )
 @click.option(
@@ -34,13 +40,7 @@ from .options import open_for_reading, store_options
     metavar="NAME",
     help="Force a file layout instead of recognising it by its headers.",
 )
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "utf-8", "cp949"]),
-    default="auto",
-    show_default=True,
-    help="Text encoding of CSV files.",
-)
+@_choice("--encoding", ENCODINGS, "auto", "Text encoding of CSV files.")
 @click.option(
     "--source",
     default=None,
@@ -54,13 +54,7 @@ from .options import open_for_reading, store_options
     help="Publication or retrieval date for lines without one "
     "(default: the file's modification date).",
 )
-@click.option(
-    "--status",
-    type=click.Choice(["preliminary", "confirmed"]),
-    default="confirmed",
-    show_default=True,
-    help="Status for lines without one.",
-)
+@_choice("--status", STATUSES, "confirmed", "Status for lines without one.")
 @click.option(
     "--map",
     "mapping",
@@ -82,8 +76,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
+    with open_store(writable_store_path(store_path)) as store:
         report = ingest_file(
             store,
             file,
@@ -95,6 +88,7 @@ def ingest_command(
             mapping=parse_mapping(mapping),
         )
         mixed = mixed_codes(store.con, store.scheme_name)
+        split = split_codes(store.con, store.scheme_name)
     click.echo(report.summary())
     for warning in report.warnings():
         click.echo(warning, err=True)
@@ -103,6 +97,13 @@ def ingest_command(
         click.echo(
             f"note: {len(mixed)} code(s) in the store mix ICT and non-ICT items ({shown}); "
             "they are counted as their covering rule says ('ictrade classify CODE' explains)",
+            err=True,
+        )
+    if split:
+        click.echo(
+            f"note: {len(split)} code(s) in the store are coarser than the rules and split "
+            f"among the items under them: {', '.join(split)}; by the store's finer lines where "
+            "it has them, else by the shipped split table (estimated: facts say how much)",
             err=True,
         )
 

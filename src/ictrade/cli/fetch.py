@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..store.store import default_store_path, open_store
+from ..months import Month
+from ..store.store import Store, open_store, writable_store_path
 from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
@@ -20,19 +21,32 @@ def _fetch_store_option(func: F) -> F:
         "store_path",
         default=None,
         metavar="PATH",
-        envvar="ICTRADE_STORE",
         help="DuckDB store to load into (env ICTRADE_STORE; default: your store, created if "
         "needed). Checkpoints for resuming sit beside it.",
     )(func)
 
 
-def _months(start: str, end: str) -> tuple[Any, Any]:
-    from ..months import Month
+def _span_options(hs_help: str) -> Callable[[F], F]:
+    """--start, --end and --hs (HS codes to ask for: ``hs_help``)."""
 
+    def add(func: F) -> F:
+        func = click.option("--hs", "hs_codes", multiple=True, metavar="CODE", help=hs_help)(func)
+        func = click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")(func)
+        return click.option("--start", required=True, metavar="YYYY-MM", help="First month.")(func)
+
+    return add
+
+
+def _fetch(
+    store_path: str | None, start: str, end: str, run: Callable[[Store, Path, Month, Month], str]
+) -> None:
+    """Fetch the months from ``start`` to ``end`` into the store and print the summary."""
     first, last = Month.parse(start), Month.parse(end)
     if last < first:
         raise UsageError(f"--end {last} is before --start {first}")
-    return first, last
+    path = writable_store_path(store_path)
+    with open_store(path) as store:
+        click.echo(run(store, path, first, last))
 
 
 @click.group("fetch")
@@ -45,15 +59,9 @@ def fetch_group() -> None:
 
 
 @fetch_group.command("kcs")
-@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
-@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
-@click.option(
-    "--hs",
-    "hs_codes",
-    multiple=True,
-    metavar="CODE",
-    help="HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the "
-    "kr-ict scheme, by the coarsest heading covering them.",
+@_span_options(
+    "HS code (2, 4, 6 or 10 digits) to ask for; repeatable. Default: the codes of the kr-ict "
+    "scheme, by the coarsest heading covering them."
 )
 @click.option(
     "--partner",
@@ -75,20 +83,13 @@ def fetch_kcs_command(
     """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
     from ..sources.fetch import fetch_kcs_into
 
-    first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
-        click.echo(
-            fetch_kcs_into(
-                store,
-                path,
-                first,
-                last,
-                hs=list(hs_codes),
-                partners=list(partners),
-                page_size=page_size,
-            )
+    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+        return fetch_kcs_into(
+            store, path, first, last, hs=list(hs_codes), partners=list(partners),
+            page_size=page_size,
         )
+
+    _fetch(store_path, start, end, run)
 
 
 @fetch_group.command("comtrade")
@@ -99,15 +100,7 @@ def fetch_kcs_command(
     metavar="CODE",
     help="Reporter's Comtrade (M49) code, e.g. 410 for Korea.",
 )
-@click.option("--start", required=True, metavar="YYYY-MM", help="First month.")
-@click.option("--end", required=True, metavar="YYYY-MM", help="Last month.")
-@click.option(
-    "--hs",
-    "hs_codes",
-    multiple=True,
-    metavar="CODE",
-    help="HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.",
-)
+@_span_options("HS code (2, 4 or 6 digits); repeatable. Default: the kr-ict codes cut to HS6.")
 @click.option(
     "--daily-limit",
     default=500,
@@ -133,18 +126,10 @@ def fetch_comtrade_command(
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
     from ..sources.fetch import fetch_comtrade_into
 
-    first, last = _months(start, end)
-    path = Path(store_path) if store_path else default_store_path()
-    with open_store(path) as store:
-        click.echo(
-            fetch_comtrade_into(
-                store,
-                path,
-                reporter,
-                first,
-                last,
-                codes=list(hs_codes),
-                daily_limit=daily_limit,
-                row_limit=row_limit,
-            )
+    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+        return fetch_comtrade_into(
+            store, path, reporter, first, last, codes=list(hs_codes), daily_limit=daily_limit,
+            row_limit=row_limit,
         )
+
+    _fetch(store_path, start, end, run)

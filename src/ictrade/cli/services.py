@@ -6,8 +6,6 @@ import click
 
 from .options import chosen_store, store_options
 
-# --- nowcast (issue 6) -------------------------------------------------------------------------
-
 
 @click.command("nowcast")
 @click.argument("flash", required=False, type=click.Path(dir_okay=False))
@@ -66,7 +64,5 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
 
     choice = chosen_store(store_path, dataset)
     click.echo(choice.reason, err=True)
-    app = create_app(
-        store_path, dataset, warm=True, scheme_name=choice.scheme, reporter=choice.reporter
-    )
+    app = create_app(warm=True, choice=choice)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -21,14 +21,14 @@ from ..sources.flash import FlashFigure, read_flash_figures
 from .data import Panel, Series, build_panel, shipped_history
 from .features import Case, panel_cases
 from .intervals import WINDOW, ErrorPool, Estimate, estimate, log_errors
-from .model import METHODS, Point
+from .model import METHODS, Predictor
 
 BOOL = (False, True)
 BACKTEST_START = Month(2023, 1)  # the first year of the history only trains
 
 
 def _by_origin(
-    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Point]
+    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Predictor]
 ) -> dict[Case, Estimate]:
     """Predict each target with ``fitter`` trained on the cases of earlier months (same cut),
     walking every month up to the last target so that the bands rest on out-of-sample errors."""
@@ -59,7 +59,7 @@ def _by_origin(
     return out
 
 
-def _errors(train: Sequence[Case], point: Point, zero: bool) -> list[float]:
+def _errors(train: Sequence[Case], point: Predictor, zero: bool) -> list[float]:
     return log_errors((c for c in train if (c.x <= 0) == zero), point)
 
 

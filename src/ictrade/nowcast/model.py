@@ -37,7 +37,7 @@ from .features import Case
 from .pooling import Rows, fit_coefficients
 
 Array = NDArray[np.float64]
-Point = Callable[[Case], float]
+Predictor = Callable[[Case], float]
 KNOTS = (-1.0, -0.3, 0.0, 0.3, 1.0)
 GAP_CLIP = 3.0
 BIAS_MONTHS = 12  # training months a series' own bias is measured on
@@ -132,7 +132,7 @@ def _mape_shift(pooled: Array, floor: Array, y: Array, bias: Array, var: Array) 
     return float(grid[int(np.argmin(mape))])
 
 
-def fit_model(train: Sequence[Case]) -> Point:
+def fit_model(train: Sequence[Case]) -> Predictor:
     """Fit on training cases of one cut (final figures known); return the point predictor."""
     usable = [c for c in train if c.y is not None and c.y > 0 and c.x > 0]
     zero = _fit_zero(train)
@@ -167,7 +167,7 @@ def _zero_base(c: Case) -> float:
     return c.level if _chronic(c) else c.level * c.remaining_share
 
 
-def _fit_zero(train: Sequence[Case]) -> Point:
+def _fit_zero(train: Sequence[Case]) -> Predictor:
     """Months whose flash is 0 at the cut: a MAPE-optimal share of the series' level, learned
     apart for series reported only at month end (0 flash as a rule) and the others."""
     ratios: dict[bool, list[float]] = {True: [], False: []}
@@ -178,18 +178,18 @@ def _fit_zero(train: Sequence[Case]) -> Point:
     return lambda c: q[_chronic(c)] * _zero_base(c) if c.level > 0 else 0.0
 
 
-def fit_working_days(train: Sequence[Case]) -> Point:
+def fit_working_days(train: Sequence[Case]) -> Predictor:
     """Cumulative value x working days of the month / working days elapsed."""
     return lambda c: c.wd_extrapolation
 
 
-def fit_last_year(train: Sequence[Case]) -> Point:
+def fit_last_year(train: Sequence[Case]) -> Predictor:
     """Cumulative value x (final / cumulative at the same cut) of the same month a year
     earlier; the working-day rule when that month has no genuine flash."""
     return lambda c: c.x * c.last_year if math.isfinite(c.last_year) else c.wd_extrapolation
 
 
-METHODS: dict[str, Callable[[Sequence[Case]], Point]] = {
+METHODS: dict[str, Callable[[Sequence[Case]], Predictor]] = {
     "model": fit_model,
     "working_days": fit_working_days,
     "last_year": fit_last_year,

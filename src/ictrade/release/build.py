@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ..errors import UsageError
 from ..months import Month
@@ -43,22 +43,22 @@ def _write(path: Path, content: str | bytes) -> Path:
     return path
 
 
+class FactsOptions(TypedDict, total=False):
+    """``build_facts``'s options."""
+
+    as_of: dt.date | None
+    as_published: bool
+    cube_loader: Callable[[Store, dt.date | None], Cube]
+
+
 @in_store_scheme
-def release_facts(
-    store: Store,
-    month: Month,
-    *,
-    as_of: dt.date | None = None,
-    as_published: bool = False,
-    cube_loader: Callable[[Store, dt.date | None], Cube] = load_cube,
-) -> dict[str, Any]:
-    """The facts document of ``month``; the flash facts when only flash figures exist.
-    ``cube_loader``: as for ``build_facts``."""
+def release_facts(store: Store, month: Month, **options: Unpack[FactsOptions]) -> dict[str, Any]:
+    """The facts document of ``month`` (``build_facts`` with ``options``); the flash facts
+    when only flash figures exist."""
+    as_of = options.get("as_of")
     if flash_month(store, month, as_of):
         return flash_facts(store, month, as_of=as_of)
-    return build_facts(
-        store, month, as_of=as_of, as_published=as_published, cube_loader=cube_loader
-    )
+    return build_facts(store, month, **options)
 
 
 @in_store_scheme

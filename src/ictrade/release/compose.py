@@ -8,11 +8,14 @@ language modules (``en``, ``ko``) only phrase them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..errors import NoDataError
+from ..months import Month
 from ..numbers import is_flat
 from .facts_view import FactsView, Figure
 
@@ -27,25 +30,26 @@ class Statement:
 
 Paragraph = list[Statement]
 
-# Every kind of statement, and the phrase that says it: each language module (en, ko) defines
-# one function ``_<phrase>(statement, month) -> str`` per phrase.
-KINDS: dict[str, str] = {
-    "lead": "lead",
-    "streak": "streak",
-    "turn": "turn",
-    "record": "record",
-    "coverage": "coverage",
-    "imports_balance": "imports_balance",
-    "items_summary": "summary",
-    "regions_summary": "summary",
-    "item": "item",
-    "pair": "pair",
-    "driver": "driver",
-    "region": "region",
-    "threshold": "threshold",
-    "ytd": "ytd",
-    "period_record": "period_record",
-}
+# Every kind of statement; each language module (en, ko) has a phrase for each in its PHRASES.
+KINDS = (
+    "lead",
+    "streak",
+    "turn",
+    "record",
+    "coverage",
+    "estimated",
+    "imports_balance",
+    "items_summary",
+    "regions_summary",
+    "item",
+    "pair",
+    "driver",
+    "region",
+    "threshold",
+    "ytd",
+    "period_record",
+)
+Phrase = Callable[["Statement", Month], str]  # says a statement of its month in one language
 
 
 def outline() -> dict[str, Any]:
@@ -75,12 +79,36 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
+    if "value" not in figures:  # e.g. a store of import lines only
+        raise NoDataError(
+            f"the data hold no ICT exports for {view.month}, and a release reports exports; "
+            "load export lines, or see what there is with --format json"
+        )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
     out += record_statements(view, "export", "total", "world")
     missing = missing_data(view.facts["data"]["coverage"])
     if missing:
         out.append(Statement("coverage", "total", args=missing))
+    estimated = estimated_items(view)
+    if estimated:
+        out.append(Statement("estimated", "total", args={"items": estimated}))
+    return out
+
+
+# A figure whose item rests this much on estimated shares says so (facts: estimated_pct).
+ESTIMATED_MATERIAL_PCT = 5.0
+
+
+def estimated_items(view: FactsView) -> list[str]:
+    """The total and major items whose export value rests materially on estimated splits of
+    coarsely reported codes."""
+    out = []
+    for item in ["total", *taxonomy().majors()]:
+        cell = view.cell("export", item)
+        pct = cell.get("estimated_pct") if cell else None
+        if pct is not None and pct >= ESTIMATED_MATERIAL_PCT:
+            out.append(item)
     return out
 
 

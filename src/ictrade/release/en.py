@@ -9,7 +9,7 @@ import pycountry
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import count_word, format_pct, format_usd, ordinal, round_half_up
-from .compose import Statement, direction
+from .compose import Phrase, Statement, direction
 from .facts_view import Figure
 
 UP = ("moved up", "advanced", "rose", "increased", "grew")
@@ -115,7 +115,7 @@ def _streak(s: Statement, month: Month) -> str:
     if a["region"] != "world":
         subject += f" in exports to {region_name(a['region'])}"
     since = f", since {month_name(a['since'])}"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     if a["kind"] == "yoy_double_digit_growth":
         return (
             f"Growth{subject} has been in double digits for the {ordinal(a['months'])} "
@@ -251,7 +251,7 @@ def _threshold(s: Statement, month: Month) -> str:
     a = s.args
     who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
     level = f"${a['threshold_usd'] / 1e9:g} billion"
-    origin = " (as far back as the data go)" if a.get("from_data_start") else ""
+    origin = ", as far back as the data go" if a.get("from_data_start") else ""
     return (
         f"{who} have stayed above {level} for the {ordinal(a['months'])} straight month, "
         f"since {month_name(a['since'])}{origin}."
@@ -287,6 +287,14 @@ def _period_record(s: Statement, month: Month) -> str:
     return f"This is {rank} half-year total of the {periods} half-years in the data."
 
 
+def _estimated(s: Statement, month: Month) -> str:
+    names = join([item_name(i) for i in s.args["items"]])
+    return (
+        f"The figures for {names} rest partly on estimated splits of customs codes reported "
+        "too coarsely to tell the items apart."
+    )
+
+
 def _coverage(s: Statement, month: Month) -> str:
     """One sentence on what the data lack, so that the release's silence is not read as zero."""
     a, lacking, clauses = s.args, [], []
@@ -312,3 +320,24 @@ def _coverage(s: Statement, month: Month) -> str:
         return ""
     text = ", and ".join([", ".join(clauses[:-1]), clauses[-1]]) if clauses[1:] else clauses[0]
     return text[0].upper() + text[1:] + "."
+
+
+# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+PHRASES: dict[str, Phrase] = {
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "coverage": _coverage,
+    "estimated": _estimated,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+}

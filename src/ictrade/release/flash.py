@@ -21,8 +21,8 @@ from ..nowcast.engine import nowcast_estimates
 from ..nowcast.intervals import COVERAGE, Estimate
 from ..store.flash import FlashRow, flash_rows, lines_hold
 from ..store.store import Store
+from .flash_text import SCHEMA
 
-SCHEMA = "ictrade.flash/1"
 METHOD = "model"
 BASELINES = ("working_days", "last_year")
 WORLD = "전세계"

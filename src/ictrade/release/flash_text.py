@@ -8,6 +8,7 @@ from typing import Any
 from ..months import Month
 from ..numbers import round_half_up
 
+SCHEMA = "ictrade.flash/1"  # the flash facts document (flash.py builds it)
 FACTS_FILE = "flash.json"  # where the flash facts go beside the text
 UNITS_EN = {"천$": "USD thousand", "백만원": "KRW million"}
 

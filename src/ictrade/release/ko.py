@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
-from .compose import Statement, direction
+from .compose import Phrase, Statement, direction
 from .facts_view import Figure
 
 EOK = 1e8  # 억: a hundred million
@@ -174,6 +174,14 @@ def _period_record(s: Statement, month: Month) -> str:
     return f"이는 자료가 있는 {periods}개 반기 중 {rank} 반기 실적이다."
 
 
+def _estimated(s: Statement, month: Month) -> str:
+    names = join([item_name(i) for i in s.args["items"]])
+    return (
+        f"{names} 수치에는 품목을 구분할 수 없게 신고된 HS 코드를 추정 비율로 나눈 값이 "
+        "포함돼 있다."
+    )
+
+
 def _coverage(s: Statement, month: Month) -> str:
     """One sentence on what the data lack, so that the release's silence is not read as zero."""
     a, lacking, left_out = s.args, [], []
@@ -257,3 +265,24 @@ def _region(s: Statement, month: Month) -> str:
         up = direction(s.figures.get("yoy")) == "up"
         text += f"({join([item_name(i) for i in drivers])} {'호조' if up else '부진'})"
     return ("반면, " if s.args["contrast"] else "") + text + "."
+
+
+# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+PHRASES: dict[str, Phrase] = {
+    "lead": _lead,
+    "streak": _streak,
+    "turn": _turn,
+    "record": _record,
+    "coverage": _coverage,
+    "estimated": _estimated,
+    "imports_balance": _imports_balance,
+    "items_summary": _summary,
+    "regions_summary": _summary,
+    "item": _item,
+    "pair": _pair,
+    "driver": _driver,
+    "region": _region,
+    "threshold": _threshold,
+    "ytd": _ytd,
+    "period_record": _period_record,
+}

@@ -5,15 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import ModuleType
 
 from ..errors import UsageError
 from ..months import Month
 from . import en, ko
-from .compose import KINDS, Statement
+from .compose import Phrase, Statement
 
 LANGS: dict[str, ModuleType] = {"en": en, "ko": ko}
+PHRASES: dict[str, dict[str, Phrase]] = {"en": en.PHRASES, "ko": ko.PHRASES}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -60,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "share": "비중(%)",
         "share_world": "ICT 수출 비중(%)",
         "contribution": "상위 품목 증가율 기여도(%p)",
-        "no_data": "자료 없음: 이 표에 해당하는 자료가 없다",
+        "no_data": "자료 없음(이 표에 해당하는 자료가 없다)",
         "ytd": "연간 누계",
         "highlights": "주요 내용",
         "as_of": "자료 기준일",
@@ -95,10 +95,10 @@ def phrasebook(lang: str) -> ModuleType:
     return LANGS[lang]
 
 
-def phrase(lang: str, kind: str) -> Callable[[Statement, Month], str]:
+def phrase(lang: str, kind: str) -> Phrase:
     """The function of language ``lang`` that says a statement of ``kind``."""
-    found: Callable[[Statement, Month], str] = getattr(phrasebook(lang), f"_{KINDS[kind]}")
-    return found
+    phrasebook(lang)  # an unknown language is a usage error
+    return PHRASES[lang][kind]
 
 
 def render(statement: Statement, month: Month, lang: str = "en") -> str:

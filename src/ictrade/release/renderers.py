@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from . import flash_text
-from .flash import SCHEMA as FLASH_SCHEMA
 from .markdown import long_markdown, short_markdown
 from .notes import Notes
 
@@ -49,7 +48,7 @@ class Source:
 
     @property
     def flash(self) -> bool:
-        return bool(self.facts.get("schema") == FLASH_SCHEMA)
+        return bool(self.facts.get("schema") == flash_text.SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ FLASH_RENDERERS: dict[str, list[Renderer]] = {
 
 def facts_file(facts: Facts) -> str:
     """The name of the facts document's file beside the Markdown release."""
-    return flash_text.FACTS_FILE if facts.get("schema") == FLASH_SCHEMA else FACTS_FILE
+    return flash_text.FACTS_FILE if facts.get("schema") == flash_text.SCHEMA else FACTS_FILE
 
 
 def renderers(source: Source, fmt: str) -> list[Renderer]:

@@ -136,20 +136,21 @@ def balance(view: FactsView, lang: str) -> Table:
 
 
 def year_to_date(view: FactsView, lang: str) -> Table:
+    # the flows the data hold (a store of exports only has no import columns)
+    flows = [f for f in ("export", "import") if view.ytd(f, "total")] or ["export", "import"]
     cols = [
-        Column(f"{label(lang, f)} {label(lang, k)}", kind)
-        for f in ("exports", "imports")
+        Column(f"{label(lang, f + 's')} {label(lang, k)}", kind)
+        for f in flows
         for k, kind in (("usd_million", "usd_m"), ("yoy", "pct"))
     ]
     first = next(iter(view.facts["ytd"]), None)
     span = ""
     if first:
-        book = phrasebook(lang)
-        span = f" ({book.month_name(first['from'])} - {book.month_name(first['to'])})"
+        span = f" ({phrasebook(lang).span_name(first['from'], first['to'])})"
     table = Table("ytd", label(lang, "ytd") + span, cols)
     for item in ["total", *taxonomy().majors()]:
         values: list[float | None] = []
-        for flow in ("export", "import"):
+        for flow in flows:
             ytd: dict[str, Any] = view.ytd(flow, item) or {}
             values += [_m(ytd.get("value_usd")), ytd.get("yoy_pct")]
         if any(v is not None for v in values):

@@ -1,6 +1,6 @@
 """Check every figure of a release or news text against the facts document.
 
-A figure printed at precision p matches when the facts value rounds to it at p (FACTS.md,
+A figure printed at precision p matches when the facts value rounds to it at p (docs/facts.md,
 "Rounding"); a hedged figure ('around $9.4 billion', 'more than $1.2 billion', '약 150억 달러')
 matches within 10 % on its side. Each claim ends in one of four statuses:
 - matched;
@@ -51,11 +51,15 @@ def _number(claim: Claim, value: float) -> tuple[bool, str]:
         f"{round_half_up(scaled, claim.step):,.{decimals(claim.step)}f} (unrounded {scaled:,.4f})"
     )
     printed, step = claim.printed, claim.step
-    if claim.hedge:
-        low = printed * (1 - HEDGE) if claim.hedge != "above" else printed - step / 2
-        high = printed * (1 + HEDGE) if claim.hedge != "below" else printed + step / 2
-        low, high = min(low, high), max(low, high)
-        return low <= scaled <= high, shown
+    if claim.hedge:  # on magnitudes: 'a decline of less than 10 percent' is -3.2
+        size, said = abs(scaled), abs(printed)
+        low, high = {
+            "around": (said * (1 - HEDGE), said * (1 + HEDGE)),
+            "below": (said * (1 - HEDGE), said + step / 2),
+            "above": (said - step / 2, said * (1 + HEDGE)),
+            "under": (0.0, said + step / 2),
+        }[claim.hedge]
+        return low <= size <= high, shown
     return matches(printed, scaled, step), shown
 
 
@@ -94,7 +98,7 @@ def _event(view: FactsView, claim: Claim) -> Outcome:
             if s["kind"] == a.get("kind") and s.get("threshold_usd") == a.get("threshold_usd")
         ]
         found = f"{runs[0]} months" if runs else "no such streak this month"
-        ok = runs == [a["months"]]
+        ok = a["months"] in runs
         return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)")
     if c.measure == "turn":
         turn = view.turn(c.flow, c.item, c.region)
@@ -132,6 +136,8 @@ def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) 
         return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
     if claim.measure == "rank":
         return "a rank among partners or items is not in the facts"
+    if claim.args.get("base") == "previous month":
+        return "a change on the previous month is not in the facts"
     if claim.args.get("of") == "all industries":
         return "a share of all industries' trade is not in the facts"
     if claim.args.get("since") or "span_months" in claim.args:

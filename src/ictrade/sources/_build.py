@@ -11,9 +11,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError
-from ..store.refine import refine_overlaps
-from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_SCHEMA, STATUSES
+from ..errors import InputError, LineOf, also_bad, shown_value
+from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_KEY, LINE_SCHEMA, STATUSES
+from ..store.validate import pack_keys
 from . import _columns as C
 from ._read import RawFile
 from .layouts import Layout, flow_values, partner_values
@@ -41,7 +41,18 @@ class _Builder:
         return self.raw.line_of(row)
 
     def fail(self, bad: C.Bad, header: str) -> InputError:
-        return InputError(bad.message(), file=self.file, line=self.line(bad.index), field=header)
+        rows = [bad.index, *(index for index, _ in bad.more)]
+        rows = [r if self.rows is None else int(self.rows[r].as_py()) for r in rows]
+        lines = self.raw.lines_of(rows)
+        others = [
+            (line, shown_value(v)) for line, (_, v) in zip(lines[1:], bad.more, strict=True)
+        ]
+        return InputError(
+            bad.message() + also_bad(self.raw.unit, others, bad.total),
+            file=self.file,
+            line=lines[0],
+            field=header,
+        )
 
     def convert(
         self, key: str, convert: Callable[[pa.ChunkedArray], pa.ChunkedArray]
@@ -59,8 +70,7 @@ class _Builder:
         values = self.convert(key, lambda col: C.to_float(col, field, required=required))
         bad = pc.or_(pc.less(values, 0), pc.invert(pc.is_finite(values)))
         if pc.any(bad).as_py():  # nulls (no value) are not bad here
-            index = int(pc.index(pc.fill_null(bad, False), True).as_py())
-            raise self.fail(C.Bad(index, values[index].as_py(), field), self.found[key])
+            raise self.fail(C.Bad.where(bad, values, field), self.found[key])
         marker = self.layout.thousands_marker
         if marker and marker in self.found[key]:
             values = pc.multiply(values, 1000.0)
@@ -85,11 +95,11 @@ def build_lines(
     defaults: LineDefaults,
     file: str,
     *,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
-) -> pa.Table:
-    """The file's lines as LINE_SCHEMA; ``encoded`` keeps text columns dictionary-encoded.
+) -> tuple[pa.Table, LineOf]:
+    """The file's lines as LINE_SCHEMA, and where each sits in the file; ``encoded`` keeps
+    text columns dictionary-encoded.
 
     ``check_keys=False`` leaves duplicated keys to the caller (``ingest_table`` checks them)
     when the table's rows are the file's rows one for one; otherwise they are checked here."""
@@ -108,13 +118,15 @@ def build_lines(
     else:
         table, rows = _long(b, shared, strict), b.rows
     table, constant = _fill_defaults(b, table, defaults, strict)
-    if layout.drop_covered and refine:
-        table = refine_overlaps(table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)).table
-    one_for_one = rows is None and not (layout.drop_covered and refine)
+    one_for_one = rows is None
     if check_keys or not one_for_one:
         _check_duplicates(table.select([k for k in _KEY if k not in constant]), rows, raw, file)
     table = table.select(LINE_SCHEMA.names)
-    return table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
+    table = table.cast(_encoded_text_schema(table) if encoded else LINE_SCHEMA)
+    if rows is None:
+        return table, raw.line_of
+    kept = rows
+    return table, lambda index: raw.line_of(int(kept[index].as_py()))
 
 
 def _encoded_text_schema(table: pa.Table) -> pa.Schema:
@@ -132,6 +144,11 @@ def _partner(b: _Builder, layout: Layout, strict: bool) -> pa.ChunkedArray:
     if "partner" in layout.constants:
         return pa.chunked_array([C.constant_strings(layout.constants["partner"], b.table.num_rows)])
     aliases = {} if strict else partner_values()
+    if layout.blank_partner:
+        aliases = {**aliases, "": layout.blank_partner}
+        header = b.found["partner"]
+        column = pc.fill_null(b.table[header].cast(pa.string()), "")
+        b.table = b.table.set_column(b.table.schema.get_field_index(header), header, column)
     return b.strings("partner", C.partner(aliases), "partner", pa.string())
 
 
@@ -215,14 +232,12 @@ def _typed_or(b: _Builder, key: str, typ: pa.DataType, fn: C.Converter) -> pa.Ch
     col = b.table[b.found[key]]
     if col.type == typ or (pa.types.is_timestamp(col.type) and typ == pa.date32()):
         if col.null_count:
-            raise b.fail(
-                C.Bad(int(pc.index(pc.is_null(col), True).as_py()), None, key), b.found[key]
-            )
+            raise b.fail(C.Bad.where(pc.is_null(col), col, key), b.found[key])
         return col.cast(typ)
     return b.strings(key, fn, key, typ)
 
 
-_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner", "vintage")
+_KEY = (*LINE_KEY, "vintage")
 
 
 def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file: str) -> None:
@@ -242,27 +257,15 @@ def _check_duplicates(keys: pa.Table, rows: pa.Array | None, raw: RawFile, file:
 def duplicate_pair(keys: pa.Table) -> tuple[int, int] | None:
     """The first two rows sharing a key, or None.
 
-    Each column's dictionary indices are combined into one int64 per row, and the sorted
-    keys are compared with their neighbours: a sort, where a hash of ten million keys is slow.
+    The columns' codes are packed into one int64 per row (``store.validate.pack_keys``) and
+    the sorted keys compared with their neighbours: a sort, where a hash of ten million keys
+    is slow.
     """
     if keys.num_rows < 2:
         return None
-    encoded = pa.table(
-        {
-            c: keys[c] if pa.types.is_dictionary(keys[c].type) else keys[c].dictionary_encode()
-            for c in keys.column_names
-        }
-    ).unify_dictionaries()
-    composite = np.zeros(keys.num_rows, np.int64)
-    span = 1
-    for name in encoded.column_names:
-        col = encoded[name]
-        size = max(len(col.chunk(0).dictionary), 1)
-        if span * size >= 1 << 62:
-            return _pair_by_groups(keys)
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
-        composite = composite * size + indices
-        span *= size
+    composite = pack_keys(keys, keys.column_names)
+    if composite is None:
+        return _pair_by_groups(keys)
     ordered = np.sort(composite)
     same = np.flatnonzero(ordered[1:] == ordered[:-1])
     if not len(same):

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
+from ..errors import REPORTED_LINES, shown_value
 
 # How to fix each field, for error messages.
 FIXES = {
@@ -24,7 +25,7 @@ FIXES = {
     "net_kg": "give a non-negative number (kilograms) or leave it empty",
     "quantity": "give a non-negative number or leave it empty",
     "source": "name the source (e.g. kcs) or pass a default source",
-    "vintage": "write the vintage as YYYY-MM-DD",
+    "vintage": "write the vintage as a real date YYYY-MM-DD",
     "status": "use preliminary or confirmed",
     "imputed": "use true or false",
 }
@@ -33,17 +34,35 @@ Converter = Callable[[pa.Array], tuple[pa.Array, pa.Array]]  # values -> (conver
 
 
 class Bad(Exception):
-    """A value at row ``index`` (0-based in the column) failed a check."""
+    """Values failed a check: at row ``index`` (0-based in the column) and, when several rows
+    fail, at ``more`` (the next few rows and their values) of ``total`` bad rows."""
 
-    def __init__(self, index: int, value: object, field: str) -> None:
+    def __init__(
+        self,
+        index: int,
+        value: object,
+        field: str,
+        more: list[tuple[int, object]] | None = None,
+        total: int = 1,
+    ) -> None:
         super().__init__(f"{field}: {value!r} at row {index}")
         self.index = index
         self.value = value
         self.field = field
+        self.more = more or []
+        self.total = total
+
+    @classmethod
+    def where(cls, mask: pa.Array | pa.ChunkedArray, values: pa.Array | pa.ChunkedArray,
+              field: str, offset: int = 0) -> Bad:
+        """The rows where ``mask`` is true (the first REPORTED_LINES of them), with values."""
+        rows = pc.indices_nonzero(pc.fill_null(mask, False))
+        first = [int(i) for i in rows[:REPORTED_LINES].to_pylist()]
+        shown = [(offset + i, values[i].as_py()) for i in first]
+        return cls(*shown[0], field, shown[1:], total=len(rows))
 
     def message(self) -> str:
-        shown = "an empty value" if self.value is None or self.value == "" else repr(self.value)
-        return f"{shown} is not valid: {FIXES[self.field]}"
+        return f"{shown_value(self.value)} is not valid: {FIXES[self.field]}"
 
 
 def constant_strings(value: str, n: int) -> pa.DictionaryArray:
@@ -70,10 +89,6 @@ def first_of_month(days: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array(out, type=pa.date32())
 
 
-def _first_true(mask: pa.Array) -> int:
-    return int(pc.index(mask, True).as_py())
-
-
 def convert_strings(
     col: pa.ChunkedArray,
     convert: Converter,
@@ -93,10 +108,9 @@ def convert_strings(
         ok = pc.fill_null(ok, False)
         if not pc.all(ok).as_py() and len(values):
             bad = pc.indices_nonzero(pc.invert(ok))
-            i = _first_true(pc.fill_null(pc.is_in(chunk.indices, value_set=bad), False))
-            raise Bad(offset + i, chunk[i].as_py(), field)
+            raise Bad.where(pc.is_in(chunk.indices, value_set=bad), chunk, field, offset)
         if required and chunk.null_count:
-            raise Bad(offset + _first_true(pc.is_null(chunk)), None, field)
+            raise Bad.where(pc.is_null(chunk), chunk, field, offset)
         # Keep the result dictionary-encoded over its distinct converted values, so later
         # key checks reuse the indices instead of hashing the column again.
         converted = converted.cast(out_type)
@@ -125,7 +139,7 @@ def to_float(col: pa.ChunkedArray, field: str, *, required: bool) -> pa.ChunkedA
     else:
         out = _parse_float(col, field)
     if required and out.null_count:
-        raise Bad(_first_true(pc.is_null(out)), None, field)
+        raise Bad.where(pc.is_null(out), out, field)
     return out
 
 
@@ -140,8 +154,7 @@ def _parse_float(col: pa.ChunkedArray, field: str) -> pa.ChunkedArray:
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         ok = pc.or_kleene(pc.is_null(text), pc.match_substring_regex(text, _NUMBER))
         if not pc.all(ok).as_py() and len(text):
-            i = _first_true(pc.invert(ok))
-            raise Bad(offset + i, chunk[i].as_py(), field)
+            raise Bad.where(pc.invert(ok), chunk, field, offset)
         out.append(text.cast(pa.float64()))
         offset += len(chunk)
     return pa.chunked_array(out, type=pa.float64())
@@ -180,7 +193,9 @@ def date_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     ok = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
     safe = pc.if_else(ok, values, "1970-01-01")
     parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    return parsed.cast(pa.date32()), pc.and_(ok, pc.is_valid(parsed))
+    # strptime rolls 2024-02-30 over to 1 March: a real date prints back as it was written.
+    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), safe)
+    return parsed.cast(pa.date32()), pc.and_(ok, pc.fill_null(real, False))
 
 
 def one_of(allowed: dict[str, str], *, fold: bool) -> Converter:

@@ -30,17 +30,26 @@ class RawFile:
     csv_path: Path | None = None  # set for CSV: blank lines are skipped by the reader
 
     def line_of(self, index: int) -> int:
+        return self.lines_of([index])[0]
+
+    def lines_of(self, indices: list[int]) -> list[int]:
+        """The file lines of data rows ``indices`` (one pass over the file for them all)."""
         if self.csv_path is None:
-            return self.first_line + index
+            return [self.first_line + i for i in indices]
         # Only on the error path: count the data rows the reader saw, skipping blank lines.
+        wanted = {i: i for i in indices}
+        found: dict[int, int] = {}
+        index = 0
         with self.csv_path.open("rb") as fh:
             for number, raw in enumerate(fh, start=1):
                 if number < self.first_line or not raw.rstrip(b"\r\n"):
                     continue
-                if index == 0:
-                    return number
-                index -= 1
-        return self.first_line + index
+                if index in wanted:
+                    found[index] = number
+                    if len(found) == len(wanted):
+                        break
+                index += 1
+        return [found.get(i, self.first_line + i) for i in indices]
 
 
 def file_kind(path: Path) -> str:
@@ -62,19 +71,44 @@ def file_kind(path: Path) -> str:
 
 
 def csv_encoding(path: Path, encoding: str) -> str:
-    """The encoding to read with: 'auto' tries UTF-8 on the head of the file, then cp949."""
+    """The encoding to read with: 'auto' tries UTF-8 on the head of the file, then cp949.
+
+    Files the CSV reader would misread are refused here, each with its fix: UTF-16 (a BOM or
+    NUL bytes), binary data, and old-Mac line endings (CR without LF)."""
     if encoding not in ENCODINGS:
         raise UsageError(f"unknown encoding '{encoding}'; use one of {', '.join(ENCODINGS)}")
-    if encoding != "auto":
-        return encoding
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
+    check_text_head(head, str(path))
+    if encoding != "auto":
+        return encoding
     cut = head.rfind(b"\n") if len(head) == 1 << 16 else len(head)
     try:
         head[: max(cut, 0)].decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         return "cp949"
+
+
+def check_text_head(head: bytes, file: str) -> None:
+    """Refuse the head of a text file that is UTF-16, binary or has CR-only line endings."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        head[:2].count(0) == 1 and head.count(0) * 3 > len(head)
+    ):
+        raise InputError(
+            "the file is UTF-16 text; save it as UTF-8 (or cp949) CSV and load it again", file=file
+        )
+    if 0 in head:
+        raise InputError(
+            "the file holds binary data (NUL bytes), not text; give a CSV, .xlsx or Parquet file",
+            file=file,
+        )
+    if b"\r" in head and b"\n" not in head:
+        raise InputError(
+            "the lines end with CR only (old Mac text); save the file with LF or CRLF line "
+            "endings",
+            file=file,
+        )
 
 
 def not_utf8_error(path: Path) -> InputError:
@@ -100,12 +134,24 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
         text = b"".join(lines).decode(codec)
     except UnicodeDecodeError:
         raise not_utf8_error(path) from None
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter_of(text)))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputError(
+            f"the CSV cannot be read ({exc}); check its quoting",
+            file=str(path),
+            line=reader.line_num,
+        ) from None
+
+
+DELIMITERS = (",", "\t", ";")
 
 
 def delimiter_of(text: str) -> str:
+    """The delimiter of the first line: the one of comma, tab and semicolon it holds most of."""
     first = text.split("\n", 1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
+    return max(DELIMITERS, key=first.count)
 
 
 def read_csv(
@@ -120,6 +166,9 @@ def read_csv(
     convert = pacsv.ConvertOptions(
         column_types=column_types,
         include_columns=list(column_types),
+        # Only an empty field is no value: Arrow's default list would read the partner 'NA'
+        # (Namibia) as missing and name a 'NaN' value an empty one.
+        null_values=[""],
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
@@ -139,18 +188,25 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
     with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         width = None
-        for number, row in enumerate(reader):
-            if number < header_row or not row:
-                continue
-            if width is None:
-                width = len(row)
-            elif len(row) != width:
-                return InputError(
-                    f"{len(row)} fields where the header has {width}; quote values that "
-                    "contain the delimiter",
-                    file=str(path),
-                    line=reader.line_num,
-                )
+        try:
+            for number, row in enumerate(reader):
+                if number < header_row or not row:
+                    continue
+                if width is None:
+                    width = len(row)
+                elif len(row) != width:
+                    return InputError(
+                        f"{len(row)} fields where the header has {width}; quote values that "
+                        "contain the delimiter",
+                        file=str(path),
+                        line=reader.line_num,
+                    )
+        except csv.Error as exc:  # e.g. a field over the csv module's 128 KB limit
+            return InputError(
+                f"the CSV cannot be read ({exc}); check its quoting",
+                file=str(path),
+                line=reader.line_num,
+            )
     return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
 
 

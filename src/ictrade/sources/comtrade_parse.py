@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..store.schema import LINE_SCHEMA
 
-FLOWS = {"X": "export", "M": "import"}
+FLOW_CODES = {"X": "export", "M": "import"}
 KOREA = 410
 _HS = re.compile(r"^\d{2,10}$")
 _PERIOD = re.compile(r"^(\d{4})(\d{2})$")
@@ -57,7 +57,7 @@ def _reason(record: dict[str, Any]) -> str | None:
     """Why a record is not a line, or None."""
     if str(record.get("freqCode")) != "M" or not _PERIOD.match(str(record.get("period"))):
         return "not monthly"
-    if record.get("flowCode") not in FLOWS:
+    if record.get("flowCode") not in FLOW_CODES:
         return f"flow {record.get('flowCode')}"
     if (
         (record.get("partner2Code") or 0) != 0
@@ -95,7 +95,7 @@ def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Par
         has_qty = (record.get("qtyUnitCode") or -1) != -1
         row = {
             "month": dt.date(int(period.group(1)), int(period.group(2)), 1),
-            "flow": FLOWS[record["flowCode"]],
+            "flow": FLOW_CODES[record["flowCode"]],
             "hs_code": str(record["cmdCode"]),
             "partner": partners[code],
             "value_usd": _float(record["primaryValue"]),

@@ -10,19 +10,29 @@ the offending line is looked up only when a check fails.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, LineOf
 from . import _read as R
 from . import flash
 from ._build import LineDefaults, build_lines
+from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
 from .layouts import Layout, get_layout, layout_from_mapping, layouts
 
-__all__ = ["READERS", "FileRead", "LineDefaults", "ReadOptions", "read_file", "read_lines"]
+__all__ = [
+    "READERS",
+    "FileRead",
+    "LineDefaults",
+    "ReadOptions",
+    "read_file",
+    "read_lines",
+    "read_located_lines",
+]
 
 _CANONICAL_TYPES: dict[str, pa.DataType] = {
     "value_usd": pa.float64(),
@@ -48,7 +58,7 @@ class FileRead:
 
     kind: str
     table: pa.Table
-    first_line: int | None  # the file line of row 0 when rows are the file's lines one for one
+    first_line: LineOf  # where the rows sit in the file (errors.LineOf)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Reader:
     kind: str  # the store table its rows go to; also its --layout name when not 'lines'
     detect: Callable[[Path], bool]
     read: Callable[[Path, ReadOptions], FileRead]
+    layout: str | None = None  # its --layout name, when not its kind
 
 
 def _flash(path: Path, options: ReadOptions) -> FileRead:
@@ -67,7 +78,7 @@ def _flash(path: Path, options: ReadOptions) -> FileRead:
 def _lines(path: Path, options: ReadOptions) -> FileRead:
     # The store checks the keys of the whole batch: read_lines need not do it twice (it still
     # does where its rows are not the file's rows one for one, to name the lines).
-    table = read_lines(
+    table, lines = read_located_lines(
         path,
         layout=options.layout,
         encoding=options.encoding,
@@ -76,14 +87,19 @@ def _lines(path: Path, options: ReadOptions) -> FileRead:
         check_keys=False,
         encoded=True,
     )
-    # Parquet rows are named as lines 1, 2, ... like read_lines does.
-    return FileRead("lines", table, 1 if R.file_kind(path) == "parquet" else None)
+    return FileRead("lines", table, lines)
+
+
+def _comtrade_bulk(path: Path, options: ReadOptions) -> FileRead:
+    vintage = options.defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
+    return FileRead("lines", read_comtrade_bulk(path, vintage)[0], None)
 
 
 # In order of detection: the first whose detect accepts the file reads it. Lines come last
 # and take any file: their error names the columns the nearest layout lacks.
 READERS = (
     Reader(flash.NAME, flash.detect, _flash),
+    Reader("lines", is_comtrade_bulk, _comtrade_bulk, "comtrade-bulk"),
     Reader("lines", lambda path: True, _lines),
 )
 
@@ -95,7 +111,7 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     if not p.is_file():
         raise InputError("no such file; check the path", file=str(path))
     options = options or ReadOptions()
-    named = {r.kind: r for r in READERS}
+    named = {r.layout or r.kind: r for r in READERS}
     if options.layout in named:
         reader = named[options.layout]
     elif options.layout or options.mapping:
@@ -112,20 +128,43 @@ def read_lines(
     encoding: str = "auto",
     mapping: dict[str, str] | None = None,
     defaults: LineDefaults | None = None,
-    refine: bool = True,
     check_keys: bool = True,
     encoded: bool = False,
 ) -> pa.Table:
+    """Read a file into a LINE_SCHEMA table (``read_located_lines`` without the locations)."""
+    return read_located_lines(
+        path,
+        layout=layout,
+        encoding=encoding,
+        mapping=mapping,
+        defaults=defaults,
+        check_keys=check_keys,
+        encoded=encoded,
+    )[0]
+
+
+def read_located_lines(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str = "auto",
+    mapping: dict[str, str] | None = None,
+    defaults: LineDefaults | None = None,
+    check_keys: bool = True,
+    encoded: bool = False,
+) -> tuple[pa.Table, LineOf]:
     """Read a file into a LINE_SCHEMA table; raise InputError naming file, line and field.
 
-    Files that give totals beside their detail (layouts with ``drop_covered``) have their
-    coarser lines reduced to remainders (``ictrade.store.refine``) unless ``refine`` is False,
-    for callers that combine several files and refine them together.
+    Lines are kept as reported, totals beside their detail included: the store counts each
+    value once when it aggregates (``ictrade.store.refine``), whatever files it holds.
 
     For ingest, which checks keys itself and takes dictionary-encoded text: ``check_keys=False``
     skips the duplicated-key check on Parquet files whose rows are the table's rows one for
     one (table row i is then the file's row i + 1, as in this function's errors), and
-    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string)."""
+    ``encoded=True`` keeps the text columns dictionary-encoded (no copies of every string).
+
+    Also returns where each line sits in the file (for errors found later, e.g. a conflict
+    with stored lines); a file with a header and no data lines is refused."""
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", file=str(p))
@@ -142,13 +181,18 @@ def read_lines(
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
+    if raw.table.num_rows == 0:
+        raise InputError(
+            f"the file has a header but no data {raw.unit}s; check that it is the file you "
+            "meant, or that its export finished",
+            file=str(p),
+        )
     return build_lines(
         raw,
         chosen,
         found,
         defaults or LineDefaults(),
         str(p),
-        refine=refine,
         check_keys=check_keys or kind != "parquet",
         encoded=encoded,
     )

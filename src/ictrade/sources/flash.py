@@ -41,7 +41,10 @@ NAME = "flash"  # the layout name (``ingest --layout flash``)
 CUTS = (10, 20, 30)  # 30: the month end, i.e. the final figure
 COLUMNS = ("item_key", "hs_code", "flow_ko", "unit", "partner_ko", "month", "cut_day", "cum_value")
 REQUIRED = ("item_key", "partner_ko", "month", "cut_day", "cum_value")
-_FLOWS = {"": "export", "수출": "export", "export": "export", "수입": "import", "import": "import"}
+_FLOW_WORDS = {
+    "": "export", "수출": "export", "export": "export",
+    "수입": "import", "import": "import",
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
 
 def _line(row: dict[str, str], file: str, line: int) -> FlashLine:
     figure = parse_figure(row, file, line)
-    flow = _FLOWS.get((row.get("flow_ko") or "").strip())
+    flow = _FLOW_WORDS.get((row.get("flow_ko") or "").strip())
     if flow is None:
         raise InputError(
             f"'{row.get('flow_ko')}' is not a flow; use 수출 (export) or 수입 (import)",

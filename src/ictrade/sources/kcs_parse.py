@@ -12,6 +12,7 @@ around the 15th of the month after. A month M retrieved before the 15th of M+2 i
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..classify.partners import partner_codes
+from ..errors import SourceError
 from ..months import Month
 from ..store.schema import DEFAULT_REPORTER, LINE_SCHEMA
 from ._http import Transient
@@ -34,6 +36,12 @@ KEY_CODES = {"20", "21", "30", "31", "32", "33"}
 NO_DATA = "03"
 
 
+_NOT_API = (
+    "the KCS answer is {what}, not the API's <response> document; check the base URL and "
+    "that data.go.kr is reachable without a login, then run the same command again"
+)
+
+
 @dataclass
 class Page:
     code: str
@@ -46,6 +54,9 @@ def parse_page(body: bytes) -> Page:
     """Parse a response body; an empty or non-XML body is Transient."""
     if not body.strip():
         raise Transient("empty response body (the API sends one when it rejects a request)")
+    head = body.lstrip()[:200].lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise SourceError(_NOT_API.format(what="an HTML page (a login or error page?)"))
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
@@ -55,6 +66,9 @@ def parse_page(body: bytes) -> Page:
         message = _text(root, ".//returnAuthMsg") or _text(root, ".//errMsg") or "gateway error"
         return Page(code.zfill(2), message, 0)
     code = (_text(root, ".//header/resultCode") or _text(root, ".//resultCode") or "").zfill(2)
+    if root.tag != "response" or code == "00" and root.find(".//body") is None:
+        # Answered, but not by the API: taking it as an empty page would end the run early.
+        raise SourceError(_NOT_API.format(what=f"XML with a <{root.tag}> root and no result"))
     message = _text(root, ".//header/resultMsg") or _text(root, ".//resultMsg") or ""
     total = _text(root, ".//body/totalCount") or _text(root, ".//totalCount") or "0"
     items = [
@@ -83,6 +97,19 @@ def _number(text: str | None) -> float | None:
         return None
 
 
+def _amount(item: dict[str, str], name: str, row: int) -> float:
+    """A dollar amount the row must carry: a malformed one is refused, never stored as $0."""
+    value = _number(item.get(name))
+    if value is None or not math.isfinite(value) or value < 0:
+        shown = item.get(name)
+        raise SourceError(
+            f"KCS answer row {row} ({item.get('year')}, HS {item.get('hsCd')}, "
+            f"{item.get('statCd')}): {name} {shown!r} is not an amount in US dollars; the "
+            "answer is malformed, so nothing of it was stored: run the command again later"
+        )
+    return value
+
+
 @dataclass
 class Parsed:
     table: pa.Table
@@ -95,7 +122,7 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
     codes = partner_codes()
     cols: dict[str, list[object]] = {name: [] for name in LINE_SCHEMA.names}
     out = Parsed(pa.table({}))
-    for item in items:
+    for number, item in enumerate(items, start=1):
         m = _MONTH.match(item.get("year", "").strip())
         hs = item.get("hsCd", "").strip()
         partner = item.get("statCd", "").strip().upper()
@@ -112,7 +139,7 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
                 "flow": flow,
                 "hs_code": hs,
                 "partner": partner,
-                "value_usd": _number(item.get(value)) or 0.0,
+                "value_usd": _amount(item, value, number),
                 "net_kg": _number(item.get(kg)),
                 "quantity": None,
                 "source": SOURCE,

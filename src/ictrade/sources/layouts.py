@@ -38,8 +38,8 @@ class Layout:
     require_also: list[str] = field(default_factory=list)
     source: str | None = None
     skip_codes_not_hs: bool = False
-    drop_covered: bool = False
     thousands_marker: str | None = None
+    blank_partner: str | None = None  # the partner a blank partner cell stands for
 
     def expects(self) -> str:
         """What the layout needs, for the 'no layout recognised' message."""
@@ -114,8 +114,8 @@ def _layout(raw: dict[str, Any]) -> Layout:
         require_also=raw.get("require_also", []),
         source=raw.get("source"),
         skip_codes_not_hs=raw.get("skip_codes_not_hs", False),
-        drop_covered=raw.get("drop_covered", False),
         thousands_marker=raw.get("thousands_if_header_has"),
+        blank_partner=raw.get("blank_partner"),
     )
 
 

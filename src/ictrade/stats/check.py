@@ -38,7 +38,7 @@ COLUMNS = (
 
 
 @dataclass(frozen=True)
-class Figure:
+class PublishedFigure:
     line: int
     month: Month
     flow: str
@@ -56,7 +56,7 @@ class Figure:
 
 @dataclass(frozen=True)
 class Outcome:
-    figure: Figure
+    figure: PublishedFigure
     status: str  # matched, mismatched, conflict, no data
     actual: float | None
 
@@ -80,7 +80,9 @@ def _number(row: dict[str, str], name: str, path: str, line: int) -> float | Non
         raise InputError(f"'{text}' is not a number", file=path, line=line, field=name) from None
 
 
-def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[Figure], int]:
+def read_figures(
+    path: str | Path, *, primary_only: bool = True
+) -> tuple[list[PublishedFigure], int]:
     """In-scope figures of a published-figures CSV, and how many rows were out of scope."""
     items, region_ids = set(taxonomy().ids), set(regions().ids)
     text = Path(path).read_text(encoding="utf-8-sig")
@@ -104,7 +106,7 @@ def read_figures(path: str | Path, *, primary_only: bool = True) -> tuple[list[F
         ):
             skipped += 1
             continue
-        base = Figure(
+        base = PublishedFigure(
             line=line,
             month=Month.parse(row["month"]),
             flow=row["flow"],
@@ -145,7 +147,7 @@ def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
     return keys
 
 
-def _actual(cube: Cube, figure: Figure) -> float | None:
+def _actual(cube: Cube, figure: PublishedFigure) -> float | None:
     if not cube.holds(figure.month):
         return None
     t, i, r = cube.t(figure.month), cube.items.index(figure.item), cube.regions.index(figure.region)
@@ -164,7 +166,7 @@ def _actual(cube: Cube, figure: Figure) -> float | None:
 
 
 def check_figures(
-    store: Store, figures: list[Figure], conflicts: set[ConflictKey]
+    store: Store, figures: list[PublishedFigure], conflicts: set[ConflictKey]
 ) -> Iterator[Outcome]:
     """Check each figure as of its vintage; cubes are built once per vintage."""
     cubes: dict[dt.date, Cube] = {}

@@ -21,9 +21,10 @@ from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
 from ..store.query import cube_rows, data_span_hint
+from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
 
-FLOWS = ("export", "import")
+SERIES_FLOWS = (*FLOWS, "balance")  # what a series or a facts cell may be of
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Cube:
     flows_present: list[str]
     # [flow, item, t]: value on WORLD lines, which name no partner and so reach no region
     unattributed: np.ndarray | None = None
+    # [flow, item, region, t]: the part of ``value`` that comes from estimated splits (coarse
+    # codes apportioned by shares, partner lines split in the world's mix)
+    estimated: np.ndarray | None = None
     scheme: str = "kr-ict"  # whose items ``items`` are
 
     def t(self, month: Month) -> int:
@@ -133,11 +137,16 @@ def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
         shape,
     )
     # bincount sums the rows into their cells in one pass (np.add.at is far slower)
-    weights = rows.column("value_usd").to_numpy()
-    raw = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
-    rolled = _rollup(items, raw, tax)
+    def summed(column: str) -> np.ndarray:
+        weights = rows.column(column).to_numpy()
+        return np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+
+    rolled = _rollup(items, summed("value_usd"), tax)
     tensor = _membership_tensor(region_ids, partners, months)
     value = _to_regions(rolled, tensor)
+    estimated = None
+    if "estimated_usd" in rows.column_names:
+        estimated = _to_regions(_rollup(items, summed("estimated_usd"), tax), tensor)
     # prior at t: the value at t - 12 summed over the members at t (like for like)
     shifted = np.zeros_like(rolled)
     shifted[..., 12:] = rolled[..., :-12]
@@ -149,7 +158,9 @@ def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
         if WORLD in partners
         else np.zeros((len(FLOWS), len(items), len(months)))
     )
-    return Cube(months, items, region_ids, value, prior, present, unattributed, scheme_name)
+    return Cube(
+        months, items, region_ids, value, prior, present, unattributed, estimated, scheme_name
+    )
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:

@@ -1,4 +1,4 @@
-"""The facts document (``ictrade.facts/1``, FACTS.md) for one month.
+"""The facts document (``ictrade.facts/1``, docs/facts.md) for one month.
 
 Every number a release prints comes from here. Values stay unrounded; rounding happens only
 when text is printed.
@@ -16,22 +16,20 @@ import numpy as np
 from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
-from ..store.coverage import incomplete_months
+from ..store.coverage import check_month_held, published_after
 from ..store.query import (
     data_span_hint,
-    earliest_vintage,
     latest_vintage,
     publication_date,
     sources,
 )
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
-from .cube import FLOWS, Cube, load_cube
+from .cube import FLOWS, SERIES_FLOWS, Cube, load_cube
 from .history import rank_high, rank_low, run_lengths, yoy_pct
 
 SCHEMA = "ictrade.facts/1"
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
-ALL_FLOWS = (*FLOWS, "balance")
 
 Facts = dict[str, Any]
 
@@ -49,17 +47,20 @@ class _Series:
         value = np.concatenate([cube.value, balance[None]], axis=0)
         prior = np.concatenate([cube.prior, balance_prior[None]], axis=0)
         n_f, n_i, n_r, n_t = value.shape
-        self.keys = [(f, i, r) for f in ALL_FLOWS for i in cube.items for r in cube.regions]
+        self.keys = [(f, i, r) for f in SERIES_FLOWS for i in cube.items for r in cube.regions]
         self.value = value.reshape(n_f * n_i * n_r, n_t)
         self.prior = prior.reshape(n_f * n_i * n_r, n_t)
         self.yoy = yoy_pct(self.value, self.prior)
         self.shape: tuple[int, int, int] = (int(n_f), int(n_i), int(n_r))
         self.cube = cube
+        estimated = np.zeros_like(cube.value) if cube.estimated is None else cube.estimated
+        none = np.full_like(balance, np.nan)[None]  # a balance is not a sum of lines
+        self.estimated = np.concatenate([estimated, none], axis=0).reshape(n_f * n_i * n_r, n_t)
 
     def index(self, flow: str, item: str, region: str) -> int:
         n_f, n_i, n_r = self.shape
         return (
-            ALL_FLOWS.index(flow) * n_i + self.cube.items.index(item)
+            SERIES_FLOWS.index(flow) * n_i + self.cube.items.index(item)
         ) * n_r + self.cube.regions.index(region)
 
 
@@ -102,6 +103,7 @@ def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
                 if flow != "balance" and world
                 else None,
                 "contribution_pp": _num(contribution) if flow != "balance" else None,
+                "estimated_pct": _num(s.estimated[n, t] / value * 100) if value else None,
             }
         )
     return cells
@@ -342,29 +344,6 @@ def facts_from_cube(
     }
 
 
-def _first_published(store: Store, month: Month) -> dt.date | None:
-    try:
-        return publication_date(store, month)
-    except NoDataError:
-        return None
-
-
-def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
-    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
-    with what the store holds instead: neither is released as if it were data."""
-    first = earliest_vintage(store)
-    if as_of is not None and first is not None and as_of < first:
-        raise NoDataError(
-            f"nothing was published by {as_of}: the store's earliest vintage is {first}; "
-            f"ask for figures as of {first} or later, or for the latest figures"
-        )
-    for gap in incomplete_months(store, (month, month), as_of):
-        raise NoDataError(
-            f"{gap.describe()}, so it is not released as if complete; load the month's "
-            "complete lines (a later vintage of the file) or pick another month"
-        )
-
-
 def build_facts(
     store: Store,
     month: Month,
@@ -381,13 +360,10 @@ def build_facts(
     check_month_held(store, month, vintage_date)
     cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
-        published = _first_published(store, month)
-        if vintage_date is not None and published is not None and published > vintage_date:
-            raise NoDataError(
-                f"{month} was first published on {published}, after {vintage_date}; ask for "
-                f"figures as of {published} or later"
-            )
-        raise NoDataError(f"no data for {month}; {data_span_hint(store)}")
+        raise NoDataError(
+            published_after(store, month, vintage_date)
+            or f"no data for {month}; {data_span_hint(store)}"
+        )
     facts = facts_from_cube(
         cube,
         month,

@@ -12,10 +12,10 @@ from ..errors import UsageError
 from ..months import Month
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
+from .cube import SERIES_FLOWS as SERIES_FLOWS
 from .history import yoy_pct
 
 MEASURES = ("value", "yoy", "share")
-SERIES_FLOWS = (*FLOWS, "balance")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypedDict, Unpack
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +19,16 @@ import pyarrow as pa
 from ..errors import StoreError
 from .base import Store
 from .schema import RAW_KEPT_MAX
+
+
+class FileRecord(TypedDict, total=False):
+    """What the ``ingests`` row keeps of a batch's file: its bytes (up to RAW_KEPT_MAX), its
+    hash (for files too big to keep), when it was retrieved and how it was read (JSON)."""
+
+    raw: bytes | None
+    sha256: str | None
+    retrieved_at: dt.datetime | None
+    options: str | None
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,15 @@ def writable(store: Store) -> None:
         raise StoreError(f"{store.name} is read-only; ingest into your own store (--store PATH)")
 
 
-def is_loaded(store: Store, sha256: str | None) -> bool:
-    """Is a file with this hash recorded in the store?"""
+def is_loaded(store: Store, sha256: str | None, options: str | None = None) -> bool:
+    """Is a file with this hash, read with these ``options``, recorded in the store?"""
     if not sha256:
         return False
-    return bool(store.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha256]).fetchall())
+    found = store.con.execute(
+        "SELECT 1 FROM ingests WHERE sha256 = ? AND options IS NOT DISTINCT FROM ?",
+        [sha256, options],
+    ).fetchall()
+    return bool(found)
 
 
 def append_batch(
@@ -73,22 +87,24 @@ def append_batch(
     check: Callable[[duckdb.DuckDBPyConnection], object],
     write: Callable[[duckdb.DuckDBPyConnection, object], int],
     report: type[IngestReport] = IngestReport,
-    raw: bytes | None = None,
-    sha256: str | None = None,
-    retrieved_at: dt.datetime | None = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Check and write ``table`` atomically; return what was added.
 
     ``check(con)`` runs with the table registered as ``batch``, before the transaction, and
     raises on bad input; its result goes to ``write(con, checked)``, which runs inside the
     transaction and returns the number of rows added. ``raw`` (the file's bytes) is kept in the
-    store up to RAW_KEPT_MAX; ``sha256`` (else the hash of ``raw``) identifies a loaded file.
+    store up to RAW_KEPT_MAX; ``sha256`` (else the hash of ``raw``) identifies a loaded file,
+    with the ``options`` it was read with (the same file read with another default vintage,
+    source or status is another load).
     """
     writable(store)
+    raw, sha256, options = record.get("raw"), record.get("sha256"), record.get("options")
+    retrieved_at = record.get("retrieved_at")
     sha = sha256 or (hashlib.sha256(raw).hexdigest() if raw is not None else None)
     if raw is not None and len(raw) > RAW_KEPT_MAX:
         raw = None  # recorded by its hash only
-    if is_loaded(store, sha):
+    if is_loaded(store, sha, options):
         return report(origin, table.num_rows, 0, already_loaded=True)
     con = store.con
     con.register("batch", table)
@@ -98,9 +114,10 @@ def append_batch(
         try:
             added = write(con, checked)
             con.execute(
-                "INSERT INTO ingests SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ? "
-                "FROM ingests",
-                [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw],
+                "INSERT INTO ingests (id, origin, sha256, lines_added, lines_seen, retrieved_at, "
+                "ingested_at, raw, options) SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, "
+                "?, ? FROM ingests",
+                [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw, options],
             )
             con.execute("COMMIT")
         except BaseException:

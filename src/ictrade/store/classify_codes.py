@@ -10,8 +10,10 @@ from collections.abc import Callable
 import duckdb
 import pyarrow as pa
 
-from ..classify import NON_ICT, Scheme, scheme
-from ..months import Month
+from ..classify import NON_ICT, Decision, Scheme, scheme
+from ..classify.splits import Splits, splits
+from ..months import OPEN_END, OPEN_START, Month
+from .apportion import split_by_rules
 
 
 def refresh_code_map(
@@ -40,35 +42,57 @@ def refresh_code_map(
     else:
         con.execute("DELETE FROM code_map WHERE scheme = ?", [scheme_name])
         codes = con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()
-    rules = scheme(scheme_name)
-    names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed")
-    rows: dict[str, list[object]] = {k: [] for k in names}
-    related = _related_test(rules)
-    always = (Month(1900, 1).first_day(), Month(2999, 12).first_day())
-    for (code,) in codes:
-        if not related(code):
-            # No rule starts or extends the code: outside the basket at every month.
-            segments = [(scheme_name, code, *always, NON_ICT, False)]
-        else:
-            segments = [
-                (
-                    scheme_name,
-                    code,
-                    Month.from_index(start).first_day(),
-                    Month.from_index(end).first_day(),
-                    decision.item,
-                    decision.mixed,
-                )
-                for start, end, decision in rules.segments(code)
-            ]
-        for segment in segments:
-            for key, value in zip(rows, segment, strict=True):
-                rows[key].append(value)
-    if rows["hs_code"]:
-        con.register("new_codes", pa.table(rows))
+    table = code_segments([code for (code,) in codes], scheme_name)
+    if table.num_rows:
+        con.register("new_codes", table)
         con.execute("INSERT INTO code_map SELECT * FROM new_codes")
         con.unregister("new_codes")
     return len(codes)
+
+
+def code_segments(codes: list[str], scheme_name: str) -> pa.Table:
+    """The code_map rows of ``codes``: each code's item month range by month range (one row
+    per item, with its share, where the split table apportions the code)."""
+    rules = scheme(scheme_name)
+    table = splits(scheme_name)
+    names = ("scheme", "hs_code", "valid_from", "valid_to", "item", "mixed", "share", "estimated")
+    rows: dict[str, list[object]] = {k: [] for k in names}
+    related = _related_test(rules)
+    always = (OPEN_START.index, OPEN_END.index)
+    for code in codes:
+        if not related(code):
+            # No rule starts or extends the code: outside the basket at every month.
+            segments = [(*always, NON_ICT, False, 1.0, False)]
+        else:
+            segments = [
+                piece
+                for start, end, decision in rules.segments(code)
+                for piece in _shares(code, start, end, decision, table)
+            ]
+        for start, end, *rest in segments:
+            first, last = Month.from_index(start).first_day(), Month.from_index(end).first_day()
+            for key, value in zip(rows, (scheme_name, code, first, last, *rest), strict=True):
+                rows[key].append(value)
+    types = [pa.string(), pa.string(), pa.date32(), pa.date32(), pa.string(), pa.bool_()]
+    types += [pa.float64(), pa.bool_()]
+    return pa.table({k: pa.array(v, t) for (k, v), t in zip(rows.items(), types, strict=True)})
+
+
+def _shares(
+    code: str, start: int, end: int, decision: Decision, table: Splits
+) -> list[tuple[int, int, str, bool, float, bool]]:
+    """A rules segment of a code, cut where the split table's shares change; one row per item
+    (share, estimated) where the table apportions the code."""
+    if not split_by_rules(decision):
+        return [(start, end, decision.item, decision.mixed, 1.0, False)]
+    cuts = sorted({start, *(b for b in table.bounds(code) if start < b <= end), end + 1})
+    out = []
+    for first, nxt in zip(cuts, cuts[1:], strict=False):
+        shares = table.at(code, first)
+        if not shares:
+            out.append((first, nxt - 1, decision.item, decision.mixed, 1.0, False))
+        out.extend((first, nxt - 1, item, decision.mixed, s, True) for item, s in shares.items())
+    return out
 
 
 def _related_test(rules: Scheme) -> Callable[[str], bool]:
@@ -93,3 +117,25 @@ def mixed_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
         [scheme_name],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def split_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
+    """The store's codes coarser than the rules whose finer rules send their parts to different
+    items, in the months of their lines: they are apportioned among those items
+    (store/apportion.py)."""
+    rules = scheme(scheme_name)
+    related = _related_test(rules)
+    spans = con.execute(
+        "SELECT hs_code, min(month), max(month) FROM lines GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    out = []
+    for code, first, last in spans:
+        if not related(code):
+            continue
+        low, high = Month.from_date(first).index, Month.from_date(last).index
+        if any(
+            start <= high and low <= end and split_by_rules(decision)
+            for start, end, decision in rules.segments(code)
+        ):
+            out.append(code)
+    return out

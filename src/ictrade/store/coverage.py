@@ -1,4 +1,5 @@
-"""Months whose lines are visibly incomplete: far fewer codes than the months around them.
+"""Whether the store holds a month as asked: not before its first vintage, and not with lines
+visibly incomplete (far fewer codes than the months around them).
 
 A customs file cut before its last month was complete (the KCS HS6 file's 2026-02 holds 251
 codes where its other months hold about 5,100) would otherwise be released as a collapse of
@@ -16,9 +17,10 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..errors import NoDataError
 from ..months import Month
-from .base import Store
-from .query import vintage_filter
+from .base import Store, first_row
+from .query import earliest_vintage, vintage_filter
 
 NEIGHBOURS = 3  # months on each side compared with
 CODE_SHARE = 0.5  # fewer codes than this share of a side's median: incomplete
@@ -102,3 +104,35 @@ def incomplete_months(
                     )
                 )
     return out
+
+
+def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
+    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
+    with what the store holds instead: neither is released as if it were data."""
+    first = earliest_vintage(store)
+    if as_of is not None and first is not None and as_of < first:
+        raise NoDataError(
+            f"nothing was published by {as_of}: the store's earliest vintage is {first}; "
+            f"ask for figures as of {first} or later, or for the latest figures"
+        )
+    for gap in incomplete_months(store, (month, month), as_of):
+        raise NoDataError(
+            f"{gap.describe()}, so it is not released as if complete; load the month's "
+            "complete lines (a later vintage of the file) or pick another month"
+        )
+
+
+def published_after(store: Store, month: Month, as_of: dt.date | None) -> str | None:
+    """Why ``month`` has no figures as of ``as_of`` when it was published only later."""
+    row = first_row(
+        store.con.execute(
+            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+        ).fetchall()
+    )
+    published = row[0] if row else None
+    if as_of is None or published is None or published <= as_of:
+        return None
+    return (
+        f"{month} was first published on {published}, after {as_of}; ask for figures as of "
+        f"{published} or later"
+    )

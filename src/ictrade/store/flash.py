@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Unpack
 
 import duckdb
 import pyarrow as pa
 
-from ..errors import InputError
+from ..errors import InputError, LineOf
 from ..months import Month
 from .base import Store, first_row
-from .batch import IngestReport, append_batch
+from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
 from .schema import FLASH_SCHEMA, FlashFigure
 
@@ -97,14 +98,12 @@ def ingest_flash(
     table: pa.Table,
     *,
     origin: str,
-    first_line: int | None = None,
-    raw: bytes | None = None,
-    retrieved_at: dt.datetime | None = None,
-    sha256: str | None = None,
+    first_line: LineOf = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Validate and append ``table`` (FLASH_SCHEMA) to the store's ``flash`` table, atomically.
     ``first_line``: the file line of row 0 (default 2, under a header), for error messages."""
-    first = 2 if first_line is None else first_line
+    first = first_line if isinstance(first_line, int) else 2
     # rn: the file line of each figure
     numbered = table.append_column("rn", pa.array(range(first, first + table.num_rows)))
     return append_batch(
@@ -114,9 +113,7 @@ def ingest_flash(
         check=lambda con: _check_batch(con, origin),
         write=lambda con, _: _write(con),
         report=FlashReport,
-        raw=raw,
-        sha256=sha256,
-        retrieved_at=retrieved_at,
+        **record,
     )
 
 

@@ -10,26 +10,25 @@ value is refused. Reading files is ``ictrade.load``'s job.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
+from typing import Unpack
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import error_at_row
+from ..errors import LineOf, error_at_row
 from ..months import Month
 from .base import Store, first_row
-from .batch import IngestReport, append_batch
+from .batch import FileRecord, IngestReport, append_batch
 from .classify_codes import refresh_code_map
 from .coverage import incomplete_months
 from .query import refresh_cube
-from .schema import DEFAULT_REPORTER, LINE_KEY, LINE_SCHEMA, encoded_schema
+from .schema import DEFAULT_REPORTER, KEY_SQL, LINE_KEY, LINE_SCHEMA, encoded_schema
 from .validate import distinct_values, validate
 
 __all__ = ["IngestReport", "ingest_table", "load_parquet_lines"]
 
-_KEY = ", ".join(LINE_KEY)
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in LINE_KEY)
 
 
@@ -38,16 +37,14 @@ def ingest_table(
     table: pa.Table,
     *,
     origin: str,
-    first_line: int | None = None,
-    raw: bytes | None = None,
-    retrieved_at: dt.datetime | None = None,
-    sha256: str | None = None,
+    first_line: LineOf = None,
+    **record: Unpack[FileRecord],
 ) -> IngestReport:
     """Validate and append ``table`` (LINE_SCHEMA) to the store, atomically.
 
     ``raw`` (the file's bytes) is kept in the store; ``sha256`` (the file's hash, for files
-    too big to keep) identifies a file already loaded. ``first_line``: the file line of the
-    table's first row, for error messages.
+    too big to keep) and ``options`` (how it was read) identify a file already loaded.
+    ``first_line``: where the table's rows sit in the file (errors.LineOf).
     """
     table = _conform(table)
 
@@ -69,9 +66,7 @@ def ingest_table(
         origin=origin,
         check=check,
         write=write,
-        raw=raw,
-        sha256=sha256,
-        retrieved_at=retrieved_at,
+        **record,
     )
     if not report.lines_added:
         return report
@@ -99,7 +94,7 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     table: pa.Table,
     origin: str,
-    first_line: int | None,
+    first_line: LineOf,
     *,
     multi: bool,
 ) -> int:
@@ -155,30 +150,35 @@ def _write(
 
 
 def _check_conflicts(
-    con: duckdb.DuckDBPyConnection, origin: str, first_line: int | None, span: list[object]
+    con: duckdb.DuckDBPyConnection, origin: str, first_line: LineOf, span: list[object]
 ) -> None:
-    """Refuse a line whose key and vintage are stored with another value."""
-    differs = f"""FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
-        WHERE a.month BETWEEN ? AND ? AND a.value_usd IS DISTINCT FROM b.value_usd"""
-    if not con.execute(f"SELECT 1 {differs} LIMIT 1", span).fetchall():
+    """Refuse a line whose key and vintage are stored with another value or status."""
+    differs = "(a.value_usd IS DISTINCT FROM b.value_usd OR a.status <> b.status)"
+    found = f"""FROM lines a JOIN batch b ON {_KEY_JOIN} AND a.vintage = b.vintage
+        WHERE a.month BETWEEN ? AND ? AND {differs}"""
+    if not con.execute(f"SELECT 1 {found} LIMIT 1", span).fetchall():
         return
     # Rare: number the batch's rows to name the first conflicting one.
     conflict = first_row(
         con.execute(
-            f"""SELECT b.rn, a.value_usd, b.value_usd FROM lines a JOIN
+            f"""SELECT b.rn, a.value_usd, b.value_usd, a.status, b.status FROM lines a JOIN
             (SELECT row_number() OVER () - 1 AS rn, * FROM batch) b
             ON {_KEY_JOIN} AND a.vintage = b.vintage
-            WHERE a.value_usd IS DISTINCT FROM b.value_usd ORDER BY b.rn LIMIT 1"""
+            WHERE {differs} ORDER BY b.rn LIMIT 1"""
         ).fetchall()
     )
     assert conflict is not None
+    row, stored, given, stored_status, given_status = conflict
+    field, what = "value_usd", f"value {given} differs from the stored {stored}"
+    if stored == given:
+        field, what = "status", f"status {given_status} differs from the stored {stored_status}"
     raise error_at_row(
-        f"value {conflict[2]} differs from the stored {conflict[1]} for the same line and "
-        "vintage; give the new figures their own vintage (e.g. --vintage YYYY-MM-DD)",
-        field="value_usd",
+        f"{what} for the same line and vintage; give the new figures their own vintage "
+        "(e.g. --vintage YYYY-MM-DD)",
+        field=field,
         file=origin,
         first_line=first_line,
-        row=int(conflict[0]),
+        row=int(row),
     )
 
 
@@ -192,7 +192,7 @@ def _insert(con: duckdb.DuckDBPyConnection, source: str, multi: bool) -> None:
             return
         con.execute(
             f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-                (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by FROM {source}"""
+                (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by FROM {source}"""
         )
     finally:
         con.execute("RESET preserve_insertion_order")
@@ -208,7 +208,7 @@ def load_parquet_lines(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
     con.execute(
         f"""INSERT INTO lines BY NAME SELECT *, lead(vintage) OVER
-            (PARTITION BY {_KEY} ORDER BY vintage) AS superseded_by
+            (PARTITION BY {KEY_SQL} ORDER BY vintage) AS superseded_by
             FROM (SELECT {columns} FROM read_parquet(?))""",
         [str(path)],
     )

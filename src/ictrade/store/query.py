@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from ..errors import NoDataError
 from ..months import Month
+from .apportion import CUBE_COLUMNS
 from .base import Store, first_row
 
 
@@ -24,25 +25,72 @@ def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
 
 
 # Reporter x month x flow x item x partner: the one aggregation every statistic is computed
-# from (each reporter's cube is its slice).
+# from (each reporter's cube is its slice). A code the split table apportions has one code_map
+# row per item, with its share (estimated).
 CUBE_SQL = """
-SELECT l.reporter, l.month, l.flow, m.item, l.partner, sum(l.value_usd) AS value_usd
+SELECT l.reporter, l.month, l.flow, m.item, l.partner, sum(l.value_usd * m.share) AS value_usd,
+    sum(CASE WHEN m.estimated THEN l.value_usd * m.share ELSE 0 END) AS estimated_usd
 FROM lines l
 JOIN code_map m ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
 WHERE m.scheme = ? AND m.item <> 'non_ict' AND {vintage}
 GROUP BY ALL
 """
-_CUBE_COLUMNS = "month, flow, item, partner, value_usd"
+_CUBE_COLUMNS = ", ".join(CUBE_COLUMNS)
+
+
+def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether some lines may refine others (codes nested in one another, or WORLD lines beside
+    partner lines): then the cube is counted line by line (``apportion``), else CUBE_SQL."""
+    row = first_row(
+        con.execute(
+            "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"
+        ).fetchall()
+    )
+    if row and row[0]:
+        return True
+    several = first_row(con.execute("SELECT count(DISTINCT source) > 1 FROM lines").fetchall())
+    if several and several[0]:
+        # the same line from two sources is one figure: counted once
+        latest, params = vintage_filter(None)
+        twice = f"""SELECT 1 FROM lines l WHERE {latest}
+            GROUP BY reporter, month, flow, hs_code, partner HAVING count(*) > 1 LIMIT 1"""
+        if con.execute(twice, params).fetchall():
+            return True
+    codes = {c for (c,) in con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()}
+    return any(code[:k] in codes for code in codes for k in range(2, len(code)))
+
+
+def _counted(
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    reporter: str,
+    condition: str,
+    params: list[object],
+) -> pa.Table:
+    """The cube of one reporter's lines, counted line by line (CUBE_COLUMNS)."""
+    from .apportion import counted_cube
+
+    # A line given by several sources counts once: the latest vintage, then the first source.
+    lines = con.sql(
+        f"""SELECT l.month, l.flow, l.hs_code, l.partner, l.value_usd FROM lines l
+        WHERE {condition} AND l.reporter = ?
+        QUALIFY row_number() OVER (PARTITION BY l.month, l.flow, l.hs_code, l.partner
+            ORDER BY l.vintage DESC, l.source) = 1""",
+        params=[*params, reporter],
+    ).to_arrow_table()
+    return counted_cube(lines, scheme_name)
 
 
 def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
-    """CUBE_SQL's rows of the store's reporter; for the latest figures, read from the
-    ``cube_latest`` table (below)."""
+    """The cube's rows of the store's reporter (CUBE_COLUMNS); for the latest figures, read
+    from the ``cube_latest`` table (below)."""
     if as_of is None and cube_ready(store.con, store.scheme_name):
         return store.con.sql(
             CACHED_SQL, params=[store.scheme_name, store.reporter]
         ).to_arrow_table()
     condition, params = vintage_filter(as_of)
+    if needs_counting(store.con):
+        return _counted(store.con, store.scheme_name, store.reporter, condition, params)
     sql = CUBE_SQL.format(vintage=f"{condition} AND l.reporter = ?")
     return store.con.sql(
         f"SELECT {_CUBE_COLUMNS} FROM ({sql})",
@@ -60,14 +108,16 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
 #   own lines (the code map of stored codes does not change);
 # - a change of the classification rules (store._ensure_code_map) rebuilds it whole;
 # - shipped datasets, loaded into memory at open, build it then.
-# The meta row 'cube:<scheme>' says the table is complete; without it (a store written before
+# Where lines refine one another (``needs_counting``) a batch may change how lines of other
+# months are counted and apportioned: the table is then rebuilt whole, from the counted cube.
+# The meta row 'cube:v2:<scheme>' says the table is complete; without it (a store written before
 # the table existed, opened read-only) the lines are aggregated. As-of queries always are.
 
 CACHED_SQL = f"SELECT {_CUBE_COLUMNS} FROM cube_latest WHERE scheme = ? AND reporter = ?"
 
 
 def _marker(scheme_name: str) -> str:
-    return f"cube:{scheme_name}"
+    return f"cube:v2:{scheme_name}"  # v2: with estimated_usd
 
 
 def cube_ready(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:
@@ -86,6 +136,9 @@ def refresh_cube(
     if span is not None and not cube_ready(con, scheme_name):
         span = None
     latest, params = vintage_filter(None)
+    if needs_counting(con):
+        _refresh_counted(con, scheme_name, latest, params)
+        return
     within = ""
     if span is not None:
         within, params = " AND {}month BETWEEN ? AND ?", [*params, *span]
@@ -97,6 +150,25 @@ def refresh_cube(
         f"INSERT INTO cube_latest BY NAME SELECT *, ? AS scheme FROM ({aggregate})",
         [scheme_name, scheme_name, *params],
     )
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+
+
+def _refresh_counted(
+    con: duckdb.DuckDBPyConnection, scheme_name: str, latest: str, params: list[object]
+) -> None:
+    con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
+    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
+    for (reporter,) in held:
+        counted = _counted(con, scheme_name, reporter, latest, params)
+        con.register("counted", counted)
+        try:
+            con.execute(
+                f"""INSERT INTO cube_latest BY NAME
+                SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
+                [reporter, scheme_name],
+            )
+        finally:
+            con.unregister("counted")
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
 
 

@@ -10,6 +10,7 @@ it was published or retrieved (vintage), its status, and whether it was imputed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -38,12 +39,22 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 
+# The largest value one line may carry. A month of a whole country's exports of an HS chapter
+# to the world stays far below it (Korea's largest, chapter 85, is under 2e10 USD); values above
+# it are unit mistakes (won read as dollars, a misplaced exponent) and are refused at ingest.
+VALUE_CEILING_USD = 1e12
+
+# The earliest month or vintage a line may carry: the Harmonized System came into force in
+# January 1988. The latest is the end of the month after today (store/validate.py).
+FIRST_PLAUSIBLE = dt.date(1988, 1, 1)
+
 # Files up to this size are kept whole in the store (``ingests.raw``); bigger ones (a decade of
 # HSK10 lines) are recorded by their SHA-256 only, so the store does not double in size.
 RAW_KEPT_MAX = 32 * 1024 * 1024
 
 # A line is identified by these; two lines with the same key and vintage are duplicates.
 LINE_KEY = ("source", "reporter", "month", "flow", "hs_code", "partner")
+KEY_SQL = ", ".join(LINE_KEY)  # the same, as an SQL column list
 
 LINES_DDL = """
 CREATE TABLE IF NOT EXISTS lines (
@@ -69,17 +80,14 @@ CREATE TABLE IF NOT EXISTS lines (
 # Customs flash figures (sources/flash.py): a watched series' cumulative value from day 1 to
 # cut_day (10, 20; 30 = month end), in the file's unit. Kept apart from the lines (store/flash.py).
 FLASH_SCHEMA = pa.schema(
-    [
-        pa.field("item_key", pa.string(), nullable=False),
-        pa.field("hs_code", pa.string()),
-        pa.field("flow", pa.string(), nullable=False),
-        pa.field("unit", pa.string(), nullable=False),
-        pa.field("partner_ko", pa.string(), nullable=False),
-        pa.field("month", pa.date32(), nullable=False),
-        pa.field("cut_day", pa.int32(), nullable=False),
-        pa.field("cum_value", pa.float64(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("vintage", pa.date32(), nullable=False),
+    pa.field(name, kind, nullable=name == "hs_code")
+    for name, kind in [
+        *[(n, pa.string()) for n in ("item_key", "hs_code", "flow", "unit", "partner_ko")],
+        ("month", pa.date32()),
+        ("cut_day", pa.int32()),
+        ("cum_value", pa.float64()),
+        ("source", pa.string()),
+        ("vintage", pa.date32()),
     ]
 )
 

@@ -19,6 +19,7 @@ import duckdb
 import platformdirs
 
 from ..classify import scheme
+from ..classify.splits import splits
 from ..errors import StoreError, UsageError
 from .base import Store, first_row
 from .classify_codes import refresh_code_map
@@ -36,33 +37,44 @@ __all__ = [
     "first_row",
     "open_choice",
     "open_store",
+    "writable_store_path",
 ]
 
 META_DDL = [
     LINES_DDL,
     """CREATE TABLE IF NOT EXISTS ingests (
         id INTEGER PRIMARY KEY, origin VARCHAR, sha256 VARCHAR, lines_added BIGINT,
-        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB)""",
+        lines_seen BIGINT, retrieved_at TIMESTAMP, ingested_at TIMESTAMP, raw BLOB,
+        options VARCHAR)""",
+    # one row per item of a code and month range; a code the split table apportions has
+    # several, with their shares (estimated)
     """CREATE TABLE IF NOT EXISTS code_map (
         scheme VARCHAR, hs_code VARCHAR, valid_from DATE, valid_to DATE, item VARCHAR,
-        mixed BOOLEAN)""",
+        mixed BOOLEAN, share DOUBLE DEFAULT 1.0, estimated BOOLEAN DEFAULT false)""",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # CUBE_SQL over the lines in force now, kept by ingest (store/query.py, refresh_cube)
     """CREATE TABLE IF NOT EXISTS cube_latest (
         reporter VARCHAR NOT NULL, month DATE NOT NULL, flow VARCHAR NOT NULL,
         item VARCHAR NOT NULL, partner VARCHAR NOT NULL, value_usd DOUBLE,
-        scheme VARCHAR NOT NULL)""",
+        scheme VARCHAR NOT NULL, estimated_usd DOUBLE DEFAULT 0)""",
     # customs flash figures: schema.FLASH_SCHEMA
     """CREATE TABLE IF NOT EXISTS flash (
         item_key VARCHAR NOT NULL, hs_code VARCHAR, flow VARCHAR NOT NULL, unit VARCHAR NOT NULL,
         partner_ko VARCHAR NOT NULL, month DATE NOT NULL, cut_day INTEGER NOT NULL,
         cum_value DOUBLE NOT NULL, source VARCHAR NOT NULL, vintage DATE NOT NULL)""",
+    # the options a file was read with (JSON; NULL: the defaults), for stores made before it
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS options VARCHAR",
 ]
 
 
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def _refuse_empty(store: str) -> None:
+    if not store.strip():
+        raise UsageError("--store is empty; give the path of a store file (or leave it out)")
 
 
 def available_datasets() -> list[str]:
@@ -89,6 +101,24 @@ class StoreChoice:
     reporter: str = DEFAULT_REPORTER  # whose lines statistics read
 
 
+def _named_store(store: str | None) -> tuple[Path | None, str]:
+    """The store ``--store`` (else ``ICTRADE_STORE``, read here only) names, and how to say so.
+    An empty PATH is refused rather than read as 'the default'."""
+    if store is not None:
+        _refuse_empty(store)
+        return Path(store), f"using the store {store}"
+    env = os.environ.get("ICTRADE_STORE")
+    if env:
+        return Path(env), f"using the store {env} (from ICTRADE_STORE)"
+    return None, ""
+
+
+def writable_store_path(store: str | None = None) -> Path:
+    """The store a writing command (ingest, fetch) loads into: ``--store``, ``ICTRADE_STORE``,
+    else the user's store (created if needed)."""
+    return _named_store(store)[0] or default_store_path()
+
+
 def choose_store(
     store: str | None = None,
     dataset: str | None = None,
@@ -107,17 +137,12 @@ def choose_store(
         if (scheme_name, reporter) == ("kr-ict", DEFAULT_REPORTER)
         else f" for reporter {reporter} under the scheme {scheme_name}"
     )
-    env = os.environ.get("ICTRADE_STORE")
-    path: Path | None = None
+    path, reason = _named_store(store)
     if dataset:
-        reason = f"using the shipped dataset '{dataset}' (read-only)"
-    elif store:
-        path, reason = Path(store), f"using the store {store}"
-    elif env:
-        path, reason = Path(env), f"using the store {env} (from ICTRADE_STORE)"
-    elif default_store_path().exists():
+        path, reason = None, f"using the shipped dataset '{dataset}' (read-only)"
+    elif path is None and default_store_path().exists():
         path, reason = default_store_path(), f"using your store {default_store_path()}"
-    else:
+    elif path is None:
         dataset = "default"
         reason = "no store of yours yet: using the shipped 'default' dataset (read-only)"
     return StoreChoice(path, dataset, reason + view, scheme_name, reporter)
@@ -126,6 +151,10 @@ def choose_store(
 def rules_fingerprint(scheme_name: str) -> str:
     rules = scheme(scheme_name).rules
     text = "\n".join(f"{r.prefix},{r.item},{r.valid_from},{r.valid_to}" for r in rules)
+    text += "\n".join(
+        f"{s.code},{s.item},{s.share},{s.valid_from},{s.valid_to}"
+        for s in splits(scheme_name).shares
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -151,10 +180,21 @@ def _ensure_code_map(store: Store) -> None:
         raise
 
 
+# Stores written before splits: their code map is rebuilt (the rules fingerprint holds the
+# split table) and their latest cube too (its marker changed).
+MIGRATIONS = [
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS share DOUBLE DEFAULT 1.0",
+    "ALTER TABLE code_map ADD COLUMN IF NOT EXISTS estimated BOOLEAN DEFAULT false",
+    "ALTER TABLE cube_latest ADD COLUMN IF NOT EXISTS estimated_usd DOUBLE DEFAULT 0",
+]
+
+
 def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
     _add_reporters(con)
+    for ddl in MIGRATIONS:
+        con.execute(ddl)
 
 
 def _add_reporters(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,21 +8,25 @@ strings, which on ten million lines costs seconds.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
-from ..errors import error_at_row
+from ..errors import REPORTED_LINES, LineOf, error_at_row, shown_value
 from .base import first_row
-from .schema import FLOWS, LINE_KEY, STATUSES
-
-_KEY = ", ".join(LINE_KEY)
+from .schema import FIRST_PLAUSIBLE, FLOWS, KEY_SQL, LINE_KEY, STATUSES, VALUE_CEILING_USD
 
 
-def _first_true(mask: pa.ChunkedArray | pa.Array) -> int:
-    return int(pc.index(pc.fill_null(mask, True), True).as_py())
+def first_true(mask: pa.ChunkedArray | pa.Array) -> int:
+    """The index of the first true value (nulls do not count); -1 if none."""
+    return int(pc.index(mask, True).as_py())
 
 
 _CHECKS: list[tuple[str, set[str] | str | None, str]] = [
@@ -68,39 +72,115 @@ def distinct_values(column: pa.ChunkedArray) -> pa.Array:
     return pc.unique(column)
 
 
+def plausible_span(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The dates a month or vintage may take: from January 1988 (the HS came into force) to
+    the end of the month after ``today`` (a figure published early, or a clock a little ahead).
+    Anything else is a typo (2099, 0001, 2999) that would make every query span centuries."""
+    today = today or dt.date.today()
+    after = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return FIRST_PLAUSIBLE, (after + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _days(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return _plain(column).cast(pa.int32())  # no Python dates: year 0 does not fit in one
+
+
+def _date_text(days: int) -> str:
+    return str(np.datetime64(int(days), "D"))
+
+
+def _format_bad(text: str, bad: object) -> str:
+    return text.format(bad=bad)
+
+
+def _month_text(days: int) -> str:
+    return _date_text(days)[:7]
+
+
+def _outside(name: str, span: str, days: int) -> str:
+    shown = _month_text(days) if name == "month" else _date_text(days)
+    return f"{name} {shown} is outside the plausible span {span}; check the year"
+
+
 def validate(
-    con: duckdb.DuckDBPyConnection, table: pa.Table, origin: str, first_line: int | None
+    con: duckdb.DuckDBPyConnection, table: pa.Table, origin: str, first_line: LineOf
 ) -> bool:
-    """Check a batch as a whole; raise InputError naming the first bad line and field.
+    """Check a batch as a whole; raise InputError naming the first bad lines and field.
 
     Returns whether some line key comes with several vintages in the batch.
     """
-    for column, allowed, message in _CHECKS:
-        if pc.any(pc.fill_null(_bad_mask(distinct_values(table[column]), allowed), True)).as_py():
-            # A dictionary may hold values no row uses: only a bad row is an error.
-            row = _first_true(_bad_mask(_plain(table[column]), allowed))
-            if row < 0:
-                continue
-            bad = table[column][row].as_py()
-            raise error_at_row(
-                message.format(bad=bad), field=column, file=origin, first_line=first_line, row=row
-            )
-    value = table["value_usd"]
-    bad_value = pc.or_(pc.less(value, 0), pc.invert(pc.is_finite(value)))
-    if pc.any(pc.fill_null(bad_value, True)).as_py():
-        row = _first_true(bad_value)
+
+    def refuse(
+        mask: pa.ChunkedArray | pa.Array,
+        column: str,
+        message: Callable[[Any], str],
+        shown: Callable[[Any], str] = repr,
+        values: pa.ChunkedArray | None = None,
+    ) -> None:
+        """Raise naming the first rows where ``mask`` holds (or is null), if any."""
+        rows = pc.indices_nonzero(pc.fill_null(mask, True))
+        if not len(rows):
+            return
+        named = [int(i) for i in rows[:REPORTED_LINES].to_pylist()]
+        seen = [(values if values is not None else table[column])[i].as_py() for i in named]
         raise error_at_row(
-            f"value_usd {value[row].as_py()} is not a non-negative amount in US dollars",
-            field="value_usd",
+            message(seen[0]),
+            field=column,
             file=origin,
             first_line=first_line,
-            row=row,
+            row=named[0],
+            more=[(r, shown(v)) for r, v in zip(named[1:], seen[1:], strict=True)],
+            total=len(rows),
         )
+
+    for column, allowed, text in _CHECKS:
+        if pc.any(pc.fill_null(_bad_mask(distinct_values(table[column]), allowed), True)).as_py():
+            # A dictionary may hold values no row uses: only a bad row is an error.
+            bad = _bad_mask(_plain(table[column]), allowed)
+            refuse(bad, column, functools.partial(_format_bad, text))
+    days = {name: _days(table[name]) for name in ("month", "vintage")}
+    low, high = (int(np.datetime64(d, "D").astype(np.int64)) for d in plausible_span())
+    span = f"from {_date_text(low)} to {_date_text(high)}"
+    for name in ("month", "vintage"):
+        outside = pc.or_(pc.less(days[name], low), pc.greater(days[name], high))
+        refuse(
+            outside,
+            name,
+            functools.partial(_outside, name, span),
+            _month_text if name == "month" else _date_text,
+            days[name],
+        )
+    refuse(
+        pc.less(days["vintage"], days["month"]),
+        "vintage",
+        lambda d: (
+            f"vintage {_date_text(d)} is before the month it publishes; check the "
+            "vintage (a publication date, YYYY-MM-DD) or the month"
+        ),
+        _date_text,
+        days["vintage"],
+    )
+    value = table["value_usd"]
+    refuse(
+        pc.or_(pc.less(value, 0), pc.invert(pc.is_finite(value))),
+        "value_usd",
+        lambda v: f"value_usd {shown_value(v)} is not a non-negative amount in US dollars",
+        shown_value,
+    )
+    refuse(
+        pc.greater(value, VALUE_CEILING_USD),
+        "value_usd",
+        lambda v: (
+            f"value_usd {v:g} is above the ceiling of {VALUE_CEILING_USD:g} USD for one "
+            "line; check the unit (won given as dollars? a misplaced exponent?)"
+        ),
+        lambda v: f"{v:g}",
+    )
     if _unique_keys(table, LINE_KEY):
         return False  # no duplicates, and one vintage per key
     _check_duplicates(con, table, origin, first_line)
     multi = first_row(
-        con.execute(f"SELECT count(*) > count(DISTINCT ({_KEY})) FROM batch").fetchall()
+        con.execute(f"SELECT count(*) > count(DISTINCT ({KEY_SQL})) FROM batch").fetchall()
     )
     return bool(multi and multi[0])
 
@@ -132,9 +212,10 @@ def _key_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int] | None:
     return parts, (len(distinct) - 1).bit_length()
 
 
-def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
-    """Whether the rows differ on ``names``: the columns' codes packed in one integer and
-    sorted (no hashing of strings). None when the codes do not fit in 63 bits."""
+def pack_keys(table: pa.Table, names: tuple[str, ...] | list[str]) -> np.ndarray | None:
+    """One int64 per row packing the codes of the columns ``names``: equal keys, equal
+    integers (no hashing of strings). None when a column has nulls or the codes do not fit in
+    63 bits."""
     key = np.zeros(table.num_rows, dtype=np.int64)
     bits = 0
     for name in names:
@@ -152,16 +233,25 @@ def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
             segment |= np.left_shift(part, bits, dtype=np.int64)
             at += len(part)
         bits += width
+    return key
+
+
+def _unique_keys(table: pa.Table, names: tuple[str, ...]) -> bool | None:
+    """Whether the rows differ on ``names`` (packed keys, sorted); None when they cannot be
+    packed."""
+    key = pack_keys(table, names)
+    if key is None:
+        return None
     key.sort()
     return not bool(np.any(key[1:] == key[:-1]))
 
 
 def _check_duplicates(
-    con: duckdb.DuckDBPyConnection, table: pa.Table, origin: str, first_line: int | None
+    con: duckdb.DuckDBPyConnection, table: pa.Table, origin: str, first_line: LineOf
 ) -> None:
     dup = first_row(
         con.execute(
-            f"SELECT {_KEY}, vintage FROM batch GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+            f"SELECT {KEY_SQL}, vintage FROM batch GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
         ).fetchall()
     )
     if not dup:
@@ -171,9 +261,10 @@ def _check_duplicates(
         eq = pc.equal(table[name], pa.scalar(value, type=table.schema.field(name).type))
         mask = eq if mask is None else pc.and_(mask, eq)
     assert mask is not None
-    first = _first_true(mask)
-    second = first + 1 + _first_true(mask[first + 1 :])
-    other = f"line {first_line + first}" if first_line is not None else f"row {first + 1}"
+    first = first_true(mask)
+    second = first + 1 + first_true(mask[first + 1 :])
+    line = error_at_row("", file=origin, first_line=first_line, row=first).line
+    other = f"line {line}" if line is not None else f"row {first + 1}"
     raise error_at_row(
         f"duplicated line: the same month, flow, HS code, partner, source and vintage as "
         f"{other}; remove one of them or give them different vintages",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..months import Month
 from .base import Store
-from .query import vintage_filter
+from .query import cube_rows, vintage_filter
 
 
 @dataclass(frozen=True)
@@ -36,17 +39,17 @@ def month_vintages(store: Store, month: Month) -> list[Vintage]:
 
 
 def ict_totals(store: Store, month: Month, as_of: dt.date | None) -> tuple[float, float]:
-    condition, params = vintage_filter(as_of)
-    rows = dict(
-        store.con.execute(
-            f"""SELECT l.flow, sum(l.value_usd) FROM lines l JOIN code_map m
-            ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to
-            WHERE m.scheme = ? AND m.item <> 'non_ict' AND l.month = ? AND l.reporter = ?
-            AND {condition} GROUP BY l.flow""",
-            [store.scheme_name, month.first_day(), store.reporter, *params],
-        ).fetchall()
-    )
-    return float(rows.get("export") or 0.0), float(rows.get("import") or 0.0)
+    """The month's ICT exports and imports as of a date, each value counted once."""
+    rows = cube_rows(store, as_of)
+    mask = pc.equal(rows["month"], pa.scalar(month.first_day(), pa.date32()))
+    totals = {"export": 0.0, "import": 0.0}
+    for flow, value in zip(
+        rows["flow"].filter(mask).to_pylist(),
+        rows["value_usd"].filter(mask).to_pylist(),
+        strict=True,
+    ):
+        totals[flow] += value
+    return totals["export"], totals["import"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..classify import using_scheme
-from ..store.store import choose_store
+from ..store.store import StoreChoice, choose_store
 from . import params, releases
 from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
 from .envelope import JSON, ApiKeyMiddleware, Body, dumps, error_handlers
@@ -191,14 +191,17 @@ def create_app(
     warm: bool = False,
     scheme_name: str = "kr-ict",
     reporter: str = "KR",
+    choice: StoreChoice | None = None,
 ) -> Starlette:
     """The ASGI app serving ``store`` (or ``dataset``, chosen as the CLI does), the lines of
     ``reporter`` classified by ``scheme_name``.
 
     ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
     loads the store's latest cube at start-up, so the first request does not wait for it.
+    ``choice``: the store already chosen (``ictrade serve``), instead of the arguments above.
     """
-    api = Api(Service(choose_store(store, dataset, scheme_name=scheme_name, reporter=reporter)))
+    choice = choice or choose_store(store, dataset, scheme_name=scheme_name, reporter=reporter)
+    api = Api(Service(choice))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

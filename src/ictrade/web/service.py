@@ -10,8 +10,8 @@ from typing import Any
 from ..classify import regions, taxonomy
 from ..months import Month, month_range
 from ..release.build import release_facts
-from ..release.flash import SCHEMA as FLASH_SCHEMA
 from ..release.flash import flash_month
+from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts import Facts

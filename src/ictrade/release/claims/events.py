@@ -17,12 +17,14 @@ from .numbers import KO_COUNTS, WORD, number_word
 N = rf"(?:\d+|{WORD})"
 STREAK = re.compile(
     rf"(?P<a>{N})(?:st|nd|rd|th)?[- ](?:straight|consecutive|successive)[- ]months?"
-    rf"|(?P<b>{N})(?:-month| months?) (?:consecutive|straight|successive|in a row|running)"
+    rf"|(?P<b>{N})(?:st|nd|rd|th)?(?:-month| months?) "
+    r"(?:consecutive|straight|successive|in a row|running)"
     rf"|for (?:the )?(?P<c>{N})(?:st|nd|rd|th)? (?:straight |consecutive )?months?\b"
     rf"(?=[^.]*(?:since|in a row|straight|consecutive|continu|kept|running|through|during))"
     rf"|(?<=continuing )an? [\w-]+ (?:trend|streak) for (?P<d>{N}) months"
     rf"|for (?:the )?(?P<e>\d+)(?:st|nd|rd|th) month"
-    r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속",
+    r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속"
+    r"|(?P<kw>한|두|세|네|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
     re.IGNORECASE,
 )
 SPAN = re.compile(
@@ -36,8 +38,9 @@ RECORD = re.compile(
     r"|역대\s?(?P<ko>두|세|네|다섯)\s?번째|역대\s?(?P<kn>\d)\s?위"
     r"|record[- ]high|all-time high|highest[- ]ever|(?:new|monthly|previous|a) record"
     r"|record (?:performance|level|monthly|for)|highest (?:monthly )?(?:level|record)|new high"
+    r"|highest(?= since| on record| ever)"
     r"|fastest (?:growth|pace)|record(?= \$| US\$| USD)"
-    r"|역대\s?(?:\d+월\s?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
+    r"|역대\s?(?:\d+월\s?(?:중\s?|기준\s?)?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
     re.IGNORECASE,
 )
 RANK = re.compile(

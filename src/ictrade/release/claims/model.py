@@ -28,7 +28,9 @@ class Claim:
     args: dict[str, Any] = field(default_factory=dict)
     start: int = 0  # span in the whole text
     end: int = 0
-    hedge: str = ""  # 'around', 'below', 'above' for 'around', 'nearly', 'more than'
+    hedge: str = (
+        ""  # 'around', 'below', 'above', 'under': 'around', 'nearly', 'more than', 'less than'
+    )
     why: str = ""  # why a number is not read
 
     @property

@@ -42,6 +42,7 @@ MONEY_KO = re.compile(
     r"(?P<parts>(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+)"
     r"(?P<cur>달러|불|弗|\$)"
 )
+WON = re.compile(rf"(?P<num>{DIGITS})\s*(?:(?P<unit>조|억|만)\s*)?(?:won\b|원)", re.IGNORECASE)
 PERCENT = re.compile(
     rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
     r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|퍼센트)"
@@ -55,7 +56,7 @@ RANGE_AFTER = re.compile(r"\s?대(?![한형규])")  # '100억달러대', '10%대
 class Amount:
     start: int
     end: int
-    kind: str  # 'money' or 'percent'
+    kind: str  # 'money' (USD), 'won' or 'percent'
     value: float  # in ``unit``; unsigned unless the text gives a sign
     unit: float
     step: float
@@ -133,6 +134,10 @@ def amounts(sentence: str) -> list[Amount]:
         value, unit, step = korean_money(m.group("parts"))
         end = m.end()
         found.append(Amount(m.start(), end, "money", value, unit, step))
+    for m in WON.finditer(sentence):  # '1,391.59 won per dollar', '2조원': not in USD
+        value = number_word(m.group("num")) or 0.0
+        unit = UNITS_KO.get(m.group("unit") or "", 1.0)
+        found.append(Amount(m.start(), m.end(), "won", value, unit, step_of(m.group("num"))))
     for m in PERCENT.finditer(sentence):
         value = number_word(m.group("num"))
         if value is None:

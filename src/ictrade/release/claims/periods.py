@@ -38,7 +38,15 @@ THIS_MONTH = re.compile(
     r"last month|this month|the cited month|the month(?! of)|지난달|이달|당월|the one-month period",
     re.I,
 )
-PREVIOUS_MONTH = re.compile(r"the previous month|a month earlier|전월", re.I)
+PREVIOUS_MONTH = re.compile(
+    r"(?:in|during|for) the previous month|the month before|전월(?:에|의|은)", re.I
+)
+MONTH_ON_MONTH = re.compile(
+    r"(?:from|over|than) (?:the previous|a|the prior) month|month-on-month|on-month|\bm/m\b|"
+    r"전월\s?(?:대비|比)|전달\s?대비",
+    re.I,
+)
+QUARTERS = ["first", "second", "third", "fourth"]
 HALF_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$|\bfrom\s+(?:the\s+)?(?:US|USD)?$", re.I)
 AFTER_STREAK = re.compile(r"(?:\bafter\b|\bhad (?:previously |been )?\w+|previously)[^,.]*$", re.I)
@@ -65,7 +73,9 @@ def _named(match: re.Match[str], data: Month | None) -> str:
 def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | None:
     """The first (or last) period marker in ``text``, with its position."""
     found: list[tuple[int, str]] = []
-    spans = [(m.start(), m.end()) for k in ("ytd", "half") for m in words(k).finditer(text)]
+    spans = [
+        (m.start(), m.end()) for k in ("ytd", "half", "quarter") for m in words(k).finditer(text)
+    ]
     for m in NAMED_MONTH.finditer(text):
         if not any(a <= m.start(1) < b for a, b in spans):
             found.append((m.start(), _named(m, data)))
@@ -88,6 +98,13 @@ def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | N
         found.append((m.start(), f"{year}H{2 if second else 1}"))
     for m in words("ytd").finditer(text):
         found.append((m.start(), YTD))
+    for m in words("quarter").finditer(text):
+        digit = re.search(r"[1-4]", m.group(0))
+        ordinal = m.group(0).lower().split()[0]
+        n = int(digit.group(0)) if digit else 1 + QUARTERS.index(ordinal)
+        year_m = HALF_YEAR.search(text, m.end(), m.end() + 12)
+        year = int(year_m.group("year")) if year_m else (data.year if data else 0)
+        found.append((m.start(), f"{year}Q{n}"))
     named = [(m.start(), m.end()) for m in NAMED_MONTH.finditer(text)]
     for m in words("year").finditer(text):
         if any(a <= m.start() < b for a, b in named):
@@ -98,7 +115,7 @@ def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | N
         )
     if not found:
         return None
-    spans_of_time = [f for f in found if f[1] == YTD or f[1][4:5] == "H"]
+    spans_of_time = [f for f in found if f[1] == YTD or f[1][4:5] in ("H", "Q")]
     found = sorted(
         spans_of_time or found
     )  # '누계 (2020년 1월 - 2020년 7월)': the span, not a month
@@ -123,7 +140,7 @@ def period_of(
     paragraph or the sentence's lead set."""
     before, after = sentence[:start], sentence[end : clause_end(sentence, end)]
     clause = before[clause_start(before) :]
-    if kind == "money":
+    if kind in ("money", "percent"):
         prev = words("prev_year")
         if (FROM_BEFORE.search(before) and prev.search(after[:80])) or prev.match(after.lstrip()):
             return PREV_YEAR

@@ -10,7 +10,7 @@ from .events import Event, events, is_calendar_record
 from .lexicon import mentions, words
 from .model import Claim
 from .numbers import Amount, amounts, is_range, range_width
-from .periods import MONTH, clause_end, lead_period, period_of
+from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .subjects import Subject, subjects
 
 MONTHS_EN = (
@@ -21,10 +21,12 @@ NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that ar
     rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
     rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
     r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
-    r"\b1~(?=\d{1,2}월)|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
+    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
-ABBREVIATION = re.compile(rf"(?:\bU\.S\.|\b{MONTHS_EN}\.|\bNo\.|\bvs\.|\bCo\.|\bInc\.)$")
+ABBREVIATION = re.compile(
+    r"(?:\bU\.S\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|\bNo\.|\bvs\.|\bCo\.|\bInc\.)$"
+)
 SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[^\sa-z])|(?<=[다요]\.)(?=[^\s\d])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
 )
@@ -69,7 +71,9 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
-def _sign(sentence: str, start: int, end: int, lo: int, hi: int) -> int | None:
+def _sign(
+    sentence: str, start: int, end: int, lo: int, hi: int, *, fallback: bool = True
+) -> int | None:
     """+1 or -1 from the direction word nearest the figure, None when there is none."""
     best: tuple[int, int] | None = None
     for kind, sign in (("up", 1), ("down", -1)):
@@ -80,8 +84,10 @@ def _sign(sentence: str, start: int, end: int, lo: int, hi: int) -> int | None:
         m2 = pattern.search(sentence, end, hi)
         if m2:
             best = min(best or (m2.start() - end + 2, sign), (m2.start() - end + 2, sign))
-    if best is None and lo > 0:  # '... fell 17.3 percent and 6.2 percent': the list's verb
-        return _sign(sentence, start, end, 0, start)
+    if (
+        best is None and lo > 0 and fallback
+    ):  # '... fell 17.3 percent and 6.2 percent': the list's verb
+        return _sign(sentence, start, end, 0, len(sentence))
     return None if best is None else best[1]
 
 
@@ -120,16 +126,16 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     if (near_before or near_after) and (round_level or not hedge_above):
         claim.measure = "threshold"
         return
-    for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
-                        ("above", "approx_above")):  # fmt: skip
-        pattern = words(kind)
-        if re.search(rf"(?:{pattern.pattern})\s*(?:the\s+)?(?:of\s+)?$", before, re.I) or (
-            not a.start
-            or re.match(r"\s*(?:이상|정도|가량|안팎|내외)", after)
-            and kind != "approx_below"
-        ):
-            claim.hedge = hedge
-            break
+    claim.hedge = _hedge(sentence, a.start) or _hedge_after(after)
+
+
+def _hedge_after(after: str) -> str:
+    """Korean hedges follow the amount: '150억 달러 가량', '100억 달러 이상', '10억 달러 미만'."""
+    for hedge, pattern in (("around", "정도|가량|안팎|내외|남짓"), ("above", "이상|넘게|넘는|넘은"),
+                           ("under", "미만|이하")):  # fmt: skip
+        if re.match(rf"\s*(?:을|를|이|가)?\s*(?:{pattern})", after):
+            return hedge
+    return ""
 
 
 def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
@@ -149,17 +155,29 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
         sign = _sign(sentence, a.start, a.end, lo, hi)
     claim.printed = a.value * (sign or 1)
     claim.args["signed"] = sign is not None or claim.measure != "yoy"
-    before = sentence[max(0, a.start - 30) : a.start]
+    around = sentence[_own_clause(sentence, a.start) : clause_end(sentence, a.end)]
+    if claim.measure == "yoy" and MONTH_ON_MONTH.search(around):
+        claim.args["base"] = "previous month"  # '3.2 percent from the previous month', '전월 대비'
+    claim.hedge = _hedge(sentence, a.start)
+
+
+def _hedge(sentence: str, start: int) -> str:
+    """'around', 'below' or 'above' from a hedging word just before a figure ('nearly 40
+    percent', 'more than half')."""
+    before = sentence[max(0, start - 30) : start]
     for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
-                        ("above", "approx_above")):  # fmt: skip
+                        ("above", "approx_above"), ("under", "at_most")):  # fmt: skip
         if re.search(rf"(?:{words(kind).pattern})\s*$", before, re.I):
-            claim.hedge = hedge
-            break
+            return hedge
+    return ""
 
 
 def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:
     """'growth' or 'decline' from the verb nearest an event: before it in its clause first."""
-    sign = _sign(sentence, start, end, lo, start) or _sign(sentence, start, end, end, hi)
+    lo = max(lo, _own_clause(sentence, start))
+    sign = _sign(sentence, start, end, lo, start, fallback=False) or _sign(
+        sentence, start, end, end, hi, fallback=False
+    )
     return None if sign is None else ("growth" if sign > 0 else "decline")
 
 
@@ -172,7 +190,8 @@ def _share_base(claim: Claim, sentence: str, end: int, hi: int) -> None:
 def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
     claim.args.update(e.args)
     claim.printed, claim.step = e.value, e.step
-    own = sentence[lo : e.end] + (sentence[e.end : hi] if not sentence.isascii() else "")
+    korean = re.search(r"[가-힣]", sentence) is not None  # verb-final: the kind comes after
+    own = sentence[lo : e.end] + (sentence[e.end : hi] if korean else "")
     if e.measure == "streak":
         kind = _direction(sentence, e.start, e.end, lo, hi) or "growth"
         double = DOUBLE.search(own)
@@ -182,11 +201,13 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
         claim.args["kind"] = (
             "decline_after_growth" if turned == "decline" else "growth_after_decline"
         )
-        if DOUBLE.search(sentence[lo:hi]) or re.search(
-            r"less than|below|under|미만|이하", sentence[lo:hi]
+        if DOUBLE.search(sentence[_own_clause(sentence, e.start) : hi]) or re.search(
+            r"less than|below|under|미만|이하", sentence[_own_clause(sentence, e.start) : hi]
         ):
             claim.args["qualified"] = True  # 'the first double-digit increase in 22 months'
     elif e.measure == "record":
+        if re.match(r"previous|former|earlier|이전|종전", claim.text, re.I):
+            claim.period = "earlier"  # 'broke the previous record of $85.3 billion'
         calendar = is_calendar_record(sentence)
         claim.args["kind"] = "calendar_month_high" if calendar else "all_time_high"
         if re.match(
@@ -196,6 +217,7 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
             claim.args["since"] = True  # 'the highest level since the beginning of this year'
     elif e.measure == "share":
         _share_base(claim, sentence, e.end, hi)
+        claim.hedge = _hedge(sentence, e.start)
     elif e.measure == "rank" and re.search(r"trading partner", claim.text, re.I):
         claim.flow, claim.item = "other", "other"
 
@@ -255,7 +277,7 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         for n, ((start, end, kind, obj), sub) in enumerate(zip(figures, subs, strict=True)):
             lo = figures[n - 1][1] if n else 0
             hi = figures[n + 1][0] if n + 1 < len(figures) else len(sentence)
-            measure = {"money": "value", "percent": "yoy"}.get(kind, kind)
+            measure = {"money": "value", "won": "value", "percent": "yoy"}.get(kind, kind)
             claim = Claim(sentence[start:end], sentence, measure, sub.flow, sub.item, sub.region,
                           start=s.start + start, end=s.start + end)  # fmt: skip
             if kind == "number":
@@ -264,7 +286,15 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
                 continue
             period = period_of(sentence, start, end, kind, month, lead or carried)
             claim.period = period
-            if isinstance(obj, Amount) and obj.kind == "money":
+            if isinstance(obj, Amount) and obj.kind == "won":
+                claim.measure, claim.printed, claim.unit, claim.step = (
+                    "value",
+                    obj.value,
+                    obj.unit,
+                    obj.step,
+                )
+                claim.flow, claim.item, claim.args["currency"] = "other", "other", "KRW"
+            elif isinstance(obj, Amount) and obj.kind == "money":
                 _money(claim, obj, sentence)
             elif isinstance(obj, Amount):
                 _percent(claim, obj, sentence, lo, hi)
@@ -274,6 +304,8 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
                 sentence, start, end, lo, hi, claim.measure in ("value", "yoy")
             ):
                 claim.flow, claim.item, claim.region = "other", "other", "world"
+            if claim.period == PREV_YEAR and done and done[-1].measure == "share":
+                claim.measure, claim.printed = "share", abs(claim.printed)  # 'down from 58.1%'
             done.append(claim)
         _thresholds_to_streaks(done)
         claims += done

@@ -36,6 +36,7 @@ AFTER_FIGURE = re.compile(  # words between a figure and a name that still speak
     r"|\s*(?:monthly\s+)?",
     re.IGNORECASE,
 )
+TIED = r"sales|exports|shipments|increase|rise|decline|drop|fall|gain|growth|jump|overseas"
 RELATIVE = re.compile(r",\s*(?:which|who)\b[^,]*,", re.I)
 IMPORTED = re.compile(r"imported|수입했|수입한", re.I)
 FIGURE_KINDS_AFTER = ("money", "percent")
@@ -212,7 +213,7 @@ def _pulled_forward(
                 break
             if not AFTER_FIGURE.fullmatch(gap) or any(pos <= g[0] < m.start for g in figures):
                 break
-            if m.kind == "flow" and not re.search(r"\bin\s*$|worth|sales|exports|shipments", gap):
+            if m.kind == "flow" and not re.search(rf"\bin\s*$|worth|{TIED}", gap):
                 break
             out[n] = replace(m, start=f[0] - 1, end=f[0] - 1)
             pos = m.end

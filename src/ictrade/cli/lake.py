@@ -1,0 +1,131 @@
+"""Commands of the Parquet lake: lake ingest, lake export, lake facts, lake cube."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..months import Month, parse_date
+from .options import chosen_store
+
+LAKE = click.option(
+    "--lake",
+    "lake_dir",
+    required=True,
+    envvar="ICTRADE_LAKE",
+    metavar="DIR",
+    help="The lake's folder (env ICTRADE_LAKE).",
+)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _view_options(func: F) -> F:
+    for option in (
+        click.option(
+            "--engine",
+            default=None,
+            metavar="NAME",
+            help="duckdb (default) or spark (env ICTRADE_ENGINE; Spark's master from "
+            "ICTRADE_SPARK_MASTER or SPARK_REMOTE, else local[2]).",
+        ),
+        click.option("--as-of", "as_of", default=None, metavar="DATE", help="Vintage date."),
+        click.option("--scheme", default="kr-ict", show_default=True, help="kr-ict or oecd-ict."),
+        click.option("--reporter", default="KR", show_default=True, metavar="ISO2"),
+    ):
+        func = option(func)
+    return func
+
+
+@click.group("lake")
+def lake_group() -> None:
+    """A Parquet lake of customs lines (partitioned by reporter and month; vintages appended,
+    never rewritten), read by DuckDB or Spark (docs/scale.md)."""
+
+
+@lake_group.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@LAKE
+@click.option("--layout", default=None, metavar="NAME", help="Force a file layout.")
+@click.option("--vintage", default=None, metavar="DATE", help="Publication date of the lines.")
+def lake_ingest_command(
+    files: tuple[str, ...], lake_dir: str, layout: str | None, vintage: str | None
+) -> None:
+    """Append the lines of FILES (any layout 'ictrade ingest' reads, Comtrade bulk files
+    included) to the lake."""
+    from ..load import ingest_lake_file
+
+    when = parse_date(vintage, "--vintage") if vintage else None
+    for file in files:
+        report = ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when)
+        click.echo(report.summary())
+
+
+@lake_group.command("export")
+@LAKE
+@click.option("--store", "store_path", default=None, metavar="PATH", help="Store to export.")
+def lake_export_command(lake_dir: str, store_path: str | None) -> None:
+    """Append every line of a store (every reporter and vintage) to the lake."""
+    from ..store.lake import export_store
+    from ..store.store import open_choice
+
+    choice = chosen_store(store_path, None)
+    with open_choice(choice, read_only=True) as store:
+        click.echo(export_store(store.con, Path(lake_dir), store.name).summary())
+
+
+@lake_group.command("facts")
+@click.argument("month")
+@LAKE
+@_view_options
+def lake_facts_command(
+    month: str, lake_dir: str, engine: str | None, as_of: str | None, scheme: str, reporter: str
+) -> None:
+    """Print the facts document (JSON) of MONTH from the lake's lines."""
+    from ..stats.lake import lake_facts
+
+    facts = lake_facts(
+        Path(lake_dir),
+        Month.parse(month),
+        scheme_name=scheme,
+        reporter=reporter.upper(),
+        as_of=parse_date(as_of, "--as-of") if as_of else None,
+        engine=engine,
+    )
+    click.echo(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
+
+
+@lake_group.command("cube")
+@LAKE
+@_view_options
+@click.option("--out", "out_file", required=True, metavar="FILE", help="Parquet file to write.")
+def lake_cube_command(
+    lake_dir: str,
+    engine: str | None,
+    as_of: str | None,
+    scheme: str,
+    reporter: str,
+    out_file: str,
+) -> None:
+    """Write the cube's input (reporter x month x flow x item x partner sums) of one reporter
+    ('all': every reporter) as Parquet."""
+    import pyarrow.parquet as pq
+
+    from ..engine import lake_cube_rows
+
+    rows = lake_cube_rows(
+        Path(lake_dir),
+        scheme,
+        as_of=parse_date(as_of, "--as-of") if as_of else None,
+        reporter=None if reporter.lower() == "all" else reporter.upper(),
+        engine=engine,
+    )
+    pq.write_table(rows, out_file)
+    click.echo(f"wrote {out_file} ({rows.num_rows} rows)", err=True)
+    sys.stdout.flush()

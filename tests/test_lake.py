@@ -1,0 +1,130 @@
+"""Comtrade monthly bulk files, and the Parquet lake: appended, never rewritten, and read to the
+same facts as the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ictrade.cli import cli
+from ictrade.errors import InputError
+from ictrade.load import ingest_file
+from ictrade.months import Month
+from ictrade.stats.facts import build_facts
+from ictrade.stats.lake import lake_facts
+from ictrade.store.ingest import ingest_table
+from ictrade.store.lake import append_lines
+from ictrade.store.store import open_store
+
+from conftest import lines_table, series_rows
+
+HEADER = (
+    "typeCode\tfreqCode\trefPeriodId\tperiod\treporterCode\treporterISO\tflowCode\tpartnerCode\t"
+    "partner2Code\tclassificationCode\tcmdCode\tcustomsCode\tmosCode\tmotCode\tqtyUnitCode\tqty\t"
+    "netWgt\tcifvalue\tfobvalue\tprimaryValue\tisReported\tisAggregate"
+)
+
+
+def _row(freq: str, period: str, reporter: int, flow: str, partner: int, cmd: str,
+         value: float, partner2: int = 0) -> str:
+    return "\t".join(
+        ["C", freq, period + "01", period, str(reporter), "", flow, str(partner), str(partner2),
+         "H6", cmd, "C00", "0", "0", "-1", "", "12.5", "", str(value), str(value), "True", "False"]
+    )
+
+
+def bulk_file(path: Path) -> Path:
+    rows = [
+        _row("M", "202311", 410, "X", 156, "854232", 1000.0),
+        _row("M", "202311", 410, "X", 842, "851713", 500.0),
+        _row("M", "202311", 276, "M", 842, "852411", 70.0),
+        _row("M", "202311", 276, "X", 0, "852411", 90.0),
+        _row("M", "202311", 410, "X", 156, "TOTAL", 9999.0),  # not a commodity line
+        _row("M", "202311", 410, "X", 156, "854232", 400.0, partner2=156),  # a breakdown
+        _row("A", "2023", 410, "X", 156, "854232", 12000.0),  # annual
+        _row("M", "202311", 410, "RX", 156, "854232", 3.0),  # re-exports
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+def test_comtrade_bulk_file_loads_several_reporters(tmp_path: Path) -> None:
+    file = bulk_file(tmp_path / "COMTRADE-FINAL-CM410-202311.txt.gz")
+    with open_store() as store:
+        report = ingest_file(store, file, vintage=dt.date(2024, 1, 10))
+        assert report.lines_added == 4
+        got = store.con.execute(
+            "SELECT reporter, flow, partner, hs_code, value_usd, source FROM lines ORDER BY ALL"
+        ).fetchall()
+    assert got == [
+        ("DE", "export", "WORLD", "852411", 90.0, "comtrade:DE"),
+        ("DE", "import", "US", "852411", 70.0, "comtrade:DE"),
+        ("KR", "export", "CN", "854232", 1000.0, "comtrade"),
+        ("KR", "export", "US", "851713", 500.0, "comtrade"),
+    ]
+
+
+V1, V2 = dt.date(2021, 1, 15), dt.date(2021, 3, 15)
+
+
+def _lines(scale: float, vintage: dt.date) -> list[dict[str, object]]:
+    rows = series_rows({"854232": [scale * (10 + k) for k in range(14)]}, "2019-11")
+    rows += series_rows({"851713": [scale * 5] * 14}, "2019-11", partner="CN")
+    return [{**r, "vintage": vintage, "reporter": rep} for rep in ("KR", "DE") for r in rows]
+
+
+def _files(lake: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in (lake / "lines").rglob("*.parquet")}
+
+
+def test_lake_appends_and_never_rewrites(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    first = append_lines(lake, lines_table(_lines(1e6, V1)), origin="a")
+    assert first.lines_added == 56
+    assert (lake / "lines" / "reporter=DE" / "month=2020-12-01").is_dir()
+    before = _files(lake)
+    again = append_lines(lake, lines_table(_lines(1e6, V1)), origin="a2")
+    assert again.lines_added == 0 and _files(lake) == before  # identical lines: skipped
+    with pytest.raises(InputError, match="differs from the 1"):
+        append_lines(lake, lines_table(_lines(2e6, V1)), origin="b")
+    assert _files(lake) == before
+    later = append_lines(lake, lines_table(_lines(2e6, V2)), origin="c")
+    assert later.lines_added == 56
+    after = _files(lake)
+    assert {p: after[p] for p in before} == before and len(after) > len(before)
+
+
+def test_lake_facts_equal_the_store_facts(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    append_lines(lake, lines_table(_lines(1e6, V1)), origin="a")
+    append_lines(lake, lines_table(_lines(2e6, V2)), origin="b")
+    with open_store() as store:
+        ingest_table(store, lines_table(_lines(1e6, V1) + _lines(2e6, V2)), origin="ab")
+        for as_of in (None, V1):
+            want = build_facts(store, Month(2020, 12), as_of=as_of)
+            got = lake_facts(lake, Month(2020, 12), as_of=as_of)
+            assert got["cells"] == want["cells"]
+            assert got["streaks"] == want["streaks"] and got["records"] == want["records"]
+
+
+def test_lake_commands(tmp_path: Path) -> None:
+    lake = str(tmp_path / "lake")
+    file = bulk_file(tmp_path / "bulk.txt.gz")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["lake", "ingest", str(file), "--lake", lake])
+    assert result.exit_code == 0, result.output
+    assert "4 lines added to the lake" in result.stdout
+    args = ["lake", "facts", "2023-11", "--lake", lake, "--reporter", "DE", "--scheme", "oecd-ict"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.stdout)
+    cells = {(c["flow"], c["item"], c["region"]): c["value_usd"] for c in facts["cells"]}
+    assert cells[("export", "electronic_components", "world")] == 90.0
+    missing = runner.invoke(cli, ["lake", "facts", "2023-11", "--lake", str(tmp_path / "no")])
+    assert missing.exit_code == 2 and "no lines in the lake" in missing.stderr
