@@ -24,7 +24,7 @@ STREAK = re.compile(
     rf"|(?<=continuing )an? [\w-]+ (?:trend|streak) for (?P<d>{N}) months"
     rf"|for (?:the )?(?P<e>\d+)(?:st|nd|rd|th) month"
     r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속"
-    r"|(?P<kw>한|두|세|네|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
+    r"|(?P<kw>한|두|세|석|네|넉|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
     re.IGNORECASE,
 )
 SPAN = re.compile(

@@ -25,7 +25,7 @@ ORDINAL_WORDS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-KO_COUNTS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6}
+KO_COUNTS = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6}
 WORD = "|".join(sorted([*DIGIT_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
 DIGITS = r"\d[\d,]*(?:\.\d+)?"
 # '12-point-seven', 'six-point-87' (broadcast style), plain digits, or a number word

@@ -35,6 +35,7 @@ SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take u
 COVERAGE = re.compile(r"\bcover|포괄")
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합")
 DEFICIT = re.compile(r"deficit|적자")
+PERIOD_WORDS = ("ytd", "half", "quarter")  # 'the first 11 months': no figure
 DOUBLE = re.compile(r"double[- ]digit|두\s?자릿수|두\s?자리")
 
 
@@ -250,6 +251,7 @@ def _figures(sentence: str) -> list[Figure]:
             out.append(f)
     spans = [(f[0], f[1]) for f in out] + [(m.start, m.end) for m in mentions(sentence)]
     spans += [(m.start(), m.end()) for m in NOT_A_FIGURE.finditer(sentence)]
+    spans += [(m.start(), m.end()) for k in PERIOD_WORDS for m in words(k).finditer(sentence)]
     stray: list[Figure] = [
         (m.start(), m.end(), "number", m)
         for m in NUMBER.finditer(sentence)
@@ -272,7 +274,8 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         subs = subjects(sentence, [(f[0], f[1], f[2]) for f in figures], context,
                         carry_region=same_paragraph)  # fmt: skip
         done: list[Claim] = []
-        lead = lead_period(sentence[: figures[0][0]], month) if figures else None
+        first_at = next((f[0] for f in figures if f[2] != "number"), len(sentence))
+        lead = lead_period(sentence[:first_at], month)
         lead = None if lead == MONTH else lead
         for n, ((start, end, kind, obj), sub) in enumerate(zip(figures, subs, strict=True)):
             lo = figures[n - 1][1] if n else 0
@@ -313,6 +316,6 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         if first is not None:
             context = Subject(first.flow, first.item, first.region)
         if figures:
-            opening = lead_period(sentence[: figures[0][0]], month)
+            opening = lead_period(sentence[:first_at], month)
             carried = None if opening == MONTH else (opening or carried)
     return claims
