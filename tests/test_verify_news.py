@@ -331,3 +331,15 @@ def test_quarters_month_on_month_and_korean_events():
     facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
     statuses = {o.claim.text: o.status for o in verify_text(text, facts).outcomes}
     assert statuses["510억 달러"] == statuses["4.5%"] == CANNOT
+
+
+def test_figures_on_imputed_lines_cannot_be_checked():
+    from ictrade.release.verify import verify_in_store
+    from ictrade.store.store import open_store
+
+    text = "ICT exports rose 5.0 percent to $15.0 billion. Imports fell 2.0 percent."
+    with open_store(dataset="default") as store:  # 2014-10: no release published its figures
+        report = verify_in_store(store, text, Month(2014, 10), as_published=True)
+    assert [o.status for o in report.outcomes] == [CANNOT] * 3
+    assert all("imputed" in o.store for o in report.outcomes)
+    assert "Nothing was checked" in report.summary()

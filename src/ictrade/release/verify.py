@@ -92,21 +92,23 @@ def _cell(view: FactsView, claim: Claim) -> tuple[float | None, str]:
 def _event(view: FactsView, claim: Claim) -> Outcome:
     c, a = claim, claim.args
     if c.measure == "streak":
-        runs = [
-            s["months"]
+        streaks = [
+            s
             for s in view.streaks(c.flow, c.item, c.region)
             if s["kind"] == a.get("kind") and s.get("threshold_usd") == a.get("threshold_usd")
         ]
+        runs = [s["months"] for s in streaks]
         found = f"{runs[0]} months" if runs else "no such streak this month"
         ok = a["months"] in runs
-        return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)")
+        fact = streaks[runs.index(a["months"])] if ok else (streaks[0] if streaks else None)
+        return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)", fact)
     if c.measure == "turn":
         turn = view.turn(c.flow, c.item, c.region)
         if turn is None:
             return Outcome(c, MISMATCHED, "no turn this month")
         ok = turn["kind"] == a["kind"] and turn["previous_months"] + 1 == a["months"]
         said = f"{turn['kind']}, first in {turn['previous_months'] + 1} months"
-        return Outcome(c, MATCHED if ok else MISMATCHED, said)
+        return Outcome(c, MATCHED if ok else MISMATCHED, said, turn)
     records = [
         r
         for r in view.records(c.flow, c.item, c.region)

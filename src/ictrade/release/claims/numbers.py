@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 UNITS_EN = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6}
 UNITS_KO = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "천": 1e3}
@@ -154,9 +155,23 @@ def amounts(sentence: str) -> list[Amount]:
                 contribution,
             )
         )  # fmt: skip
-    found.sort(key=lambda a: (a.start, -a.end))
-    out: list[Amount] = []
-    for a in found:
+    return leftmost_longest(found)
+
+
+class Span(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=Span)
+
+
+def leftmost_longest(found: list[S]) -> list[S]:
+    """The spans that do not overlap an earlier one, the longest first at a place."""
+    out: list[S] = []
+    for a in sorted(found, key=lambda a: (a.start, -a.end)):
         if not out or a.start >= out[-1].end:
             out.append(a)
     return out
