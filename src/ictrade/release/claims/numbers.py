@@ -43,7 +43,7 @@ MONEY_KO = re.compile(
     r"(?P<parts>(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+)"
     r"(?P<cur>달러|불|弗|\$)"
 )
-WON = re.compile(rf"(?P<num>{DIGITS})\s*(?:(?P<unit>조|억|만)\s*)?(?:won\b|원)", re.IGNORECASE)
+WON = re.compile(rf"(?P<num>(?:{DIGITS}\s*(?:조|억|천만|백만|만|천)?\s*)+?)\s*(?:won\b|원)", re.I)
 PERCENT = re.compile(
     rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
     r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|퍼센트)"
@@ -135,10 +135,13 @@ def amounts(sentence: str) -> list[Amount]:
         value, unit, step = korean_money(m.group("parts"))
         end = m.end()
         found.append(Amount(m.start(), end, "money", value, unit, step))
-    for m in WON.finditer(sentence):  # '1,391.59 won per dollar', '2조원': not in USD
-        value = number_word(m.group("num")) or 0.0
-        unit = UNITS_KO.get(m.group("unit") or "", 1.0)
-        found.append(Amount(m.start(), m.end(), "won", value, unit, step_of(m.group("num"))))
+    for m in WON.finditer(sentence):  # '1,391.59 won per dollar', '1조2000억원': not in USD
+        text = m.group("num").strip()
+        if re.search(r"[조억만천]", text):
+            value, unit, step = korean_money(text)
+        else:
+            value, unit, step = number_word(text) or 0.0, 1.0, step_of(text)
+        found.append(Amount(m.start(), m.end(), "won", value, unit, step))
     for m in PERCENT.finditer(sentence):
         value = number_word(m.group("num"))
         if value is None:
