@@ -343,3 +343,14 @@ def test_figures_on_imputed_lines_cannot_be_checked():
     assert [o.status for o in report.outcomes] == [CANNOT] * 3
     assert all("imputed" in o.store for o in report.outcomes)
     assert "Nothing was checked" in report.summary()
+
+
+def test_a_run_the_facts_disagree_with_over_imputed_months_cannot_be_checked():
+    facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
+    facts["streaks"] = [
+        {"flow": "export", "item": "total", "region": "world", "kind": "yoy_growth", "months": 5}
+    ]
+    text = "ICT exports rose for the sixth straight month."
+    assert verify_text(text, facts).outcomes[0].status == MISMATCHED
+    outcome = verify_text(text, facts, {"2020-06": {"export"}}).outcomes[0]
+    assert outcome.status == CANNOT and "imputed" in outcome.store

@@ -133,6 +133,24 @@ def _gap(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | N
     return None
 
 
+def _imputed_history(
+    claim: Claim, month: Month, first: Month, imputed: Mapping[str, Set[str]]
+) -> str | None:
+    """Why a streak, turn or record the facts disagree with still cannot be refuted: months it
+    spans are imputed, so the data do not know their run or their rank."""
+    flows = ("export", "import") if claim.flow == "balance" else (claim.flow,)
+    if claim.measure == "record":
+        step = 12 if claim.args.get("kind") == "calendar_month_high" else 1
+        months = [month - k for k in range(0, month.index - first.index + 1, step)]
+    else:
+        span = claim.args.get("months", 1) + 12  # the run said, or a longer one found
+        months = [month - k for k in range(span + 1)] + [month - k - 12 for k in range(span + 1)]
+    bad = sorted({str(m) for m in months for f in flows if f in imputed.get(str(m), set())})
+    if not bad:
+        return None
+    return f"{len(bad)} months it spans are imputed ({bad[0]} ...): the data cannot refute it"
+
+
 def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | None:
     if claim.flow == "other":
         return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
@@ -163,7 +181,11 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     if why is not None:
         return Outcome(claim, CANNOT, why)
     if claim.measure in ("streak", "turn", "record"):
-        return _event(view, claim)
+        outcome = _event(view, claim)
+        why = None
+        if outcome.status == MISMATCHED:
+            why = _imputed_history(claim, view.month, view.first_month, imputed)
+        return outcome if why is None else Outcome(claim, CANNOT, f"{outcome.store}; {why}")
     if claim.measure in ("threshold", "range"):
         value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
         if value is None:
@@ -210,4 +232,6 @@ def verify_in_store(
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     requested = facts["data"].get("as_of_requested")
     vintage = dt.date.fromisoformat(requested) if requested else None
-    return verify_text(text, facts, imputed_flows(store, [month, month - 12], vintage))
+    first = Month.parse(facts["data"]["first_month"])
+    months = [month - k for k in range(month.index - first.index + 1)]
+    return verify_text(text, facts, imputed_flows(store, months, vintage))
