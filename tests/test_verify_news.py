@@ -354,3 +354,14 @@ def test_a_run_the_facts_disagree_with_over_imputed_months_cannot_be_checked():
     assert verify_text(text, facts).outcomes[0].status == MISMATCHED
     outcome = verify_text(text, facts, {"2020-06": {"export"}}).outcomes[0]
     assert outcome.status == CANNOT and "imputed" in outcome.store
+
+
+def test_korean_ministry_bullets():
+    text = (
+        " ○ (지역) 중국(홍콩 포함, 77.0억 달러, +8.1%), 베트남(27.6억 달러, +35.2%)으로의 수출이 "
+        "늘었다.\n * 반도체 수출은 7개월 연속 80억 달러 이상, 휴대폰은 2개월 연속 증가"
+    )
+    assert [c.flow for c in extract(text, NOV)][:4] == ["export"] * 4
+    semis, phones = [c for c in extract(text, NOV) if c.measure == "streak"]
+    assert (semis.args["kind"], semis.args["threshold_usd"]) == ("above_threshold", 8e9)
+    assert (phones.item, phones.args["kind"]) == ("mobile_phones", "yoy_growth")

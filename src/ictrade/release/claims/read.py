@@ -123,7 +123,9 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     hedge_above = words("approx_above").search(before + "\0")
     round_level = (a.value * a.unit) % 1e9 == 0 and a.step * a.unit >= 1e8
     near_before = re.search(rf"(?:{cue.pattern})\s*(?:the\s+)?(?:a\s+)?$", before, re.I)
-    near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after)
+    near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after) or (
+        round_level and re.match(r"\s*(?:을|를)?\s*이상", after)
+    )
     if (near_before or near_after) and (round_level or not hedge_above):
         claim.measure = "threshold"
         return
@@ -223,15 +225,16 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
         claim.flow, claim.item = "other", "other"
 
 
-def _thresholds_to_streaks(claims: list[Claim]) -> None:
-    """'above $10 billion for the 11th straight month': the streak is the threshold's."""
-    level = next((c for c in claims if c.measure in ("threshold", "range")), None)
-    if level is None:
-        return
-    for claim in claims:
-        if claim.measure == "streak":
-            claim.args["kind"] = "above_threshold"
-            claim.args["threshold_usd"] = level.printed * level.unit
+def _thresholds_to_streaks(claims: list[Claim], text: str) -> None:
+    """'above $10 billion for the 11th straight month', '7개월 연속 80억 달러 이상': the streak
+    is the threshold's when both are in one clause."""
+    levels = [c for c in claims if c.measure in ("threshold", "range")]
+    for claim in (c for c in claims if c.measure == "streak"):
+        for level in levels:
+            between = text[min(claim.end, level.end) : max(claim.start, level.start)]
+            if not re.search(r"[,;.]\s", between):
+                claim.args["kind"] = "above_threshold"
+                claim.args["threshold_usd"] = level.printed * level.unit
 
 
 Figure = tuple[int, int, str, "Amount | Event | re.Match[str]"]
@@ -310,7 +313,7 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
             if claim.period == PREV_YEAR and done and done[-1].measure == "share":
                 claim.measure, claim.printed = "share", abs(claim.printed)  # 'down from 58.1%'
             done.append(claim)
-        _thresholds_to_streaks(done)
+        _thresholds_to_streaks(done, text)
         claims += done
         first = next((c for c in done if c.flow != "other"), None)
         if first is not None:
