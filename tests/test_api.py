@@ -306,7 +306,7 @@ def test_a_format_without_a_renderer_answers_not_available_yet(default_client, m
 
 def test_meta_ping_openapi_and_unknown_paths(default_client):
     meta = ok(default_client.get("/api/meta"))["data"]
-    assert meta["months"] == {"first": "2013-01", "last": "2023-12"}
+    assert meta["months"] == {"first": "2013-01", "last": "2023-12", "last_whole": "2023-12"}
     assert [i["id"] for i in meta["items"]] == taxonomy().ids
     assert ok(default_client.get("/api/ping"))["data"] == "pong"
     spec = default_client.get("/api/openapi.json").json()
@@ -324,8 +324,8 @@ def test_dataset_parameter_on_a_file_server(file_store):
     with TestClient(create_app(str(file_store), api_key="")) as client:
         own = ok(client.get("/api/meta"))["data"]["months"]
         shipped = ok(client.get("/api/meta?dataset=default"))["data"]["months"]
-        assert own == {"first": "2019-01", "last": "2020-01"}
-        assert shipped == {"first": "2013-01", "last": "2023-12"}
+        assert own == {"first": "2019-01", "last": "2020-01", "last_whole": "2020-01"}
+        assert shipped == {"first": "2013-01", "last": "2023-12", "last_whole": "2023-12"}
 
 
 def test_api_key_on_every_request(monkeypatch):

@@ -203,3 +203,14 @@ def test_any_part_of_the_data_reads_well(codes, partners, imports, since, month)
             assert not re.search(trade, sentences)
         if partners == {WORLD}:
             assert not re.search(r"exports to |지역별로는", sentences)
+
+
+def test_some_items_without_their_total_are_facts_but_no_release():
+    """kcs-sample holds DRAM, NAND and MCP series past the months it holds every code: the facts
+    give those items (no zero total above them), the release says why it cannot be written."""
+    with open_store(dataset="kcs-sample") as store:
+        facts = build_facts(store, Month(2026, 3))
+    world = {c["item"] for c in facts["cells"] if c["region"] == "world"}
+    assert world == {"dram", "nand", "mcp"}
+    with pytest.raises(NoDataError, match=r"some items only \(DRAM, NAND flash"):
+        short_markdown(facts, "ko")

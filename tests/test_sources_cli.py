@@ -56,6 +56,6 @@ def test_fetch_comtrade(tmp_path, monkeypatch):
             "fetch", "comtrade", "--reporter", "410", "--start", "2020-01", "--end", "2020-02",
             "--hs", "854232", "--hs", "851713", "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert "24 lines from 1 calls" in result.stdout
+    assert "24 lines stored from 1 calls" in result.stdout
     with open_store(store, read_only=True) as s:
         assert s.con.execute("SELECT DISTINCT source FROM lines").fetchall() == [("comtrade",)]

@@ -5,7 +5,8 @@
      ├── InputError               a bad input file or line (names file, line, field and the fix)
      ├── ReferenceDataError       a bad classification or reference table
      ├── StoreError               the store cannot be opened, or is read-only, or lacks data
-     │    └── NoDataError         no data for the month (or vintage) asked for
+     │    ├── NoDataError         no data for the month (or vintage) asked for
+     │    └── StoreBusyError      another program holds the store file (try again shortly)
      └── SourceError              a remote source failed (quota, key, server)
 
 Messages echo the bad value and say what is allowed or how to fix it. The CLI prints them
@@ -62,6 +63,10 @@ class StoreError(IctradeError):
 
 class NoDataError(StoreError):
     """The store holds no data for the month or vintage asked for."""
+
+
+class StoreBusyError(StoreError):
+    """Another program (an ingest, a server taking a snapshot) holds the store file's lock."""
 
 
 class SourceError(IctradeError):

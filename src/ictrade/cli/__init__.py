@@ -1,11 +1,13 @@
 """The ``ictrade`` command: each command parses its arguments, calls one library function and
 prints; a domain error becomes a clean message (``error: ...``, exit status 2) here, for all.
 
-Exit statuses: 0 success; 1 a check that found a mismatch; 2 bad usage or bad input.
+Exit statuses: 0 success; 1 a check that found a mismatch; 2 bad usage or bad input; 70 an
+internal error (a bug: reported in one line, never as a traceback).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -14,7 +16,7 @@ import click
 from .. import __version__
 from ..errors import IctradeError
 from . import data, fetch, lake, releases, services
-from .options import EXIT_USAGE
+from .options import EXIT_INTERNAL, EXIT_USAGE
 
 
 class _Group(click.Group):
@@ -26,6 +28,23 @@ class _Group(click.Group):
         except IctradeError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written is kept", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            # A bug, not bad input: say so in one line, with a distinct status so that scripts
+            # (and the hostile-input tests) tell it from a refusal. ICTRADE_DEBUG=1: traceback.
+            if os.environ.get("ICTRADE_DEBUG"):
+                raise
+            where = ctx.invoked_subcommand or "ictrade"
+            click.echo(
+                f"internal error in '{where}': {type(exc).__name__}: {exc}. This is a bug; "
+                "please report it with the command (ICTRADE_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

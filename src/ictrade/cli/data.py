@@ -15,7 +15,7 @@ from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
-from ..store.store import open_store, writable_store_path
+from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
 
@@ -76,7 +76,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    with open_store(writable_store_path(store_path)) as store:
+    with open_store(writable_store_path(store_path), wait=writer_wait()) as store:
         report = ingest_file(
             store,
             file,

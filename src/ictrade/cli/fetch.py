@@ -9,7 +9,7 @@ import click
 
 from ..errors import UsageError
 from ..months import Month
-from ..store.store import Store, open_store, writable_store_path
+from ..store.store import Store, open_store, writable_store_path, writer_wait
 from .options import F
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
@@ -45,7 +45,7 @@ def _fetch(
     if last < first:
         raise UsageError(f"--end {last} is before --start {first}")
     path = writable_store_path(store_path)
-    with open_store(path) as store:
+    with open_store(path, wait=writer_wait()) as store:
         click.echo(run(store, path, first, last))
 
 

@@ -17,6 +17,7 @@ from ..store.store import Store, StoreChoice, choose_store, open_choice
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_MISMATCH, EXIT_USAGE = 1, 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug, not the user's input
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -173,10 +173,11 @@ def verify_command(
     also if any is unrecognised)."""
     from ..months import Month
     from ..release.verify import UNRECOGNISED, verify_in_store
+    from ..sources._read import read_text
 
     month = Month.parse(month_text)
     vintage = parse_as_of(as_of, as_published)
-    text = Path(file).read_text(encoding="utf-8-sig")
+    text = read_text(Path(file))
     with open_for_reading(store_path, dataset) as store:
         report = verify_in_store(store, text, month, as_of=vintage, as_published=as_published)
     if fmt == "json":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import UsageError
 from .options import chosen_store, store_options
 
 
@@ -58,11 +59,27 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
 
     Set ICTRADE_API_KEY to require that key on every request (header X-API-Key or ?api_key=).
     """
+    import socket
+
     import uvicorn
 
     from ..web import create_app
 
     choice = chosen_store(store_path, dataset)
     click.echo(choice.reason, err=True)
-    app = create_app(warm=True, choice=choice)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(choice=choice)
+    # A missing, corrupt or busy store is an error here, before the port is taken.
+    app.state.api.service.default.cube(None)
+    try:
+        sock = socket.create_server((host, port))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+        ) from None
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"serving on http://{shown}:{sock.getsockname()[1]}/ (API under /api/); Ctrl-C stops",
+        err=True,
+    )
+    server.run(sockets=[sock])

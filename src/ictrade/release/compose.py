@@ -17,6 +17,7 @@ from ..classify import regions, taxonomy
 from ..errors import NoDataError
 from ..months import Month
 from ..numbers import is_flat
+from ..stats.facts_doc import Coverage, Facts
 from .facts_view import FactsView, Figure
 
 
@@ -79,10 +80,16 @@ def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figur
 
 def lead(view: FactsView) -> Paragraph:
     figures = _level(view, "total")
-    if "value" not in figures:  # e.g. a store of import lines only
+    if not printable(figures.get("value")):  # imports only, or some items without the total
+        items = [
+            taxonomy().by_id[c["item"]].name_en
+            for c in view.facts["cells"]
+            if (c["flow"], c["region"]) == ("export", "world")
+        ]
+        held = f"exports of some items only ({', '.join(items)})" if items else "no ICT exports"
         raise NoDataError(
-            f"the data hold no ICT exports for {view.month}, and a release reports exports; "
-            "load export lines, or see what there is with --format json"
+            f"the data hold {held} for {view.month}, and a release states ICT exports as a "
+            "whole; see what there is with --format json"
         )
     out = [Statement("lead", "total", figures, {"reporter": view.facts.get("reporter", "KR")})]
     out += trend_statements(view, "export", "total", "world", long_streaks_only=False)
@@ -112,14 +119,14 @@ def estimated_items(view: FactsView) -> list[str]:
     return out
 
 
-def missing_data(covered: dict[str, Any]) -> dict[str, Any]:
+def missing_data(covered: Coverage) -> dict[str, Any]:
     """What the month's data lack, for the one sentence that says so (empty: nothing)."""
-    if not covered.get("partial"):
+    if not covered["partial"]:
         return {}
-    flows, shares = covered.get("flows", []), covered.get("partner_share_pct", {})
+    flows, shares = covered["flows"], covered["partner_share_pct"]
     share = shares.get("export")
     majors = taxonomy().majors()
-    items = covered.get("major_items", majors)
+    items = covered["major_items"]
     missing = {
         "no_imports": "import" not in flows,
         "no_regions": share is not None and share <= 0,
@@ -255,8 +262,9 @@ def drivers(view: FactsView, region: str, sign: str) -> list[str]:
     contributions = []
     for item in majors:
         cell = view.cell("export", item, region)
-        if cell and cell.get("yoy_pct") is not None and cell.get("prev_year_value_usd"):
-            change = cell["value_usd"] - cell["prev_year_value_usd"]
+        prior = cell["prev_year_value_usd"] if cell else None
+        if cell and cell["yoy_pct"] is not None and prior:
+            change = cell["value_usd"] - prior
             if (change > 0) == (sign == "up") and change != 0:
                 contributions.append((abs(change), item))
     contributions.sort(reverse=True)
@@ -286,7 +294,7 @@ def region_paragraph(
     ]
 
 
-def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
+def compose_short(facts: Facts) -> list[Paragraph]:
     """The short release: lead, trade balance, items, regions (RELEASE.md)."""
     view = FactsView(facts)
     paragraphs = [lead(view), trade(view)]

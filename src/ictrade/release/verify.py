@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Set
-from typing import Any
 
 from ..months import Month
 from ..numbers import matches, round_half_up
 from ..stats.facts import build_facts
+from ..stats.facts_doc import Facts
 from ..store.query import imputed_flows
 from ..store.store import Store
 from .claims import Claim, extract
-from .facts_view import FactsView
+from .facts_view import FactsView, number
 from .verify_report import (
     CANNOT,
     MATCHED,
@@ -80,13 +80,12 @@ def _cell(view: FactsView, claim: Claim) -> tuple[float | None, str]:
     if claim.scope == "ytd":
         if claim.measure not in ("value", "yoy"):
             return None, where
-        ytd = view.ytd(claim.flow, claim.item, claim.region) or {}
-        value = ytd.get(field)
+        value = number(view.ytd(claim.flow, claim.item, claim.region), field)
         where = f"ytd[{claim.subject}].{field}"
     else:
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get(field)
+        value = number(view.cell(claim.flow, claim.item, claim.region), field)
         where = f"{where}.{field}"
-    return (None if value is None else float(value)), where
+    return value, where
 
 
 def _event(view: FactsView, claim: Claim) -> Outcome:
@@ -187,7 +186,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
             why = _imputed_history(claim, view.month, view.first_month, imputed)
         return outcome if why is None else Outcome(claim, CANNOT, f"{outcome.store}; {why}")
     if claim.measure in ("threshold", "range"):
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
+        value = number(view.cell(claim.flow, claim.item, claim.region), "value_usd")
         if value is None:
             return Outcome(claim, CANNOT, f"no value for {claim.subject} in the facts")
         level = claim.printed * claim.unit
@@ -210,7 +209,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
 
 
 def verify_text(
-    text: str, facts: dict[str, Any], imputed: Mapping[str, Set[str]] | None = None
+    text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None
 ) -> Report:
     """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
     ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""

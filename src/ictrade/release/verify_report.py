@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +46,7 @@ class Outcome:
     claim: Claim
     status: str
     store: str  # what the facts say, printed like the claim; or why it is not checked or read
-    fact: dict[str, Any] | None = field(default=None)  # the fact the claim was held against
+    fact: Mapping[str, object] | None = field(default=None)  # the fact the claim was held against
 
     def row(self) -> tuple[str, str, str, str, str]:
         c = self.claim

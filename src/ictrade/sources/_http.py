@@ -50,18 +50,69 @@ class Retry:
         raise AssertionError("unreachable")
 
 
+# Seconds one request may take in all, however slowly the server drips its answer.
+REQUEST_DEADLINE = 300.0
+
+_NO_HOST = (
+    "name or service not known",
+    "nodename nor servname",
+    "name resolution",
+    "getaddrinfo failed",
+    "no address associated",
+)
+
+
 def get(
     client: httpx.Client,
     url: str,
     *,
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    deadline: float = REQUEST_DEADLINE,
+    answered: Callable[[], None] | None = None,
 ) -> httpx.Response:
-    """One GET; transport failures, 5xx and 429 become Transient."""
+    """One GET, read in full within ``deadline`` seconds; ``answered`` is called once the
+    server answers (a quota counts answered requests only).
+
+    Transport failures (a cut or truncated body, a timeout), 5xx and 429 become Transient. A
+    host that does not resolve or refuses the connection fails at once with SourceError:
+    retrying will not bring the network back."""
+    host = httpx.URL(url).host
     try:
-        response = client.get(url, params=params, headers=headers)
+        with client.stream("GET", url, params=params, headers=headers) as response:
+            if answered is not None:
+                answered()
+            chunks, until = [], time.monotonic() + deadline
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > until:
+                    raise Transient(f"the answer took over {deadline:g} s; the server is too slow")
+            kept = {
+                k: v
+                for k, v in response.headers.items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            }
+            response = httpx.Response(
+                response.status_code,
+                headers=kept,
+                content=b"".join(chunks),
+                request=response.request,
+            )
     except httpx.UnsupportedProtocol:
         raise SourceError(f"'{url}' is not an http(s) URL; check the base URL setting") from None
+    except httpx.ConnectError as exc:
+        text = str(exc).lower()
+        if any(part in text for part in _NO_HOST):
+            raise SourceError(
+                f"cannot find the host {host} (DNS); check the network connection or the base "
+                "URL, then run the same command again"
+            ) from None
+        if "refused" in text:
+            raise SourceError(
+                f"{host} refused the connection; check the base URL (and port), then run the "
+                "same command again"
+            ) from None
+        raise Transient(f"{type(exc).__name__}: {exc}") from None
     except (httpx.TimeoutException, httpx.TransportError) as exc:
         raise Transient(f"{type(exc).__name__}: {exc}") from None
     wait = retry_after(response)

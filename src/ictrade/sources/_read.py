@@ -111,6 +111,34 @@ def check_text_head(head: bytes, file: str) -> None:
         )
 
 
+def read_text(path: Path) -> str:
+    """A text file's content: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp949
+    (Korean Windows). Binary data, undecodable text and empty files are InputErrors."""
+    raw = path.read_bytes()
+    file = str(path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the file starts as UTF-16 but does not decode", file=file) from None
+    else:
+        if 0 in raw[: 1 << 16]:
+            raise InputError("the file holds binary data (NUL bytes), not text", file=file)
+        for codec in ("utf-8-sig", "cp949"):
+            try:
+                text = raw.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError(
+                "the file is neither UTF-8, UTF-16 nor cp949 text; save it as UTF-8", file=file
+            )
+    if not text.strip():
+        raise InputError("the file is empty; give a text that states figures", file=file)
+    return text
+
+
 def not_utf8_error(path: Path) -> InputError:
     """Name the first line that is not UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()

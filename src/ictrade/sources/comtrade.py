@@ -56,16 +56,25 @@ class CallCounter:
         except (OSError, ValueError):
             return {}
 
-    def take(self) -> None:
-        today = dt.datetime.now(dt.UTC).date().isoformat()
-        used = self._read().get(today, 0)
+    def check(self) -> None:
+        """Refuse a call past today's limit."""
+        used = self._read().get(_today(), 0)
         if used >= self.limit:
             raise SourceError(
                 f"UN Comtrade daily call limit reached ({used} of {self.limit} calls today, UTC);"
                 " run the same command again tomorrow to resume"
             )
+
+    def take(self) -> None:
+        """Count a call the server answered (a DNS failure or refused connection is none)."""
+        today = _today()
+        used = self._read().get(today, 0)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps({today: used + 1}), "utf-8")
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 class _TooMany(Exception):
@@ -80,19 +89,32 @@ class ComtradeClient:
     row_limit: int = ROW_LIMIT
     retry: _http.Retry = field(default_factory=_http.Retry)
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=120.0))
+    deadline: float = _http.REQUEST_DEADLINE
 
     def get(self, params: dict[str, str]) -> tuple[list[dict[str, Any]], bytes, dt.datetime, str]:
         origin = str(httpx.URL(self.base_url, params=params))
         headers = {"Ocp-Apim-Subscription-Key": self.key}
         redact = _http.redactor(self.key)
 
-        def call() -> tuple[httpx.Response, dt.datetime]:
-            self.counter.take()
-            return _http.get(
-                self.http, self.base_url, params=params, headers=headers
-            ), dt.datetime.now(dt.UTC)
+        def call() -> tuple[httpx.Response, dt.datetime, Any]:
+            self.counter.check()
+            response = _http.get(
+                self.http,
+                self.base_url,
+                params=params,
+                headers=headers,
+                deadline=self.deadline,
+                answered=self.counter.take,
+            )
+            try:
+                payload = response.json()
+            except ValueError:
+                if response.status_code == 200:  # cut short on the way: ask again
+                    raise _http.Transient("the JSON answer is incomplete or malformed") from None
+                payload = None
+            return response, dt.datetime.now(dt.UTC), payload
 
-        response, at = self.retry.run(call, f"GET {origin}", redact)
+        response, at, payload = self.retry.run(call, f"GET {origin}", redact)
         if response.status_code == 414 or b"URL Too Long" in response.content[:200]:
             raise _TooMany()
         if response.status_code in (401, 403):
@@ -100,18 +122,26 @@ class ComtradeClient:
                 f"UN Comtrade refused the subscription key (HTTP "
                 f"{response.status_code}); check {KEY_ENV}"
             )
-        try:
-            payload = response.json()
-        except ValueError:
+        if payload is None:
             raise SourceError(
                 f"UN Comtrade answered {origin} with HTTP "
                 f"{response.status_code} and no JSON: "
                 f"{redact(response.text[:200])}"
-            ) from None
+            )
+        if not isinstance(payload, dict):
+            raise SourceError(
+                f"UN Comtrade answered {origin} with JSON {type(payload).__name__} "
+                f"{redact(str(payload)[:80])!r}, not the API's object; try again later"
+            )
         if response.status_code != 200 or payload.get("error"):
             message = payload.get("error") or payload.get("message") or payload
             raise SourceError(f"UN Comtrade rejected {origin}: {redact(str(message))}")
-        records: list[dict[str, Any]] = payload.get("data") or []
+        records = payload.get("data") or []
+        if not isinstance(records, list):
+            raise SourceError(
+                f"UN Comtrade answered {origin} with 'data' as {type(records).__name__}, not a "
+                "list of records: the answer is not the API's format; try again later"
+            )
         if len(records) >= self.row_limit:
             raise _TooMany()
         return records, response.content, at, origin
@@ -120,7 +150,8 @@ class ComtradeClient:
 @dataclass
 class FetchSummary:
     calls: int = 0
-    lines: int = 0
+    lines: int = 0  # read from the answers
+    stored: int = 0  # new in the store
     skipped: dict[str, int] = field(default_factory=dict)
     unknown_partners: set[int] = field(default_factory=set)
     resumed: bool = False
@@ -198,10 +229,11 @@ def fetch_comtrade(
             todo.extend(reversed(_split(part)))
             continue
         parsed = lines_from_records(records, at.date())
-        sink(parsed.table, raw, at, origin)
+        stored = sink(parsed.table, raw, at, origin)
         state.page_done(key, 1, len(records))
         summary.calls += 1
         summary.lines += parsed.table.num_rows
+        summary.stored += parsed.table.num_rows if stored is None else stored
         summary.unknown_partners |= parsed.unknown_partners
         for reason, count in parsed.skipped.items():
             summary.skipped[reason] = summary.skipped.get(reason, 0) + count

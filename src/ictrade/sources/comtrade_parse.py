@@ -18,6 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..errors import SourceError
 from ..store.schema import LINE_SCHEMA
 
 FLOW_CODES = {"X": "export", "M": "import"}
@@ -50,13 +51,29 @@ class Parsed:
 
 
 def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _code(value: Any) -> int | None:
+    """A numeric area code (an int, or digits in a string); None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _reason(record: dict[str, Any]) -> str | None:
     """Why a record is not a line, or None."""
-    if str(record.get("freqCode")) != "M" or not _PERIOD.match(str(record.get("period"))):
+    period = _PERIOD.match(str(record.get("period")))
+    if str(record.get("freqCode")) != "M" or not period:
         return "not monthly"
+    if not 1 <= int(period.group(2)) <= 12:
+        return f"period {record.get('period')} is not a month"
+    if _code(record.get("reporterCode", KOREA)) is None:
+        return f"reporter code {record.get('reporterCode')!r} is not a number"
+    if _code(record.get("partnerCode", -1)) is None:
+        return f"partner code {record.get('partnerCode')!r} is not a number"
     if record.get("flowCode") not in FLOW_CODES:
         return f"flow {record.get('flowCode')}"
     if (
@@ -72,20 +89,29 @@ def _reason(record: dict[str, Any]) -> str | None:
     return None
 
 
-def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Parsed:
+def lines_from_records(records: list[Any], retrieved: dt.date) -> Parsed:
+    """Lines from the answer's records; a record that is not an object is not the API's
+    format and stops the fetch (``SourceError``)."""
     partners = partner_iso2()
     cols: dict[str, list[object]] = {name: [] for name in LINE_SCHEMA.names}
     out = Parsed(pa.table({}))
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise SourceError(
+                f"UN Comtrade record {number} is {type(record).__name__} {str(record)[:60]!r}, "
+                "not an object: the answer is not the API's format; try again later"
+            )
         reason = _reason(record)
         if reason:
             out.skip(reason)
             continue
-        reporter = partners.get(int(record.get("reporterCode", KOREA)))
+        reporter_code = _code(record.get("reporterCode", KOREA))
+        reporter = partners.get(reporter_code) if reporter_code is not None else None
         if reporter is None or reporter == "WORLD":
             out.skip("reporter without an ISO code")
             continue
-        code = int(record.get("partnerCode", -1))
+        code = _code(record.get("partnerCode", -1))
+        assert code is not None and reporter_code is not None  # _reason checked them
         if code not in partners:
             out.unknown_partners.add(code)
             out.skip("partner without an ISO code")
@@ -101,7 +127,7 @@ def lines_from_records(records: list[dict[str, Any]], retrieved: dt.date) -> Par
             "value_usd": _float(record["primaryValue"]),
             "net_kg": _float(record.get("netWgt")),
             "quantity": _float(record.get("qty")) if has_qty else None,
-            "source": source_name(int(record.get("reporterCode", KOREA))),
+            "source": source_name(reporter_code),
             "vintage": retrieved,
             "status": "confirmed",
             "imputed": False,

@@ -24,10 +24,18 @@ from . import _http, comtrade, kcs
 
 
 def _sink(store: Store) -> kcs.Sink:
-    def sink(table: pa.Table, raw: bytes, at: dt.datetime, origin: str) -> None:
-        ingest_table(store, table, origin=origin, raw=raw, retrieved_at=at)
+    def sink(table: pa.Table, raw: bytes, at: dt.datetime, origin: str) -> int:
+        return ingest_table(store, table, origin=origin, raw=raw, retrieved_at=at).lines_added
 
     return sink
+
+
+def _stored(stored: int, read: int) -> str:
+    """'N lines stored', and how many of the lines read were in the store already."""
+    known = read - stored
+    return f"{stored} lines stored" + (
+        f" ({known} of {read} read were stored already)" if known else ""
+    )
 
 
 def _beside(store_path: Path, suffix: str) -> Path:
@@ -79,8 +87,8 @@ def fetch_kcs_into(
         progress=progress or _http.stderr_progress,
     )
     text = (
-        f"kcs {start}..{end}: {summary.lines} lines from {summary.pages} pages "
-        f"({summary.requests} requests{', resumed' if summary.resumed else ''})"
+        f"kcs {start}..{end}: {_stored(summary.stored, summary.lines)} from {summary.pages} "
+        f"pages ({summary.requests} requests{', resumed' if summary.resumed else ''})"
     )
     if summary.unknown_partners:
         text += f"; skipped rows for unknown partner codes {sorted(summary.unknown_partners)}"
@@ -118,8 +126,8 @@ def fetch_comtrade_into(
         progress=progress or _http.stderr_progress,
     )
     text = (
-        f"comtrade reporter {reporter} {start}..{end}: {summary.lines} lines from "
-        f"{summary.calls} calls{' (resumed)' if summary.resumed else ''}"
+        f"comtrade reporter {reporter} {start}..{end}: {_stored(summary.stored, summary.lines)}"
+        f" from {summary.calls} calls{' (resumed)' if summary.resumed else ''}"
     )
     if summary.skipped:
         text += "; skipped rows: " + ", ".join(f"{k} {v}" for k, v in summary.skipped.items())

@@ -44,15 +44,17 @@ KEY_ENV, URL_ENV = "ICTRADE_KCS_KEY", "ICTRADE_KCS_BASE_URL"
 HS_LENGTHS = (2, 4, 6, 10)  # what hsSgn accepts
 MAX_MONTHS = 12
 
-# sink(lines, raw response body, retrieval time, origin) - usually store.ingest.ingest_table.
-Sink = Callable[[pa.Table, bytes, dt.datetime, str], None]
+# sink(lines, raw response body, retrieval time, origin) - usually Store.ingest_table.
+# Takes a page's lines, body, retrieval time and origin; returns how many lines it stored.
+Sink = Callable[[pa.Table, bytes, dt.datetime, str], int | None]
 
 
 @dataclass
 class FetchSummary:
     requests: int = 0
     pages: int = 0
-    lines: int = 0
+    lines: int = 0  # read from the answers
+    stored: int = 0  # new in the store (the rest were stored already)
     skipped_rows: int = 0
     unknown_partners: set[str] = field(default_factory=set)
     resumed: bool = False
@@ -129,6 +131,7 @@ class KcsClient:
     page_size: int = 500
     retry: _http.Retry = field(default_factory=_http.Retry)
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
+    deadline: float = _http.REQUEST_DEADLINE
 
     def __post_init__(self) -> None:
         self.redact = _http.redactor(self.key)
@@ -138,7 +141,7 @@ class KcsClient:
         origin = self.redact(str(httpx.URL(self.base_url, params=params)))
 
         def call() -> tuple[Page, bytes, dt.datetime]:
-            response = _http.get(self.http, self.base_url, params=params)
+            response = _http.get(self.http, self.base_url, params=params, deadline=self.deadline)
             at = dt.datetime.now(dt.UTC)
             page = parse_page(response.content)
             if page.code in TRANSIENT_CODES:
@@ -225,10 +228,11 @@ def _fetch_request(
         page, body, at, origin = client.page(request, page_number)
         pages = max(1, math.ceil(page.total / client.page_size))
         parsed = lines_from_items(page.items, at.date())
-        sink(parsed.table, body, at, origin)
+        stored = sink(parsed.table, body, at, origin)
         state.page_done(request.key, page_number, page.total)
         summary.pages += 1
         summary.lines += parsed.table.num_rows
+        summary.stored += parsed.table.num_rows if stored is None else stored
         summary.skipped_rows += parsed.skipped_summary
         summary.unknown_partners |= parsed.unknown_partners
         say(

@@ -10,7 +10,8 @@ from ..engine import lake_cube_rows
 from ..errors import NoDataError
 from ..months import Month
 from .cube import Cube, build_cube
-from .facts import Facts, facts_from_cube
+from .facts import facts_from_cube
+from .facts_doc import Facts
 
 
 def lake_cube(

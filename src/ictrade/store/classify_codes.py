@@ -123,8 +123,17 @@ def split_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
     """The store's codes coarser than the rules whose finer rules send their parts to different
     items, in the months of their lines: they are apportioned among those items
     (store/apportion.py)."""
-    rules = scheme(scheme_name)
+    rules, table = scheme(scheme_name), splits(scheme_name)
     related = _related_test(rules)
+
+    def split(code: str, decision: Decision, start: int, end: int) -> bool:
+        """Split among ICT items, or an ICT share of a mixed code given by the table."""
+        ict = {r.item for r in decision.finer} - {NON_ICT}
+        if decision.covering is not None and decision.covering.item != NON_ICT:
+            ict.add(decision.covering.item)
+        shared = any(table.at(code, m) for m in (start, *table.bounds(code)) if start <= m <= end)
+        return split_by_rules(decision) and (len(ict) > 1 or shared)
+
     spans = con.execute(
         "SELECT hs_code, min(month), max(month) FROM lines GROUP BY 1 ORDER BY 1"
     ).fetchall()
@@ -134,7 +143,7 @@ def split_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
             continue
         low, high = Month.from_date(first).index, Month.from_date(last).index
         if any(
-            start <= high and low <= end and split_by_rules(decision)
+            start <= high and low <= end and split(code, decision, max(start, low), end)
             for start, end, decision in rules.segments(code)
         ):
             out.append(code)

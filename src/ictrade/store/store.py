@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ import platformdirs
 
 from ..classify import scheme
 from ..classify.splits import splits
-from ..errors import StoreError, UsageError
+from ..errors import StoreBusyError, StoreError, UsageError
 from .base import Store, first_row
 from .classify_codes import refresh_code_map
 from .ingest import load_parquet_lines
@@ -70,6 +71,16 @@ META_DDL = [
 def default_store_path() -> Path:
     """The user's store: ``<user data dir>/ictrade/store.duckdb``."""
     return Path(platformdirs.user_data_dir("ictrade", appauthor=False)) / "store.duckdb"
+
+
+def writer_wait() -> float:
+    """Seconds a writing command waits for another program to let go of the store (env
+    ICTRADE_LOCK_WAIT, default 60): concurrent ingests queue instead of failing."""
+    text = os.environ.get("ICTRADE_LOCK_WAIT", "60")
+    try:
+        return max(float(text), 0.0)
+    except ValueError:
+        raise UsageError(f"ICTRADE_LOCK_WAIT '{text}' is not a number of seconds") from None
 
 
 def _refuse_empty(store: str) -> None:
@@ -226,11 +237,14 @@ def open_store(
     read_only: bool = False,
     scheme_name: str = "kr-ict",
     reporter: str = DEFAULT_REPORTER,
+    wait: float = 0.0,
 ) -> Store:
     """Open (creating if needed) the store at ``path``, or load a shipped dataset read-only.
 
     With neither, open ``:memory:`` (an empty, writable store: handy in tests). Statistics
-    read the lines of ``reporter`` classified by ``scheme_name``.
+    read the lines of ``reporter`` classified by ``scheme_name``. While another program holds
+    the file (an ingest writing, a server taking its snapshot), wait up to ``wait`` seconds,
+    then raise StoreBusyError.
     """
     reporter = check_reporter(reporter)
     if dataset is not None:
@@ -240,23 +254,85 @@ def open_store(
         if read_only and not Path(target).exists():
             raise StoreError(f"no store at {target}; create one with 'ictrade ingest FILE'")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only and target != ":memory:")
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open the store {target}: {exc}") from None
+    con = _connect(target, read_only=read_only and target != ":memory:", wait=wait)
     if not read_only:
-        _create_schema(con)
+        try:
+            _create_schema(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"{target} is not an ictrade store ({_first_line(exc)})") from None
     elif target != ":memory:" and _outdated(con, scheme_name):
         # A store written before reporters, or not yet classified by this scheme: brought up
         # to date once (when the file is writable), then read as asked.
         con.close()
         with contextlib.suppress(StoreError):  # read-only file: read it as it is
             open_store(target, scheme_name=scheme_name).close()
-        con = duckdb.connect(target, read_only=True)
+        con = _connect(target, read_only=True, wait=wait)
+    if read_only and not con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'lines' AND database_name = "
+        "current_database()"
+    ).fetchall():
+        con.close()
+        raise StoreError(f"{target} is a DuckDB file but not an ictrade store (no lines table)")
     store = Store(con, target, read_only=read_only, scheme_name=scheme_name, reporter=reporter)
     if not read_only:
         _ensure_code_map(store)
     return store
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to ``wait`` seconds for another program's lock to go; DuckDB's
+    messages (which name the holder's interpreter path and process id) are not shown."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only)
+        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open the store {target}: {_first_line(exc)}") from None
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"the store {target} is in use by another program (an ingest writing to "
+                    "it); try again when it finishes"
+                ) from None
+            time.sleep(0.1)
+
+
+def snapshot_store(choice: StoreChoice) -> Store:
+    """An in-memory copy of a store file's tables (the ingest log without the files kept),
+    read-only: a server answers from it while ``ictrade ingest`` writes to the file. The file
+    is held only while copying. Raises StoreBusyError while a writer holds the file."""
+    assert choice.path is not None
+    open_choice(choice).close()  # names a missing or bad file; brings an old one up to date
+    con = duckdb.connect(":memory:")
+    quoted = str(choice.path).replace("'", "''")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
+    except duckdb.Error as exc:
+        con.close()
+        if "lock" in str(exc).lower():
+            raise StoreBusyError(f"the store {choice.path} is being written; try again") from None
+        raise StoreError(f"cannot open the store {choice.path}: {_first_line(exc)}") from None
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src'"
+        ).fetchall()
+        for (table,) in tables:
+            kept = " REPLACE (NULL::BLOB AS raw)" if table == "ingests" else ""
+            con.execute(f'CREATE TABLE "{table}" AS SELECT *{kept} FROM src."{table}"')
+    finally:
+        con.execute("DETACH src")
+    return Store(
+        con,
+        str(choice.path),
+        read_only=True,
+        scheme_name=choice.scheme,
+        reporter=choice.reporter,
+    )
 
 
 def _outdated(con: duckdb.DuckDBPyConnection, scheme_name: str) -> bool:

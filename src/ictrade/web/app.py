@@ -26,7 +26,7 @@ from ..classify import using_scheme
 from ..store.store import StoreChoice, choose_store
 from . import params, releases
 from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
-from .envelope import JSON, ApiKeyMiddleware, Body, dumps, error_handlers
+from .envelope import JSON, ApiKeyMiddleware, Body, CatchAll, dumps, error_handlers
 from .handles import LRU, StoreHandle
 from .openapi import openapi_document
 from .service import Service
@@ -228,6 +228,7 @@ def create_app(
     if key:
         app.add_middleware(ApiKeyMiddleware, key=key, public=VENDOR_PATH + "/")
     app.add_middleware(SchemeMiddleware, scheme_name=scheme_name)
+    app.add_middleware(CatchAll)
     return app
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import IctradeError, NoDataError, StoreError, UsageError
+from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError
 from .params import ApiError
 
 JSON = "application/json"
@@ -76,6 +76,38 @@ class ApiKeyMiddleware:
         return hmac.compare_digest(given.encode(), self.key)
 
 
+def internal_error(exc: BaseException) -> Response:
+    """A bug's answer: its kind, never a traceback, a path or a process id."""
+    return error_response(500, f"internal error: {type(exc).__name__}; please report it")
+
+
+class CatchAll:
+    """Answer an unexpected exception with the 500 envelope here, inside the app, so the
+    server does not drop the connection as it does for exceptions that reach it: a client's
+    keep-alive connection survives an error answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:
+                raise  # the answer is half sent: only closing the connection can say so
+            await internal_error(exc)(scope, receive, send)
+
+
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 
@@ -88,14 +120,17 @@ def error_handlers() -> dict[Any, Handler]:
         status = 400
         if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
             status = 404 if isinstance(exc, NoDataError) else 503
-        return error_response(status, str(exc))
+        response = error_response(status, str(exc))
+        if isinstance(exc, StoreBusyError):
+            response.headers["Retry-After"] = "2"
+        return response
 
     def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         return error_response(exc.status_code, str(exc.detail))
 
     def server_error(request: Request, exc: Exception) -> Response:
-        return error_response(500, f"internal error: {type(exc).__name__}")
+        return internal_error(exc)
 
     return {
         ApiError: api_error,

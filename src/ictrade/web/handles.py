@@ -8,18 +8,24 @@ of every cache key, so answers computed before an ingest are never served after 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
-from ..store.store import Store, StoreChoice, first_row, open_choice
+from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
+
+FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
+RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
 
 
 class LRU(Generic[V]):
@@ -51,7 +57,13 @@ class LRU(Generic[V]):
 
 
 class StoreHandle:
-    """One store the server answers from: its identity, its stamp and a way to use it."""
+    """One store the server answers from: its identity, its stamp and a way to use it.
+
+    A store file is read through an in-memory snapshot of its tables, taken when the file
+    changes: the file is held only while copying, so ``ictrade ingest`` can write to it while
+    the server runs, and while an ingest holds it the server answers from the last snapshot.
+    Queries run on cursors of the snapshot, so requests do not wait for each other.
+    """
 
     def __init__(self, choice: StoreChoice) -> None:
         self.choice = choice
@@ -59,60 +71,131 @@ class StoreHandle:
         self.identity = f"dataset:{choice.dataset}" if self.path is None else str(self.path)
         if (choice.scheme, choice.reporter) != ("kr-ict", "KR"):
             self.identity += f"#{choice.reporter}:{choice.scheme}"
-        self.name = choice.dataset or str(choice.path)
-        self._lock = threading.RLock()  # one DuckDB connection: one user at a time
+        # What answers show: the dataset or the file's name, never a path of the server's disk.
+        self.name = choice.dataset or (choice.path.name if choice.path else "")
+        self._refresh = threading.Lock()
         self._kept: Store | None = None
         self._file_state: tuple[int, int, int] | None = None
+        self._tried = 0.0  # when a snapshot was last refused by a writer's lock
         self._stamp = "static"
+        self._vintages: list[dt.date] = []
         self.cubes: LRU[Cube] = LRU(8)
 
     @contextmanager
     def use(self) -> Iterator[Store]:
-        with self._lock:
-            if self.path is None:
-                if self._kept is None:
-                    self._kept = open_choice(self.choice)
-                yield self._kept
-                return
-            with open_choice(self.choice) as store:
-                yield store
+        kept = self._current()
+        cursor = kept.con.cursor()
+        store = Store(
+            cursor,
+            kept.name if self.path is None else self.name,
+            read_only=True,
+            scheme_name=kept.scheme_name,
+            reporter=kept.reporter,
+        )
+        store.completeness, store.description = kept.completeness, kept.description
+        try:
+            yield store
+        finally:
+            cursor.close()
+
+    def _current(self) -> Store:
+        """The snapshot to answer from, taken again when the file changed and no writer
+        holds it (a writer's lock: the last snapshot, or a brief wait for the first one)."""
+        kept = self._kept
+        if kept is not None and (self.path is None or self._stat() == self._file_state):
+            return kept
+        if kept is not None and time.monotonic() - self._tried < RETRY_SNAPSHOT:
+            return kept  # a writer held the file a moment ago: do not knock on every request
+        if not self._refresh.acquire(blocking=kept is None):
+            assert kept is not None
+            return kept  # another request is taking the snapshot: answer from the last one
+        try:
+            return self._take(kept)
+        finally:
+            self._refresh.release()
+
+    def _take(self, kept: Store | None) -> Store:
+        if self._kept is not None and self._kept is not kept:
+            return self._kept  # taken while this request waited
+        if self.path is None:
+            fresh = open_choice(self.choice)
+        else:
+            taken = self._snapshot(wait=kept is None)
+            if taken is None:
+                assert kept is not None
+                return kept
+            fresh = taken
+        rows = fresh.con.execute("SELECT DISTINCT vintage FROM lines ORDER BY 1").fetchall()
+        self._vintages = [r[0] for r in rows]
+        self._kept = fresh
+        return fresh
+
+    def _snapshot(self, *, wait: bool) -> Store | None:
+        """A snapshot of the file and its stamp; None while a writer holds it (after up to
+        FIRST_SNAPSHOT_WAIT seconds when ``wait``, else at once; StoreBusyError then)."""
+        deadline = time.monotonic() + (FIRST_SNAPSHOT_WAIT if wait else 0)
+        while True:
+            state = self._stat()
+            try:
+                fresh = snapshot_store(self.choice)
+            except StoreBusyError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self._tried = time.monotonic()
+                if wait:
+                    raise
+                return None
+            self._file_state = state
+            row = first_row(fresh.con.execute("SELECT max(id) FROM ingests").fetchall())
+            self._stamp = f"ingest:{row[0] if row else None}"
+            return fresh
 
     def stamp(self) -> str:
         """What changes when the store's data change: the latest ingest id (files only)."""
-        if self.path is None:
-            return self._stamp
-        state = self._stat()
-        if state != self._file_state:
-            with self.use() as store:
-                row = first_row(store.con.execute("SELECT max(id) FROM ingests").fetchall())
-            self._stamp = f"ingest:{row[0] if row else None}"
-            self._file_state = state
+        self._current()
         return self._stamp
 
     def _stat(self) -> tuple[int, int, int]:
         assert self.path is not None
-        main = self.path.stat()
+        try:
+            main = self.path.stat()
+        except OSError:
+            return (0, 0, 0)  # removed: the snapshot (or the error opening it) stands
         wal = Path(f"{self.path}.wal")
         wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
         return (main.st_mtime_ns, main.st_size, wal_mtime)
 
+    def resolve(self, as_of: dt.date | None) -> dt.date | None:
+        """The vintage whose lines-in-force equal those as of ``as_of``: the latest vintage on
+        or before it; None (the latest figures) from the latest vintage on. A date before
+        every vintage stays as it is (nothing was published then)."""
+        self._current()
+        vintages = self._vintages
+        if as_of is None or not vintages or as_of >= vintages[-1]:
+            return None
+        at = bisect.bisect_right(vintages, as_of)
+        return vintages[at - 1] if at else as_of
+
     def cube(self, as_of: dt.date | None, store: Store | None = None) -> Cube:
-        """The cube as of a vintage date, built once per (stamp, as_of)."""
-        key = (self.stamp(), as_of)
+        """The cube as of a vintage date, built once per stamp and set of lines in force (all
+        dates between two vintages share one cube)."""
+        resolved = self.resolve(as_of)
+        key = (self.stamp(), resolved)
         cached = self.cubes.get(key)
         if cached is not None:
             return cached
         if store is not None:
-            return self.cubes.put(key, load_cube(store, as_of))
+            return self.cubes.put(key, load_cube(store, resolved))
         with self.use() as opened:
-            return self.cubes.put(key, load_cube(opened, as_of))
+            return self.cubes.put(key, load_cube(opened, resolved))
 
     def compute(self, func: Callable[[Store], V]) -> V:
         with self.use() as store:
             return func(store)
 
     def close(self) -> None:
-        with self._lock:
+        with self._refresh:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None

@@ -36,6 +36,10 @@ def members(name: str, text: str | None, allowed: Sequence[str]) -> list[str] | 
     if text is None or not text.strip():
         return None
     chosen = [part.strip() for part in text.split(",") if part.strip()]
+    if not chosen:
+        raise ApiError(
+            400, f"{name} '{text}' names no value; give one or more, comma-separated", allowed
+        )
     for value in chosen:
         one_of(name, value, allowed)
     return list(dict.fromkeys(chosen))
