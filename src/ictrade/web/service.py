@@ -115,9 +115,17 @@ class Service:
         """What the dashboard offers: the months held and the allowed values."""
         cube = handle.cube(as_of)
         tax, regs = taxonomy(), regions()
+        # the last month with ICT exports as a whole: what the dashboard opens on (a series of
+        # some items may run on after the months the data give every code of)
+        total, world = cube.items.index("total"), cube.regions.index("world")
+        whole = [m for t, m in enumerate(cube.months) if cube.value[0, total, world, t] > 0]
         return {
             "store": handle.name,
-            "months": {"first": str(cube.months[0]), "last": str(cube.months[-1])},
+            "months": {
+                "first": str(cube.months[0]),
+                "last": str(cube.months[-1]),
+                "last_whole": str(whole[-1]) if whole else None,
+            },
             "flows": list(SERIES_FLOWS),
             "items": [
                 {"id": i.id, "parent": i.parent, "major": i.major, "name": i.name_en}
