@@ -71,8 +71,13 @@ def _sample(pids: list[int], cpu: dict[int, float]) -> int:
 def measure(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
     """Run a command; its wall and CPU seconds and peak memory (GB, the process tree)."""
     began = time.perf_counter()
-    proc = subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        args,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     cpu: dict[int, float] = {}
     peak = 0
     while proc.poll() is None:
@@ -81,11 +86,16 @@ def measure(args: list[str], env: dict[str, str] | None = None) -> dict[str, flo
     wall = time.perf_counter() - began
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr.read() if proc.stderr else ''}")
-    return {"wall_s": round(wall, 2), "cpu_s": round(sum(cpu.values()), 2),
-            "peak_gb": round(peak / 1e9, 2)}
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(sum(cpu.values()), 2),
+        "peak_gb": round(peak / 1e9, 2),
+    }
 
 
-def run(sizes: list[int], work: Path, engines: list[str]) -> list[dict[str, object]]:
+def run(
+    sizes: list[int], work: Path, engines: list[str], latest_only: bool = False
+) -> list[dict[str, object]]:
     ictrade = str(Path(sys.executable).parent / "ictrade")
     results: list[dict[str, object]] = []
     for size in sizes:
@@ -100,10 +110,25 @@ def run(sizes: list[int], work: Path, engines: list[str]) -> list[dict[str, obje
         row["ingest"] = measure([ictrade, "lake", "ingest", *files, "--lake", str(lake)])
         print(size, "ingest", row["ingest"], flush=True)
         for engine in engines:
-            for label, extra in (("latest", []), ("as_of", ["--as-of", "2020-06-30"])):
+            views = [("latest", [])] + (
+                [] if latest_only else [("as_of", ["--as-of", "2020-06-30"])]
+            )
+            for label, extra in views:
                 out = work / f"cube-{size}-{engine}-{label}.parquet"
-                args = [ictrade, "lake", "cube", "--lake", str(lake), "--reporter", "all",
-                        "--engine", engine, "--out", str(out), *extra]
+                args = [
+                    ictrade,
+                    "lake",
+                    "cube",
+                    "--lake",
+                    str(lake),
+                    "--reporter",
+                    "all",
+                    "--engine",
+                    engine,
+                    "--out",
+                    str(out),
+                    *extra,
+                ]
                 got = measure(args, {"ICTRADE_SPARK_MASTER": "local[2]"})
                 row[f"{engine}_{label}"] = got
                 print(size, engine, label, got, flush=True)
@@ -118,8 +143,10 @@ def growth(results: list[dict[str, object]]) -> list[str]:
         factor = int(b["lines"]) / int(a["lines"])  # type: ignore[call-overload]
         for step in (k for k in b if k != "lines"):
             ta, tb = a[step]["wall_s"], b[step]["wall_s"]  # type: ignore[index]
-            out.append(f"{a['lines']}->{b['lines']} {step}: x{tb / ta:.2f} wall for x{factor:.0f} "
-                       f"lines (ratio to linear {tb / ta / factor:.2f})")
+            out.append(
+                f"{a['lines']}->{b['lines']} {step}: x{tb / ta:.2f} wall for x{factor:.0f} "
+                f"lines (ratio to linear {tb / ta / factor:.2f})"
+            )
     return out
 
 
@@ -128,9 +155,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "scale")
+    parser.add_argument("--latest-only", action="store_true", help="skip the as-of cubes")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = run(args.sizes, args.work, args.engines)
+    results = run(args.sizes, args.work, args.engines, args.latest_only)
     print(json.dumps(results, indent=1))
     print("\n".join(growth(results)))
 

@@ -96,3 +96,24 @@ def test_release_xlsx_and_series_from_the_cli(tmp_path: Path) -> None:
     assert series.stdout.splitlines()[-1].endswith(",1130000000.0")
     wrong = runner.invoke(cli, ["series", *view, "--item", "semiconductors"])
     assert wrong.exit_code == 2 and "electronic_components" in wrong.stderr
+
+
+def test_api_of_a_reporter_under_the_scheme(tmp_path: Path) -> None:
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    _store(tmp_path / "s.duckdb")
+    app = create_app(str(tmp_path / "s.duckdb"), api_key="", scheme_name="oecd-ict", reporter="DE")
+    with TestClient(app) as client:
+        facts = client.get("/api/facts/2023-02")
+        assert facts.status_code == 200, facts.text
+        assert '"reporter":"DE"' in facts.text.replace(" ", "")
+        series = client.get("/api/series?item=communication_equipment&from=2023-02&to=2023-02")
+        assert series.status_code == 200, series.text
+        assert "800000000" in series.text
+        assert client.get("/api/series?item=semiconductors").status_code == 400
