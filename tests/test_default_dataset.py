@@ -205,3 +205,13 @@ def test_later_vintages_restate_whole_months(con: duckdb.DuckDBPyConnection) -> 
     dup = con.execute(f"SELECT count(*) FROM (SELECT {key}, vintage FROM lines GROUP BY ALL "
                       "HAVING count(*) > 1)").fetchone()
     assert dup == (0,)
+
+
+def test_the_extension_leaves_earlier_vintages_as_they_were(con: duckdb.DuckDBPyConnection) -> None:
+    """2024-2025 came as a second stage: every line dated before its first release (2024-02-15)
+    is the first stage's, so releases rebuilt as of earlier dates do not change."""
+    early = con.execute("SELECT count(*), sum(value_usd), max(month) FROM lines "
+                        "WHERE vintage < DATE '2024-02-15'").fetchone()
+    assert early == (817_600, 6_300_100_016_400.0, dt.date(2023, 12, 1))
+    late = con.execute("SELECT min(vintage) FROM lines WHERE month >= DATE '2024-01-01'").fetchone()
+    assert late == (dt.date(2024, 2, 15),)

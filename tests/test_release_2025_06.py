@@ -60,3 +60,28 @@ def test_the_release_states_the_published_figures(facts):
                     ("6.2 percent", "$790 million"), ("12.7 percent", "$1.5 billion"),
                     ("17.7 percent", "$1.1 billion"), ("22.6 percent", "$3.1 billion")):
         assert any(all(n in s for n in numbers) for s in sentences), numbers
+
+
+@pytest.mark.slow
+def test_every_month_2024_2025_as_published_states_its_headline():
+    """Each month of the extension, rebuilt as of its own release, has the published export
+    total and growth rate in its headline facts."""
+    with open(FIGURES, encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["is_primary_source"] == "1"
+                and (r["flow"], r["series"], r["region"]) == ("export", "total", "world")]
+    with open_store(dataset="default") as store:
+        for month in sorted({r["month"] for r in rows}):
+            facts = build_facts(store, Month.parse(month), as_published=True)
+            cell = next(c for c in facts["cells"]
+                        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world"))
+            as_of = facts["data"]["as_of"]
+            own = [r for r in rows if r["month"] == month and r["vintage"] == as_of]
+            assert own, month
+            for r in own:
+                if r["value_usd_millions"]:
+                    assert matches(float(r["value_usd_millions"]), cell["value_usd"] / 1e6,
+                                   float(r["stated_precision_usd_millions"])), (month, r)
+                if r["yoy_pct"]:
+                    assert matches(float(r["yoy_pct"]), cell["yoy_pct"],
+                                   float(r["yoy_precision_pct"])), (month, r)
+            assert short_markdown(facts).startswith("# Korea's ICT exports")

@@ -10,8 +10,6 @@ import time
 import numpy as np
 import pyarrow.parquet as pq
 
-from ictrade.months import Month
-
 from .extend import solve_extension
 from .inputs import (
     EXT_FIRST,
@@ -20,6 +18,7 @@ from .inputs import (
     OUT,
     Figure,
     Vintages,
+    constrained_set,
     load_figures,
     release_dates,
     without,
@@ -28,20 +27,6 @@ from .lines import build_lines, codes, to_table
 from .prior import build_prior
 from .solve import Constraint, Programme, add_figures, add_narrative
 from .structure import LEAVES, check_regions, item_leaves
-
-
-def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
-    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
-    out: set[tuple[Month, str, int]] = set()
-    for f in figs:
-        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
-        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
-        for m in months:
-            v = vint.in_force(m, f.vintage)
-            if v is not None:
-                out.update((m, fl, v) for fl in flows)
-    return out
-
 
 DESCRIPTION = ("A reconstruction consistent with the figures published in Korea's monthly ICT "
                "trade releases (2014-2025), not customs microdata: modelled lines for "

@@ -35,6 +35,7 @@ from .inputs import (
     MI,
     Figure,
     Vintages,
+    constrained_set,
     load_figures,
     without,
 )
@@ -267,19 +268,6 @@ def build_base(first_stage: np.ndarray, figs: list[Figure]) -> dict[Month, np.nd
     return base
 
 
-def constrained(figs: list[Figure], chain: Chain) -> set[tuple[Month, str, int]]:
-    """(month, flow, vintage) that some figure constrains (the others are imputed)."""
-    out: set[tuple[Month, str, int]] = set()
-    for f in figs:
-        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
-        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
-        for m in months:
-            j = chain.in_force(m, f.vintage)
-            if j is not None:
-                out.update((m, fl, j) for fl in flows)
-    return out
-
-
 def add_extension_lines(cols: Columns, values: dict[tuple[Month, int], np.ndarray],
                         chain: Chain, held: set[tuple[Month, str, int]]) -> None:
     """Lines of every new vintage; one that revises nothing of a flow is left out."""
@@ -319,7 +307,7 @@ def solve_extension(first_stage: np.ndarray, first_dates: dict[Month, dt.date]
     while True:
         parts = {(c.row, c.kind) for c, _ in dropped}
         held = [without(f, parts) for f in figs]
-        read = constrained(held + context, chain)
+        read = constrained_set(held + context, chain)
         prog = ChainProgramme(build_base(first_stage, held + context), chain, read)
         add_figures(prog, held, chain)
         add_figures(prog, context, chain, soft=True, printed=True)

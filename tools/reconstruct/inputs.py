@@ -117,3 +117,16 @@ class Vintages:
         if conf is not None and conf <= as_of:
             return 1
         return 0 if self.own(m) <= as_of else None
+
+
+def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
+    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
+    out: set[tuple[Month, str, int]] = set()
+    for f in figs:
+        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
+        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
+        for m in months:
+            v = vint.in_force(m, f.vintage)
+            if v is not None:
+                out.update((m, fl, v) for fl in flows)
+    return out

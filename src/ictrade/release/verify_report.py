@@ -35,7 +35,10 @@ def read_as(claim: Claim) -> str:
         return f"yoy {hedge}±{abs(claim.printed):g}"
     sign = "+" if claim.measure in ("yoy", "contribution") else ""
     number = f"{claim.printed:{sign},.{decimals(claim.step)}f}"
-    return f"{claim.measure} {hedge}{number}{UNITS.get(claim.unit, '')}"
+    unit = UNITS.get(claim.unit, "")
+    if a.get("currency") == "KRW":
+        unit = unit.replace("USD", "KRW") if unit else " KRW"
+    return f"{claim.measure} {hedge}{number}{unit}"
 
 
 @dataclass(frozen=True)
