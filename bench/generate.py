@@ -164,6 +164,7 @@ def _table(
         "vintage": pa.array(vintage, pa.date32()),
         "status": dictionary(last.astype(np.int32), ["confirmed", "preliminary"]),
         "imputed": pa.array(np.zeros(n, bool)),
+        "reporter": dictionary(np.zeros(n, np.int32), ["KR"]),
     }
     return pa.table(columns, schema=LINE_SCHEMA)
 
