@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ictrade.load import ingest_file
 from ictrade.months import Month, month_range
 from ictrade.stats.cube import build_cube
-from ictrade.store.ingest import ingest_file
 from ictrade.store.query import cube_rows
 from ictrade.store.store import Store, open_store
 

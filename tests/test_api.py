@@ -165,7 +165,7 @@ def test_unknown_parameters_name_the_allowed_ones(default_client):
 
 def test_months_outside_the_data_or_malformed(default_client):
     err = error(default_client.get("/api/facts/1999-01"), 404)
-    assert err["allowed"] == ["2013-01..2023-12"]
+    assert err["allowed"] == ["2013-01..2025-06"]
     assert error(default_client.get("/api/facts/2020-13"), 400)["allowed"] == ["YYYY-MM"]
     assert "2030-01" in error(default_client.get("/api/series?to=2030-01"), 404)["message"]
     error(default_client.get("/api/series?from=2021-01&to=2020-01"), 400)
@@ -306,7 +306,7 @@ def test_a_format_without_a_renderer_answers_not_available_yet(default_client, m
 
 def test_meta_ping_openapi_and_unknown_paths(default_client):
     meta = ok(default_client.get("/api/meta"))["data"]
-    assert meta["months"] == {"first": "2013-01", "last": "2023-12"}
+    assert meta["months"] == {"first": "2013-01", "last": "2025-06", "last_whole": "2025-06"}
     assert [i["id"] for i in meta["items"]] == taxonomy().ids
     assert ok(default_client.get("/api/ping"))["data"] == "pong"
     spec = default_client.get("/api/openapi.json").json()
@@ -324,8 +324,8 @@ def test_dataset_parameter_on_a_file_server(file_store):
     with TestClient(create_app(str(file_store), api_key="")) as client:
         own = ok(client.get("/api/meta"))["data"]["months"]
         shipped = ok(client.get("/api/meta?dataset=default"))["data"]["months"]
-        assert own == {"first": "2019-01", "last": "2020-01"}
-        assert shipped == {"first": "2013-01", "last": "2023-12"}
+        assert own == {"first": "2019-01", "last": "2020-01", "last_whole": "2020-01"}
+        assert shipped == {"first": "2013-01", "last": "2025-06", "last_whole": "2025-06"}
 
 
 def test_api_key_on_every_request(monkeypatch):

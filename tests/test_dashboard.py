@@ -167,7 +167,7 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
         page = browser.new_page()
         page.set_default_timeout(20_000)
         page.goto(f"{server}/?api_key={KEY}")
-        page.wait_for_selector("body[data-loaded='2023-12|total|world']")
+        page.wait_for_selector("body[data-loaded='2025-06|total|world']")
         page.select_option("#month", "2020-11")
         page.select_option("#item", "semiconductors")
         page.wait_for_selector("body[data-loaded='2020-11|semiconductors|world']")

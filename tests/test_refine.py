@@ -158,7 +158,7 @@ def test_the_facts_say_how_much_of_a_cell_comes_from_estimated_splits():
 
 
 def test_the_release_says_once_where_figures_rest_on_estimated_splits():
-    with store_of([row("847330", "WORLD", 1000), row("854231", "WORLD", 3000)]) as store:
+    with store_of([row("847330", "WORLD", 1e9), row("854231", "WORLD", 3e9)]) as store:
         facts = build_facts(store, Month(2025, 1))
     english = short_markdown(facts, "en")
     assert english.count("estimated splits") == 1

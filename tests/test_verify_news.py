@@ -331,3 +331,37 @@ def test_quarters_month_on_month_and_korean_events():
     facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
     statuses = {o.claim.text: o.status for o in verify_text(text, facts).outcomes}
     assert statuses["510억 달러"] == statuses["4.5%"] == CANNOT
+
+
+def test_figures_on_imputed_lines_cannot_be_checked():
+    from ictrade.release.verify import verify_in_store
+    from ictrade.store.store import open_store
+
+    text = "ICT exports rose 5.0 percent to $15.0 billion. Imports fell 2.0 percent."
+    with open_store(dataset="default") as store:  # 2014-10: no release published its figures
+        report = verify_in_store(store, text, Month(2014, 10), as_published=True)
+    assert [o.status for o in report.outcomes] == [CANNOT] * 3
+    assert all("imputed" in o.store for o in report.outcomes)
+    assert "Nothing was checked" in report.summary()
+
+
+def test_a_run_the_facts_disagree_with_over_imputed_months_cannot_be_checked():
+    facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
+    facts["streaks"] = [
+        {"flow": "export", "item": "total", "region": "world", "kind": "yoy_growth", "months": 5}
+    ]
+    text = "ICT exports rose for the sixth straight month."
+    assert verify_text(text, facts).outcomes[0].status == MISMATCHED
+    outcome = verify_text(text, facts, {"2020-06": {"export"}}).outcomes[0]
+    assert outcome.status == CANNOT and "imputed" in outcome.store
+
+
+def test_korean_ministry_bullets():
+    text = (
+        " ○ (지역) 중국(홍콩 포함, 77.0억 달러, +8.1%), 베트남(27.6억 달러, +35.2%)으로의 수출이 "
+        "늘었다.\n * 반도체 수출은 7개월 연속 80억 달러 이상, 휴대폰은 2개월 연속 증가"
+    )
+    assert [c.flow for c in extract(text, NOV)][:4] == ["export"] * 4
+    semis, phones = [c for c in extract(text, NOV) if c.measure == "streak"]
+    assert (semis.args["kind"], semis.args["threshold_usd"]) == ("above_threshold", 8e9)
+    assert (phones.item, phones.args["kind"]) == ("mobile_phones", "yoy_growth")

@@ -3,47 +3,34 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import sys
 import time
 
+import numpy as np
 import pyarrow.parquet as pq
 
-from ictrade.months import Month
-
-from .inputs import MI, OUT, Figure, Vintages, load_figures, release_dates
-from .lines import available, build_lines
+from .extend import solve_extension
+from .inputs import (
+    EXT_FIRST,
+    EXT_LAST,
+    EXTENSION,
+    OUT,
+    Figure,
+    Vintages,
+    constrained_set,
+    load_figures,
+    release_dates,
+    without,
+)
+from .lines import build_lines, codes, to_table
 from .prior import build_prior
 from .solve import Constraint, Programme, add_figures, add_narrative
-from .structure import check_regions, item_leaves
-
-
-def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
-    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
-    out: set[tuple[Month, str, int]] = set()
-    for f in figs:
-        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
-        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
-        for m in months:
-            v = vint.in_force(m, f.vintage)
-            if v is not None:
-                out.update((m, fl, v) for fl in flows)
-    return out
-
+from .structure import LEAVES, check_regions, item_leaves
 
 DESCRIPTION = ("A reconstruction consistent with the figures published in Korea's monthly ICT "
-               "trade releases (2014-2023), not customs microdata: modelled lines for "
-               "2013-01..2023-12, exports and imports, with each release's vintages.")
-
-
-def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
-    """The figure less its parts that cannot hold (they are neither fitted nor constrained)."""
-    if (f.row, "level") in parts:
-        f = dataclasses.replace(f, value=None, prec=None)
-    if (f.row, "yoy") in parts:
-        f = dataclasses.replace(f, yoy=None, yprec=None)
-    return f
+               "trade releases (2014-2025), not customs microdata: modelled lines for "
+               "2013-01..2025-06, exports and imports, with each release's vintages.")
 
 
 def context_figures(figs: list[Figure], vint: Vintages) -> list[Figure]:
@@ -65,7 +52,9 @@ def context_figures(figs: list[Figure], vint: Vintages) -> list[Figure]:
     return out
 
 
-def main() -> None:
+def first_stage() -> tuple[np.ndarray, np.ndarray, Vintages, list[tuple[Constraint, float]],
+                         list[Figure]]:
+    """2013-2023 from published_figures.csv: preliminary and confirmed cells, the dropped parts."""
     t0 = time.time()
     check_regions()
     figs = load_figures()
@@ -91,34 +80,47 @@ def main() -> None:
         if worst[0].row == 0:
             raise SystemExit(f"narrative constraint cannot hold: {worst[0].label}")
         dropped.append(worst)
+    cols = build_lines({0: p, 1: c}, vint, constrained_set(held + context, vint))
+    return p, c, vint, dropped, cols
+
+
+def main() -> None:
+    t0 = time.time()
+    p, _, vint, dropped, cols = first_stage()
+    more, dropped_ext = solve_extension(p, vint.dates)
+    for k, v in more.items():
+        cols[k] += v
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "meta.json").write_text(json.dumps({"description": DESCRIPTION}, indent=1) + "\n",
                                    encoding="utf-8")
-    write_conflicts(dropped, figs)
-    table = build_lines({0: p, 1: c}, vint, constrained_set(held + context, vint))
+    figs = load_figures() + load_figures(file=EXTENSION, first=EXT_FIRST, last=EXT_LAST)
+    write_conflicts(dropped + dropped_ext, figs)
+    table = to_table(cols)
     pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)
     print(f"{table.num_rows} lines in {time.time() - t0:.0f}s", file=sys.stderr)
 
 
 def write_conflicts(dropped: list[tuple[Constraint, float]], figs: list[Figure]) -> None:
     """conflicts.csv: each primary figure part that cannot hold, and the choice made."""
-    notes = {f.row: f.note for f in figs}
-    by_row = {f.row: f for f in figs}
+    by_row = {(f.file, f.row): f for f in figs}
     with open(OUT / "conflicts.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["figures_line", "figure", "measure", "stated", "violation_usd_millions",
-                    "source_note", "choice"])
-        for meta, slack in sorted(dropped, key=lambda d: d[0].row):
-            f = by_row[meta.row]
-            if not available()[MI[f.month], item_leaves(f.series)].any():
+        w.writerow(["figures_file", "figures_line", "figure", "measure", "stated",
+                    "violation_usd_millions", "source_note", "choice"])
+        for meta, slack in sorted(dropped, key=lambda d: (d[0].file, d[0].row)):
+            f = by_row[(meta.file, meta.row)]
+            if not any(codes(LEAVES[i], f.month) for i in item_leaves(f.series)):
                 choice = (f"not held: no HS line classifies to {f.series} in {f.month} under the "
                           "kr-ict rules, so the item is empty that month")
             else:
                 other = "growth rate" if meta.kind == "level" else "level"
-                choice = (f"{meta.kind} not held (it cannot hold together with the month's other "
-                          f"primary figures); the {other} of this row and every other figure hold")
-            w.writerow([meta.row, meta.label.split(" (line")[0], meta.kind, meta.stated,
-                        f"{slack:.1f}", notes.get(meta.row, ""), choice])
+                why = ("its source disagrees with the other reports, which hold: see the note"
+                       if meta.disputed else
+                       "it cannot hold together with the month's other primary figures")
+                choice = (f"{meta.kind} not held ({why}); the {other} of this row and every "
+                          "other primary figure hold")
+            w.writerow([meta.file, meta.row, meta.label.split(" (")[0], meta.kind, meta.stated,
+                        f"{slack:.1f}", f.note, choice])
 
 
 if __name__ == "__main__":

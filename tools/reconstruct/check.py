@@ -1,4 +1,5 @@
-"""Check every in-scope primary published figure against lines.parquet, as of its vintage.
+"""Check every in-scope primary published figure (both files) against lines.parquet, as of its
+vintage.
 
 python -m tools.reconstruct.check [--verbose]: prints matched/mismatched counts (conflicts listed
 in conflicts.csv are counted apart). A month is read, for a figure of vintage D, at the latest
@@ -19,7 +20,7 @@ from ictrade.classify import membership, regions, scheme, taxonomy
 from ictrade.months import Month
 from ictrade.numbers import matches
 
-from .inputs import OUT, Figure, load_figures
+from .inputs import EXT_FIRST, EXT_LAST, EXTENSION, OUT, Figure, load_figures
 
 Agg = dict[tuple[str, str], float]  # (leaf item, partner) -> USD
 
@@ -78,9 +79,10 @@ def evaluate(view: View, f: Figure) -> list[tuple[str, bool, float | None]]:
     return out
 
 
-def conflicts() -> set[tuple[int, str]]:
+def conflicts() -> set[tuple[str, int, str]]:
     with open(OUT / "conflicts.csv", encoding="utf-8") as fh:
-        return {(int(r["figures_line"]), r["measure"]) for r in csv.DictReader(fh)}
+        return {(r["figures_file"], int(r["figures_line"]), r["measure"])
+                for r in csv.DictReader(fh)}
 
 
 def main() -> None:
@@ -89,9 +91,10 @@ def main() -> None:
     known = conflicts()
     counts = {"matched": 0, "mismatched": 0, "conflict": 0, "conflict_but_matched": 0}
     assert set(regions().ids)
-    for f in load_figures():
+    figs = load_figures() + load_figures(file=EXTENSION, first=EXT_FIRST, last=EXT_LAST)
+    for f in figs:
         for what, ok, got in evaluate(view, f):
-            listed = (f.row, what) in known
+            listed = (f.file, f.row, what) in known
             kind = ("conflict_but_matched" if ok else "conflict") if listed else (
                 "matched" if ok else "mismatched")
             counts[kind] += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,10 @@ from ictrade.months import Month, month_range
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data-raw" / "reconstruct"
 OUT = ROOT / "src" / "ictrade" / "datasets" / "default"
-FIRST, LAST = Month(2013, 1), Month(2023, 12)
+FIRST, LAST = Month(2013, 1), Month(2023, 12)  # the first stage (``published_figures.csv``)
+# The extension: releases of 2024-01..2025-06, solved after the first stage, which it leaves as is.
+EXTENSION = "published_figures_2024_2025h1.csv"
+EXT_FIRST, EXT_LAST = Month(2024, 1), Month(2025, 6)
 MONTHS = list(month_range(FIRST, LAST))
 MI = {m: i for i, m in enumerate(MONTHS)}
 FLOWS = ("export", "import")
@@ -32,9 +36,11 @@ class Figure:
     yprec: float | None
     vintage: dt.date
     note: str
+    file: str = "published_figures.csv"
 
     def label(self) -> str:
-        return f"{self.month} {self.flow} {self.series}/{self.region} (line {self.row})"
+        where = "" if self.file == "published_figures.csv" else f"{self.file} "
+        return f"{self.month} {self.flow} {self.series}/{self.region} ({where}line {self.row})"
 
 
 def _num(text: str) -> float | None:
@@ -46,12 +52,13 @@ def _num(text: str) -> float | None:
 _DOUBT = ("error", "sic", "misprint", "as printed", "contradict", "lists")
 
 
-def load_figures(context: bool = False) -> list[Figure]:
-    """Primary figures in scope (series of taxonomy.csv, regions of regions.csv, 2013..2023);
-    with ``context``, the non-primary figures not noted as doubtful instead."""
+def load_figures(context: bool = False, file: str = "published_figures.csv",
+                 first: Month = FIRST, last: Month = LAST) -> list[Figure]:
+    """Primary figures in scope (series of taxonomy.csv, regions of regions.csv, months
+    ``first``..``last``); with ``context``, the non-primary ones not noted as doubtful instead."""
     items, regs = set(taxonomy().ids), set(regions().ids)
     out = []
-    with open(RAW / "published_figures.csv", encoding="utf-8") as fh:
+    with open(RAW / file, encoding="utf-8") as fh:
         for n, row in enumerate(csv.DictReader(fh), start=2):
             note = row["note"].lower()
             if context:
@@ -64,14 +71,23 @@ def load_figures(context: bool = False) -> list[Figure]:
             if row["series"] not in items or row["region"] not in regs:
                 continue
             month = Month.parse(row["month"])
-            if not FIRST <= month <= LAST:
+            if not first <= month <= last:
                 continue
             out.append(Figure(n, month, row["flow"], row["series"], row["region"],
                               _num(row["value_usd_millions"]),
                               _num(row["stated_precision_usd_millions"]), _num(row["yoy_pct"]),
                               _num(row["yoy_precision_pct"]),
-                              dt.date.fromisoformat(row["vintage"]), row["note"]))
+                              dt.date.fromisoformat(row["vintage"]), row["note"], file))
     return out
+
+
+def without(f: Figure, parts: set[tuple[int, str]]) -> Figure:
+    """The figure less its parts that cannot hold (they are neither fitted nor constrained)."""
+    if (f.row, "level") in parts:
+        f = dataclasses.replace(f, value=None, prec=None)
+    if (f.row, "yoy") in parts:
+        f = dataclasses.replace(f, yoy=None, yprec=None)
+    return f
 
 
 def release_dates(figures: list[Figure]) -> dict[Month, dt.date]:
@@ -101,3 +117,16 @@ class Vintages:
         if conf is not None and conf <= as_of:
             return 1
         return 0 if self.own(m) <= as_of else None
+
+
+def constrained_set(figs: list[Figure], vint: Vintages) -> set[tuple[Month, str, int]]:
+    """(month, flow, vintage) that some published figure constrains (the others are imputed)."""
+    out: set[tuple[Month, str, int]] = set()
+    for f in figs:
+        flows = ("export", "import") if f.flow == "balance" else (f.flow,)
+        months = [f.month] + ([f.month - 12] if f.yoy is not None else [])
+        for m in months:
+            v = vint.in_force(m, f.vintage)
+            if v is not None:
+                out.update((m, fl, v) for fl in flows)
+    return out

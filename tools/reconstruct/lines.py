@@ -125,16 +125,50 @@ def split(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
-def build_lines(values: dict[int, np.ndarray], vint: Vintages,
-                constrained: set[tuple[Month, str, int]]) -> pa.Table:
-    """``values[v]`` is [flow, month, leaf, block] in USD millions for vintage v (0 P, 1 C)."""
-    cols: dict[str, list[object]] = {k: [] for k in
-                                     ("month", "flow", "hs_code", "partner", "value_usd",
-                                      "vintage", "status", "imputed")}
-    partner_w = []
+Columns = dict[str, list[object]]
+
+
+def new_columns() -> Columns:
+    return {k: [] for k in ("month", "flow", "hs_code", "partner", "value_usd", "vintage",
+                            "status", "imputed")}
+
+
+@functools.cache
+def _partner_weights() -> list[tuple[tuple[str, ...], np.ndarray]]:
+    out = []
     for members in blocks():
         w = np.array([COUNTRIES[c] for c in members])
-        partner_w.append((members, w / w.sum()))
+        out.append((members, w / w.sum()))
+    return out
+
+
+def add_lines(cols: Columns, m: Month, flow: str, date: dt.date, status: str, imputed: bool,
+              cells: np.ndarray) -> None:
+    """Lines of one month, flow and vintage; ``cells`` is [leaf, block] in USD millions."""
+    for li, leaf in enumerate(LEAVES):
+        cs = codes(leaf, m)
+        if not cs:
+            continue
+        cw = code_weights(leaf, m, cs)
+        for b, (members, pw) in enumerate(_partner_weights()):
+            total = int(round(cells[li, b] * 1e6))
+            w = (pw[:, None] * cw[None, :]).reshape(-1)
+            amounts = split(total, w)
+            n = amounts.size
+            cols["month"] += [m.first_day()] * n
+            cols["flow"] += [flow] * n
+            cols["hs_code"] += [c for _ in members for c in cs]
+            cols["partner"] += [p for p in members for _ in cs]
+            cols["value_usd"] += amounts.astype(float).tolist()
+            cols["vintage"] += [date] * n
+            cols["status"] += [status] * n
+            cols["imputed"] += [imputed] * n
+
+
+def build_lines(values: dict[int, np.ndarray], vint: Vintages,
+                constrained: set[tuple[Month, str, int]]) -> Columns:
+    """``values[v]`` is [flow, month, leaf, block] in USD millions for vintage v (0 P, 1 C)."""
+    cols = new_columns()
     for mi, m in enumerate(MONTHS):
         for v in (0, 1):
             date: dt.date | None = vint.own(m) if v == 0 else vint.confirmed(m)
@@ -142,25 +176,12 @@ def build_lines(values: dict[int, np.ndarray], vint: Vintages,
                 continue
             status = "preliminary" if v == 0 else "confirmed"
             for fi, flow in enumerate(FLOWS):
-                imputed = (m, flow, v) not in constrained
-                for li, leaf in enumerate(LEAVES):
-                    cs = codes(leaf, m)
-                    if not cs:
-                        continue
-                    cw = code_weights(leaf, m, cs)
-                    for b, (members, pw) in enumerate(partner_w):
-                        total = int(round(values[v][fi, mi, li, b] * 1e6))
-                        w = (pw[:, None] * cw[None, :]).reshape(-1)
-                        amounts = split(total, w)
-                        n = amounts.size
-                        cols["month"] += [m.first_day()] * n
-                        cols["flow"] += [flow] * n
-                        cols["hs_code"] += [c for _ in members for c in cs]
-                        cols["partner"] += [p for p in members for _ in cs]
-                        cols["value_usd"] += amounts.astype(float).tolist()
-                        cols["vintage"] += [date] * n
-                        cols["status"] += [status] * n
-                        cols["imputed"] += [imputed] * n
+                add_lines(cols, m, flow, date, status, (m, flow, v) not in constrained,
+                          values[v][fi, mi])
+    return cols
+
+
+def to_table(cols: Columns) -> pa.Table:
     n = len(cols["month"])
     arrays = {
         "month": pa.array(cols["month"], pa.date32()),
@@ -175,7 +196,9 @@ def build_lines(values: dict[int, np.ndarray], vint: Vintages,
         "status": pa.array(cols["status"], pa.string()),
         "imputed": pa.array(cols["imputed"], pa.bool_()),
     }
-    table = pa.table([arrays[f.name] for f in LINE_SCHEMA], schema=LINE_SCHEMA)
+    # Korea's own data: no reporter column (lines without one are the default reporter's)
+    schema = pa.schema([f for f in LINE_SCHEMA if f.name != "reporter"])
+    table = pa.table([arrays[f.name] for f in schema], schema=schema)
     return table.sort_by([("month", "ascending"), ("flow", "ascending"),
                           ("hs_code", "ascending"), ("partner", "ascending"),
                           ("vintage", "ascending")])

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from ictrade.classify import taxonomy
+from ictrade.months import Month
 
 from .inputs import MI, MONTHS, RAW, Figure
 from .lines import available
@@ -175,15 +176,15 @@ def fitted_series(figs: list[Figure]) -> dict[Key, np.ndarray]:
     return fits
 
 
-def memory_split() -> dict[str, np.ndarray]:
+def memory_split(months: list[Month] = MONTHS) -> dict[str, np.ndarray]:
     """Monthly shares of dram/nand/mcp in memory from the real KCS series (2016-), else means."""
     vals: dict[tuple[str, str], float] = {}
     with open(RAW / "kcs_memory_monthly.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             vals[(row["item_name"], row["month"])] = float(row["value_usd"])
     names = {"dram": ("디램", "디램모듈"), "nand": ("낸드",), "mcp": ("HBM",)}
-    out = {k: np.full(len(MONTHS), np.nan) for k in names}
-    for i, m in enumerate(MONTHS):
+    out = {k: np.full(len(months), np.nan) for k in names}
+    for i, m in enumerate(months):
         parts = {k: sum(vals.get((n, str(m)), np.nan) for n in ns) for k, ns in names.items()}
         tot = sum(parts.values())
         for k in names:

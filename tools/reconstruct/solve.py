@@ -47,12 +47,23 @@ MAJOR_PARTNERS = {"CN", "HK", "VN", "US", "JP", "GB", "DE"}
 REST_PARTNERS = {"AU", "MX", "AE"}
 
 
+def cell_weights() -> np.ndarray:
+    """[leaf, block] weight of moving a cell (see LEAF_COST, MAJOR_PARTNERS)."""
+    leaf = np.array([LEAF_COST.get(x, 1.0) for x in LEAVES])
+    blk = np.array([2.0 if set(m) & MAJOR_PARTNERS else 0.6 if set(m) & REST_PARTNERS else 1.0
+                    for m in blocks()])
+    out: np.ndarray = leaf[:, None] * blk[None, :]
+    return out
+
+
 @dataclass
 class Constraint:
     label: str  # what it is, for the conflicts file
     row: int  # published_figures.csv line, 0 for narrative ones
     kind: str
     stated: str
+    file: str = "published_figures.csv"
+    disputed: bool = False  # its source notes a disagreement with other reports: yields first
 
 
 class Programme:
@@ -64,6 +75,10 @@ class Programme:
         self.rows: list[tuple[np.ndarray, np.ndarray, float]] = []
         self.meta: list[Constraint] = []
         self.slack_cost: list[float] = []
+
+    def index(self, m: Month) -> int | None:
+        """Index of a month in the grid (None outside it)."""
+        return MI.get(m)
 
     def expr(self, flow: str, mi: int, item: str, region: str, vintage: int,
              region_month: int | None = None) -> Expr:
@@ -81,7 +96,8 @@ class Programme:
         """const + coefs.x - slack <= bound."""
         self.rows.append((e[1], e[2], bound - e[0]))
         self.meta.append(meta)
-        self.slack_cost.append(CONTEXT_COST if meta.kind.startswith("context") else SLACK_COST)
+        self.slack_cost.append(CONTEXT_COST if meta.kind.startswith("context") else
+                               SLACK_COST / 10 if meta.disputed else SLACK_COST)
 
     def add_range(self, e: Expr, lo: float, hi: float, meta: Constraint) -> None:
         self.add_le(e, hi, meta)
@@ -95,10 +111,7 @@ class Programme:
             self.add_le(e, 0.0, meta)
 
     def cost_weights(self) -> np.ndarray:
-        leaf = np.array([LEAF_COST.get(x, 1.0) for x in LEAVES])
-        blk = np.array([2.0 if set(m) & MAJOR_PARTNERS else 0.6 if set(m) & REST_PARTNERS else 1.0
-                        for m in blocks()])
-        cell = np.broadcast_to(leaf[:, None] * blk[None, :], (self.nm, self.nl, self.nb))
+        cell = np.broadcast_to(cell_weights(), (self.nm, self.nl, self.nb))
         return np.tile(cell.reshape(-1), 2)
 
     def solve(self) -> tuple[np.ndarray, np.ndarray, list[tuple[Constraint, float]]]:
@@ -139,21 +152,25 @@ class Programme:
         return p.reshape(2, self.nm, self.nl, self.nb), c.reshape(2, self.nm, self.nl, self.nb), bad
 
 
-def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool = False) -> None:
-    """Interval constraints of figures (``soft``: context targets at a low slack cost)."""
+def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool = False,
+                printed: bool | None = None) -> None:
+    """Interval constraints of figures (``soft``: context targets at a low slack cost);
+    ``printed`` (default: not ``soft``) adds, softly, the level as a release prints it."""
     pre = "context-" if soft else ""
     for f in figs:
-        mi = MI[f.month]
+        mi, mi0 = prog.index(f.month), prog.index(f.month - 12)
         v = vint.in_force(f.month, f.vintage)
-        if v is None:
+        if v is None or mi is None:
             continue
-        meta_l = Constraint(f.label(), f.row, pre + "level", f"{f.value} at {f.prec}")
+        disputed = "disagreement" in f.note.lower()
+        meta_l = Constraint(f.label(), f.row, pre + "level", f"{f.value} at {f.prec}", f.file,
+                            disputed)
         if f.value is not None and f.prec is not None:
             lo = f.value - f.prec / 2 + LEVEL_EPS * f.prec
             hi = f.value + f.prec / 2 - LEVEL_EPS * f.prec
             e = _value(prog, f.flow, mi, f.series, f.region, v)
             prog.add_range(e, lo, hi, meta_l)
-            if not soft:
+            if (not soft) if printed is None else printed:
                 # softly, the figure as a release prints it ($X.X billion, else $X million)
                 pp = 100.0 if abs(f.value) >= 1000 else 1.0
                 plo, phi = max(lo, f.value - pp / 2 + 0.01), min(hi, f.value + pp / 2 - 0.01)
@@ -162,16 +179,17 @@ def add_figures(prog: Programme, figs: list[Figure], vint: Vintages, soft: bool 
                     phi = min(phi, -999.51) if f.value < 0 else phi
                 if plo < phi:
                     prog.add_range(e, plo, phi, Constraint(f.label(), f.row, "context-print",
-                                                           f"{f.value} printed"))
-        if f.yoy is not None and f.yprec is not None and mi >= 12 and f.flow != "balance":
+                                                           f"{f.value} printed", f.file))
+        if f.yoy is not None and f.yprec is not None and mi0 is not None and f.flow != "balance":
             v0 = vint.in_force(f.month - 12, f.vintage)
             assert v0 is not None
             lo = 1 + (f.yoy - f.yprec / 2 + RATE_EPS * f.yprec) / 100
             hi = 1 + (f.yoy + f.yprec / 2 - RATE_EPS * f.yprec) / 100
             num = prog.expr(f.flow, mi, f.series, f.region, v)
-            den = prog.expr(f.flow, mi - 12, f.series, f.region, v0, region_month=mi)
-            prog.add_ratio(num, den, lo, hi,
-                           Constraint(f.label(), f.row, pre + "yoy", f"{f.yoy:+} at {f.yprec}"))
+            den = prog.expr(f.flow, mi0, f.series, f.region, v0, region_month=mi)
+            prog.add_ratio(num, den, lo, hi, Constraint(f.label(), f.row, pre + "yoy",
+                                                        f"{f.yoy:+} at {f.yprec}", f.file,
+                                                        disputed))
 
 
 def _contribution(prog: Programme, flow: str, mi: int, item: str, region: str) -> Expr:

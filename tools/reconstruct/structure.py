@@ -62,7 +62,16 @@ def block_name(b: int) -> str:
 @functools.cache
 def region_blocks(region: str, mi: int) -> np.ndarray:
     """Indices of the blocks forming ``region`` in month index ``mi``."""
-    m = MONTHS[mi]
+    return blocks_of(region, MONTHS[mi])
+
+
+@functools.cache
+def blocks_of(region: str, m: Month) -> np.ndarray:
+    """Indices of the blocks forming ``region`` in month ``m`` (any month: every member of a
+    block must then belong to the same regions)."""
+    for members in blocks():
+        if len({tuple(sorted(membership().regions_of(p, m))) for p in members}) > 1:
+            raise SystemExit(f"partner block {members} splits between regions in {m}")
     return np.array([b for b in range(len(blocks())) if region in block_regions(b, m)], dtype=int)
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 
 from ..errors import ReferenceDataError
 from ..months import Month
-from .rules import _FIRST, _LAST, _month_bound, scheme
+from .rules import _FIRST, _LAST, NON_ICT, _month_bound, scheme
 from .taxonomy import taxonomy
 
 _COLUMNS = ("code", "item", "share", "valid_from", "valid_to", "basis", "evidence")
@@ -64,7 +64,7 @@ class Splits:
 
 
 def load_splits(name: str, text: str) -> Splits:
-    items = set(taxonomy(name).ids)
+    items = {*taxonomy(name).ids, NON_ICT}
     shares = []
     reader = csv.DictReader(text.splitlines())
     if tuple(reader.fieldnames or ()) != _COLUMNS:

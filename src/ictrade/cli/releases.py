@@ -98,7 +98,7 @@ def release_command(
 
 
 @click.command("check-published")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
 @store_options
 @click.option(
     "--conflicts",
@@ -114,24 +114,26 @@ def release_command(
 )
 @click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
 def check_published_command(
-    file: str,
+    files: tuple[str, ...],
     store_path: str | None,
     dataset: str | None,
     conflicts: str | None,
     all_sources: bool,
     quiet: bool,
 ) -> None:
-    """Compare published figures (CSV with the columns of published_figures.csv) with the
-    store, each as of its vintage; exit 1 if any figure mismatches."""
+    """Compare published figures (CSV files with the columns of published_figures.csv) with
+    the store, each as of its vintage; exit 1 if any figure mismatches."""
     with open_for_reading(store_path, dataset) as store:
         if conflicts is None and store.name.startswith("dataset:"):
             conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
-        report = check_published(store, file, conflicts=conflicts, primary_only=not all_sources)
-    for outcome in report.outcomes:
-        if not quiet or outcome.status in ("mismatched", "no data"):
-            click.echo(outcome.describe())
-    click.echo(report.summary())
-    if not report.ok:
+        reports = [(f, check_published(store, f, conflicts=conflicts,
+                                       primary_only=not all_sources)) for f in files]
+    for file, report in reports:
+        for outcome in report.outcomes:
+            if not quiet or outcome.status in ("mismatched", "no data"):
+                click.echo(outcome.describe())
+        click.echo((f"{file}: " if len(files) > 1 else "") + report.summary())
+    if not all(report.ok for _, report in reports):
         sys.exit(EXIT_MISMATCH)
 
 

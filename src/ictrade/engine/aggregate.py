@@ -7,6 +7,9 @@ which months), and the month x flow x item x partner sums. sqlglot transpiles th
 Spark SQL; the same text runs on DuckDB as it is. Regions (partners by date), roll-ups and every
 fact above the cube stay in Python (``stats.cube``), so they are the same whichever engine ran.
 
+Sums are rounded to the cent: engines add in different orders, and float sums of the same
+amounts differ in their last bits; to the cent they are the same number.
+
 The code map is computed in Python from the distinct codes of the lines (``classify``'s rules
 are code, not SQL) and handed to the engine as a small table.
 """
@@ -17,7 +20,6 @@ import datetime as dt
 import os
 
 import pyarrow as pa
-import sqlglot
 
 from ..errors import UsageError
 from ..store.classify_codes import code_segments
@@ -32,7 +34,8 @@ WITH in_force AS (
     FROM lines AS l
     WHERE {where}
 )
-SELECT i.reporter, i.month, i.flow, m.item, i.partner, sum(i.value_usd * m.share) AS value_usd
+SELECT i.reporter, i.month, i.flow, m.item, i.partner,
+       round(sum(i.value_usd * m.share), 2) AS value_usd
 FROM in_force AS i
 JOIN code_map AS m
   ON m.hs_code = i.hs_code AND i.month BETWEEN m.valid_from AND m.valid_to
@@ -62,6 +65,8 @@ def cube_sql(dialect: str, *, as_of: dt.date | None = None, reporter: str | None
     text = CUBE_SQL.format(key=key, where=" AND ".join(conditions))
     if dialect == "duckdb":
         return text
+    import sqlglot  # the spark extra
+
     return str(sqlglot.transpile(text, read="duckdb", write=dialect)[0])
 
 

@@ -41,6 +41,7 @@ def spark_session() -> Any:
     return (
         builder.master(master or "local[2]")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()

@@ -7,12 +7,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import TypedDict, Unpack
 
 from ..errors import UsageError
 from ..months import Month
 from ..stats.cube import Cube, load_cube
 from ..stats.facts import build_facts, resolve_as_of
+from ..stats.facts_doc import Document
 from ..store.base import in_store_scheme
 from ..store.store import Store
 from .flash import flash_facts, flash_month
@@ -30,7 +31,7 @@ class ReleaseFiles:
     paths: list[Path]
 
 
-def facts_json(facts: dict[str, Any]) -> str:
+def facts_json(facts: Document) -> str:
     """One line of JSON: the facts document as printed by ``--format json``."""
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
 
@@ -52,7 +53,7 @@ class FactsOptions(TypedDict, total=False):
 
 
 @in_store_scheme
-def release_facts(store: Store, month: Month, **options: Unpack[FactsOptions]) -> dict[str, Any]:
+def release_facts(store: Store, month: Month, **options: Unpack[FactsOptions]) -> Document:
     """The facts document of ``month`` (``build_facts`` with ``options``); the flash facts
     when only flash figures exist."""
     as_of = options.get("as_of")
@@ -98,5 +99,5 @@ def write_release(
         pdf = out_dir / PDF_FILE.format(lang=lang)
         html_to_pdf(paths[0], pdf)
         paths.append(pdf)
-    short = files[0].content if source.flash else short_markdown(facts, lang, notes)
+    short = files[0].content if source.flash else short_markdown(*source.text_args)
     return ReleaseFiles(month, str(short), paths)

@@ -193,8 +193,9 @@ def bar_chart(
         ax.set_yticks(list(ys), [b.label for b in bars])
         ax.invert_yaxis()
         ticks = _round_axis(ax.xaxis, [b.value for b in bars])
-        # room on the right for the figures printed after the bars
-        ax.set_xlim(ticks[0], ticks[-1] + 0.25 * (ticks[-1] - ticks[0]))
+        # room for the figures printed after the bars, on the side the bars point to
+        room = 0.25 * (ticks[-1] - ticks[0])
+        ax.set_xlim(ticks[0] - (room if ticks[0] < 0 else 0), ticks[-1] + room)
         ax.axvline(0, color="#555", linewidth=0.8)
         ax.set_xlabel(axis_label)
         ax.xaxis.set_gid(f"{key}-x-axis")

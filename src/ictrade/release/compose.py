@@ -17,6 +17,7 @@ from ..classify import regions, taxonomy
 from ..errors import NoDataError
 from ..months import Month
 from ..numbers import is_flat
+from ..stats.facts_doc import Coverage, Facts
 from .facts_view import FactsView, Figure
 
 
@@ -118,14 +119,14 @@ def estimated_items(view: FactsView) -> list[str]:
     return out
 
 
-def missing_data(covered: dict[str, Any]) -> dict[str, Any]:
+def missing_data(covered: Coverage) -> dict[str, Any]:
     """What the month's data lack, for the one sentence that says so (empty: nothing)."""
-    if not covered.get("partial"):
+    if not covered["partial"]:
         return {}
-    flows, shares = covered.get("flows", []), covered.get("partner_share_pct", {})
+    flows, shares = covered["flows"], covered["partner_share_pct"]
     share = shares.get("export")
     majors = taxonomy().majors()
-    items = covered.get("major_items", majors)
+    items = covered["major_items"]
     missing = {
         "no_imports": "import" not in flows,
         "no_regions": share is not None and share <= 0,
@@ -261,8 +262,9 @@ def drivers(view: FactsView, region: str, sign: str) -> list[str]:
     contributions = []
     for item in majors:
         cell = view.cell("export", item, region)
-        if cell and cell.get("yoy_pct") is not None and cell.get("prev_year_value_usd"):
-            change = cell["value_usd"] - cell["prev_year_value_usd"]
+        prior = cell["prev_year_value_usd"] if cell else None
+        if cell and cell["yoy_pct"] is not None and prior:
+            change = cell["value_usd"] - prior
             if (change > 0) == (sign == "up") and change != 0:
                 contributions.append((abs(change), item))
     contributions.sort(reverse=True)
@@ -292,7 +294,7 @@ def region_paragraph(
     ]
 
 
-def compose_short(facts: dict[str, Any]) -> list[Paragraph]:
+def compose_short(facts: Facts) -> list[Paragraph]:
     """The short release: lead, trade balance, items, regions (RELEASE.md)."""
     view = FactsView(facts)
     paragraphs = [lead(view), trade(view)]

@@ -19,6 +19,7 @@ from ..months import Month
 from ..nowcast.data import FlashFigure, Series, build_panel, shipped_history
 from ..nowcast.engine import nowcast_estimates
 from ..nowcast.intervals import COVERAGE, Estimate
+from ..stats.facts_doc import Band, FlashFacts, FlashSeries
 from ..store.flash import FlashRow, flash_rows, lines_hold
 from ..store.store import Store
 from .flash_text import SCHEMA
@@ -26,8 +27,6 @@ from .flash_text import SCHEMA
 METHOD = "model"
 BASELINES = ("working_days", "last_year")
 WORLD = "전세계"
-
-Facts = dict[str, Any]
 
 
 def flash_month(store: Store, month: Month, as_of: dt.date | None = None) -> bool:
@@ -69,14 +68,14 @@ def _history(rows: list[FlashRow], month: Month) -> list[FlashFigure]:
     return [*shipped, *stored, *own]
 
 
-def _band(e: Estimate) -> dict[str, float | None]:
+def _band(e: Estimate) -> Band:
     def num(x: float) -> float | None:
         return float(x) if math.isfinite(x) else None
 
     return {"nowcast": num(e.value), "lo80": num(e.lo), "hi80": num(e.hi)}
 
 
-def _series_facts(r: FlashRow, estimates: dict[str, dict[Any, Estimate]]) -> Facts:
+def _series_facts(r: FlashRow, estimates: dict[str, dict[Any, Estimate]]) -> FlashSeries:
     f = r.figure
     key = (f.series, f.month.index, f.cut)
     return {
@@ -94,7 +93,7 @@ def _series_facts(r: FlashRow, estimates: dict[str, dict[Any, Estimate]]) -> Fac
     }
 
 
-def flash_facts(store: Store, month: Month, *, as_of: dt.date | None = None) -> Facts:
+def flash_facts(store: Store, month: Month, *, as_of: dt.date | None = None) -> FlashFacts:
     """The flash facts document of ``month`` (schema ``ictrade.flash/1``)."""
     rows = flash_rows(store, before=month, as_of=as_of)
     latest = _latest_cuts(rows, month)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Final
 
 from ..months import Month
 from ..numbers import round_half_up
+from ..stats.facts_doc import FlashFacts
 
-SCHEMA = "ictrade.flash/1"  # the flash facts document (flash.py builds it)
+SCHEMA: Final = "ictrade.flash/1"  # the flash facts document (flash.py builds it)
 FACTS_FILE = "flash.json"  # where the flash facts go beside the text
 UNITS_EN = {"천$": "USD thousand", "백만원": "KRW million"}
-
-Facts = dict[str, Any]
 
 
 def number(value: float | None) -> str:
@@ -30,7 +29,7 @@ def _month_name(month: str) -> str:
     return dt.date(m.year, m.month, 1).strftime("%B %Y")
 
 
-def flash_markdown(facts: Facts) -> str:
+def flash_markdown(facts: FlashFacts) -> str:
     """The flash release in English; every number comes from ``facts``."""
     month = _month_name(facts["month"])
     pct = f"{round_half_up(facts['interval'] * 100, 1.0):.0f}%"
@@ -57,10 +56,10 @@ def flash_markdown(facts: Facts) -> str:
             f"{number(s['lo80'])} to {number(s['hi80'])}",
         ]
         table.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    first, last = learned["first_month"], learned["last_month"]
     span = (
-        f"flash and final figures of {_month_name(learned['first_month'])} to "
-        f"{_month_name(learned['last_month'])}"
-        if learned["first_month"]
+        f"flash and final figures of {_month_name(first)} to {_month_name(last)}"
+        if first and last
         else "no earlier figures"
     )
     about = (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..classify import regions, taxonomy
+from ..stats.facts_doc import Facts
 from .compose import Paragraph, Statement, record_statements, trend_statements
 from .facts_view import FactsView, Figure
 
@@ -22,7 +21,7 @@ def threshold_statement(view: FactsView, item: str, region: str = "world") -> St
     return Statement("threshold", item, args={**best})
 
 
-def highlights(facts: dict[str, Any]) -> Paragraph:
+def highlights(facts: Facts) -> Paragraph:
     """The long version's extra statements: streaks, thresholds, records, year to date."""
     view = FactsView(facts)
     out: Paragraph = []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
+from ..stats.facts_doc import Facts
 from .compose import Paragraph, compose_short
 from .facts_view import FactsView
 from .highlights import highlights
@@ -41,9 +41,7 @@ def _subjects(paragraph: Paragraph) -> list[str]:
     return [s.subject for s in paragraph if s.kind in heads and s.subject]
 
 
-def release_text(
-    facts: dict[str, Any], lang: str = "en", notes: Notes | None = None
-) -> ReleaseText:
+def release_text(facts: Facts, lang: str = "en", notes: Notes | None = None) -> ReleaseText:
     """The short text in ``lang``: title and paragraphs, with the user's notes after the
     paragraph on their subject (notes on subjects the text does not discuss come last)."""
     view, notes = FactsView(facts), notes or {}
@@ -71,7 +69,7 @@ def _name(subject: str, lang: str) -> str:
     return name
 
 
-def short_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> str:
+def short_markdown(facts: Facts, lang: str = "en", notes: Notes | None = None) -> str:
     text = release_text(facts, lang, notes)
     body = [b.text if b.kind == "p" else f"> {b.text}" for b in text.blocks]
     return "\n\n".join([f"# {text.title}", *body]) + "\n"
@@ -167,7 +165,7 @@ def ytd_lines(view: FactsView, lang: str = "en") -> list[str]:
     return out
 
 
-def source_note(facts: dict[str, Any], lang: str = "en") -> str:
+def source_note(facts: Facts, lang: str = "en") -> str:
     data = facts["data"]
     flows = data["coverage"].get("flows") or list(VALUATION)
     valuation = (VALUATION_KO if lang == "ko" else VALUATION).values()
@@ -182,7 +180,7 @@ def source_note(facts: dict[str, Any], lang: str = "en") -> str:
     return note + (f" {data['description']}" if data.get("description") else "")
 
 
-def long_markdown(facts: dict[str, Any], lang: str = "en", notes: Notes | None = None) -> str:
+def long_markdown(facts: Facts, lang: str = "en", notes: Notes | None = None) -> str:
     view = FactsView(facts)
     parts = [
         short_markdown(facts, lang, notes).rstrip(),

@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import markupsafe
@@ -23,6 +22,7 @@ from ..errors import IctradeError
 from ..months import Month
 from ..numbers import round_half_up
 from ..stats.cube import Cube
+from ..stats.facts_doc import Facts
 from ..stats.series import series_from_cube
 from .charts import Bar, bar_chart, css_font_stack, trend_chart
 from .facts_view import FactsView
@@ -78,7 +78,7 @@ def signed(value: float, step: float = 0.1) -> str:
     return "0.0" if rounded == 0 else f"{rounded:+.1f}"
 
 
-def charts(facts: dict[str, Any], trend: Trend | None, lang: str) -> list[tuple[str, str]]:
+def charts(facts: Facts, trend: Trend | None, lang: str) -> list[tuple[str, str]]:
     """(caption, svg) of each chart."""
     view, book = FactsView(facts), phrasebook(lang)
     unit = UNIT_USD[lang]
@@ -124,7 +124,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(
-    facts: dict[str, Any], trend: Trend | None = None, lang: str = "en", notes: Notes | None = None
+    facts: Facts, trend: Trend | None = None, lang: str = "en", notes: Notes | None = None
 ) -> str:
     """The long release as one HTML page."""
     text = release_text(facts, lang, notes)

@@ -12,17 +12,18 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..stats.facts_doc import Document, Facts, FlashFacts
 from . import flash_text
+from .flash_text import flash_markdown
 from .markdown import long_markdown, short_markdown
 from .notes import Notes
 
 if TYPE_CHECKING:
     from .page import Trend
 
-Facts = dict[str, Any]
 
 FACTS_FILE = "facts.json"  # the facts document beside the Markdown release
 PDF_FILE = "release.{lang}.pdf"  # the HTML page printed
@@ -37,18 +38,31 @@ MEDIA_TYPES = {
 class Source:
     """What a renderer may use."""
 
-    facts: Facts
+    facts: Document
     lang: str = "en"
     trend: Trend | None = None  # the HTML page's trend chart, from the cube
     notes: Notes | None = None
 
     @property
+    def release(self) -> Facts:
+        """The facts of a month with customs lines (the renderers of RENDERERS take them)."""
+        if self.facts["schema"] == flash_text.SCHEMA:
+            raise UsageError(f"{self.facts['month']} has only flash figures")
+        return self.facts
+
+    @property
+    def flash_facts(self) -> FlashFacts:
+        if self.facts["schema"] != flash_text.SCHEMA:
+            raise UsageError(f"{self.facts['month']} is not a month of flash figures only")
+        return self.facts
+
+    @property
     def text_args(self) -> tuple[Facts, str, Notes | None]:
-        return self.facts, self.lang, self.notes
+        return self.release, self.lang, self.notes
 
     @property
     def flash(self) -> bool:
-        return bool(self.facts.get("schema") == flash_text.SCHEMA)
+        return self.facts["schema"] == flash_text.SCHEMA
 
 
 @dataclass(frozen=True)
@@ -70,14 +84,14 @@ class ReleaseFile:
 def _page(s: Source) -> str:
     from .page import render_html
 
-    return render_html(s.facts, s.trend, s.lang, s.notes)
+    return render_html(s.release, s.trend, s.lang, s.notes)
 
 
 def _workbook(source: Source) -> bytes:
     from .xlsx import write_workbook
 
     with tempfile.TemporaryDirectory(prefix="ictrade-xlsx-") as folder:
-        path = write_workbook(source.facts, Path(folder) / "release.xlsx", source.lang)
+        path = write_workbook(source.release, Path(folder) / "release.xlsx", source.lang)
         return path.read_bytes()
 
 
@@ -90,13 +104,13 @@ RENDERERS: dict[str, list[Renderer]] = {
     "xlsx": [Renderer("workbook", "release-tables.{lang}.xlsx", _workbook)],
 }
 FLASH_RENDERERS: dict[str, list[Renderer]] = {
-    "md": [Renderer("flash", "release-flash.en.md", lambda s: flash_text.flash_markdown(s.facts))],
+    "md": [Renderer("flash", "release-flash.en.md", lambda s: flash_markdown(s.flash_facts))],
 }
 
 
-def facts_file(facts: Facts) -> str:
+def facts_file(facts: Document) -> str:
     """The name of the facts document's file beside the Markdown release."""
-    return flash_text.FACTS_FILE if facts.get("schema") == flash_text.SCHEMA else FACTS_FILE
+    return flash_text.FACTS_FILE if facts["schema"] == flash_text.SCHEMA else FACTS_FILE
 
 
 def renderers(source: Source, fmt: str) -> list[Renderer]:

@@ -7,10 +7,10 @@ formats, so a user's sums are exact.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..classify import regions, taxonomy
-from .facts_view import FactsView
+from ..stats.facts_doc import Facts
+from .facts_view import FactsView, number
 from .lang import label, phrasebook
 
 # Column kinds: 'usd_m' (USD million), 'pct' (growth, percent), 'share' (percent of a
@@ -115,8 +115,7 @@ def item_region(view: FactsView, flow: str, measure: str, lang: str) -> Table:
     for item in ["total", *taxonomy().majors()]:
         values: list[float | None] = []
         for region in region_ids:
-            cell = view.cell(flow, item, region) or {}
-            raw = cell.get(measure)
+            raw = number(view.cell(flow, item, region), measure)
             values.append(_m(raw) if kind == "usd_m" else raw)
         table.rows.append(Row(_name(lang, item), 0 if item == "total" else 1, values, item))
     return table
@@ -128,7 +127,7 @@ def balance(view: FactsView, lang: str) -> Table:
     both = view.cell("balance", "total") is not None  # a balance needs both flows
     for item in ["total", *taxonomy().majors()] if both else []:
         values = [
-            _m((view.cell(f, item) or {}).get("value_usd")) for f in ("export", "import", "balance")
+            _m(number(view.cell(f, item), "value_usd")) for f in ("export", "import", "balance")
         ]
         if any(v is not None for v in values):
             table.rows.append(Row(_name(lang, item), 0 if item == "total" else 1, values, item))
@@ -151,14 +150,14 @@ def year_to_date(view: FactsView, lang: str) -> Table:
     for item in ["total", *taxonomy().majors()]:
         values: list[float | None] = []
         for flow in flows:
-            ytd: dict[str, Any] = view.ytd(flow, item) or {}
-            values += [_m(ytd.get("value_usd")), ytd.get("yoy_pct")]
+            ytd = view.ytd(flow, item)
+            values += [_m(number(ytd, "value_usd")), number(ytd, "yoy_pct")]
         if any(v is not None for v in values):
             table.rows.append(Row(_name(lang, item), 0 if item == "total" else 1, values, item))
     return table
 
 
-def standard_tables(facts: dict[str, Any], lang: str = "en") -> list[Table]:
+def standard_tables(facts: Facts, lang: str = "en") -> list[Table]:
     """Every table a release publishes, in order."""
     view = FactsView(facts)
     return [

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Set
-from typing import Any
 
 from ..months import Month
 from ..numbers import matches, round_half_up
 from ..stats.facts import build_facts
+from ..stats.facts_doc import Facts
 from ..store.query import imputed_flows
 from ..store.store import Store
 from .claims import Claim, extract
-from .facts_view import FactsView
+from .facts_view import FactsView, number
 from .verify_report import (
     CANNOT,
     MATCHED,
@@ -80,33 +80,34 @@ def _cell(view: FactsView, claim: Claim) -> tuple[float | None, str]:
     if claim.scope == "ytd":
         if claim.measure not in ("value", "yoy"):
             return None, where
-        ytd = view.ytd(claim.flow, claim.item, claim.region) or {}
-        value = ytd.get(field)
+        value = number(view.ytd(claim.flow, claim.item, claim.region), field)
         where = f"ytd[{claim.subject}].{field}"
     else:
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get(field)
+        value = number(view.cell(claim.flow, claim.item, claim.region), field)
         where = f"{where}.{field}"
-    return (None if value is None else float(value)), where
+    return value, where
 
 
 def _event(view: FactsView, claim: Claim) -> Outcome:
     c, a = claim, claim.args
     if c.measure == "streak":
-        runs = [
-            s["months"]
+        streaks = [
+            s
             for s in view.streaks(c.flow, c.item, c.region)
             if s["kind"] == a.get("kind") and s.get("threshold_usd") == a.get("threshold_usd")
         ]
+        runs = [s["months"] for s in streaks]
         found = f"{runs[0]} months" if runs else "no such streak this month"
         ok = a["months"] in runs
-        return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)")
+        fact = streaks[runs.index(a["months"])] if ok else (streaks[0] if streaks else None)
+        return Outcome(c, MATCHED if ok else MISMATCHED, f"{found} ({a['months']} said)", fact)
     if c.measure == "turn":
         turn = view.turn(c.flow, c.item, c.region)
         if turn is None:
             return Outcome(c, MISMATCHED, "no turn this month")
         ok = turn["kind"] == a["kind"] and turn["previous_months"] + 1 == a["months"]
         said = f"{turn['kind']}, first in {turn['previous_months'] + 1} months"
-        return Outcome(c, MATCHED if ok else MISMATCHED, said)
+        return Outcome(c, MATCHED if ok else MISMATCHED, said, turn)
     records = [
         r
         for r in view.records(c.flow, c.item, c.region)
@@ -129,6 +130,24 @@ def _gap(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | N
             if flow in imputed.get(str(m), set()):
                 return f"the data hold no published {flow} figures for {m} (imputed)"
     return None
+
+
+def _imputed_history(
+    claim: Claim, month: Month, first: Month, imputed: Mapping[str, Set[str]]
+) -> str | None:
+    """Why a streak, turn or record the facts disagree with still cannot be refuted: months it
+    spans are imputed, so the data do not know their run or their rank."""
+    flows = ("export", "import") if claim.flow == "balance" else (claim.flow,)
+    if claim.measure == "record":
+        step = 12 if claim.args.get("kind") == "calendar_month_high" else 1
+        months = [month - k for k in range(0, month.index - first.index + 1, step)]
+    else:
+        span = claim.args.get("months", 1) + 12  # the run said, or a longer one found
+        months = [month - k for k in range(span + 1)] + [month - k - 12 for k in range(span + 1)]
+    bad = sorted({str(m) for m in months for f in flows if f in imputed.get(str(m), set())})
+    if not bad:
+        return None
+    return f"{len(bad)} months it spans are imputed ({bad[0]} ...): the data cannot refute it"
 
 
 def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) -> str | None:
@@ -161,9 +180,13 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     if why is not None:
         return Outcome(claim, CANNOT, why)
     if claim.measure in ("streak", "turn", "record"):
-        return _event(view, claim)
+        outcome = _event(view, claim)
+        why = None
+        if outcome.status == MISMATCHED:
+            why = _imputed_history(claim, view.month, view.first_month, imputed)
+        return outcome if why is None else Outcome(claim, CANNOT, f"{outcome.store}; {why}")
     if claim.measure in ("threshold", "range"):
-        value = (view.cell(claim.flow, claim.item, claim.region) or {}).get("value_usd")
+        value = number(view.cell(claim.flow, claim.item, claim.region), "value_usd")
         if value is None:
             return Outcome(claim, CANNOT, f"no value for {claim.subject} in the facts")
         level = claim.printed * claim.unit
@@ -185,9 +208,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     return Outcome(claim, MATCHED if ok else MISMATCHED, shown, fact)
 
 
-def verify_text(
-    text: str, facts: dict[str, Any], imputed: Mapping[str, Set[str]] | None = None
-) -> Report:
+def verify_text(text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None) -> Report:
     """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
     ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""
     view = FactsView(facts)
@@ -208,4 +229,6 @@ def verify_in_store(
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     requested = facts["data"].get("as_of_requested")
     vintage = dt.date.fromisoformat(requested) if requested else None
-    return verify_text(text, facts, imputed_flows(store, [month, month - 12], vintage))
+    first = Month.parse(facts["data"]["first_month"])
+    months = [month - k for k in range(month.index - first.index + 1)]
+    return verify_text(text, facts, imputed_flows(store, months, vintage))

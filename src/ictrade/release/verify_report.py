@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,10 @@ def read_as(claim: Claim) -> str:
         return f"yoy {hedge}±{abs(claim.printed):g}"
     sign = "+" if claim.measure in ("yoy", "contribution") else ""
     number = f"{claim.printed:{sign},.{decimals(claim.step)}f}"
-    return f"{claim.measure} {hedge}{number}{UNITS.get(claim.unit, '')}"
+    unit = UNITS.get(claim.unit, "")
+    if a.get("currency") == "KRW":
+        unit = unit.replace("USD", "KRW") if unit else " KRW"
+    return f"{claim.measure} {hedge}{number}{unit}"
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Outcome:
     claim: Claim
     status: str
     store: str  # what the facts say, printed like the claim; or why it is not checked or read
-    fact: dict[str, Any] | None = field(default=None)  # the fact the claim was held against
+    fact: Mapping[str, object] | None = field(default=None)  # the fact the claim was held against
 
     def row(self) -> tuple[str, str, str, str, str]:
         c = self.claim

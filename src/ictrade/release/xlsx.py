@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..stats.facts_doc import Facts
 from .lang import label
 from .markdown import source_note
 from .tables import Table, standard_tables
@@ -75,7 +76,7 @@ def _write_table(ws: Any, table: Table, lang: str) -> None:
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
 
 
-def _notes_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
+def _notes_rows(facts: Facts) -> list[tuple[str, str]]:
     data = facts["data"]
     reconstruction = str(data["store"]).startswith("dataset:")
     return [
@@ -97,7 +98,7 @@ def _notes_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def write_workbook(facts: dict[str, Any], path: Path, lang: str = "en") -> Path:
+def write_workbook(facts: Facts, path: Path, lang: str = "en") -> Path:
     """Write the standard tables of ``facts`` to ``path`` (.xlsx) and return it."""
     wb = Workbook()
     notes = wb.active

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pyarrow as pa
 
@@ -121,26 +122,20 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     return reader.read(p, options)
 
 
-def read_lines(
-    path: str | Path,
-    *,
-    layout: str | None = None,
-    encoding: str = "auto",
-    mapping: dict[str, str] | None = None,
-    defaults: LineDefaults | None = None,
-    check_keys: bool = True,
-    encoded: bool = False,
-) -> pa.Table:
+class LineReadOptions(TypedDict, total=False):
+    """``read_located_lines``' options (see there)."""
+
+    layout: str | None
+    encoding: str
+    mapping: dict[str, str] | None
+    defaults: LineDefaults | None
+    check_keys: bool
+    encoded: bool
+
+
+def read_lines(path: str | Path, **options: Unpack[LineReadOptions]) -> pa.Table:
     """Read a file into a LINE_SCHEMA table (``read_located_lines`` without the locations)."""
-    return read_located_lines(
-        path,
-        layout=layout,
-        encoding=encoding,
-        mapping=mapping,
-        defaults=defaults,
-        check_keys=check_keys,
-        encoded=encoded,
-    )[0]
+    return read_located_lines(path, **options)[0]
 
 
 def read_located_lines(

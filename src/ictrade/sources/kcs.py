@@ -44,7 +44,7 @@ KEY_ENV, URL_ENV = "ICTRADE_KCS_KEY", "ICTRADE_KCS_BASE_URL"
 HS_LENGTHS = (2, 4, 6, 10)  # what hsSgn accepts
 MAX_MONTHS = 12
 
-# sink(lines, raw response body, retrieval time, origin) - usually Store.ingest_table.
+# sink(lines, raw response body, retrieval time, origin) - usually store.ingest.ingest_table.
 # Takes a page's lines, body, retrieval time and origin; returns how many lines it stored.
 Sink = Callable[[pa.Table, bytes, dt.datetime, str], int | None]
 

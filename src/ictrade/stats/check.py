@@ -50,6 +50,7 @@ class PublishedFigure:
     stated: float
     precision: float
     primary: bool
+    file: str = ""  # name of the published-figures file
 
     def label(self) -> str:
         return f"{self.month} {self.flow} {self.item}/{self.region} {self.measure}"
@@ -119,6 +120,7 @@ def read_figures(
             region=row["region"],
             vintage=dt.date.fromisoformat(row["vintage"].strip()),
             primary=primary,
+            file=Path(path).name,
             measure="",
             stated=0.0,
             precision=0.0,
@@ -141,15 +143,22 @@ ConflictKey = tuple[str, ...]
 
 
 def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
-    """Documented conflicts, keyed by (figures_line, measure): the line of the published-figures
-    CSV and 'value' or 'yoy' (a constraint column starting 'level' means 'value')."""
+    """Documented conflicts, keyed by (figures_file, figures_line, measure): the name of the
+    published-figures CSV (empty: any), its line, and 'value' or 'yoy' (a constraint column
+    starting 'level' means 'value')."""
     if path is None or not Path(path).is_file():
         return set()
     keys: set[ConflictKey] = set()
     for row in csv.DictReader(read_text(Path(path)).splitlines()):
         measure = row.get("measure") or row.get("constraint", "").split(":")[0].strip()
-        keys.add((row["figures_line"].strip(), "value" if measure == "level" else measure))
+        keys.add(((row.get("figures_file") or "").strip(), row["figures_line"].strip(),
+                  "value" if measure == "level" else measure))
     return keys
+
+
+def _documented(figure: PublishedFigure, conflicts: set[ConflictKey]) -> bool:
+    line, measure = str(figure.line), figure.measure
+    return (figure.file, line, measure) in conflicts or ("", line, measure) in conflicts
 
 
 def _actual(cube: Cube, figure: PublishedFigure) -> float | None:
@@ -181,7 +190,7 @@ def check_figures(
         actual = _actual(cubes[figure.vintage], figure)
         if actual is not None and matches(figure.stated, actual, figure.precision):
             status = "matched"
-        elif (str(figure.line), figure.measure) in conflicts:
+        elif _documented(figure, conflicts):
             status = "conflict"
         else:
             status = "mismatched" if actual is not None else "no data"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -26,12 +26,13 @@ from ..store.query import (
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
 from .cube import FLOWS, SERIES_FLOWS, Cube, load_cube
+from .facts_doc import Coverage, Facts
 from .history import rank_high, rank_low, run_lengths, yoy_pct
 
-SCHEMA = "ictrade.facts/1"
+SCHEMA: Final = "ictrade.facts/1"
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
 
-Facts = dict[str, Any]
+_Part = dict[str, Any]  # an entry of the document while it is built
 
 
 def _num(x: float) -> float | None:
@@ -64,7 +65,7 @@ class _Series:
         ) * n_r + self.cube.regions.index(region)
 
 
-def _held(flow: str, region: str, covered: Facts) -> bool:
+def _held(flow: str, region: str, covered: Coverage) -> bool:
     """Whether the month's data hold ``flow`` for ``region`` at all (balance: both flows): a
     store without import lines, or without partner lines, says nothing of them, not zero."""
     flows = FLOWS if flow == "balance" else (flow,)
@@ -74,7 +75,7 @@ def _held(flow: str, region: str, covered: Facts) -> bool:
     return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
 
 
-def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
+def _cells(s: _Series, t: int, covered: Coverage) -> list[_Part]:
     tax = taxonomy(s.cube.scheme)
     cells = []
     for n, (flow, item, region) in enumerate(s.keys):
@@ -112,8 +113,8 @@ def _cells(s: _Series, t: int, covered: Facts) -> list[Facts]:
     return cells
 
 
-def _streaks(s: _Series, t: int, months: list[Month], data_start_t: int) -> list[Facts]:
-    out: list[Facts] = []
+def _streaks(s: _Series, t: int, months: list[Month], data_start_t: int) -> list[_Part]:
+    out: list[_Part] = []
     trade = np.array([k[0] != "balance" for k in s.keys])
     with np.errstate(invalid="ignore"):
         kinds = {
@@ -135,8 +136,8 @@ def _streaks(s: _Series, t: int, months: list[Month], data_start_t: int) -> list
 
 
 def _runs_to_facts(
-    s: _Series, runs: np.ndarray, t: int, months: list[Month], start_t: int, extra: Facts
-) -> list[Facts]:
+    s: _Series, runs: np.ndarray, t: int, months: list[Month], start_t: int, extra: _Part
+) -> list[_Part]:
     out = []
     for n in np.nonzero(runs >= 2)[0]:
         flow, item, region = s.keys[n]
@@ -155,7 +156,7 @@ def _runs_to_facts(
     return out
 
 
-def _turns(s: _Series, t: int) -> list[Facts]:
+def _turns(s: _Series, t: int) -> list[_Part]:
     if t < 1:
         return []
     out = []
@@ -182,8 +183,8 @@ def _turns(s: _Series, t: int) -> list[Facts]:
 
 
 def _record_facts(
-    s: _Series, current: np.ndarray, history: np.ndarray, labels: list[str], base: Facts
-) -> list[Facts]:
+    s: _Series, current: np.ndarray, history: np.ndarray, labels: list[str], base: _Part
+) -> list[_Part]:
     """Rank-1..3 highs and lows of ``current`` [series] against ``history`` [series, n]."""
     if history.shape[1] == 0:
         return []
@@ -200,7 +201,7 @@ def _record_facts(
             "periods_compared": int(np.sum(~np.isnan(history[n]))),
         }
         if highs[n] <= 3:
-            record: Facts = {**cell, "kind": base["kind"] + "_high", "rank": int(highs[n])}
+            record: _Part = {**cell, "kind": base["kind"] + "_high", "rank": int(highs[n])}
             best = int(np.argmax(filled[n]))
             record["previous_record_period"] = labels[best]
             record["previous_record_usd"] = float(history[n, best])
@@ -212,7 +213,7 @@ def _record_facts(
     return out
 
 
-def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
+def _records(s: _Series, t: int, months: list[Month]) -> list[_Part]:
     labels = [str(m) for m in months]
     out = _record_facts(
         s, s.value[:, t], s.value[:, :t], labels[:t], {"scope": "month", "kind": "all_time"}
@@ -250,7 +251,7 @@ def _records(s: _Series, t: int, months: list[Month]) -> list[Facts]:
     return out
 
 
-def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]:
+def _ytd(s: _Series, t: int, months: list[Month], covered: Coverage) -> list[_Part]:
     month = months[t]
     start = t - month.month + 1
     if start < 0:
@@ -278,7 +279,7 @@ def _ytd(s: _Series, t: int, months: list[Month], covered: Facts) -> list[Facts]
     return out
 
 
-def coverage(cube: Cube, t: int) -> Facts:
+def coverage(cube: Cube, t: int) -> Coverage:
     """What the month's data cover: flows, major items, and how much names a partner."""
     tax = taxonomy(cube.scheme)
     total, w = cube.items.index("total"), cube.regions.index("world")
@@ -327,7 +328,7 @@ def facts_from_cube(
     covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
-    return {
+    document = {
         "schema": SCHEMA,
         "scheme": scheme_name,
         "reporter": reporter,
@@ -345,6 +346,7 @@ def facts_from_cube(
         "records": _records(s, t, cube.months),
         "ytd": _ytd(s, t, cube.months, covered),
     }
+    return cast(Facts, document)  # the entries are built as plain dicts: see facts_doc.py
 
 
 def build_facts(

@@ -10,7 +10,8 @@ from ..engine import lake_cube_rows
 from ..errors import NoDataError
 from ..months import Month
 from .cube import Cube, build_cube
-from .facts import Facts, facts_from_cube
+from .facts import facts_from_cube
+from .facts_doc import Facts
 
 
 def lake_cube(
@@ -24,7 +25,9 @@ def lake_cube(
     rows = lake_cube_rows(lake, scheme_name, as_of=as_of, reporter=reporter, engine=engine)
     if rows.num_rows == 0:
         raise NoDataError(f"no ICT lines of reporter {reporter} in the lake {lake}")
-    return build_cube(rows.drop_columns(["reporter"]), scheme_name)
+    # one row order whatever the engine: the cube's sums then add in the same order too
+    order = [(k, "ascending") for k in ("month", "flow", "item", "partner")]
+    return build_cube(rows.drop_columns(["reporter"]).sort_by(order), scheme_name)
 
 
 def lake_facts(

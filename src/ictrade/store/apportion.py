@@ -44,13 +44,14 @@ def _rest_item(decision: Decision, present: Iterable[str]) -> str | None:
 
 
 def split_by_rules(decision: Decision) -> bool:
-    """Whether the rules under the code send its parts to different ICT items."""
-    if not decision.finer or decision.item == NON_ICT:
+    """Whether the rules under the code send its parts to different items, some ICT (mixed
+    codes included: an ICT line under a non-ICT heading)."""
+    if not decision.finer:
         return False
-    items = {r.item for r in decision.finer if r.item != NON_ICT}
-    if decision.covering is not None and decision.covering.item != NON_ICT:
+    items = {r.item for r in decision.finer}
+    if decision.covering is not None:
         items.add(decision.covering.item)
-    return len(items) > 1
+    return len(items) > 1 and bool(items - {NON_ICT})
 
 
 class Apportioner:

@@ -14,7 +14,7 @@ from ..release.flash import flash_month
 from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
-from ..stats.facts import Facts
+from ..stats.facts_doc import Document
 from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
@@ -28,7 +28,7 @@ class Service:
         self.default = StoreHandle(choice)
         self._datasets: dict[str, StoreHandle] = {}
         self._lock = threading.Lock()
-        self.facts_cache: LRU[Facts] = LRU(32)
+        self.facts_cache: LRU[Document] = LRU(32)
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
         name = params.dataset(query)
@@ -49,7 +49,7 @@ class Service:
 
     def facts(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
-    ) -> Facts:
+    ) -> Document:
         """The facts document (``release_facts``: the flash facts of a month that holds only
         flash figures), from the cached cube."""
         key = (handle.identity, handle.stamp(), month, as_of, as_published)
@@ -115,9 +115,17 @@ class Service:
         """What the dashboard offers: the months held and the allowed values."""
         cube = handle.cube(as_of)
         tax, regs = taxonomy(), regions()
+        # the last month with ICT exports as a whole: what the dashboard opens on (a series of
+        # some items may run on after the months the data give every code of)
+        total, world = cube.items.index("total"), cube.regions.index("world")
+        whole = [m for t, m in enumerate(cube.months) if cube.value[0, total, world, t] > 0]
         return {
             "store": handle.name,
-            "months": {"first": str(cube.months[0]), "last": str(cube.months[-1])},
+            "months": {
+                "first": str(cube.months[0]),
+                "last": str(cube.months[-1]),
+                "last_whole": str(whole[-1]) if whole else None,
+            },
             "flows": list(SERIES_FLOWS),
             "items": [
                 {"id": i.id, "parent": i.parent, "major": i.major, "name": i.name_en}

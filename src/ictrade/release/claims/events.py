@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .numbers import KO_COUNTS, WORD, number_word
+from .numbers import KO_COUNTS, WORD, leftmost_longest, number_word
 
 N = rf"(?:\d+|{WORD})"
 STREAK = re.compile(
@@ -24,7 +24,7 @@ STREAK = re.compile(
     rf"|(?<=continuing )an? [\w-]+ (?:trend|streak) for (?P<d>{N}) months"
     rf"|for (?:the )?(?P<e>\d+)(?:st|nd|rd|th) month"
     r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속"
-    r"|(?P<kw>한|두|세|네|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
+    r"|(?P<kw>한|두|세|석|네|넉|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
     re.IGNORECASE,
 )
 SPAN = re.compile(
@@ -116,12 +116,7 @@ def events(sentence: str) -> list[Event]:
     for m in FRACTION.finditer(sentence):
         value = FRACTIONS[m.group("w").lower()]
         out.append(Event(m.start(), m.end(), "share", {}, value, 0.1 if value % 1 else 1.0))
-    out.sort(key=lambda e: (e.start, -e.end))
-    kept: list[Event] = []
-    for e in out:
-        if not kept or e.start >= kept[-1].end:
-            kept.append(e)
-    return kept
+    return leftmost_longest(out)
 
 
 def is_calendar_record(sentence: str) -> bool:

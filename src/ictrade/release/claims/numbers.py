@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-UNITS_EN = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6}
+UNITS_EN = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "million": 1e6, "mn": 1e6,
+            "mln": 1e6}  # fmt: skip
 UNITS_KO = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "천": 1e3}
 DIGIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -25,7 +27,7 @@ ORDINAL_WORDS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-KO_COUNTS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6}
+KO_COUNTS = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6}
 WORD = "|".join(sorted([*DIGIT_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
 DIGITS = r"\d[\d,]*(?:\.\d+)?"
 # '12-point-seven', 'six-point-87' (broadcast style), plain digits, or a number word
@@ -33,16 +35,17 @@ SPELLED = rf"(?:\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
 NUM = rf"(?:{SPELLED}|{DIGITS}|\b(?:{WORD})\b)"
 
 MONEY_EN = re.compile(
-    rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})(?:\s*(?P<au>trillion|billion|million|bn|mn)\b)?)"
+    rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})(?:\s*(?P<au>trillion|billion|million|bn|mn|bln|mln)\b)?)"
     rf"|(?:(?P<b>{SPELLED}|{DIGITS})\s*(?P<bu>trillion|billion|million)\s+"
-    r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)",
+    r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)"
+    rf"|(?:(?P<c>{DIGITS})\s*(?P<cu>billion|million|bn|mn)\s+(?:USD|US\$|\$)(?![\w$]))",
     re.IGNORECASE,
 )
 MONEY_KO = re.compile(
     r"(?P<parts>(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+)"
     r"(?P<cur>달러|불|弗|\$)"
 )
-WON = re.compile(rf"(?P<num>{DIGITS})\s*(?:(?P<unit>조|억|만)\s*)?(?:won\b|원)", re.IGNORECASE)
+WON = re.compile(rf"(?P<num>(?:{DIGITS}\s*(?:조|억|천만|백만|만|천)?\s*)+?)\s*(?:won\b|원)", re.I)
 PERCENT = re.compile(
     rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
     r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|퍼센트)"
@@ -119,9 +122,9 @@ def amounts(sentence: str) -> list[Amount]:
     """Money and percentages of a sentence, in order, never overlapping."""
     found: list[Amount] = []
     for m in MONEY_EN.finditer(sentence):
-        digits = m.group("a") or m.group("b")
+        digits = m.group("a") or m.group("b") or m.group("c")
         value = number_word(digits)
-        unit_word = (m.group("au") or m.group("bu") or "").lower()
+        unit_word = (m.group("au") or m.group("bu") or m.group("cu") or "").lower()
         if value is None or not unit_word:
             continue  # '$2.3' cut off before its unit: a number verify cannot read
         unit = UNITS_EN.get(unit_word, 1.0)
@@ -134,10 +137,13 @@ def amounts(sentence: str) -> list[Amount]:
         value, unit, step = korean_money(m.group("parts"))
         end = m.end()
         found.append(Amount(m.start(), end, "money", value, unit, step))
-    for m in WON.finditer(sentence):  # '1,391.59 won per dollar', '2조원': not in USD
-        value = number_word(m.group("num")) or 0.0
-        unit = UNITS_KO.get(m.group("unit") or "", 1.0)
-        found.append(Amount(m.start(), m.end(), "won", value, unit, step_of(m.group("num"))))
+    for m in WON.finditer(sentence):  # '1,391.59 won per dollar', '1조2000억원': not in USD
+        text = m.group("num").strip()
+        if re.search(r"[조억만천]", text):
+            value, unit, step = korean_money(text)
+        else:
+            value, unit, step = number_word(text) or 0.0, 1.0, step_of(text)
+        found.append(Amount(m.start(), m.end(), "won", value, unit, step))
     for m in PERCENT.finditer(sentence):
         value = number_word(m.group("num"))
         if value is None:
@@ -154,9 +160,23 @@ def amounts(sentence: str) -> list[Amount]:
                 contribution,
             )
         )  # fmt: skip
-    found.sort(key=lambda a: (a.start, -a.end))
-    out: list[Amount] = []
-    for a in found:
+    return leftmost_longest(found)
+
+
+class Span(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=Span)
+
+
+def leftmost_longest(found: list[S]) -> list[S]:
+    """The spans that do not overlap an earlier one, the longest first at a place."""
+    out: list[S] = []
+    for a in sorted(found, key=lambda a: (a.start, -a.end)):
         if not out or a.start >= out[-1].end:
             out.append(a)
     return out

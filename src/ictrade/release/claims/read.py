@@ -35,6 +35,7 @@ SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take u
 COVERAGE = re.compile(r"\bcover|포괄")
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합")
 DEFICIT = re.compile(r"deficit|적자")
+PERIOD_WORDS = ("ytd", "half", "quarter")  # 'the first 11 months': no figure
 DOUBLE = re.compile(r"double[- ]digit|두\s?자릿수|두\s?자리")
 
 
@@ -122,7 +123,9 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     hedge_above = words("approx_above").search(before + "\0")
     round_level = (a.value * a.unit) % 1e9 == 0 and a.step * a.unit >= 1e8
     near_before = re.search(rf"(?:{cue.pattern})\s*(?:the\s+)?(?:a\s+)?$", before, re.I)
-    near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after)
+    near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after) or (
+        round_level and re.match(r"\s*(?:을|를)?\s*이상", after)
+    )
     if (near_before or near_after) and (round_level or not hedge_above):
         claim.measure = "threshold"
         return
@@ -222,15 +225,16 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
         claim.flow, claim.item = "other", "other"
 
 
-def _thresholds_to_streaks(claims: list[Claim]) -> None:
-    """'above $10 billion for the 11th straight month': the streak is the threshold's."""
-    level = next((c for c in claims if c.measure in ("threshold", "range")), None)
-    if level is None:
-        return
-    for claim in claims:
-        if claim.measure == "streak":
-            claim.args["kind"] = "above_threshold"
-            claim.args["threshold_usd"] = level.printed * level.unit
+def _thresholds_to_streaks(claims: list[Claim], text: str) -> None:
+    """'above $10 billion for the 11th straight month', '7개월 연속 80억 달러 이상': the streak
+    is the threshold's when both are in one clause."""
+    levels = [c for c in claims if c.measure in ("threshold", "range")]
+    for claim in (c for c in claims if c.measure == "streak"):
+        for level in levels:
+            between = text[min(claim.end, level.end) : max(claim.start, level.start)]
+            if not re.search(r"[,;.]\s", between):
+                claim.args["kind"] = "above_threshold"
+                claim.args["threshold_usd"] = level.printed * level.unit
 
 
 Figure = tuple[int, int, str, "Amount | Event | re.Match[str]"]
@@ -250,6 +254,7 @@ def _figures(sentence: str) -> list[Figure]:
             out.append(f)
     spans = [(f[0], f[1]) for f in out] + [(m.start, m.end) for m in mentions(sentence)]
     spans += [(m.start(), m.end()) for m in NOT_A_FIGURE.finditer(sentence)]
+    spans += [(m.start(), m.end()) for k in PERIOD_WORDS for m in words(k).finditer(sentence)]
     stray: list[Figure] = [
         (m.start(), m.end(), "number", m)
         for m in NUMBER.finditer(sentence)
@@ -272,7 +277,8 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         subs = subjects(sentence, [(f[0], f[1], f[2]) for f in figures], context,
                         carry_region=same_paragraph)  # fmt: skip
         done: list[Claim] = []
-        lead = lead_period(sentence[: figures[0][0]], month) if figures else None
+        first_at = next((f[0] for f in figures if f[2] != "number"), len(sentence))
+        lead = lead_period(sentence[:first_at], month)
         lead = None if lead == MONTH else lead
         for n, ((start, end, kind, obj), sub) in enumerate(zip(figures, subs, strict=True)):
             lo = figures[n - 1][1] if n else 0
@@ -307,12 +313,12 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
             if claim.period == PREV_YEAR and done and done[-1].measure == "share":
                 claim.measure, claim.printed = "share", abs(claim.printed)  # 'down from 58.1%'
             done.append(claim)
-        _thresholds_to_streaks(done)
+        _thresholds_to_streaks(done, text)
         claims += done
         first = next((c for c in done if c.flow != "other"), None)
         if first is not None:
             context = Subject(first.flow, first.item, first.region)
         if figures:
-            opening = lead_period(sentence[: figures[0][0]], month)
+            opening = lead_period(sentence[:first_at], month)
             carried = None if opening == MONTH else (opening or carried)
     return claims

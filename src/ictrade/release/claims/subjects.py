@@ -40,6 +40,7 @@ TIED = r"sales|exports|shipments|increase|rise|decline|drop|fall|gain|growth|jum
 RELATIVE = re.compile(r",\s*(?:which|who)\b[^,]*,", re.I)
 IMPORTED = re.compile(r"imported|수입했|수입한", re.I)
 FIGURE_KINDS_AFTER = ("money", "percent")
+HANGUL = re.compile(r"[가-힣]")
 REGION_WORD = re.compile(r"\bthe region\b|해당 지역|이 지역", re.I)
 BALANCE_AFTER = re.compile(r"흑자|적자|surplus|deficit", re.I)  # '61.7억 달러 흑자'
 
@@ -261,10 +262,10 @@ def subjects(
         for given in (inside, balance, owners.get(n), paired.get(n)):
             if given is not None:
                 last[given.kind] = given.id
-        if "flow" not in last and not sentence.isascii():
+        if "flow" not in last and HANGUL.search(sentence):
             later = next((m for m in raw if m.kind == "flow" and m.start >= end), None)
-            if later is not None and later.id == "balance":
-                last["flow"] = later.id  # '중국(47.5억불)에서 최대 흑자'
+            if later is not None:  # verb-final: '중국(47.5억불)에서 최대 흑자', '...으로의 수출이'
+                last["flow"] = later.id
         if (
             REGION_WORD.search(sentence[:start])
             and "region" not in last

@@ -275,7 +275,7 @@ async function start() {
     const id = `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`;
     months.push({ id, label: id });
   }
-  fill($("month"), months, page.get("month") || state.meta.months.last);
+  fill($("month"), months, page.get("month") || state.meta.months.last_whole || state.meta.months.last);
   fill($("item"), state.meta.items.map((i) => ({ id: i.id, label: i.name })), page.get("item") || "total");
   fill($("region"), state.meta.regions.map((r) => ({ id: r.id, label: r.name })), page.get("region") || "world");
   $("store").textContent = `Data: ${state.meta.store}`;
