@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ENDPOINTS = [
@@ -126,18 +127,29 @@ async def load(port: int, path: str, total: int, concurrency: int, limit_s: floa
         finally:
             writer.close()
 
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
+    elapsed = await _gather(worker, concurrency)
     return {
         "path": path,
-        "requests": len(ordered),
+        "requests": len(latencies),
         "seconds": elapsed,
-        "rps": len(ordered) / elapsed,
+        "rps": len(latencies) / elapsed,
+        **_percentiles(latencies),
+        "bytes": size,
+    }
+
+
+async def _gather(worker: Callable[[], Awaitable[None]], concurrency: int) -> float:
+    """Run ``concurrency`` workers to their end; the seconds it took."""
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - start
+
+
+def _percentiles(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
         "p50_ms": statistics.median(ordered) * 1000,
         "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-        "bytes": size,
     }
 
 
@@ -227,17 +239,13 @@ async def load_mixed(port: int, paths: list[str], concurrency: int, until: float
         finally:
             writer.close()
 
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
+    elapsed = await _gather(worker, concurrency)
     return {
         "requests": served,
         "seconds": elapsed,
         "statuses": dict(sorted(statuses.items())),
         "5xx": sum(v for k, v in statuses.items() if k >= 500),
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        **_percentiles(latencies),
     }
 
 
