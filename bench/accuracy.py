@@ -80,7 +80,7 @@ def computed(store: Store) -> dict[tuple[str, Month], float]:
 
 
 def hs6_store() -> Store:
-    store = open_store()
+    store = open_store(":memory:")
     ingest_file(store, HS6, vintage=dt.date(2026, 7, 16))
     return store
 

@@ -6,8 +6,15 @@ then sends each endpoint a bounded number of requests (and stops at a time limit
 server's floor: the ratios say how much of the cost is the endpoint's own.
 
     PYTHONPATH=src python bench/load_api.py [--requests 4000] [--concurrency 32]
+    PYTHONPATH=src python bench/load_api.py --mixed [--requests 2000] [--concurrency 16]
 
 Targets on a 2-core machine: /api/facts p99 <= 50 ms and >= 500 requests/s on a warm cache.
+
+``--mixed`` serves a store file (the default dataset ingested into it) and sends a mix of good
+requests, bad ones (4xx expected) and requests with an ``as_of`` date not asked before, at
+concurrency 16: target no 5xx and p99 under 100 ms. It then runs the same mix while
+``ictrade ingest`` loads a generated file (bench/generate.py) into the served store: target
+no 5xx.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ENDPOINTS = [
@@ -39,12 +47,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env = {**os.environ, "PYTHONPATH": src, "ICTRADE_API_KEY": ""}
-    command = "from ictrade.cli import main; main()"
-    args = ["serve", "--dataset", "default", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen([sys.executable, "-c", command, *args], env=env)
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+COMMAND = "from ictrade.cli import main; main()"
+
+
+def ictrade(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": SRC, "ICTRADE_API_KEY": ""}
+    return subprocess.Popen([sys.executable, "-c", COMMAND, *args], env=env, **kwargs)  # type: ignore[call-overload]
+
+
+def start_server(port: int, store: Path | None = None) -> subprocess.Popen[bytes]:
+    where = ["--store", str(store)] if store else ["--dataset", "default"]
+    proc = ictrade("serve", *where, "--host", "127.0.0.1", "--port", str(port))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -113,27 +127,204 @@ async def load(port: int, path: str, total: int, concurrency: int, limit_s: floa
         finally:
             writer.close()
 
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
+    elapsed = await _gather(worker, concurrency)
     return {
         "path": path,
-        "requests": len(ordered),
+        "requests": len(latencies),
         "seconds": elapsed,
-        "rps": len(ordered) / elapsed,
-        "p50_ms": statistics.median(ordered) * 1000,
-        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        "rps": len(latencies) / elapsed,
+        **_percentiles(latencies),
         "bytes": size,
     }
 
 
+async def _gather(worker: Callable[[], Awaitable[None]], concurrency: int) -> float:
+    """Run ``concurrency`` workers to their end; the seconds it took."""
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - start
+
+
+def _percentiles(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    }
+
+
+# ---- --mixed: good, bad and new-as_of requests on a store file, and beside an ingest ------
+
+GOOD = [
+    "/api/facts/2020-11",
+    "/api/series?flow=export&item=semiconductors&region=world&measure=yoy",
+    "/api/cube?drilldowns=month,item&from=2019-01&to=2020-11",
+    "/api/meta",
+    "/api/facts/2019-06?as_published=true",
+]
+BAD = [
+    "/api/cube?item=,",
+    "/api/cube?month=,",
+    "/api/facts/2099-01",
+    "/api/series?as_of=0000-01",
+    "/api/cube?month=2020-13",
+    "/api/release/2020-11?format=nope",
+    "/api/series?item=nothing",
+]
+
+
+def mixed_paths(count: int, seed: int) -> list[str]:
+    """Good, bad and new-as_of requests in a fixed shuffled order: a third each."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    paths = []
+    for n in range(count):
+        kind = n % 3
+        if kind == 0:
+            paths.append(rng.choice(GOOD))
+        elif kind == 1:
+            paths.append(rng.choice(BAD))
+        else:  # a date never asked before (2013-2024), on facts, series or cube
+            day = dt.date(2013, 3, 1) + dt.timedelta(days=rng.randrange(4000))
+            target = rng.choice(["/api/facts/2012-12", "/api/series?item=total", "/api/cube"])
+            if target.startswith("/api/facts"):
+                target = f"/api/facts/{(day.replace(day=1) - dt.timedelta(days=1)):%Y-%m}"
+            sep = "&" if "?" in target else "?"
+            paths.append(f"{target}{sep}as_of={day}")
+    rng.shuffle(paths)
+    return paths
+
+
+async def request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One keep-alive GET; the status (the body is read and dropped)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.lower().split(b"\r\n"):
+        if line.startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    if b"connection: close" in head.lower():
+        raise ConnectionError(f"{path}: the server closed the connection after {status}")
+    return status
+
+
+async def load_mixed(port: int, paths: list[str], concurrency: int, until: float | None) -> dict:
+    """Send ``paths`` from ``concurrency`` connections (again and again until ``until``, a
+    perf_counter time, when given); statuses and latencies by request kind."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue = list(reversed(paths))
+    served = 0
+
+    async def worker() -> None:
+        nonlocal served
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 22)
+        try:
+            while True:
+                if not queue:
+                    if until is None or time.perf_counter() >= until:
+                        return
+                    queue.extend(reversed(paths))
+                path = queue.pop()
+                t0 = time.perf_counter()
+                status = await request(reader, writer, path)
+                latencies.append(time.perf_counter() - t0)
+                statuses[status] = statuses.get(status, 0) + 1
+                served += 1
+        finally:
+            writer.close()
+
+    elapsed = await _gather(worker, concurrency)
+    return {
+        "requests": served,
+        "seconds": elapsed,
+        "statuses": dict(sorted(statuses.items())),
+        "5xx": sum(v for k, v in statuses.items() if k >= 500),
+        **_percentiles(latencies),
+    }
+
+
+def run_mixed(requests: int, concurrency: int, ingest_lines: int) -> None:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="ictrade-load-"))
+    store = folder / "store.duckdb"
+    default = Path(SRC) / "ictrade" / "datasets" / "default" / "lines.parquet"
+    if ictrade("ingest", str(default), "--store", str(store)).wait() != 0:
+        raise SystemExit("loading the default dataset into a store failed")
+    big = folder / "big.parquet"
+    generate = Path(__file__).with_name("generate.py")
+    env = {**os.environ, "PYTHONPATH": SRC}
+    subprocess.run(
+        [sys.executable, str(generate), "--lines", str(ingest_lines), "--out", str(big)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    proc = start_server(port, store)
+    try:
+        asyncio.run(load_mixed(port, GOOD, 2, None))  # warm the latest cube and facts
+        quiet = asyncio.run(load_mixed(port, mixed_paths(requests, 1), concurrency, None))
+        writer = ictrade("ingest", str(big), "--store", str(store), stdout=subprocess.DEVNULL)
+        started = time.perf_counter()
+        during: list[dict] = []
+        while writer.poll() is None:
+            paths = mixed_paths(max(requests // 4, 100), 2 + len(during))
+            during.append(asyncio.run(load_mixed(port, paths, concurrency, None)))
+        ingest_s = time.perf_counter() - started
+        after = asyncio.run(load_mixed(port, mixed_paths(requests // 4, 99), concurrency, None))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"mixed requests (good, bad, new as_of), concurrency {concurrency}, store file")
+    print(f"  quiet:  {_line(quiet)}")
+    statuses: dict[int, int] = {}
+    for part in during:
+        for k, v in part["statuses"].items():
+            statuses[k] = statuses.get(k, 0) + v
+    p99 = max((p["p99_ms"] for p in during), default=0.0)
+    fives = sum(p["5xx"] for p in during)
+    total = sum(p["requests"] for p in during)
+    print(
+        f"  during an ingest of {ingest_lines:,} lines ({ingest_s:.0f} s, exit "
+        f"{writer.returncode}): {total} requests, statuses {statuses}, 5xx {fives}, "
+        f"worst p99 of a round {p99:.1f} ms"
+    )
+    print(f"  after:  {_line(after)}")
+    ok = quiet["5xx"] == 0 and quiet["p99_ms"] < 100 and fives == 0 and after["5xx"] == 0
+    print(
+        f"target no 5xx, p99 < 100 ms quiet, no 5xx during the ingest: {'met' if ok else 'NOT met'}"
+    )
+
+
+def _line(r: dict) -> str:
+    return (
+        f"{r['requests']} requests in {r['seconds']:.1f} s, statuses {r['statuses']}, 5xx "
+        f"{r['5xx']}, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000, help="per endpoint")
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--requests", type=int, default=None, help="per endpoint (4000; mixed 2000)"
+    )
+    parser.add_argument("--concurrency", type=int, default=None, help="32 (mixed: 16)")
     parser.add_argument("--time-limit", type=float, default=20.0, help="seconds per endpoint")
+    parser.add_argument("--mixed", action="store_true", help="the mixed run on a store file")
+    parser.add_argument("--ingest-lines", type=int, default=2_000_000, help="mixed: ingest size")
     args = parser.parse_args()
+    if args.mixed:
+        run_mixed(args.requests or 2000, args.concurrency or 16, args.ingest_lines)
+        return
+    args.requests = args.requests or 4000
+    args.concurrency = args.concurrency or 32
     port = free_port()
     proc = start_server(port)
     try:

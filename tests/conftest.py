@@ -78,7 +78,7 @@ def series_rows(
 
 @pytest.fixture
 def store() -> Iterator[Store]:
-    with open_store() as s:
+    with open_store(":memory:") as s:
         yield s
 
 

@@ -168,3 +168,63 @@ def serve_handler(handler: Any, path: str = "/data/v1/get/C/M/HS") -> Iterator[s
     """Run ``handler`` (httpx.Request -> httpx.Response) on a local port; yield its URL."""
     with _running(_HttpxHandler, path, handler=handler) as url:
         yield url
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    """Answers each request with the next of ``server.script``: functions writing a raw
+    answer to the handler (a dripped body, a body cut short, an HTML page...)."""
+
+    server: Any
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        script = self.server.script
+        self.server.calls += 1
+        answer = script.pop(0) if len(script) > 1 else script[0]
+        answer(self)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def raw_answer(status: int, body: bytes, *, length: int | None = None,
+               content_type: str = "application/json", drip: float = 0.0) -> Any:
+    """An answer of ``body`` claiming ``length`` bytes (a longer claim: the body is cut short),
+    sent a byte at a time every ``drip`` seconds when given."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        import time
+
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body) if length is None else length))
+        if length is not None:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        if not drip:
+            handler.wfile.write(body)
+            return
+        for byte in body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(drip)
+
+    return answer
+
+
+@contextmanager
+def serve_script(script: list[Any], path: str = "/data/v1/get/C/M/HS") -> Iterator[Any]:
+    """Run scripted answers on a local port; yield the server (``.url``, ``.calls``)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedHandler)
+    server.daemon_threads = True
+    server.script = list(script)  # type: ignore[attr-defined]
+    server.calls = 0  # type: ignore[attr-defined]
+    server.url = f"http://127.0.0.1:{server.server_address[1]}{path}"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -76,7 +76,7 @@ batches = st.lists(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches)
 def test_after_any_sequence_of_ingests_the_cached_cube_equals_the_aggregation(batches):
-    with open_store() as store:
+    with open_store(":memory:") as store:
         for n, entries in enumerate(batches):
             ingest_table(store, _batch(entries), origin=f"batch {n}")
             assert _cached(store) == _aggregated(store)

@@ -153,7 +153,7 @@ def test_parts_add_up_to_their_parent(entries):
         rows += series_rows(
             {LEAVES[item]: [before] + [1.0] * 11 + [now]}, "2019-01", flow=flow, partner=partner
         )
-    with open_store() as store:
+    with open_store(":memory:") as store:
         load(store, rows)
         facts = build_facts(store, Month(2020, 1))
     cells = {(c["flow"], c["item"], c["region"]): c for c in facts["cells"]}

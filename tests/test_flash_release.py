@@ -109,7 +109,7 @@ def test_changed_value_with_the_same_vintage_is_refused_and_nothing_is_written(
     ]
     extra = FlashFigure(("새 품목", "전세계"), "천$", Month(2025, 6), 10, 5.0, "202506")
     second = write_flash(tmp_path / "b.csv", [extra, *changed])
-    with open_store() as store:
+    with open_store(":memory:") as store:
         ingest_file(store, first, source="kcs", vintage=Month(2025, 5).first_day())
         before = store.con.execute("SELECT * FROM flash ORDER BY ALL").fetchall()
         with pytest.raises(InputError, match=r"b\.csv, line 3, field 'cum_value'.*differs"):
@@ -127,7 +127,8 @@ def test_changed_value_with_the_same_vintage_is_refused_and_nothing_is_written(
 def test_bad_flash_value_names_line_and_field(tmp_path: Path) -> None:
     path = write_flash(tmp_path / "bad.csv", pick({"2025-04"}))
     path.write_text(path.read_text(encoding="utf-8").replace(",수출,", ",반송,", 1), "utf-8")
-    with open_store() as store, pytest.raises(InputError, match=r"line 2, field 'flow_ko'"):
+    refused = pytest.raises(InputError, match=r"line 2, field 'flow_ko'")
+    with open_store(":memory:") as store, refused:
         ingest_file(store, path)
 
 

@@ -44,7 +44,7 @@ def months(first: str, last: str) -> list[str]:
 
 
 def gaps(rows: list[dict[str, object]]) -> list[str]:
-    with open_store() as store:
+    with open_store(":memory:") as store:
         ingest_table(store, lines_table(rows), origin="t.csv")
         return [
             f"{g.month} {g.codes}/{g.typical_codes:.0f} {g.compared_with}"

@@ -191,3 +191,16 @@ def test_codes_mixing_ict_and_non_ict_are_reported(tmp_path, csv_file):
                                       str(tmp_path / "s.duckdb")])
     assert result.exit_code == 0, result.output
     assert "1 code(s) in the store mix ICT and non-ICT items (854390)" in result.stderr
+
+
+def test_codes_split_among_items_are_named(tmp_path, csv_file):
+    body = (HEADER + "2025-01,export,847330,US,1000,kcs,2025-02-15,confirmed\n"
+            "2025-01,export,853890,US,1000,kcs,2025-02-15,confirmed\n"
+            "2025-01,export,854390,US,1000,kcs,2025-02-15,confirmed\n")
+    result = CliRunner().invoke(cli, ["ingest", str(csv_file(body)), "--store",
+                                      str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "2 code(s) in the store are coarser than the rules and split" in result.stderr
+    assert "under them: 847330, 853890;" in result.stderr
+    # 853890 is split by the table, so it is not said to be counted as its covering rule says
+    assert "1 code(s) in the store mix ICT and non-ICT items (854390)" in result.stderr

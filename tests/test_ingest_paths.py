@@ -72,7 +72,7 @@ batches = st.lists(
 @given(batches)
 def test_any_sequence_of_batches_stores_every_vintage_and_its_successor(batches):
     seen: set[tuple[int, int]] = set()
-    with open_store() as store:
+    with open_store(":memory:") as store:
         for entries, encode in batches:
             new = set(entries) - seen
             report = ingest_table(store, _batch(sorted(entries), encode), origin="t")

@@ -49,7 +49,7 @@ def sample() -> dict[str, float]:
 
 @pytest.mark.parametrize("order", list(permutations(FILES)))
 def test_the_three_files_in_any_order_give_kcs_sample_world_figures(order, month_lines, sample):
-    with open_store() as store:
+    with open_store(":memory:") as store:
         for name in order:
             ingest_table(store, month_lines[name], origin=name)
         assert world(store) == sample

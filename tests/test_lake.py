@@ -56,7 +56,7 @@ def bulk_file(path: Path) -> Path:
 
 def test_comtrade_bulk_file_loads_several_reporters(tmp_path: Path) -> None:
     file = bulk_file(tmp_path / "COMTRADE-FINAL-CM410-202311.txt.gz")
-    with open_store() as store:
+    with open_store(":memory:") as store:
         report = ingest_file(store, file, vintage=dt.date(2024, 1, 10))
         assert report.lines_added == 4
         got = store.con.execute(
@@ -104,7 +104,7 @@ def test_lake_facts_equal_the_store_facts(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     append_lines(lake, lines_table(_lines(1e6, V1)), origin="a")
     append_lines(lake, lines_table(_lines(2e6, V2)), origin="b")
-    with open_store() as store:
+    with open_store(":memory:") as store:
         ingest_table(store, lines_table(_lines(1e6, V1) + _lines(2e6, V2)), origin="ab")
         for as_of in (None, V1):
             want = build_facts(store, Month(2020, 12), as_of=as_of)

@@ -49,7 +49,7 @@ def items(store: Store, month: str = "2025-01") -> dict[str, float]:
 
 
 def store_of(*batches) -> Store:
-    store = open_store()
+    store = open_store(":memory:")
     for n, rows in enumerate(batches):
         ingest_table(store, lines_table(rows), origin=f"file {n}")
     return store

@@ -46,7 +46,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def synthetic() -> tuple[dict[str, Any], Trend]:
-    with open_store() as store:
+    with open_store(":memory:") as store:
         fill(store)
         return build_facts(store, MONTH), trend_from_cube(load_cube(store, None), MONTH)
 

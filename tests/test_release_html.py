@@ -24,7 +24,7 @@ from ictrade.store.store import open_store
 
 @pytest.fixture(scope="module")
 def built():  # type: ignore[no-untyped-def]
-    with open_store() as s:
+    with open_store(":memory:") as s:
         fill(s)
         yield build_facts(s, MONTH), trend_from_cube(load_cube(s, None), MONTH)
 

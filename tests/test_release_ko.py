@@ -21,7 +21,7 @@ from ictrade.store.store import open_store
 
 @pytest.fixture(scope="module")
 def facts():  # type: ignore[no-untyped-def]
-    with open_store() as s:
+    with open_store(":memory:") as s:
         yield build_facts(fill(s), MONTH)
 
 

@@ -42,7 +42,7 @@ def world_exports(codes: set[str] | None = None, since: str = "2017-01") -> list
 
 
 def facts_of(lines: list[dict[str, object]], month: str) -> dict[str, object]:
-    with open_store() as store:
+    with open_store(":memory:") as store:
         ingest_table(store, lines_table(lines), origin="world.csv")
         return build_facts(store, Month.parse(month))
 

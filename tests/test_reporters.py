@@ -75,7 +75,7 @@ def test_refinement_keeps_reporters_apart() -> None:
             {**world, "hs_code": "854232", "value_usd": 90.0, "reporter": "DE"},
         ]
     )
-    with open_store() as store:
+    with open_store(":memory:") as store:
         ingest_table(store, table, origin="a")
         for reporter, expected in (("KR", {"semiconductors": 40.0, "memory": 60.0}),
                                    ("DE", {"memory": 90.0})):

@@ -133,6 +133,15 @@ def test_wafers_and_pv_count_as_semiconductors_from_hs2022(kr: Scheme) -> None:
         assert kr.classify(code, Month.parse("2023-01")).item == "other_semiconductors"
 
 
+def test_documented_components_and_applied_equipment_count_as_other_ict(kr: Scheme) -> None:
+    # evidence §9 names them; families without a document stay out, whatever their size
+    for code in ("853224", "853400", "853669", "853690", "854089", "901890", "902214", "903039"):
+        assert kr.classify(code, Month.parse("2025-03")).item == "other_ict", code
+    for code in ("848620", "854442", "850440", "853710", "903082", "902000", "903180"):
+        assert kr.classify(code, Month.parse("2025-03")).item == NON_ICT, code
+    assert kr.classify("9030", Month.parse("2025-03")).mixed  # wafer testers under it
+
+
 def test_every_rule_item_is_a_taxonomy_id() -> None:
     ids = set(taxonomy().ids) | {NON_ICT}
     assert {r["item"] for r in rule_rows()} <= ids

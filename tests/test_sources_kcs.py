@@ -247,7 +247,7 @@ def test_any_paging_failures_and_quota_stops_store_each_line_once(size, months, 
     client = _mock_client(fake, size, [])
     checkpoint = tmp_path_factory.mktemp("kcs") / "c.json"
     last = Month(2019, 1) + (months - 1)
-    with open_store() as store:
+    with open_store(":memory:") as store:
         def sink(table, raw, at, origin):
             ingest_table(store, table, origin=origin, raw=raw, retrieved_at=at)
 

@@ -24,7 +24,7 @@ MONTHS = [Month(2020, m) for m in (1, 4, 7, 11)]
 
 @pytest.fixture(scope="module")
 def store():  # type: ignore[no-untyped-def]
-    with open_store() as s:
+    with open_store(":memory:") as s:
         yield fill(s)
 
 

@@ -182,6 +182,26 @@ SPEC: list[tuple[str, str, tuple[str, ...], str, str]] = [
     ("8543702040", "other_ict", ALL, "low", "evidence §9; KITA MTI 822490"),
     ("8543709010", "other_ict", ALL, "low", "evidence §9; KITA MTI 822490"),
     ("901320", "other_ict", ALL, "low", "C9 (KITA MTI 812410)"),
+    # --- electronic components other than semiconductors and displays (group 전자부품, S13):
+    # the families evidence §9 names, at the HSK lines KITA files under MTI 83 (S26)
+    ("8532", "other_ict", ALL, "low", "evidence §1 §9 S13 (capacitors); KITA MTI 8333"),
+    ("8533", "other_ict", ALL, "low", "evidence §1 §9 S13 (resistors); KITA MTI 8331/8333"),
+    ("8534", "other_ict", ALL, "low", "evidence §1 §9 S13 (printed circuits); KITA MTI 834300"),
+    ("853661", "other_ict", ALL, "low", "evidence §9 S13 (connectors 8536.6x-.90); KITA 834200"),
+    ("853669", "other_ict", ALL, "low", "evidence §9 S13 (connectors 8536.6x-.90); KITA 834200"),
+    ("853670", "other_ict", ALL, "low", "evidence §9 S13 (connectors 8536.6x-.90); KITA 834200"),
+    ("853690", "other_ict", ALL, "low", "evidence §9 S13 (connectors 8536.6x-.90); KITA 834200"),
+    ("8540", "other_ict", ALL, "low", "evidence §9 S13 (electron tubes); KITA MTI 832"),
+    # --- ICT-applied equipment (정보통신응용기반기기, S12 S13): medical devices and measuring
+    # instruments (S10; evidence §1 §9). Medical devices = the medical headings of ch. 90
+    # (9020 breathing appliances and gas masks left out); 9030.82 wafer testers are
+    # semiconductor equipment (KITA MTI 732100), machinery like 8486, and stay out.
+    ("9018", "other_ict", ALL, "low", "S10 (medical devices); evidence §1 §9"),
+    ("9019", "other_ict", ALL, "low", "S10 (medical devices); evidence §1 §9"),
+    ("9021", "other_ict", ALL, "low", "S10 (medical devices); evidence §1 §9"),
+    ("9022", "other_ict", ALL, "low", "S10 (medical devices); evidence §1 §9"),
+    ("9030", "other_ict", ALL, "low", "S10 S12; evidence §9 (measuring instruments); KITA 815"),
+    ("903082", "non_ict", ALL, "low", "semiconductor test equipment (KITA MTI 732100)"),
 ]
 CAMERA_LINE = "8529904000"
 KCS_CAMERA_LINE = "8529903020"  # KCS's camera-module parts series

@@ -6,6 +6,7 @@ The public API, in the order of the data flow::
     ictrade.ingest_file(store, "lines.csv")              # validated, atomic, idempotent
     facts = ictrade.build_facts(store, ictrade.Month(2020, 11), as_published=True)
     print(ictrade.short_markdown(facts))
+    cells = ictrade.facts_table(store, month="2020-11").to_pandas()   # tables: docs/python.md
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .errors import (
     StoreError,
     UsageError,
 )
+from .frames import cube_table, facts_table, series_table
 from .load import ingest_file
 from .months import Month, parse_months
 from .release.build import write_release
@@ -43,12 +45,15 @@ __all__ = [
     "UsageError",
     "build_facts",
     "check_published",
+    "cube_table",
+    "facts_table",
     "ingest_file",
     "ingest_table",
     "long_markdown",
     "open_store",
     "parse_months",
     "series",
+    "series_table",
     "short_markdown",
     "write_release",
 ]

@@ -30,6 +30,8 @@ class Month:
         m = _MONTH.match(str(text).strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise UsageError(f"'{text}' is not a month; use YYYY-MM, e.g. 2020-11")
+        if not 1 <= int(m.group(1)) <= 9998:  # room for a month either side in dates
+            raise UsageError(f"'{text}' is not a month of a calendar year from 0001 to 9998")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -90,7 +92,7 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     except ValueError:
         pass
     m = _MONTH.match(text)
-    if m and int(m.group(1)) >= 1:  # year 0 is no date
-        month = Month.parse(text)
+    if m and 1 <= int(m.group(1)) <= 9999:  # year 0 is no date
+        month = Month(int(m.group(1)), int(m.group(2)))
         return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

@@ -87,8 +87,8 @@ def ingest_command(
             status=status,
             mapping=parse_mapping(mapping),
         )
-        mixed = mixed_codes(store.con, store.scheme_name)
         split = split_codes(store.con, store.scheme_name)
+        mixed = [c for c in mixed_codes(store.con, store.scheme_name) if c not in split]
     click.echo(report.summary())
     for warning in report.warnings():
         click.echo(warning, err=True)

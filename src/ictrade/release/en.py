@@ -214,12 +214,17 @@ def _pair(s: Statement, month: Month) -> str:
         return f"Both {first} and {second} experienced growth."
     if moves == {"down"}:
         return f"Both {first} and {second} declined."
-    if moves - {"up", "down", "flat"}:  # a part without a prior year: no comparison
-        a_name, b_name = item_name(a["item"]), item_name(b["item"])
+    a_name, b_name = item_name(a["item"]), item_name(b["item"])
+    if moves == {"none"}:  # no prior year for either: levels only
         a_usd, b_usd = (format_usd(c["figures"]["value"].value) for c in (a, b))
         return (
             f"{a_name[0].upper() + a_name[1:]} accounted for {a_usd} of these "
             f"and {b_name} for {b_usd}."
+        )
+    if "none" in moves:  # one part without a prior year: each stated on its own
+        return (
+            f"{a_name[0].upper() + a_name[1:]} {change(a['figures'])}, "
+            f"and {b_name} {change(b['figures'], 1)}."
         )
     if "flat" in moves:
         return f"{first[0].upper() + first[1:]} and {second} moved differently."

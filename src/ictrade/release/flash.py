@@ -29,7 +29,6 @@ BASELINES = ("working_days", "last_year")
 WORLD = "전세계"
 
 
-
 def flash_month(store: Store, month: Month, as_of: dt.date | None = None) -> bool:
     """No customs lines of ``month`` (as of ``as_of``), but 10- or 20-day flash figures.
 

@@ -14,7 +14,6 @@ FACTS_FILE = "flash.json"  # where the flash facts go beside the text
 UNITS_EN = {"천$": "USD thousand", "백만원": "KRW million"}
 
 
-
 def number(value: float | None) -> str:
     """A value as the flash release prints it: whole units from 100 up, one decimal below;
     'open' for a band without an upper end."""

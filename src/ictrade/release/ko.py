@@ -243,7 +243,10 @@ def _pair(s: Statement, month: Month) -> str:
         return f"{first} 및 {second} 모두 증가했다."
     if moves == {"down"}:
         return f"{first} 및 {second} 모두 감소했다."
-    if "none" in moves:  # no prior year to compare with
+    if moves != {"none"} and "none" in moves:  # one part without a prior year
+        said = [f"{item_name(c['item'])} 수출은 {change(c['figures'])}" for c in (a, b)]
+        return f"{said[0][:-1]}고, {said[1]}."  # '…했다' joined as '…했고'
+    if "none" in moves:  # no prior year for either: levels only
         values = [
             f"{item_name(c['item'])} {format_usd(c['figures']['value'].value)}" for c in (a, b)
         ]

@@ -41,9 +41,7 @@ def _subjects(paragraph: Paragraph) -> list[str]:
     return [s.subject for s in paragraph if s.kind in heads and s.subject]
 
 
-def release_text(
-    facts: Facts, lang: str = "en", notes: Notes | None = None
-) -> ReleaseText:
+def release_text(facts: Facts, lang: str = "en", notes: Notes | None = None) -> ReleaseText:
     """The short text in ``lang``: title and paragraphs, with the user's notes after the
     paragraph on their subject (notes on subjects the text does not discuss come last)."""
     view, notes = FactsView(facts), notes or {}

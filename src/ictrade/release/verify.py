@@ -208,9 +208,7 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     return Outcome(claim, MATCHED if ok else MISMATCHED, shown, fact)
 
 
-def verify_text(
-    text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None
-) -> Report:
+def verify_text(text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None) -> Report:
     """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
     ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""
     view = FactsView(facts)

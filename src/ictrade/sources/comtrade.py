@@ -96,7 +96,7 @@ class ComtradeClient:
         headers = {"Ocp-Apim-Subscription-Key": self.key}
         redact = _http.redactor(self.key)
 
-        def call() -> tuple[httpx.Response, dt.datetime, Any]:
+        def call() -> tuple[httpx.Response, dt.datetime, tuple[Any, ...]]:
             self.counter.check()
             response = _http.get(
                 self.http,
@@ -107,14 +107,14 @@ class ComtradeClient:
                 answered=self.counter.take,
             )
             try:
-                payload = response.json()
+                parsed: tuple[Any, ...] = (response.json(),)
             except ValueError:
                 if response.status_code == 200:  # cut short on the way: ask again
                     raise _http.Transient("the JSON answer is incomplete or malformed") from None
-                payload = None
-            return response, dt.datetime.now(dt.UTC), payload
+                parsed = ()
+            return response, dt.datetime.now(dt.UTC), parsed
 
-        response, at, payload = self.retry.run(call, f"GET {origin}", redact)
+        response, at, parsed = self.retry.run(call, f"GET {origin}", redact)
         if response.status_code == 414 or b"URL Too Long" in response.content[:200]:
             raise _TooMany()
         if response.status_code in (401, 403):
@@ -122,12 +122,13 @@ class ComtradeClient:
                 f"UN Comtrade refused the subscription key (HTTP "
                 f"{response.status_code}); check {KEY_ENV}"
             )
-        if payload is None:
+        if not parsed:
             raise SourceError(
                 f"UN Comtrade answered {origin} with HTTP "
                 f"{response.status_code} and no JSON: "
                 f"{redact(response.text[:200])}"
             )
+        payload = parsed[0]
         if not isinstance(payload, dict):
             raise SourceError(
                 f"UN Comtrade answered {origin} with JSON {type(payload).__name__} "

@@ -20,6 +20,7 @@ from ..classify import regions, taxonomy
 from ..errors import InputError
 from ..months import Month
 from ..numbers import matches
+from ..sources._read import read_text
 from ..store.store import Store
 from .cube import FLOWS, Cube, load_cube
 from .history import yoy_pct
@@ -86,9 +87,13 @@ def read_figures(
 ) -> tuple[list[PublishedFigure], int]:
     """In-scope figures of a published-figures CSV, and how many rows were out of scope."""
     items, region_ids = set(taxonomy().ids), set(regions().ids)
-    text = Path(path).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    text = read_text(Path(path))  # UTF-8, UTF-16 or cp949; binary or empty files refused
+    try:
+        reader = csv.DictReader(text.splitlines())
+        fields = reader.fieldnames
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
+    missing = [c for c in COLUMNS if c not in (fields or [])]
     if missing:
         raise InputError(
             f"missing column(s) {', '.join(missing)}; expected the columns of "
@@ -144,7 +149,7 @@ def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
     if path is None or not Path(path).is_file():
         return set()
     keys: set[ConflictKey] = set()
-    for row in csv.DictReader(Path(path).read_text(encoding="utf-8").splitlines()):
+    for row in csv.DictReader(read_text(Path(path)).splitlines()):
         measure = row.get("measure") or row.get("constraint", "").split(":")[0].strip()
         keys.add(((row.get("figures_file") or "").strip(), row["figures_line"].strip(),
                   "value" if measure == "level" else measure))

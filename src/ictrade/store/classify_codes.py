@@ -120,31 +120,27 @@ def mixed_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
 
 
 def split_codes(con: duckdb.DuckDBPyConnection, scheme_name: str) -> list[str]:
-    """The store's codes coarser than the rules whose finer rules send their parts to different
-    items, in the months of their lines: they are apportioned among those items
-    (store/apportion.py)."""
+    """The store's codes that are apportioned among items (store/apportion.py): coarser than
+    the rules, with finer rules sending their parts to different items, and either shares in
+    the split table for the months of their lines or finer lines in the store to split by."""
     rules, table = scheme(scheme_name), splits(scheme_name)
     related = _related_test(rules)
-
-    def split(code: str, decision: Decision, start: int, end: int) -> bool:
-        """Split among ICT items, or an ICT share of a mixed code given by the table."""
-        ict = {r.item for r in decision.finer} - {NON_ICT}
-        if decision.covering is not None and decision.covering.item != NON_ICT:
-            ict.add(decision.covering.item)
-        shared = any(table.at(code, m) for m in (start, *table.bounds(code)) if start <= m <= end)
-        return split_by_rules(decision) and (len(ict) > 1 or shared)
-
     spans = con.execute(
         "SELECT hs_code, min(month), max(month) FROM lines GROUP BY 1 ORDER BY 1"
     ).fetchall()
+    codes = {code for code, _, _ in spans}
     out = []
     for code, first, last in spans:
         if not related(code):
             continue
         low, high = Month.from_date(first).index, Month.from_date(last).index
-        if any(
-            start <= high and low <= end and split(code, decision, max(start, low), end)
-            for start, end, decision in rules.segments(code)
-        ):
-            out.append(code)
+        finer = any(c != code and c.startswith(code) for c in codes)
+        for start, end, decision in rules.segments(code):
+            start, end = max(start, low), min(end, high)
+            if start > end or not split_by_rules(decision):
+                continue
+            months = (start, *(b for b in table.bounds(code) if start <= b <= end))
+            if finer or any(table.at(code, m) for m in months):
+                out.append(code)
+                break
     return out

@@ -39,8 +39,10 @@ _CUBE_COLUMNS = ", ".join(CUBE_COLUMNS)
 
 
 def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether some lines may refine others (codes nested in one another, or WORLD lines beside
-    partner lines): then the cube is counted line by line (``apportion``), else CUBE_SQL."""
+    """Whether some lines may refine others (codes nested in one another, WORLD lines beside
+    partner lines, or one line from two sources): then the cube is counted line by line
+    (``apportion``, in Python: seconds for the KCS files, minutes for tens of millions of
+    lines), else CUBE_SQL."""
     row = first_row(
         con.execute(
             "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"

@@ -241,15 +241,20 @@ def open_store(
 ) -> Store:
     """Open (creating if needed) the store at ``path``, or load a shipped dataset read-only.
 
-    With neither, open ``:memory:`` (an empty, writable store: handy in tests). Statistics
+    With neither, open the store the command line would (``ICTRADE_STORE``, else your store,
+    else the shipped ``default`` dataset); ``open_store(":memory:")`` is an empty, writable
+    store (handy in tests). Statistics
     read the lines of ``reporter`` classified by ``scheme_name``. While another program holds
     the file (an ingest writing, a server taking its snapshot), wait up to ``wait`` seconds,
     then raise StoreBusyError.
     """
     reporter = check_reporter(reporter)
+    if dataset is None and path is None:
+        chosen = choose_store(scheme_name=scheme_name, reporter=reporter)
+        path, dataset = chosen.path, chosen.dataset
     if dataset is not None:
         return _open_dataset(dataset, scheme_name, reporter)
-    target = str(path) if path is not None else ":memory:"
+    target = str(path)
     if target != ":memory:":
         if read_only and not Path(target).exists():
             raise StoreError(f"no store at {target}; create one with 'ictrade ingest FILE'")

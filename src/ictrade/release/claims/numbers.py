@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-UNITS_EN = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6}
+UNITS_EN = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "million": 1e6, "mn": 1e6,
+            "mln": 1e6}  # fmt: skip
 UNITS_KO = {"조": 1e12, "억": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "천": 1e3}
 DIGIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -34,9 +35,10 @@ SPELLED = rf"(?:\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
 NUM = rf"(?:{SPELLED}|{DIGITS}|\b(?:{WORD})\b)"
 
 MONEY_EN = re.compile(
-    rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})(?:\s*(?P<au>trillion|billion|million|bn|mn)\b)?)"
+    rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})(?:\s*(?P<au>trillion|billion|million|bn|mn|bln|mln)\b)?)"
     rf"|(?:(?P<b>{SPELLED}|{DIGITS})\s*(?P<bu>trillion|billion|million)\s+"
-    r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)",
+    r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)"
+    rf"|(?:(?P<c>{DIGITS})\s*(?P<cu>billion|million|bn|mn)\s+(?:USD|US\$|\$)(?![\w$]))",
     re.IGNORECASE,
 )
 MONEY_KO = re.compile(
@@ -120,9 +122,9 @@ def amounts(sentence: str) -> list[Amount]:
     """Money and percentages of a sentence, in order, never overlapping."""
     found: list[Amount] = []
     for m in MONEY_EN.finditer(sentence):
-        digits = m.group("a") or m.group("b")
+        digits = m.group("a") or m.group("b") or m.group("c")
         value = number_word(digits)
-        unit_word = (m.group("au") or m.group("bu") or "").lower()
+        unit_word = (m.group("au") or m.group("bu") or m.group("cu") or "").lower()
         if value is None or not unit_word:
             continue  # '$2.3' cut off before its unit: a number verify cannot read
         unit = UNITS_EN.get(unit_word, 1.0)
