@@ -365,3 +365,20 @@ def test_korean_ministry_bullets():
     semis, phones = [c for c in extract(text, NOV) if c.measure == "streak"]
     assert (semis.args["kind"], semis.args["threshold_usd"]) == ("above_threshold", 8e9)
     assert (phones.item, phones.args["kind"]) == ("mobile_phones", "yoy_growth")
+
+
+def test_hostile_runs_are_read_in_linear_time_and_reported():
+    # Each pattern once tried every position inside a run: 40,000 digits took minutes.
+    run = "7" * 40_000
+    text = f"ICT exports rose {run} percent. 수출은 {run}원이다. {'x' * 40_000} in 5 months."
+    claims = extract(text, Month(2020, 11))
+    long = [c for c in claims if c.measure == "number" and len(c.text) >= 40_000]
+    assert len(long) == 2
+    assert all("without a space" in c.why for c in long)
+    assert text[long[0].start : long[0].end] == run
+
+
+def test_long_runs_do_not_hide_the_figures_beside_them():
+    text = f"ICT exports rose 15.8 percent to $16.6 billion. {'1' * 500}"
+    claims = extract(text, Month(2020, 11))
+    assert {c.text for c in claims if c.measure != "number"} >= {"15.8 percent", "$16.6 billion"}

@@ -29,9 +29,12 @@ ORDINAL_WORDS = {
 }  # fmt: skip
 KO_COUNTS = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6}
 WORD = "|".join(sorted([*DIGIT_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
-DIGITS = r"\d[\d,]*(?:\.\d+)?"
+# A number starts where no digit, point or digit-comma stands before it: without this, every
+# position inside a long run of digits would start a new match (quadratic on hostile text).
+START = r"(?<![\d.])(?<!\d,)"
+DIGITS = rf"{START}\d[\d,]*(?:\.\d+)?"
 # '12-point-seven', 'six-point-87' (broadcast style), plain digits, or a number word
-SPELLED = rf"(?:\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
+SPELLED = rf"(?:{START}\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
 NUM = rf"(?:{SPELLED}|{DIGITS}|\b(?:{WORD})\b)"
 
 MONEY_EN = re.compile(
@@ -42,10 +45,16 @@ MONEY_EN = re.compile(
     re.IGNORECASE,
 )
 MONEY_KO = re.compile(
-    r"(?P<parts>(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+)"
+    rf"(?P<parts>{START}(?:\d[\d,]*(?:\.\d+)?\s*(?:조|억|천만|백만|만|천)\s*)+)"
     r"(?P<cur>달러|불|弗|\$)"
 )
-WON = re.compile(rf"(?P<num>(?:{DIGITS}\s*(?:조|억|천만|백만|만|천)?\s*)+?)\s*(?:won\b|원)", re.I)
+# Units stand between the parts, so a run of digits splits into parts one way only.
+KO_UNIT = "조|억|천만|백만|만|천"
+WON = re.compile(
+    rf"(?P<num>{DIGITS}(?:\s*(?:{KO_UNIT})\s*\d[\d,]*(?:\.\d+)?)*(?:\s*(?:{KO_UNIT}))?)"
+    r"\s*(?:won\b|원)",
+    re.I,
+)
 PERCENT = re.compile(
     rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
     r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|퍼센트)"

@@ -36,6 +36,9 @@ COVERAGE = re.compile(r"\bcover|포괄")
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합")
 DEFICIT = re.compile(r"deficit|적자")
 PERIOD_WORDS = ("ytd", "half", "quarter")  # 'the first 11 months': no figure
+# No figure is longer than this; longer runs without a space are set aside before reading, which
+# keeps every pattern's work per position bounded (hostile text: a run of 40,000 digits).
+LONG_RUN = re.compile(r"\S{100,}")
 DOUBLE = re.compile(r"double[- ]digit|두\s?자릿수|두\s?자리")
 
 
@@ -273,6 +276,13 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         else:
             same_paragraph = True
         sentence = s.text
+        for m in LONG_RUN.finditer(sentence):
+            if any(c.isdigit() for c in m.group()):
+                claims.append(Claim(m.group(), sentence, "number", "other", "other", "world",
+                                    start=s.start + m.start(), end=s.start + m.end(),
+                                    why=f"a run of {len(m.group())} characters without a space"
+                                    " is no figure verify reads"))  # fmt: skip
+        sentence = LONG_RUN.sub(lambda m: " " * len(m.group()), sentence)
         figures = _figures(sentence)
         subs = subjects(sentence, [(f[0], f[1], f[2]) for f in figures], context,
                         carry_region=same_paragraph)  # fmt: skip
