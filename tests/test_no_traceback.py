@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 
+# Every command over the whole corpus: about half a minute, so CI runs it and --fast skips it.
+pytestmark = pytest.mark.slow
+
 HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
 GOOD = "2020-11,export,854232,CN,100,kcs,2020-12-15,confirmed\n"
 
