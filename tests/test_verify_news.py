@@ -398,7 +398,10 @@ def test_a_number_broken_by_a_paragraph_break_is_set_aside():
 
 
 def test_a_loosely_named_item_is_the_ministry_category():
-    loose = "Exports of computers and telecom equipment fell 12.5 percent and 8.1 percent, respectively."
+    loose = (
+        "Exports of computers and telecom equipment fell 12.5 percent and 8.1 percent, "
+        "respectively."
+    )
     assert read(loose, "12.5 percent").item == "computers_peripherals"
     assert read("컴퓨터 수출은 8억2000만달러로 12.5% 줄었다.", "12.5%").item == (
         "computers_peripherals"
