@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, StoreError
+from .batch import LoadReport
 from .schema import LINE_KEY, LINE_SCHEMA
 from .validate import validate
 
@@ -32,21 +32,10 @@ PARTITIONS = ("reporter", "month")
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in (*LINE_KEY, "vintage"))
 
 
-@dataclass(frozen=True)
-class LakeReport:
-    origin: str
-    lines_seen: int
-    lines_added: int
-    already_loaded: bool = False
-
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already in the lake; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} identical to lines in the lake, skipped)" if skipped else ""
-        return (
-            f"{self.origin}: {self.lines_added} lines added to the lake of {self.lines_seen}{extra}"
-        )
+class LakeReport(LoadReport):
+    skipped_note = "identical to lines in the lake"
+    destination = " to the lake"
+    already_note = "already in the lake"
 
 
 def lines_glob(lake: Path) -> str:
