@@ -66,10 +66,13 @@ def reporter_lines(
         edition = next(e for e, last in EDITIONS if year <= last)
         pool, c_weight = codes[edition]
         k = int(per_month * 1.5) + 16
-        code = rng.choice(len(pool), size=k, p=c_weight)
-        partner = rng.choice(len(names), size=k, p=p_weight)
-        flow = (rng.random(k) < 0.45).astype(np.int64)
-        key = np.unique((flow * len(pool) + code) * len(names) + partner)
+        key = np.empty(0, np.int64)
+        while len(key) < per_month:  # skewed draws repeat keys: draw again until enough
+            code = rng.choice(len(pool), size=k, p=c_weight)
+            partner = rng.choice(len(names), size=k, p=p_weight)
+            flow = (rng.random(k) < 0.45).astype(np.int64)
+            drawn = (flow * len(pool) + code) * len(names) + partner
+            key = np.unique(np.concatenate([key, drawn]))
         rng.shuffle(key)
         key = key[:per_month]
         n = len(key)

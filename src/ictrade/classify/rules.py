@@ -43,6 +43,23 @@ class Rule(Valid):
         end = "" if self.valid_to == _LAST else str(Month.from_index(self.valid_to))
         return f"{start or 'always'}..{end or 'open'}" if (start or end) else "always"
 
+    def record(self) -> dict[str, object]:
+        """For JSON and CSV: the bounds as months, None when open."""
+        return {
+            "prefix": self.prefix,
+            "item": self.item,
+            "valid_from": month_bound(self.valid_from),
+            "valid_to": month_bound(self.valid_to),
+            "confidence": self.confidence,
+            "basis": self.basis,
+            "label": self.label,
+        }
+
+
+def month_bound(index: int) -> str | None:
+    """A rule or period bound as YYYY-MM; None when open."""
+    return None if index in (_FIRST, _LAST) else str(Month.from_index(index))
+
 
 @dataclass
 class Decision:
@@ -58,6 +75,17 @@ class Decision:
     @property
     def is_ict(self) -> bool:
         return self.item != NON_ICT
+
+    def record(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "month": str(self.month),
+            "item": self.item,
+            "ict": self.is_ict,
+            "mixed": self.mixed,
+            "covering": self.covering.record() if self.covering else None,
+            "finer": [r.record() for r in self.finer],
+        }
 
     def explain(self) -> str:
         lines = [f"{self.code} in {self.month}: {self.item}"]

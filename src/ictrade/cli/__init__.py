@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Any
 
 import click
@@ -17,19 +18,27 @@ from .. import __version__
 from ..errors import IctradeError
 from . import data, fetch, lake, releases, services
 from .options import EXIT_INTERNAL, EXIT_USAGE
+from .output import add_verbosity_options, quiet_option, say, verbose_option
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; an IctradeError is printed as 'error: ...' on standard error and
         exits with status 2, whichever command raised it."""
+        started = time.perf_counter()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            say(f"{ctx.invoked_subcommand}: done in {time.perf_counter() - started:.2f} s", 1)
+            return result
         except IctradeError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (``... --format json | head``): nothing to tell it.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)  # as a shell reports a writer ended by SIGPIPE
         except KeyboardInterrupt:
             click.echo("interrupted; nothing half-written is kept", err=True)
             sys.exit(130)
@@ -49,8 +58,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ictrade")
+@quiet_option()
+@verbose_option
 def cli() -> None:
     """Customs trade records to the monthly ICT goods trade release.
+
+    Data go to standard output; messages and progress to standard error. -q and -v work
+    before or after the command's name (ictrade -q vintages ..., ictrade vintages -q ...).
 
     Exit statuses: 0 success, 1 a check found a mismatch, 2 bad usage or bad input.
     """
@@ -70,6 +84,7 @@ for _command in (
     services.serve_command,
     lake.lake_group,
 ):
+    add_verbosity_options(_command)
     cli.add_command(_command)
 
 

@@ -18,6 +18,7 @@ from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
+from .output import emit, format_option, record, say
 
 
 def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Callable[[F], F]:
@@ -62,6 +63,7 @@ def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Call
     metavar="COLUMN=FIELD",
     help="Map a file column to a line field, e.g. --map 'HS code=hs_code'.",
 )
+@format_option("one line saying what was added")
 def ingest_command(
     file: str,
     store_path: str | None,
@@ -71,6 +73,7 @@ def ingest_command(
     vintage: str | None,
     status: str,
     mapping: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Load customs lines from FILE (CSV or Parquet): validated, atomic and idempotent.
 
@@ -89,34 +92,39 @@ def ingest_command(
         )
         split = split_codes(store.con, store.scheme_name)
         mixed = [c for c in mixed_codes(store.con, store.scheme_name) if c not in split]
-    click.echo(report.summary())
+    if fmt == "text":
+        click.echo(report.summary())
+    else:
+        emit([report], fmt, document=report)
     for warning in report.warnings():
         click.echo(warning, err=True)
     if mixed:
         shown = ", ".join(mixed[:8]) + (" ..." if len(mixed) > 8 else "")
-        click.echo(
+        say(
             f"note: {len(mixed)} code(s) in the store mix ICT and non-ICT items ({shown}); "
-            "they are counted as their covering rule says ('ictrade classify CODE' explains)",
-            err=True,
+            "they are counted as their covering rule says ('ictrade classify CODE' explains)"
         )
     if split:
-        click.echo(
+        say(
             f"note: {len(split)} code(s) in the store are coarser than the rules and split "
             f"among the items under them: {', '.join(split)}; by the store's finer lines where "
-            "it has them, else by the shipped split table (estimated: facts say how much)",
-            err=True,
+            "it has them, else by the shipped split table (estimated: facts say how much)"
         )
 
 
 @click.command("vintages")
 @click.argument("month")
 @store_options
-def vintages_command(month: str, store_path: str | None, dataset: str | None) -> None:
+@format_option("a table")
+def vintages_command(month: str, store_path: str | None, dataset: str | None, fmt: str) -> None:
     """List the versions (vintages) of a MONTH the store keeps, with its ICT totals as of each."""
     with open_for_reading(store_path, dataset) as store:
         found = month_vintages(store, Month.parse(month))
     if not found:
         raise NoDataError(f"the store holds no lines for {month}")
+    if fmt != "text":
+        emit(found, fmt)
+        return
     click.echo(
         "vintage     lines  status                 ICT exports USD   ICT imports USD  source"
     )
@@ -139,15 +147,32 @@ def vintages_command(month: str, store_path: str | None, dataset: str | None) ->
     help="How many changed lines to list (largest changes first).",
 )
 @store_options
+@format_option("the changed aggregates, then the largest changed lines")
 def revisions_command(
-    month: str, before: str, after: str, max_lines: int, store_path: str | None, dataset: str | None
+    month: str,
+    before: str,
+    after: str,
+    max_lines: int,
+    store_path: str | None,
+    dataset: str | None,
+    fmt: str,
 ) -> None:
-    """Show which lines and which published aggregates of MONTH changed between two vintages."""
+    """Show which lines and which published aggregates of MONTH changed between two vintages.
+
+    json: {month, from, to, aggregates: [...], lines: [...]}; csv: one row per change, its
+    kind ('aggregate' or 'line') first."""
     target = Month.parse(month)
     start, end = parse_date(before, "--from"), parse_date(after, "--to")
     with open_for_reading(store_path, dataset) as store:
         aggregates = aggregate_changes(store, target, start, end)
         changed = line_changes(store, target, start, end)
+    if fmt != "text":
+        shown = changed[:max_lines]
+        document = {"month": target, "from": start, "to": end, "aggregates": aggregates,
+                    "lines": shown, "lines_changed": len(changed)}  # fmt: skip
+        kinds = [{"kind": "aggregate", **record(a)} for a in aggregates]
+        emit(kinds + [{"kind": "line", **record(c)} for c in shown], fmt, document)
+        return
     click.echo(f"Aggregates of {target} changed from {start} to {end}: {len(aggregates)}")
     for a in aggregates:
         pct = "" if a.change_pct is None else f" ({a.change_pct:+.2f}%)"
@@ -184,18 +209,32 @@ def revisions_command(
     show_default=True,
     help="Classification scheme (rules/<scheme>.csv).",
 )
-def classify_command(code: str, month_text: str | None, scheme_name: str) -> None:
-    """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why."""
+@format_option("the decision, its rules and its history")
+def classify_command(code: str, month_text: str | None, scheme_name: str, fmt: str) -> None:
+    """Show the item an HS CODE (2 to 10 digits, as reported) goes to in a month, and why.
 
-    from ..classify.rules import scheme
+    json: the decision (item, covering and finer rules) with its history (over_time); csv:
+    one row per period of the history."""
+
+    from ..classify.rules import month_bound, scheme
     from ..months import Month
 
     month = Month.parse(month_text) if month_text else Month.from_date(dt.date.today())
     rules = scheme(scheme_name)
     code = code.strip().replace(".", "").replace("-", "")  # accept 8542.32-1010 as printed
-    click.echo(rules.classify(code, month).explain())
+    decision = rules.classify(code, month)
+    segments = rules.segments(code)
+    if fmt != "text":
+        periods = [
+            {"code": code, "from": month_bound(start), "to": month_bound(end),
+             "item": d.item, "mixed": d.mixed, "has_month": start <= month.index <= end}
+            for start, end, d in segments
+        ]  # fmt: skip
+        emit(periods, fmt, document={**decision.record(), "over_time": periods})
+        return
+    click.echo(decision.explain())
     click.echo("  over time:")
-    for start, end, decision in rules.segments(code):
+    for start, end, decision in segments:
         click.echo(
             f"    {_period_text(start, end)}: {decision.item}{' (mixed)' if decision.mixed else ''}"
         )

@@ -12,6 +12,7 @@ import click
 
 from ..months import Month, parse_date
 from .options import chosen_store
+from .output import emit, format_option, say
 
 LAKE = click.option(
     "--lake",
@@ -54,30 +55,40 @@ def lake_group() -> None:
 @LAKE
 @click.option("--layout", default=None, metavar="NAME", help="Force a file layout.")
 @click.option("--vintage", default=None, metavar="DATE", help="Publication date of the lines.")
+@format_option("one line per file")
 def lake_ingest_command(
-    files: tuple[str, ...], lake_dir: str, layout: str | None, vintage: str | None
+    files: tuple[str, ...], lake_dir: str, layout: str | None, vintage: str | None, fmt: str
 ) -> None:
     """Append the lines of FILES (any layout 'ictrade ingest' reads, Comtrade bulk files
     included) to the lake."""
     from ..load import ingest_lake_file
 
     when = parse_date(vintage, "--vintage") if vintage else None
+    reports = []
     for file in files:
-        report = ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when)
-        click.echo(report.summary())
+        reports.append(ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when))
+        if fmt == "text":
+            click.echo(reports[-1].summary())
+    if fmt != "text":
+        emit(reports, fmt)
 
 
 @lake_group.command("export")
 @LAKE
 @click.option("--store", "store_path", default=None, metavar="PATH", help="Store to export.")
-def lake_export_command(lake_dir: str, store_path: str | None) -> None:
+@format_option("one line")
+def lake_export_command(lake_dir: str, store_path: str | None, fmt: str) -> None:
     """Append every line of a store (every reporter and vintage) to the lake."""
     from ..store.lake import export_store
     from ..store.store import open_choice
 
     choice = chosen_store(store_path, None)
     with open_choice(choice, read_only=True) as store:
-        click.echo(export_store(store.con, Path(lake_dir), store.name).summary())
+        report = export_store(store.con, Path(lake_dir), store.name)
+    if fmt == "text":
+        click.echo(report.summary())
+    else:
+        emit([report], fmt, document=report)
 
 
 @lake_group.command("facts")
@@ -127,5 +138,5 @@ def lake_cube_command(
         engine=engine,
     )
     pq.write_table(rows, out_file)
-    click.echo(f"wrote {out_file} ({rows.num_rows} rows)", err=True)
+    say(f"wrote {out_file} ({rows.num_rows} rows)")
     sys.stdout.flush()

@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..months import parse_date
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store, StoreChoice, choose_store, open_choice
+from .output import say
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +100,7 @@ def chosen_store(store_path: str | None, dataset: str | None) -> StoreChoice:
 def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
     """Open the store a reading command uses, saying which on standard error."""
     choice = chosen_store(store_path, dataset)
-    click.echo(choice.reason, err=True)
+    say(choice.reason)
     return open_choice(choice, read_only=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,10 +9,11 @@ import click
 
 from ..months import parse_date, parse_months
 from ..release.build import facts_json, release_facts, write_release
-from ..stats.check import check_published
+from ..stats.check import Outcome, check_published
 from ..stats.series import MEASURES
 from ..store.store import dataset_path
 from .options import EXIT_MISMATCH, open_for_reading, parse_as_of, store_options, vintage_options
+from .output import emit, format_option, quiet_option, say
 
 
 @click.command("release")
@@ -94,7 +94,7 @@ def release_command(
                 notes=notes,
             )
             click.echo(files.short if fmt == "md" else "\n".join(str(p) for p in files.paths))
-            click.echo(f"wrote {', '.join(str(p) for p in files.paths)}", err=True)
+            say(f"wrote {', '.join(str(p) for p in files.paths)}")
 
 
 @click.command("check-published")
@@ -112,7 +112,8 @@ def release_command(
     is_flag=True,
     help="Check every row, not only the primary source of each figure.",
 )
-@click.option("--quiet", is_flag=True, help="Print only mismatches and the summary.")
+@quiet_option("Print only mismatches and the summary (no notes).", expose=True)
+@format_option("one line per figure and a summary")
 def check_published_command(
     files: tuple[str, ...],
     store_path: str | None,
@@ -120,21 +121,32 @@ def check_published_command(
     conflicts: str | None,
     all_sources: bool,
     quiet: bool,
+    fmt: str,
 ) -> None:
     """Compare published figures (CSV files with the columns of published_figures.csv) with
-    the store, each as of its vintage; exit 1 if any figure mismatches."""
+    the store, each as of its vintage; exit 1 if any figure mismatches.
+
+    json and csv: one record per figure checked (with -q, only those mismatched or without
+    data), its file, line, what was published and what the store holds."""
     with open_for_reading(store_path, dataset) as store:
         if conflicts is None and store.name.startswith("dataset:"):
             conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
         reports = [(f, check_published(store, f, conflicts=conflicts,
                                        primary_only=not all_sources)) for f in files]
-    for file, report in reports:
-        for outcome in report.outcomes:
-            if not quiet or outcome.status in ("mismatched", "no data"):
-                click.echo(outcome.describe())
-        click.echo((f"{file}: " if len(files) > 1 else "") + report.summary())
+    if fmt != "text":
+        emit([o for _, r in reports for o in r.outcomes if not quiet or not _agrees(o)], fmt)
+    else:
+        for file, report in reports:
+            for outcome in report.outcomes:
+                if not quiet or not _agrees(outcome):
+                    click.echo(outcome.describe())
+            click.echo((f"{file}: " if len(files) > 1 else "") + report.summary())
     if not all(report.ok for _, report in reports):
         sys.exit(EXIT_MISMATCH)
+
+
+def _agrees(outcome: Outcome) -> bool:
+    return outcome.status not in ("mismatched", "no data")
 
 
 # --- ictrade verify: check every figure of a release or news text against the facts ---------
@@ -147,15 +159,15 @@ def check_published_command(
 )
 @store_options
 @vintage_options
-@click.option("--quiet", is_flag=True, help="Print only the claims that did not match.")
+@quiet_option("Print only the claims that did not match (no notes).", expose=True)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "csv"]),
     default="text",
     show_default=True,
     help="text: a table for people; json: one object per claim (span, text, status, reading, "
-    "fact).",
+    "fact); csv: one row per claim.",
 )
 @click.option("--strict", is_flag=True, help="Also exit 1 when a figure is unrecognised.")
 def verify_command(
@@ -182,8 +194,8 @@ def verify_command(
     text = read_text(Path(file))
     with open_for_reading(store_path, dataset) as store:
         report = verify_in_store(store, text, month, as_of=vintage, as_published=as_published)
-    if fmt == "json":
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    if fmt != "text":
+        emit(report.as_json(), fmt)
     else:
         click.echo(report.table(skip_matched=quiet))
         click.echo(report.summary())
@@ -258,7 +270,7 @@ def series_command(
     )
     if out_file:
         Path(out_file).write_bytes(data)
-        click.echo(f"wrote {out_file}", err=True)
+        say(f"wrote {out_file}")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -6,6 +6,7 @@ import click
 
 from ..errors import UsageError
 from .options import chosen_store, store_options
+from .output import say
 
 
 @click.command("nowcast")
@@ -66,7 +67,7 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
     from ..web import create_app
 
     choice = chosen_store(store_path, dataset)
-    click.echo(choice.reason, err=True)
+    say(choice.reason)
     app = create_app(choice=choice)
     # A missing, corrupt or busy store is an error here, before the port is taken.
     app.state.api.service.default.cube(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..months import Month
 from ..store.store import Store
@@ -21,6 +21,9 @@ class AggregateChange:
     @property
     def change_pct(self) -> float | None:
         return (self.after / self.before - 1) * 100 if self.before else None
+
+    def record(self) -> dict[str, object]:
+        return {**asdict(self), "change_pct": self.change_pct}
 
 
 def aggregate_changes(

@@ -1,0 +1,160 @@
+"""--format json|csv on the commands that print data, -q/-v on every command, progress bars:
+data on standard output, messages on standard error."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from test_cli import all_commands
+
+from ictrade.cli import cli
+from ictrade.cli.output import add_verbosity_options, progress_bar
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISHED = ROOT / "data-raw" / "reconstruct" / "published_figures.csv"
+HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """A store with two vintages of 2020-11: a memory chip line revised, a phone line added."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(
+        HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n", encoding="utf-8"
+    )
+    second.write_text(
+        HEADER
+        + "2020-11,export,8542321010,US,1200,a,2021-02-15,confirmed\n"
+        + "2020-11,export,8542311000,CN,500,a,2021-02-15,confirmed\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "s.duckdb"
+    for file in (first, second):
+        assert run("ingest", str(file), "--store", str(path)).exit_code == 0
+    return path
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def as_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_vintages_as_json_and_csv(store):
+    text = run("vintages", "2020-11", "--store", str(store))
+    assert text.stdout.startswith("vintage     lines  status")  # the default is unchanged
+    found = json.loads(run("vintages", "2020-11", "--store", str(store), "--format", "json").stdout)
+    assert [v["vintage"] for v in found] == ["2020-12-15", "2021-02-15"]
+    assert set(found[0]) == {"vintage", "sources", "statuses", "lines", "ict_exports_usd",
+                             "ict_imports_usd"}  # fmt: skip
+    assert found[1]["ict_exports_usd"] == 1700.0 and found[1]["lines"] == 2
+    rows = as_csv(run("vintages", "2020-11", "--store", str(store), "--format", "csv").stdout)
+    assert [r["vintage"] for r in rows] == ["2020-12-15", "2021-02-15"]
+
+
+def test_revisions_as_json_and_csv(store):
+    args = ["revisions", "2020-11", "--from", "2020-12-15", "--to", "2021-02-15",
+            "--store", str(store)]  # fmt: skip
+    doc = json.loads(run(*args, "--format", "json").stdout)
+    assert {"month", "from", "to", "aggregates", "lines", "lines_changed"} <= set(doc)
+    assert doc["month"] == "2020-11" and doc["lines_changed"] == 2
+    world = next(a for a in doc["aggregates"] if (a["item"], a["region"]) == ("total", "world"))
+    assert world["before"] == 1000 and world["after"] == 1700
+    assert world["change_pct"] == pytest.approx(70)
+    added = next(c for c in doc["lines"] if c["hs_code"] == "8542311000")
+    assert added["before"] is None and added["after"] == 500
+    rows = as_csv(run(*args, "--format", "csv").stdout)
+    assert {r["kind"] for r in rows} == {"aggregate", "line"}
+    assert {"flow", "item", "hs_code", "before", "after"} <= set(rows[0])
+
+
+def test_classify_as_json_and_csv():
+    doc = json.loads(run("classify", "8542.32-1010", "--month", "2020-11", "--format", "json")
+                     .stdout)  # fmt: skip
+    assert doc["code"] == "8542321010" and doc["month"] == "2020-11" and doc["ict"] is True
+    assert doc["item"] == "dram" and doc["covering"]["prefix"] == "8542321010"
+    assert [p["has_month"] for p in doc["over_time"]].count(True) == 1
+    rows = as_csv(run("classify", "8542321010", "--month", "2020-11", "--format", "csv").stdout)
+    assert list(rows[0]) == ["code", "from", "to", "item", "mixed", "has_month"]
+
+
+def test_ingest_report_as_json_and_csv(tmp_path):
+    file = tmp_path / "one.csv"
+    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
+                    encoding="utf-8")  # fmt: skip
+    done = run("ingest", str(file), "--store", str(tmp_path / "s.duckdb"), "--format", "json")
+    report = json.loads(done.stdout)
+    assert report["lines_added"] == 1 and report["vintages"] == ["2020-12-15"]
+    again = run("ingest", str(file), "--store", str(tmp_path / "s.duckdb"), "--format", "csv")
+    assert as_csv(again.stdout)[0]["already_loaded"] == "true"
+
+
+def test_check_published_as_json_and_csv(tmp_path):
+    rows = PUBLISHED.read_text(encoding="utf-8").splitlines()
+    primary = [r for r in rows[1:] if r.split(",")[9] == "1"][:5]
+    figures = tmp_path / "figures.csv"
+    figures.write_text("\n".join([rows[0], *primary]) + "\n", encoding="utf-8")
+    args = ["check-published", str(figures), "--dataset", "default"]
+    found = json.loads(run(*args, "--format", "json").stdout)
+    assert found and {"file", "line", "month", "status", "stated", "actual"} <= set(found[0])
+    assert all(f["month"].count("-") == 1 for f in found)  # months as YYYY-MM
+    rows = as_csv(run(*args, "--format", "csv").stdout)
+    assert len(rows) == len(found) and "status" in rows[0]
+
+
+def test_quiet_keeps_the_data_and_drops_the_messages(store):
+    for args in (["-q", "vintages"], ["vintages", "-q"], ["vintages", "--quiet"]):
+        result = run(*args, "2020-11", "--store", str(store))
+        assert result.exit_code == 0 and result.stderr == "", args
+        assert result.stdout.startswith("vintage ")
+    assert "using the store" in run("vintages", "2020-11", "--store", str(store)).stderr
+    verbose = run("-v", "vintages", "2020-11", "--store", str(store))
+    assert "using the store" in verbose.stderr and "done in" in verbose.stderr
+    errors = run("-q", "vintages", "1999-01", "--store", str(store))
+    assert errors.exit_code == 2 and errors.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("words", all_commands(cli, []), ids=" ".join)
+def test_every_command_takes_quiet_and_verbose(words):
+    command: click.Command = cli
+    for word in words:
+        assert isinstance(command, click.Group)
+        command = command.commands[word]
+    options = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    assert {"-q", "--quiet", "-v", "--verbose"} <= options
+    assert run(*words, "--help").exit_code == 0
+
+
+def test_a_bad_format_is_a_usage_error(store):
+    result = run("vintages", "2020-11", "--store", str(store), "--format", "xml")
+    assert result.exit_code == 2 and "'xml' is not one of" in result.stderr
+
+
+def test_add_verbosity_options_keeps_a_commands_own_quiet():
+    @click.command()
+    @click.option("--quiet", is_flag=True)
+    def own(quiet: bool) -> None:
+        click.echo(str(quiet))
+
+    add_verbosity_options(own)
+    assert [p.name for p in own.params] == ["quiet", "verbose"]
+
+
+def test_progress_only_on_a_terminal(monkeypatch, capsys):
+    monkeypatch.delenv("ICTRADE_PROGRESS", raising=False)
+    with click.Context(cli), progress_bar("reading") as update:  # stderr captured: no terminal
+        update(5, 10)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("ICTRADE_PROGRESS", "1")
+    with click.Context(cli), progress_bar("reading") as update:
+        update(5, 10)
+        update(10, 10)
+    assert "reading" in capsys.readouterr().err
