@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError, LineOf, StoreError
 from .base import first_row
+from .batch import LoadReport
 from .schema import KEY_SQL, LINE_KEY, LINE_SCHEMA
 from .validate import validate
 
@@ -42,21 +43,10 @@ MEMORY_LIMIT = "1GB"  # DuckDB's, when comparing a batch with the lake: it spill
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in (*LINE_KEY, "vintage"))
 
 
-@dataclass(frozen=True)
-class LakeReport:
-    origin: str
-    lines_seen: int
-    lines_added: int
-    already_loaded: bool = False
-
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already in the lake; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} identical to lines in the lake, skipped)" if skipped else ""
-        return (
-            f"{self.origin}: {self.lines_added} lines added to the lake of {self.lines_seen}{extra}"
-        )
+class LakeReport(LoadReport):
+    skipped_note = "identical to lines in the lake"
+    destination = " to the lake"
+    already_note = "already in the lake"
 
 
 def lines_glob(lake: Path) -> str:
