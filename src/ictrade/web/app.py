@@ -17,12 +17,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..classify import using_scheme
+from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
 from . import params, releases
 from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
@@ -32,7 +34,7 @@ from .openapi import openapi_document
 from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
-COMMON = ("as_of", "dataset", "api_key")
+COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
 SERIES = ("flow", "item", "region", "measure", "from", "to")
 CUBE = ("drilldowns", "measures", "flow", "item", "region", "month", "from", "to", "format")
 RELEASE = ("format", "lang", "download", "variant")
@@ -70,7 +72,12 @@ class Api:
         allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
         for name in query:
             params.one_of("parameter", name, allowed)
-        meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
+        meta: dict[str, Any] = {
+            "store": handle.name,
+            "reporter": handle.choice.reporter,
+            "scheme": handle.choice.scheme,
+            "as_of": str(as_of) if as_of else None,
+        }
         if published_allowed:
             meta["as_published"] = as_published
         return handle, as_of, as_published, meta
@@ -233,11 +240,14 @@ def create_app(
 
 
 class SchemeMiddleware:
-    """Answer every request with the items of the server's scheme (taxonomy())."""
+    """Answer every request with the items (taxonomy()) of the scheme it asks for
+    (``scheme=``), else of the server's; an unknown one is refused by the API (400)."""
 
     def __init__(self, app: Any, scheme_name: str) -> None:
         self.app, self.scheme_name = app, scheme_name
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        with using_scheme(self.scheme_name):
+        asked = QueryParams(scope.get("query_string", b"")).get("scheme")
+        chosen = asked if asked in available_schemes() else self.scheme_name
+        with using_scheme(chosen):
             await self.app(scope, receive, send)
