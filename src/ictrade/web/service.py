@@ -15,7 +15,7 @@ from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts_doc import Document
-from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
+from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
 from .handles import LRU, StoreHandle
@@ -93,7 +93,7 @@ class Service:
         measure = params.measure(query.get("measure") or "value")
         cube = handle.cube(as_of)
         start, end = time_span(cube, query.get("from"), query.get("to"))
-        points = series_from_cube(cube, flow, item, region, measure, start, end)
+        points = series_from_cube(cube, SeriesQuery(flow, item, region, measure, start, end))
         return {
             "flow": flow,
             "item": item,
