@@ -382,3 +382,48 @@ def test_long_runs_do_not_hide_the_figures_beside_them():
     text = f"ICT exports rose 15.8 percent to $16.6 billion. {'1' * 500}"
     claims = extract(text, Month(2020, 11))
     assert {c.text for c in claims if c.measure != "number"} >= {"15.8 percent", "$16.6 billion"}
+
+
+def test_a_number_broken_by_a_paragraph_break_is_set_aside():
+    text = "Mobile phone exports jumped 31.\n\n4 percent to 2.05 billion dollars on new models."
+    claims = extract(text, NOV)
+    broken = next(c for c in claims if c.measure == "number")
+    assert text[broken.start : broken.end] == "31.\n\n4 percent"
+    assert "line break" in broken.why
+    assert [c.text for c in claims if c.measure != "number"] == ["2.05 billion dollars"]
+    assert read(text, "2.05 billion dollars").item == "mobile_phones"  # the subject goes on
+    ko = "휴대폰 수출은 31.\n\n4% 늘어난 20억5000만달러였다."
+    assert [c.measure for c in extract(ko, NOV)] == ["number", "value"]
+    assert read(ko, "20억5000만달러").item == "mobile_phones"
+
+
+def test_a_loosely_named_item_is_the_ministry_category():
+    loose = (
+        "Exports of computers and telecom equipment fell 12.5 percent and 8.1 percent, "
+        "respectively."
+    )
+    assert read(loose, "12.5 percent").item == "computers_peripherals"
+    assert read("컴퓨터 수출은 8억2000만달러로 12.5% 줄었다.", "12.5%").item == (
+        "computers_peripherals"
+    )
+    named = (
+        "Computers and peripheral devices fell 2.0 percent. Computers rose 12.5 percent, "
+        "peripheral devices fell 4.1 percent."
+    )
+    assert read(named, "12.5 percent").item == "computers"
+    sibling = "컴퓨터(2.1억불), 주변기기(3.4억불)가 늘었다."
+    assert read(sibling, "2.1억불").item == "computers"
+
+
+def test_a_share_in_the_present_tense_is_a_general_statement():
+    text = "Chips, which account for nearly 40 percent of ICT exports, rose 5.0 percent."
+    share = read(text, "40 percent")
+    assert (share.measure, share.args.get("general")) == ("share", True)
+    past = read("Chips accounted for 46.2 percent of ICT exports.", "46.2 percent")
+    assert past.measure == "share" and "general" not in past.args
+    ko = "전체 ICT 수출의 40%를 차지하는 반도체는 5.1% 늘었다."
+    assert read(ko, "40%").args.get("general") is True
+    assert read(ko, "5.1%").measure == "yoy"  # the verb belongs to the figure before it
+    facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
+    outcome = verify_text(text, facts).outcomes[0]
+    assert outcome.status == CANNOT and "general statement" in outcome.store

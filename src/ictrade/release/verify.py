@@ -157,6 +157,8 @@ def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) 
         return "a rank among partners or items is not in the facts"
     if claim.args.get("base") == "previous month":
         return "a change on the previous month is not in the facts"
+    if claim.args.get("general"):
+        return "a general statement (present tense: 'which account for ...'), not the month's"
     if claim.args.get("of") == "all industries":
         return "a share of all industries' trade is not in the facts"
     if claim.args.get("since") or "span_months" in claim.args:

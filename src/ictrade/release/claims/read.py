@@ -12,6 +12,7 @@ from .model import Claim
 from .numbers import Amount, amounts, is_range, range_width
 from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .subjects import Subject, subjects
+from .whole import broken_numbers, loosely_named
 
 MONTHS_EN = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -31,7 +32,8 @@ SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[^\sa-z])|(?<=[다요]\.)(?=[^\s\d])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
 )
 SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take up|took up|"
-                   r"비중|차지", re.I)  # fmt: skip
+                   r"비중", re.I)  # fmt: skip
+SHARE_AFTER = re.compile(f"{SHARE.pattern}|차지", re.I)  # '40%를 차지': the verb follows
 COVERAGE = re.compile(r"\bcover|포괄")
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합")
 DEFICIT = re.compile(r"deficit|적자")
@@ -151,9 +153,10 @@ def _percent(claim: Claim, a: Amount, sentence: str, lo: int, hi: int) -> None:
         claim.measure = "contribution"
     elif is_range(sentence, a.end):
         claim.measure, claim.step = "range", range_width(a.value)
-    elif SHARE.search(clause) or SHARE.search(sentence[a.end : min(hi, a.end + 12)]):
+    elif SHARE.search(clause) or SHARE_AFTER.search(sentence[a.end : min(hi, a.end + 12)]):
         claim.measure = "share"
         _share_base(claim, sentence, a.end, hi)
+        _general(claim, clause, sentence[a.end : min(hi, a.end + 16)])
     elif COVERAGE.search(clause):
         claim.measure = "coverage"
     sign = a.sign
@@ -185,6 +188,14 @@ def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | N
         sentence, start, end, end, hi, fallback=False
     )
     return None if sign is None else ("growth" if sign > 0 else "decline")
+
+
+def _general(claim: Claim, before: str, after: str) -> None:
+    """A share in the present tense ('chips, which account for 40 percent of ICT exports',
+    '40%를 차지하는 반도체') is a general statement, not the month's figure."""
+    general = words("general_share")
+    if general.search(before) or general.search(after):
+        claim.args["general"] = True
 
 
 def _share_base(claim: Claim, sentence: str, end: int, hi: int) -> None:
@@ -223,6 +234,8 @@ def _event(claim: Claim, e: Event, sentence: str, lo: int, hi: int) -> None:
             claim.args["since"] = True  # 'the highest level since the beginning of this year'
     elif e.measure == "share":
         _share_base(claim, sentence, e.end, hi)
+        _general(claim, sentence[_clause_start(sentence, e.start, lo) : e.start],
+                 sentence[e.end : min(hi, e.end + 16)])  # fmt: skip
         claim.hedge = _hedge(sentence, e.start)
     elif e.measure == "rank" and re.search(r"trading partner", claim.text, re.I):
         claim.flow, claim.item = "other", "other"
@@ -268,7 +281,7 @@ def _figures(sentence: str) -> list[Figure]:
 
 def extract(text: str, month: Month | None = None) -> list[Claim]:
     """Every figure of ``text`` with its subject and period (``month``: the data month)."""
-    claims: list[Claim] = []
+    text, claims = broken_numbers(text)
     context, carried, paragraph = Subject(), None, -1
     for s in sentences(text):
         if s.paragraph != paragraph:
@@ -331,4 +344,5 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
         if figures:
             opening = lead_period(sentence[:first_at], month)
             carried = None if opening == MONTH else (opening or carried)
-    return claims
+    loosely_named(claims, text)
+    return sorted(claims, key=lambda c: c.start)
