@@ -81,7 +81,7 @@ def _membership_tensor(
         r, p = region_index.get(span.region), partner_index.get(span.iso2)
         if r is None or p is None or span.region == "world":
             continue
-        start, end = max(span.start - first, 0), min(span.end - first, len(months) - 1)
+        start, end = max(span.valid_from - first, 0), min(span.valid_to - first, len(months) - 1)
         if start <= end:
             tensor[r, p, start : end + 1] = 1.0
     return tensor
