@@ -54,8 +54,9 @@ def server() -> Iterator[str]:
     yield from serve("default")
 
 
-def serve(dataset: str) -> Iterator[str]:
-    """`ictrade serve --dataset DATASET` on a free port, for as long as the caller holds it."""
+def serve(dataset: str, store: Path | None = None) -> Iterator[str]:
+    """`ictrade serve --dataset DATASET` (or `--store STORE`) on a free port, for as long as
+    the caller holds it."""
     reason = _browser_ready()
     if reason:
         if os.environ.get("CI") == "true":
@@ -69,7 +70,8 @@ def serve(dataset: str) -> Iterator[str]:
         "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
     }
     command = "from ictrade.cli import main; main()"
-    args = ["serve", "--dataset", dataset, "--host", "127.0.0.1", "--port", str(port)]
+    source = ["--store", str(store)] if store else ["--dataset", dataset]
+    args = ["serve", *source, "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen([sys.executable, "-c", command, *args], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -215,3 +217,35 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
         csv_link = page.locator("#download-csv").get_attribute("href")
         assert csv_link and "format=csv" in csv_link and f"api_key={KEY}" in csv_link
         browser.close()
+
+
+def test_dashboard_opens_on_the_latest_complete_month(tmp_path):
+    """A store whose last month is cut short: the dashboard opens on the month before, and
+    offers the short one labelled, saying why it is not released when it is chosen."""
+    from playwright.sync_api import sync_playwright
+    from test_incomplete_months import CODES, months, world_rows
+
+    from ictrade.store.ingest import ingest_table
+
+    from conftest import lines_table
+
+    rows = world_rows(months("2024-01", "2024-12"), CODES) + world_rows(["2025-01"], CODES[:3])
+    with open_store(tmp_path / "s.duckdb") as store:
+        ingest_table(store, lines_table(rows), origin="t.csv")
+    base = serve("", tmp_path / "s.duckdb")
+    url = next(base)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/?api_key={KEY}")
+            page.wait_for_selector("body[data-loaded='2024-12|total|world']")
+            labels = page.eval_on_selector_all("#month option", "os => os.map(o => o.text)")
+            assert labels[:2] == ["2025-01 (incomplete)", "2024-12"]
+            page.select_option("#month", "2025-01")
+            page.wait_for_selector("body[data-loaded='error']")
+            assert "2025-01 looks incomplete" in page.inner_text("#error")
+            browser.close()
+    finally:
+        base.close()

@@ -178,3 +178,35 @@ def test_new_user_on_the_real_hs6_file(tmp_path):
     assert "0백만 달러" not in text and "수입은" not in text and "자료 없음" in text
     page = (tmp_path / "r" / "release.en.html").read_text(encoding="utf-8")
     assert "$0 million" not in page and "Imports of ICT" not in page and "no data" in page
+
+
+def test_the_dashboard_opens_on_the_latest_complete_month(tmp_path):
+    """The meta answer the dashboard opens on names the last complete month and the incomplete
+    ones (labelled there); the incomplete month's facts are refused with the reason."""
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():  # Starlette would rather see httpx2; httpx works the same
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    rows = world_rows(months("2024-01", "2024-12"), CODES) + world_rows(["2025-01"], CODES[:3])
+    store = tmp_path / "s.duckdb"
+    with open_store(store) as opened:
+        ingest_table(opened, lines_table(rows), origin="t.csv")
+    with TestClient(create_app(str(store), api_key="")) as client:
+        meta = client.get("/api/meta").json()["data"]
+        assert meta["months"]["last"] == "2025-01"
+        assert meta["months"]["last_whole"] == "2024-12"
+        assert meta["incomplete_months"] == ["2025-01"]
+        refused = client.get("/api/facts/2025-01")
+        assert refused.status_code < 500 and "looks incomplete" in refused.text
+        assert client.get("/api/facts/2024-12").status_code == 200
+    with TestClient(create_app(dataset="default", api_key="")) as client:
+        assert client.get("/api/meta").json()["data"]["incomplete_months"] == []
+
+
+def test_the_dashboard_labels_an_incomplete_month():
+    script = (ROOT / "src" / "ictrade" / "web" / "static" / "dashboard.js").read_text("utf-8")
+    assert "incomplete_months" in script and "(incomplete)" in script

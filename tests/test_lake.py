@@ -128,3 +128,42 @@ def test_lake_commands(tmp_path: Path) -> None:
     assert cells[("export", "electronic_components", "world")] == 90.0
     missing = runner.invoke(cli, ["lake", "facts", "2023-11", "--lake", str(tmp_path / "no")])
     assert missing.exit_code == 2 and "no lines in the lake" in missing.stderr
+
+
+def test_lake_ingest_reads_a_parquet_file_batch_by_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big file is read, checked and staged a few lines at a time; the lake gets the same
+    lines as from one batch, and a fault in a later batch (a bad value, or a key of an earlier
+    batch) refuses the whole file, naming its line, with nothing written."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ictrade.load import ingest_lake_file
+    from ictrade.sources import files
+
+    monkeypatch.setattr(files, "BATCH_ROWS", 10)
+    table = lines_table(_lines(1e6, V1))
+    pq.write_table(table, tmp_path / "lines.parquet")
+    whole, piecewise = tmp_path / "whole", tmp_path / "piecewise"
+    append_lines(whole, table, origin="whole")
+    report = ingest_lake_file(piecewise, tmp_path / "lines.parquet")
+    assert report.lines_added == table.num_rows == 56
+    read = "SELECT * FROM read_parquet('{}/lines/**/*.parquet', hive_partitioning = 1) ORDER BY ALL"
+    rows = [duckdb.sql(read.format(lake)).fetchall() for lake in (whole, piecewise)]
+    assert rows[0] == rows[1]
+    assert ingest_lake_file(piecewise, tmp_path / "lines.parquet").already_loaded
+    bad = table.to_pylist()
+    bad[45]["value_usd"] = -1.0
+    pq.write_table(pa.Table.from_pylist(bad, table.schema), tmp_path / "bad.parquet")
+    with pytest.raises(InputError, match="value_usd") as caught:
+        ingest_lake_file(tmp_path / "fresh", tmp_path / "bad.parquet")
+    assert caught.value.line == 46  # rows count from 1, as when the file is read whole
+    twice = table.to_pylist()
+    twice[50] = twice[3]
+    pq.write_table(pa.Table.from_pylist(twice, table.schema), tmp_path / "twice.parquet")
+    with pytest.raises(InputError, match="duplicated line"):
+        ingest_lake_file(tmp_path / "fresh", tmp_path / "twice.parquet")
+    assert not list((tmp_path / "fresh").rglob("*.parquet"))
+

@@ -17,12 +17,12 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
-from .sources.files import LineDefaults, ReadOptions, read_file
+from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
 from .store.flash import ingest_flash
 from .store.ingest import ingest_table
-from .store.lake import LakeReport, append_lines
+from .store.lake import LakeReport, append_batches
 from .store.schema import RAW_KEPT_MAX
 
 __all__ = ["ingest_file", "ingest_lake_file"]
@@ -114,8 +114,6 @@ def ingest_lake_file(
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
     _, sha = _digest(file)
-    defaults = LineDefaults(source=source, vintage=vintage)
-    read = read_file(file, ReadOptions(layout, "auto", None, defaults))
-    if read.kind != "lines":
-        raise InputError("the lake holds customs lines only; load flash figures into a store")
-    return append_lines(lake, read.table, origin=str(path), sha256=sha)
+    options = ReadOptions(layout, "auto", None, LineDefaults(source=source, vintage=vintage))
+    # a big Parquet file is read a batch at a time: memory does not grow with its size
+    return append_batches(lake, read_line_batches(file, options), origin=str(path), sha256=sha)

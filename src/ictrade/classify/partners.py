@@ -15,6 +15,7 @@ import pycountry
 from ..errors import ReferenceDataError
 from ..months import Month
 from .taxonomy import read_package_csv, regions
+from .validity import FIRST, LAST, Valid
 
 WORLD = "WORLD"
 # Codes customs data use beyond the current ISO list: Kosovo and dissolved states.
@@ -29,11 +30,9 @@ def partner_codes() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class Span:
+class Span(Valid):
     region: str
     iso2: str
-    start: int  # month index, inclusive
-    end: int  # month index, inclusive
 
 
 class Membership:
@@ -47,14 +46,12 @@ class Membership:
         if region == "world":
             return set(partner_codes())
         m = month.index
-        return {s.iso2 for s in self.spans if s.region == region and s.start <= m <= s.end}
+        return {s.iso2 for s in self.spans if s.region == region and s.valid_at(m)}
 
     def regions_of(self, iso2: str, month: Month) -> list[str]:
         """The regions a partner counts toward in ``month`` (always including ``world``)."""
         m = month.index
-        found = ["world"] + [
-            s.region for s in self.spans if s.iso2 == iso2 and s.start <= m <= s.end
-        ]
+        found = ["world"] + [s.region for s in self.spans if s.iso2 == iso2 and s.valid_at(m)]
         return found if iso2 != WORLD else ["world"]
 
 
@@ -67,7 +64,7 @@ def membership() -> Membership:
             raise ReferenceDataError(
                 f"region_members.csv line {n}: unknown region '{row['region']}'"
             )
-        start = Month.parse(row["valid_from"]).index if row["valid_from"] else 0
-        end = Month.parse(row["valid_to"]).index if row["valid_to"] else 10**6
-        spans.append(Span(row["region"], row["iso2"], start, end))
+        start = Month.parse(row["valid_from"]).index if row["valid_from"] else FIRST
+        end = Month.parse(row["valid_to"]).index if row["valid_to"] else LAST
+        spans.append(Span(row["region"], row["iso2"], valid_from=start, valid_to=end))
     return Membership(spans)

@@ -21,27 +21,22 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from ..errors import ReferenceDataError, UsageError
-from ..months import OPEN_END, OPEN_START, Month
+from ..months import Month
 from .taxonomy import taxonomy
+from .validity import FIRST, LAST, Valid
 
 NON_ICT = "non_ict"
 _CODE = re.compile(r"^\d{2,10}$")
-# Month indexes for open rule bounds.
-_FIRST, _LAST = OPEN_START.index, OPEN_END.index
+_FIRST, _LAST = FIRST, LAST  # month indexes for open rule bounds
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(Valid):
     prefix: str
     item: str
-    valid_from: int  # month index, inclusive
-    valid_to: int  # month index, inclusive
     confidence: str = ""
     basis: str = ""
     label: str = ""
-
-    def valid_at(self, month_index: int) -> bool:
-        return self.valid_from <= month_index <= self.valid_to
 
     def period(self) -> str:
         start = "" if self.valid_from == _FIRST else str(Month.from_index(self.valid_from))
@@ -181,9 +176,7 @@ class Scheme:
         bounds = {_FIRST}
         for r in self._by_head.get(code[:2], []):
             if code.startswith(r.prefix) or r.prefix.startswith(code):
-                bounds.add(r.valid_from)
-                if r.valid_to < _LAST:
-                    bounds.add(r.valid_to + 1)
+                bounds |= r.edges()
         starts = sorted(bounds)
         out: list[tuple[int, int, Decision]] = []
         for start, nxt in zip(starts, [*starts[1:], _LAST + 1], strict=True):
@@ -226,11 +219,11 @@ def load_rules(name: str, text: str) -> list[Rule]:
             Rule(
                 prefix,
                 item,
-                start,
-                end,
-                (row.get("confidence") or "").strip(),
-                (row.get("basis") or "").strip(),
-                (row.get("label") or "").strip(),
+                valid_from=start,
+                valid_to=end,
+                confidence=(row.get("confidence") or "").strip(),
+                basis=(row.get("basis") or "").strip(),
+                label=(row.get("label") or "").strip(),
             )
         )
     _check_overlaps(name, rules)
@@ -241,7 +234,7 @@ def _check_overlaps(name: str, rules: list[Rule]) -> None:
     seen: dict[str, list[Rule]] = {}
     for rule in rules:
         for other in seen.get(rule.prefix, []):
-            if rule.valid_from <= other.valid_to and other.valid_from <= rule.valid_to:
+            if rule.overlaps(other):
                 raise ReferenceDataError(
                     f"rules {name}.csv: prefix {rule.prefix} has overlapping rules "
                     f"({other.period()} -> {other.item}, {rule.period()} -> {rule.item})"

@@ -20,17 +20,16 @@ from ..errors import ReferenceDataError
 from ..months import Month
 from .rules import _FIRST, _LAST, NON_ICT, _month_bound, scheme
 from .taxonomy import taxonomy
+from .validity import Valid
 
 _COLUMNS = ("code", "item", "share", "valid_from", "valid_to", "basis", "evidence")
 
 
 @dataclass(frozen=True)
-class Share:
+class Share(Valid):
     code: str
     item: str
     share: float
-    valid_from: int  # month index, inclusive
-    valid_to: int
     basis: str
     evidence: str
 
@@ -47,19 +46,13 @@ class Splits:
 
     def at(self, code: str, month_index: int) -> dict[str, float]:
         """{item: share} of ``code`` in a month; empty when the table has no shares for it."""
-        return {
-            s.item: s.share
-            for s in self._by_code.get(code, [])
-            if s.valid_from <= month_index <= s.valid_to
-        }
+        return {s.item: s.share for s in self._by_code.get(code, []) if s.valid_at(month_index)}
 
     def bounds(self, code: str) -> set[int]:
         """Months where the code's shares start or stop holding."""
         out = set()
         for s in self._by_code.get(code, []):
-            out.add(s.valid_from)
-            if s.valid_to < _LAST:
-                out.add(s.valid_to + 1)
+            out |= s.edges()
         return out
 
 
@@ -84,7 +77,9 @@ def load_splits(name: str, text: str) -> Splits:
             raise ReferenceDataError(f"{where}: share {share} is not between 0 and 1")
         start = _month_bound(row["valid_from"], _FIRST, where)
         end = _month_bound(row["valid_to"], _LAST, where)
-        shares.append(Share(code, item, share, start, end, row["basis"], row["evidence"]))
+        shares.append(
+            Share(code, item, share, row["basis"], row["evidence"], valid_from=start, valid_to=end)
+        )
     splits = Splits(shares)
     for code in splits.codes():
         for month in sorted(splits.bounds(code)):

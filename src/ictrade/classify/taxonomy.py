@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
+from typing import ClassVar, Generic, TypeVar
 
 from ..errors import ReferenceDataError, UsageError
 
@@ -42,12 +43,40 @@ def read_package_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-class Taxonomy:
+Entry = TypeVar("Entry", Item, Region)
+
+
+class _Entries(Generic[Entry]):
+    """Entries of a reference file by id; the major ones in the order releases list them."""
+
+    noun: ClassVar[str]  # 'item', 'region': in the error for an unknown id
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries: list[Entry] = entries
+        self.by_id: dict[str, Entry] = {e.id: e for e in entries}
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.id for e in self.entries]
+
+    def majors(self) -> list[str]:
+        return [e.id for e in sorted(self.entries, key=lambda e: e.major or 0) if e.major]
+
+    def check(self, entry_id: str) -> str:
+        if entry_id not in self.by_id:
+            raise UsageError(
+                f"unknown {self.noun} '{entry_id}'; {self.noun}s are: {', '.join(self.ids)}"
+            )
+        return entry_id
+
+
+class Taxonomy(_Entries[Item]):
     """Items in file order (parents before children), with tree helpers."""
 
+    noun = "item"
+
     def __init__(self, items: list[Item]) -> None:
-        self.items = items
-        self.by_id = {item.id: item for item in items}
+        super().__init__(items)
         self.children: dict[str, list[str]] = {item.id: [] for item in items}
         for item in items:
             if item.parent is not None:
@@ -59,8 +88,8 @@ class Taxonomy:
         self.root = next(item.id for item in items if item.parent is None)
 
     @property
-    def ids(self) -> list[str]:
-        return [item.id for item in self.items]
+    def items(self) -> list[Item]:
+        return self.entries
 
     def ancestors(self, item_id: str) -> list[str]:
         """The item and its ancestors, nearest first, ending at the root."""
@@ -82,31 +111,13 @@ class Taxonomy:
             out.extend(self.descendants(child))
         return out
 
-    def majors(self) -> list[str]:
-        return [i.id for i in sorted(self.items, key=lambda i: i.major or 0) if i.major]
 
-    def check(self, item_id: str) -> str:
-        if item_id not in self.by_id:
-            raise UsageError(f"unknown item '{item_id}'; items are: {', '.join(self.ids)}")
-        return item_id
-
-
-class Regions:
-    def __init__(self, regions: list[Region]) -> None:
-        self.regions = regions
-        self.by_id = {r.id: r for r in regions}
+class Regions(_Entries[Region]):
+    noun = "region"
 
     @property
-    def ids(self) -> list[str]:
-        return [r.id for r in self.regions]
-
-    def majors(self) -> list[str]:
-        return [r.id for r in sorted(self.regions, key=lambda r: r.major or 0) if r.major]
-
-    def check(self, region_id: str) -> str:
-        if region_id not in self.by_id:
-            raise UsageError(f"unknown region '{region_id}'; regions are: {', '.join(self.ids)}")
-        return region_id
+    def regions(self) -> list[Region]:
+        return self.entries
 
 
 def _major(text: str) -> int | None:

@@ -243,5 +243,6 @@ def classify_command(code: str, month_text: str | None, scheme_name: str, fmt: s
 def _period_text(start: int, end: int) -> str:
     from ..classify.rules import Rule
 
-    text = Rule("", "", start, end).period()  # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    # 'always', 'FROM..TO', 'always..TO', 'FROM..open'
+    text = Rule("", "", valid_from=start, valid_to=end).period()
     return text.replace("always..", "until ") if text != "always" else text

@@ -7,6 +7,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,6 +255,15 @@ def read_parquet(path: Path, columns: list[str]) -> pa.Table:
     # Text columns dictionary-encoded: a few thousand distinct codes, not ten million strings,
     # so trimming and checks run on the dictionaries.
     return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
+
+
+def parquet_batches(path: Path, columns: list[str], rows: int) -> Iterator[pa.Table]:
+    """``read_parquet`` ``rows`` rows at a time: memory bounded whatever the file's size."""
+    schema = pq.read_schema(path)
+    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+    file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
+    for batch in file.iter_batches(batch_size=rows, columns=columns):
+        yield pa.Table.from_batches([batch])
 
 
 # ---- Excel --------------------------------------------------------------------------------

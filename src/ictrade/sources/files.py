@@ -11,7 +11,7 @@ the offending line is looked up only when a check fails.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -31,6 +31,7 @@ __all__ = [
     "LineDefaults",
     "ReadOptions",
     "read_file",
+    "read_line_batches",
     "read_lines",
     "read_located_lines",
 ]
@@ -112,14 +113,57 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     if not p.is_file():
         raise InputError("no such file; check the path", file=str(path))
     options = options or ReadOptions()
+    return _reader(p, options).read(p, options)
+
+
+def _reader(path: Path, options: ReadOptions) -> Reader:
     named = {r.layout or r.kind: r for r in READERS}
     if options.layout in named:
-        reader = named[options.layout]
-    elif options.layout or options.mapping:
-        reader = named["lines"]
-    else:
-        reader = next(r for r in READERS if r.detect(p))
-    return reader.read(p, options)
+        return named[options.layout]
+    if options.layout or options.mapping:
+        return named["lines"]
+    return next(r for r in READERS if r.detect(path))
+
+
+# Rows per batch when a big file is read piecewise: about 100 MB of lines in memory.
+BATCH_ROWS = 1_000_000
+
+
+def read_line_batches(
+    path: str | Path, options: ReadOptions | None = None, rows: int | None = None
+) -> Iterator[tuple[pa.Table, LineOf]]:
+    """The customs lines of a file as LINE_SCHEMA batches (text dictionary-encoded), and where
+    each batch's rows sit in the file. A Parquet file of a lines layout is read ``rows`` rows
+    at a time, so memory does not grow with the file; any other file is read whole
+    (``read_file``) as one batch. Keys are not checked across batches: the caller does it."""
+    p = Path(path)
+    options = options or ReadOptions()
+    if not p.is_file() or _reader(p, options).read is not _lines or R.file_kind(p) != "parquet":
+        read = read_file(p, options)
+        if read.kind != "lines":
+            raise InputError(
+                "the lake holds customs lines only; load flash figures into a store", file=str(p)
+            )
+        yield read.table, read.first_line
+        return
+    chosen, found, _ = _choose(
+        _candidates(options.layout, options.mapping or None), [R.parquet_columns(p)], p, False
+    )
+    offset = 0
+    for table in R.parquet_batches(p, sorted(set(found.values())), rows or BATCH_ROWS):
+        raw = R.RawFile(table, 1 + offset, "row")
+        built = build_lines(
+            raw, chosen, found, options.defaults, str(p), check_keys=False, encoded=True
+        )
+        offset += table.num_rows
+        if built[0].num_rows:
+            yield built
+    if offset == 0:
+        raise InputError(
+            "the file has a header but no data rows; check that it is the file you meant, or "
+            "that its export finished",
+            file=str(p),
+        )
 
 
 class LineReadOptions(TypedDict, total=False):

@@ -32,24 +32,36 @@ class FileRecord(TypedDict, total=False):
 
 
 @dataclass(frozen=True)
-class IngestReport:
+class LoadReport:
+    """What appending a file's rows added, said in one line (the store's and the lake's)."""
+
     origin: str
     lines_seen: int
     lines_added: int
     already_loaded: bool = False
-    vintages: tuple[dt.date, ...] = ()  # of the lines added
-    vintage_note: str = ""  # where the vintage came from, when the file did not say
-    incomplete: tuple[str, ...] = ()  # the batch's months that look incomplete, described
     noun: ClassVar[str] = "lines"  # what a row of the file is, in the summary
     skipped_note: ClassVar[str] = "identical to stored lines"
+    destination: ClassVar[str] = ""  # where the rows went, when not the store
+    already_note: ClassVar[str] = "already loaded"
 
     def summary(self) -> str:
         if self.already_loaded:
-            return f"{self.origin}: already loaded; nothing changed"
+            return f"{self.origin}: {self.already_note}; nothing changed"
         skipped = self.lines_seen - self.lines_added
         extra = f" ({skipped} {self.skipped_note}, skipped)" if skipped else ""
-        text = f"{self.origin}: {self.lines_added} {self.noun} added of {self.lines_seen}{extra}"
-        if self.vintages:
+        added = f"{self.lines_added} {self.noun} added{self.destination}"
+        return f"{self.origin}: {added} of {self.lines_seen}{extra}"
+
+
+@dataclass(frozen=True)
+class IngestReport(LoadReport):
+    vintages: tuple[dt.date, ...] = ()  # of the lines added
+    vintage_note: str = ""  # where the vintage came from, when the file did not say
+    incomplete: tuple[str, ...] = ()  # the batch's months that look incomplete, described
+
+    def summary(self) -> str:
+        text = super().summary()
+        if self.vintages and not self.already_loaded:
             first, last = self.vintages[0], self.vintages[-1]
             span = f"vintage {first}" if first == last else f"vintages {first} to {last}"
             text += f", as {span}" + (f" ({self.vintage_note})" if self.vintage_note else "")

@@ -14,39 +14,39 @@ stored ones, and refuses a line whose key and vintage are stored with another va
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from ..errors import InputError, StoreError
-from .schema import LINE_KEY, LINE_SCHEMA
+from ..errors import InputError, LineOf, StoreError
+from .base import first_row
+from .batch import LoadReport
+from .schema import KEY_SQL, LINE_KEY, LINE_SCHEMA
 from .validate import validate
 
 PARTITIONS = ("reporter", "month")
+STAGING = ".staging"  # batches being checked; never read as lines
+BATCH_ROWS = 1_000_000  # lines per batch read from a store
+MEMORY_LIMIT = "1GB"  # DuckDB's, when comparing a batch with the lake: it spills past it
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in (*LINE_KEY, "vintage"))
 
 
-@dataclass(frozen=True)
-class LakeReport:
-    origin: str
-    lines_seen: int
-    lines_added: int
-    already_loaded: bool = False
-
-    def summary(self) -> str:
-        if self.already_loaded:
-            return f"{self.origin}: already in the lake; nothing changed"
-        skipped = self.lines_seen - self.lines_added
-        extra = f" ({skipped} identical to lines in the lake, skipped)" if skipped else ""
-        return (
-            f"{self.origin}: {self.lines_added} lines added to the lake of {self.lines_seen}{extra}"
-        )
+class LakeReport(LoadReport):
+    skipped_note = "identical to lines in the lake"
+    destination = " to the lake"
+    already_note = "already in the lake"
 
 
 def lines_glob(lake: Path) -> str:
@@ -83,71 +83,172 @@ def _log(lake: Path, origin: str, sha: str, added: int) -> None:
         writer.writerow([origin, sha, added, dt.datetime.now().isoformat(timespec="seconds")])
 
 
-def _table_sha(table: pa.Table) -> str:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
-
-
 def append_lines(
     lake: Path, table: pa.Table, *, origin: str, sha256: str | None = None
 ) -> LakeReport:
     """Check ``table`` (LINE_SCHEMA) and append the lines the lake lacks, as new files."""
-    table = table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
-    sha = sha256 or _table_sha(table)
-    if sha in _ingested(lake):
-        return LakeReport(origin, table.num_rows, 0, already_loaded=True)
-    con = duckdb.connect()
+    return append_batches(lake, [(table, None)], origin=origin, sha256=sha256)
+
+
+def append_batches(
+    lake: Path,
+    batches: Iterable[tuple[pa.Table, LineOf]],
+    *,
+    origin: str,
+    sha256: str | None = None,
+) -> LakeReport:
+    """Check the lines of ``batches`` (LINE_SCHEMA; text may be dictionary-encoded; each with
+    where its rows sit in ``origin``) as one batch and append the lines the lake lacks.
+
+    Memory is bounded by one batch whatever the file's size: each batch is checked and staged
+    as a Parquet file under LAKE/.staging; duplicated keys across batches are found from one
+    64-bit hash per line; then DuckDB (spilling to disk past its memory limit) compares the
+    staged lines with the lake's and writes the new ones. Nothing reaches ``lines/`` unless the
+    whole batch passes. ``sha256``: the origin's digest (else the lines' own, computed on the
+    way), by which a batch appended already is recognised."""
+    if sha256 is not None and sha256 in _ingested(lake):
+        return LakeReport(origin, 0, 0, already_loaded=True)
+    stage = lake / STAGING / uuid.uuid4().hex
+    stage.mkdir(parents=True)
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(stage)})
     try:
-        con.register("batch", table)
-        validate(con, table, origin, None)
-        fresh = "batch"
-        if has_lines(lake) and table.num_rows:
-            bounds = pc.min_max(table["month"])
-            con.execute(
-                f"""CREATE TEMP TABLE stored AS SELECT * FROM {read_sql(lake)} a
-                WHERE a.month BETWEEN ? AND ?
-                AND a.reporter IN (SELECT DISTINCT reporter FROM batch)""",
-                [bounds["min"].as_py(), bounds["max"].as_py()],
-            )
-            clash = con.execute(
-                f"""SELECT b.hs_code, b.month, b.partner, a.value_usd, b.value_usd
-                FROM stored a JOIN batch b ON {_KEY_JOIN}
-                WHERE a.value_usd IS DISTINCT FROM b.value_usd LIMIT 1"""
-            ).fetchall()
-            if clash:
-                code, month, partner, old, new = clash[0]
-                raise InputError(
-                    f"value {new} for {code} {month:%Y-%m} partner {partner} differs from the "
-                    f"{old} in the lake for the same line and vintage; give the new figures "
-                    "their own vintage (e.g. --vintage YYYY-MM-DD)",
-                    file=origin,
-                    field="value_usd",
-                )
-            con.execute(
-                f"""CREATE TEMP TABLE fresh AS SELECT * FROM batch b
-                WHERE NOT EXISTS (SELECT 1 FROM stored a WHERE {_KEY_JOIN})"""
-            )
-            fresh = "fresh"
-        added = int(con.execute(f"SELECT count(*) FROM {fresh}").fetchall()[0][0])
-        if added:
-            (lake / "lines").mkdir(parents=True, exist_ok=True)
-            target = str(lake / "lines").replace("'", "''")
-            con.execute(
-                f"""COPY {fresh} TO '{target}' (FORMAT parquet, PARTITION_BY (reporter, month),
-                APPEND, COMPRESSION zstd)"""
-            )
+        staged = _stage(con, batches, stage, origin, sha256)
+        if staged.sha in _ingested(lake):
+            return LakeReport(origin, staged.lines, 0, already_loaded=True)
+        added = _write_new(con, lake, stage, staged, origin) if staged.lines else 0
     except duckdb.Error as exc:
         raise StoreError(f"cannot write to the lake {lake}: {exc}") from None
     finally:
         con.close()
-    _log(lake, origin, sha, added)
-    return LakeReport(origin, table.num_rows, added)
+        shutil.rmtree(stage, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            (lake / STAGING).rmdir()
+    _log(lake, origin, staged.sha, added)
+    return LakeReport(origin, staged.lines, added)
+
+
+@dataclass
+class _Staged:
+    sha: str
+    lines: int = 0
+    reporters: set[str] = field(default_factory=set)
+    months: tuple[dt.date, dt.date] | None = None
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterable[tuple[pa.Table, LineOf]],
+    stage: Path,
+    origin: str,
+    sha256: str | None,
+) -> _Staged:
+    """Check each batch and write it to ``stage``; refuse keys duplicated across batches."""
+    digest = hashlib.sha256()
+    staged = _Staged(sha256 or "")
+    hashes = []
+    for n, (table, first_line) in enumerate(batches):
+        con.register("batch", table)
+        validate(con, table, origin, first_line)
+        hashes.append(con.sql(f"SELECT hash({KEY_SQL}, vintage) AS h FROM batch").fetchnumpy()["h"])
+        con.unregister("batch")
+        plain = table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
+        if sha256 is None:
+            digest.update(_table_bytes(plain))
+        pq.write_table(plain, stage / f"{n:06d}.parquet", compression="lz4")
+        staged.lines += plain.num_rows
+        staged.reporters |= set(pc.unique(plain["reporter"]).to_pylist())
+        bounds = pc.min_max(plain["month"])
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if staged.months is not None:
+            low, high = min(low, staged.months[0]), max(high, staged.months[1])
+        staged.months = (low, high)
+    staged.sha = sha256 or digest.hexdigest()
+    if len(hashes) > 1:
+        _refuse_duplicates(con, stage, hashes, origin)
+    return staged
+
+
+def _refuse_duplicates(
+    con: duckdb.DuckDBPyConnection, stage: Path, hashes: list[np.ndarray], origin: str
+) -> None:
+    keys = np.sort(np.concatenate(hashes))
+    twice = np.unique(keys[1:][keys[1:] == keys[:-1]])
+    if not len(twice):
+        return
+    con.register("twice", pa.table({"h": pa.array(twice[:1000], pa.uint64())}))
+    dup = first_row(
+        con.execute(
+            f"""SELECT {KEY_SQL}, vintage FROM {_staged_sql(stage)}
+            WHERE hash({KEY_SQL}, vintage) IN (SELECT h FROM twice)
+            GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
+        ).fetchall()
+    )
+    if dup:  # else the hashes collided: the keys differ
+        source, reporter, month, flow, code, partner, vintage = dup
+        raise InputError(
+            f"duplicated line: {reporter} {flow} {code} {month:%Y-%m} partner {partner} of "
+            f"source {source} and vintage {vintage} comes twice; remove one of them or give "
+            "them different vintages",
+            file=origin,
+        )
+
+
+def _staged_sql(stage: Path) -> str:
+    return f"read_parquet('{_quoted(stage / '*.parquet')}')"
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _write_new(
+    con: duckdb.DuckDBPyConnection, lake: Path, stage: Path, staged: _Staged, origin: str
+) -> int:
+    """Write the staged lines the lake lacks; refuse one the lake holds with another value."""
+    new = _staged_sql(stage)
+    if has_lines(lake) and staged.months is not None:
+        reporters = ", ".join(f"'{r}'" for r in sorted(staged.reporters))  # validated: [A-Z]{2}
+        low, high = staged.months
+        # literals, so that only the folders of these reporters and months are read
+        stored = f"""(SELECT * FROM {read_sql(lake)} WHERE reporter IN ({reporters})
+            AND month BETWEEN DATE '{low}' AND DATE '{high}')"""
+        clash = con.execute(
+            f"""SELECT b.hs_code, b.month, b.partner, a.value_usd, b.value_usd
+            FROM {stored} a JOIN {new} b ON {_KEY_JOIN}
+            WHERE a.value_usd IS DISTINCT FROM b.value_usd LIMIT 1"""
+        ).fetchall()
+        if clash:
+            code, month, partner, old, value = clash[0]
+            raise InputError(
+                f"value {value} for {code} {month:%Y-%m} partner {partner} differs from the "
+                f"{old} in the lake for the same line and vintage; give the new figures "
+                "their own vintage (e.g. --vintage YYYY-MM-DD)",
+                file=origin,
+                field="value_usd",
+            )
+        new = f"""(SELECT * FROM {new} b
+            WHERE NOT EXISTS (SELECT 1 FROM {stored} a WHERE {_KEY_JOIN}))"""
+    (lake / "lines").mkdir(parents=True, exist_ok=True)
+    written = first_row(
+        con.execute(
+            f"""COPY (SELECT * FROM {new}) TO '{_quoted(lake / "lines")}' (FORMAT parquet,
+            PARTITION_BY (reporter, month), APPEND, COMPRESSION zstd)"""
+        ).fetchall()
+    )
+    return int(written[0]) if written else 0
+
+
+def _table_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
 
 
 def export_store(con: duckdb.DuckDBPyConnection, lake: Path, origin: str) -> LakeReport:
-    """Append every line of a store (every reporter and vintage) to the lake."""
+    """Append every line of a store (every reporter and vintage) to the lake, a batch of
+    lines at a time."""
     columns = ", ".join(LINE_SCHEMA.names)
-    table = con.sql(f"SELECT {columns} FROM lines").to_arrow_table()
-    return append_lines(lake, table, origin=origin)
+    reader = con.sql(f"SELECT {columns} FROM lines").to_arrow_reader(BATCH_ROWS)
+    batches = ((pa.Table.from_batches([b]), None) for b in reader)
+    return append_batches(lake, batches, origin=origin)

@@ -15,7 +15,8 @@ from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts_doc import Document
-from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
+from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
+from ..store.coverage import incomplete_months
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
 from .handles import LRU, StoreHandle
@@ -29,6 +30,7 @@ class Service:
         self._datasets: dict[str, StoreHandle] = {}
         self._lock = threading.Lock()
         self.facts_cache: LRU[Document] = LRU(32)
+        self.gaps_cache: LRU[list[str]] = LRU(16)
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
         name = params.dataset(query)
@@ -93,7 +95,7 @@ class Service:
         measure = params.measure(query.get("measure") or "value")
         cube = handle.cube(as_of)
         start, end = time_span(cube, query.get("from"), query.get("to"))
-        points = series_from_cube(cube, flow, item, region, measure, start, end)
+        points = series_from_cube(cube, SeriesQuery(flow, item, region, measure, start, end))
         return {
             "flow": flow,
             "item": item,
@@ -115,10 +117,16 @@ class Service:
         """What the dashboard offers: the months held and the allowed values."""
         cube = handle.cube(as_of)
         tax, regs = taxonomy(), regions()
-        # the last month with ICT exports as a whole: what the dashboard opens on (a series of
-        # some items may run on after the months the data give every code of)
+        # the last month with ICT exports as a whole and complete lines: what the dashboard
+        # opens on (a series of some items may run on after the months the data give every
+        # code of; a file cut before its last month was complete holds a fraction of it)
         total, world = cube.items.index("total"), cube.regions.index("world")
-        whole = [m for t, m in enumerate(cube.months) if cube.value[0, total, world, t] > 0]
+        gaps = self.incomplete(handle, as_of)
+        whole = [
+            m
+            for t, m in enumerate(cube.months)
+            if cube.value[0, total, world, t] > 0 and str(m) not in gaps
+        ]
         return {
             "store": handle.name,
             "months": {
@@ -126,6 +134,7 @@ class Service:
                 "last": str(cube.months[-1]),
                 "last_whole": str(whole[-1]) if whole else None,
             },
+            "incomplete_months": gaps,
             "flows": list(SERIES_FLOWS),
             "items": [
                 {"id": i.id, "parent": i.parent, "major": i.major, "name": i.name_en}
@@ -137,6 +146,18 @@ class Service:
             "datasets": available_datasets(),
             "release_formats": releases.available(),
         }
+
+
+    def incomplete(self, handle: StoreHandle, as_of: dt.date | None) -> list[str]:
+        """The months whose lines look incomplete (store/coverage.py), which a release
+        refuses; computed once per store stamp and resolved vintage."""
+        resolved = handle.resolve(as_of)
+        key = (handle.identity, handle.stamp(), resolved)
+        cached = self.gaps_cache.get(key)
+        if cached is not None:
+            return cached
+        found = handle.compute(lambda store: incomplete_months(store, as_of=resolved))
+        return self.gaps_cache.put(key, sorted({str(g.month) for g in found}))
 
 
 def check_month(cube: Cube, month: Month, name: str = "month") -> Month:

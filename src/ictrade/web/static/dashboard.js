@@ -268,12 +268,14 @@ function fill(select, options, chosen) {
 
 async function start() {
   state.meta = await api("/api/meta");
-  const months = [];
+  // Months whose lines look incomplete are offered, labelled, but never opened on: their
+  // release is refused (the error says why) until the month's complete lines are loaded.
+  const months = [], incomplete = new Set(state.meta.incomplete_months || []);
   const [y0, m0] = state.meta.months.first.split("-").map(Number);
   const [y1, m1] = state.meta.months.last.split("-").map(Number);
   for (let k = y1 * 12 + m1 - 1; k >= y0 * 12 + m0 - 1; k--) {
     const id = `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`;
-    months.push({ id, label: id });
+    months.push({ id, label: incomplete.has(id) ? `${id} (incomplete)` : id });
   }
   fill($("month"), months, page.get("month") || state.meta.months.last_whole || state.meta.months.last);
   fill($("item"), state.meta.items.map((i) => ({ id: i.id, label: i.name })), page.get("item") || "total");
