@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 
 from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
+from ..stats.vintage_cubes import VintageCubes
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -79,7 +80,11 @@ class StoreHandle:
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
         self._stamp = "static"
         self._vintages: list[dt.date] = []
-        self.cubes: LRU[Cube] = LRU(8)
+        self.cubes: LRU[Cube] = LRU(16)
+        # One cube is built at a time: a request that needs the cube another is building
+        # waits for it instead of building it again, and builds do not crowd the cores.
+        self._building = threading.Lock()
+        self._at_vintages: tuple[str, VintageCubes] | None = None
 
     @contextmanager
     def use(self) -> Iterator[Store]:
@@ -185,10 +190,23 @@ class StoreHandle:
         cached = self.cubes.get(key)
         if cached is not None:
             return cached
-        if store is not None:
-            return self.cubes.put(key, load_cube(store, resolved))
-        with self.use() as opened:
-            return self.cubes.put(key, load_cube(opened, resolved))
+        with self._building:
+            cached = self.cubes.get(key)
+            if cached is not None:
+                return cached
+            if store is not None:
+                return self.cubes.put(key, self._build(store, key[0], resolved))
+            with self.use() as opened:
+                return self.cubes.put(key, self._build(opened, key[0], resolved))
+
+    def _build(self, store: Store, stamp: str, resolved: dt.date | None) -> Cube:
+        """A vintage's cube from the snapshot's rows by span in force (VintageCubes, made
+        once per stamp: a new date costs milliseconds, not an aggregation of the lines)."""
+        if resolved is None:
+            return load_cube(store, None)
+        if self._at_vintages is None or self._at_vintages[0] != stamp:
+            self._at_vintages = (stamp, VintageCubes(store))
+        return self._at_vintages[1].cube(store, resolved)
 
     def compute(self, func: Callable[[Store], V]) -> V:
         with self.use() as store:
