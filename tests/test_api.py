@@ -39,9 +39,8 @@ def default_client() -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def default_store() -> Iterator[object]:
-    with open_store(dataset="default") as store:
-        yield store
+def default_store(default_dataset) -> Iterator[object]:
+    yield default_dataset
 
 
 def write_store(path: Path, rows: list[dict[str, object]], origin: str = "test") -> None:

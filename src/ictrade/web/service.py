@@ -174,7 +174,6 @@ class Service:
             "release_formats": releases.available(),
         }
 
-
     def incomplete(self, handle: StoreHandle, as_of: dt.date | None) -> list[str]:
         """The months whose lines look incomplete (store/coverage.py), which a release
         refuses; computed once per store stamp and resolved vintage."""
