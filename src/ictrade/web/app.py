@@ -92,7 +92,9 @@ class Api:
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
-        handle = self.service.handle(query)
+        handle = self.service.ready_handle(query)
+        if handle is None:  # a snapshot to take, or the reporters held to read: not here
+            handle = await self.run(self.service.handle, query)
         if not handle.fresh():
             # A new snapshot (after an ingest) takes a while: never on the event loop, which
             # would stall every connection (long enough to drop idle keep-alive ones).

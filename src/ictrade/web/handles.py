@@ -250,6 +250,9 @@ class ReporterHandle(StoreHandle):
     def _current(self) -> Store:
         return self.base._current()
 
+    def fresh(self) -> bool:
+        return self.base.fresh()
+
     def stamp(self) -> str:
         return self.base.stamp()
 

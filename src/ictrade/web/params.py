@@ -11,7 +11,8 @@ from ..classify.rules import available_schemes
 from ..errors import UsageError
 from ..months import Month, parse_date
 from ..stats.series import MEASURES, SERIES_FLOWS
-from ..store.store import available_datasets, check_reporter
+from ..store.choice import check_reporter
+from ..store.store import available_datasets
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 

@@ -39,17 +39,33 @@ class Service:
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
         """The store a request reads (``dataset=``), for its reporter and scheme (``reporter=``,
-        ``scheme=``; default: the server's)."""
-        name = params.dataset(query)
-        if self.default.identity == f"dataset:{name}":
-            name = None
-        scheme = params.scheme(query.get("scheme"), self.default.choice.scheme)
-        base = self._handle((name, scheme, self.default.choice.reporter))
+        ``scheme=``; default: the server's). May take a snapshot: see ``ready_handle``."""
+        base = self._base(query)
         asked = query.get("reporter")
         if asked is None or asked == "":
             return base
         reporter = params.reporter(asked, lambda: self._reporters(base))
-        return base if reporter == base.choice.reporter else self._handle((name, scheme, reporter))
+        if reporter == base.choice.reporter:
+            return base
+        return self._handle((self._dataset(query), base.choice.scheme, reporter))
+
+    def ready_handle(self, query: Mapping[str, str]) -> StoreHandle | None:
+        """``handle(query)`` when it answers at once (the snapshot taken, the reporters held
+        known), else None: the caller then runs ``handle`` off the event loop."""
+        base = self._base(query)
+        if not base.fresh():
+            return None
+        if query.get("reporter") and self._held.get((base.identity, base.stamp())) is None:
+            return None
+        return self.handle(query)
+
+    def _dataset(self, query: Mapping[str, str]) -> str | None:
+        name = params.dataset(query)
+        return None if self.default.identity == f"dataset:{name}" else name
+
+    def _base(self, query: Mapping[str, str]) -> StoreHandle:
+        scheme = params.scheme(query.get("scheme"), self.default.choice.scheme)
+        return self._handle((self._dataset(query), scheme, self.default.choice.reporter))
 
     def _handle(self, key: tuple[str | None, str, str]) -> StoreHandle:
         with self._lock:
