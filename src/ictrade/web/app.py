@@ -19,12 +19,14 @@ import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..classify import using_scheme
+from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
 from . import params, releases
 from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
@@ -45,7 +47,7 @@ PING = b'{"ok":true,"data":"pong","meta":{}}'
 COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
-COMMON = ("as_of", "dataset", "api_key")
+COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
 SERIES = ("flow", "item", "region", "measure", "from", "to")
 CUBE = ("drilldowns", "measures", "flow", "item", "region", "month", "from", "to", "format")
 RELEASE = ("format", "lang", "download", "variant")
@@ -90,7 +92,9 @@ class Api:
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
-        handle = self.service.handle(query)
+        handle = self.service.ready_handle(query)
+        if handle is None:  # a snapshot to take, or the reporters held to read: not here
+            handle = await self.run(self.service.handle, query)
         if not handle.fresh():
             # A new snapshot (after an ingest) takes a while: never on the event loop, which
             # would stall every connection (long enough to drop idle keep-alive ones).
@@ -99,7 +103,12 @@ class Api:
         allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
         for name in query:
             params.one_of("parameter", name, allowed)
-        meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
+        meta: dict[str, Any] = {
+            "store": handle.name,
+            "reporter": handle.choice.reporter,
+            "scheme": handle.choice.scheme,
+            "as_of": str(as_of) if as_of else None,
+        }
         if published_allowed:
             meta["as_published"] = as_published
         return handle, as_of, as_published, meta
@@ -264,11 +273,14 @@ def create_app(
 
 
 class SchemeMiddleware:
-    """Answer every request with the items of the server's scheme (taxonomy())."""
+    """Answer every request with the items (taxonomy()) of the scheme it asks for
+    (``scheme=``), else of the server's; an unknown one is refused by the API (400)."""
 
     def __init__(self, app: Any, scheme_name: str) -> None:
         self.app, self.scheme_name = app, scheme_name
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        with using_scheme(self.scheme_name):
+        asked = QueryParams(scope.get("query_string", b"")).get("scheme")
+        chosen = asked if asked in available_schemes() else self.scheme_name
+        with using_scheme(chosen):
             await self.app(scope, receive, send)

@@ -9,6 +9,7 @@ of every cache key, so answers computed before an ingest are never served after 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -106,8 +107,8 @@ class StoreHandle:
             cursor,
             kept.name if self.path is None else self.name,
             read_only=True,
-            scheme_name=kept.scheme_name,
-            reporter=kept.reporter,
+            scheme_name=self.choice.scheme,
+            reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
         try:
@@ -236,3 +237,27 @@ class StoreHandle:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
+
+
+class ReporterHandle(StoreHandle):
+    """The store of ``base`` read for another reporter (same scheme): ``base``'s snapshot, which
+    holds every reporter's lines and cube rows, and cubes of its own."""
+
+    def __init__(self, base: StoreHandle, reporter: str) -> None:
+        super().__init__(dataclasses.replace(base.choice, reporter=reporter))
+        self.base = base
+
+    def _current(self) -> Store:
+        return self.base._current()
+
+    def fresh(self) -> bool:
+        return self.base.fresh()
+
+    def stamp(self) -> str:
+        return self.base.stamp()
+
+    def resolve(self, as_of: dt.date | None) -> dt.date | None:
+        return self.base.resolve(as_of)
+
+    def close(self) -> None:
+        """Nothing of its own to close: ``base`` holds the snapshot."""
