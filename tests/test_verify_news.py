@@ -423,6 +423,7 @@ def test_a_share_in_the_present_tense_is_a_general_statement():
     assert past.measure == "share" and "general" not in past.args
     ko = "전체 ICT 수출의 40%를 차지하는 반도체는 5.1% 늘었다."
     assert read(ko, "40%").args.get("general") is True
+    assert read(ko, "40%").item == "semiconductors"  # the name the clause describes
     assert read(ko, "5.1%").measure == "yoy"  # the verb belongs to the figure before it
     facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
     outcome = verify_text(text, facts).outcomes[0]
@@ -496,6 +497,15 @@ def test_published_figures_of_a_synthetic_cell():
     assert got["51.6 percent"].status == CANNOT  # two levels at $100 million allow 51.2..52.3
     assert "derives" in got["51.6 percent"].store
     assert got["16.1%"].status == CANNOT
+    # imports no release states, but exports and the balance are published: 10.0 .. 10.2 bn
+    balance = {**cells, ("2020-11", "export", "total", "world", "value"): (
+        Figure("f.csv line 2", "value", 16600, 100, on, True),),
+        ("2020-11", "balance", "total", "world", "value"): (
+        Figure("f.csv line 4", "value", 6500, 100, on, True),)}  # fmt: skip
+    in_data = _facts([("import", "total", "world", 10.02e9, 1.0)])
+    imports = "Imports came to $10.1 billion. Imports came to $10.4 billion."
+    got = verify_text(imports, in_data, None, Published(balance, on)).outcomes
+    assert [o.status for o in got] == [CANNOT, MISMATCHED]
     later = Published(cells, dt.date(2020, 12, 1))  # before the release: nothing published
     assert all(
         "no published figure" in o.store for o in verify_text(text, facts, None, later).outcomes

@@ -5,7 +5,7 @@ published figure only where a release stated it, and only to the precision it wa
 (``published.csv`` of the dataset, written from the published-figures files by
 ``python -m tools.reconstruct``); everything else is filled. So, against a shipped dataset:
 - a claim on a cell no published figure states (nor derives: a share from two published levels,
-  a balance from published exports and imports) cannot be checked;
+  one of exports, imports and balance from the other two) cannot be checked;
 - a claim the data disagree with is a mismatch only if it disagrees with every published figure
   of its cell too; when a published figure allows it (one printed more coarsely, another report
   of the release, a documented conflict of ``conflicts.csv``) it cannot be checked, with why;
@@ -109,12 +109,23 @@ class Published:
         measure = "yoy" if c.measure in ("yoy", "flat") else "value"
         if c.measure != "share":
             direct = self.figures(month, c.flow, c.item, c.region, measure)
-            if direct or c.flow != "balance" or measure != "value":
+            if direct or measure != "value":
                 return [(f.interval, f) for f in direct]
-            exports = self.figures(month, "export", c.item, c.region, "value")
-            imports = self.figures(month, "import", c.item, c.region, "value")
-            return [((e.interval[0] - i.interval[1], e.interval[1] - i.interval[0]), None)
-                    for e, i in itertools.product(exports, imports)]  # fmt: skip
+            # the third of exports, imports and balance from the other two (balance = e - i)
+            others = {"balance": ("export", "import", -1), "import": ("export", "balance", -1),
+                      "export": ("import", "balance", 1)}.get(c.flow)  # fmt: skip
+            if others is None:
+                return []
+            a_flow, b_flow, sign = others
+            pairs = itertools.product(
+                self.figures(month, a_flow, c.item, c.region, "value"),
+                self.figures(month, b_flow, c.item, c.region, "value"),
+            )
+            if sign > 0:
+                return [((a.interval[0] + b.interval[0], a.interval[1] + b.interval[1]), None)
+                        for a, b in pairs]  # fmt: skip
+            return [((a.interval[0] - b.interval[1], a.interval[1] - b.interval[0]), None)
+                    for a, b in pairs]  # fmt: skip
         whole = (c.flow, "total", "world") if c.region == "world" else (c.flow, c.item, "world")
         parts = self.figures(month, c.flow, c.item, c.region, "value")
         totals = self.figures(month, *whole, "value")

@@ -9,6 +9,7 @@ of every cache key, so answers computed before an ingest are never served after 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -30,13 +31,17 @@ RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
 
 
 class LRU(Generic[V]):
-    """A small thread-safe least-recently-used map."""
+    """A small thread-safe least-recently-used map: at most ``size`` entries, and at most
+    ``budget`` in total of what ``weigh`` says an entry costs (bytes, say), when given."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(
+        self, size: int, budget: int | None = None, weigh: Callable[[V], int] | None = None
+    ) -> None:
+        self.size, self.budget, self.weigh = size, budget, weigh
         self._data: OrderedDict[tuple[object, ...], V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.weight = 0
 
     def get(self, key: tuple[object, ...]) -> V | None:
         with self._lock:
@@ -50,11 +55,19 @@ class LRU(Generic[V]):
 
     def put(self, key: tuple[object, ...], value: V) -> V:
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.weight -= self._weigh(old)
             self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self.weight += self._weigh(value)
+            while len(self._data) > self.size or (
+                self.budget is not None and self.weight > self.budget and len(self._data) > 1
+            ):
+                self.weight -= self._weigh(self._data.popitem(last=False)[1])
         return value
+
+    def _weigh(self, value: V) -> int:
+        return self.weigh(value) if self.weigh is not None else 0
 
 
 class StoreHandle:
@@ -94,8 +107,8 @@ class StoreHandle:
             cursor,
             kept.name if self.path is None else self.name,
             read_only=True,
-            scheme_name=kept.scheme_name,
-            reporter=kept.reporter,
+            scheme_name=self.choice.scheme,
+            reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
         try:
@@ -107,7 +120,8 @@ class StoreHandle:
         """The snapshot to answer from, taken again when the file changed and no writer
         holds it (a writer's lock: the last snapshot, or a brief wait for the first one)."""
         kept = self._kept
-        if kept is not None and (self.path is None or self._stat() == self._file_state):
+        if self.fresh():
+            assert kept is not None
             return kept
         if kept is not None and time.monotonic() - self._tried < RETRY_SNAPSHOT:
             return kept  # a writer held the file a moment ago: do not knock on every request
@@ -155,6 +169,12 @@ class StoreHandle:
             row = first_row(fresh.con.execute("SELECT max(id) FROM ingests").fetchall())
             self._stamp = f"ingest:{row[0] if row else None}"
             return fresh
+
+    def fresh(self) -> bool:
+        """Whether the snapshot is taken and the file unchanged since: ``stamp()`` and
+        ``use()`` then return at once (otherwise they may copy the file first)."""
+        kept = self._kept
+        return kept is not None and (self.path is None or self._stat() == self._file_state)
 
     def stamp(self) -> str:
         """What changes when the store's data change: the latest ingest id (files only)."""
@@ -217,3 +237,27 @@ class StoreHandle:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
+
+
+class ReporterHandle(StoreHandle):
+    """The store of ``base`` read for another reporter (same scheme): ``base``'s snapshot, which
+    holds every reporter's lines and cube rows, and cubes of its own."""
+
+    def __init__(self, base: StoreHandle, reporter: str) -> None:
+        super().__init__(dataclasses.replace(base.choice, reporter=reporter))
+        self.base = base
+
+    def _current(self) -> Store:
+        return self.base._current()
+
+    def fresh(self) -> bool:
+        return self.base.fresh()
+
+    def stamp(self) -> str:
+        return self.base.stamp()
+
+    def resolve(self, as_of: dt.date | None) -> dt.date | None:
+        return self.base.resolve(as_of)
+
+    def close(self) -> None:
+        """Nothing of its own to close: ``base`` holds the snapshot."""
