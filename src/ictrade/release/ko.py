@@ -12,8 +12,8 @@ from __future__ import annotations
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
-from .compose import Phrase, Statement, direction
 from .facts_view import Figure
+from .statement import Phrase, Statement, direction
 
 EOK = 1e8  # 억: a hundred million
 
@@ -276,7 +276,7 @@ def _region(s: Statement, month: Month) -> str:
     return ("반면, " if s.args["contrast"] else "") + text + "."
 
 
-# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+# What says each kind of statement (statement.KINDS); tests check every kind has a phrase.
 PHRASES: dict[str, Phrase] = {
     "lead": _lead,
     "streak": _streak,
