@@ -533,3 +533,19 @@ def test_for_the_second_time_counts_times_and_first_months_are_a_period():
         "TV exports kept falling during the first eight months, then rose 9.3 percent in September."
     )
     assert all(c.measure != "streak" for c in extract(ytd, Month(2020, 9)))
+
+
+def test_the_year_so_far_is_the_sum_of_published_months():
+    # 2020: every month's exports are published (to $100 million or finer); 2014 has gaps
+    text = (
+        "In the first 11 months, ICT exports came to $165.5 billion. "
+        "1~11월 누적 ICT 수출은 1656억 달러였다. In the first 11 months, ICT exports came to "
+        "$168.5 billion."
+    )
+    got = _default(Month(2020, 11), text)
+    assert got["$165.5 billion"][0] == MATCHED
+    assert got["1656억 달러"][0] == CANNOT and "derives" in got["1656억 달러"][1]
+    status, why = got["$168.5 billion"]
+    assert status == MISMATCHED and "(derived)" in why
+    early = _default(Month(2014, 9), "1~9월 누적 ICT 수출은 1290억 달러였다.")
+    assert early["1290억 달러"][0] == CANNOT
