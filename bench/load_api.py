@@ -12,9 +12,10 @@ Targets on a 2-core machine: /api/facts p99 <= 50 ms and >= 500 requests/s on a 
 
 ``--mixed`` serves a store file (the default dataset ingested into it) and sends a mix of good
 requests, bad ones (4xx expected) and requests with an ``as_of`` date not asked before, at
-concurrency 16: target no 5xx and p99 under 100 ms. It then runs the same mix while
-``ictrade ingest`` loads a generated file (bench/generate.py) into the served store: target
-no 5xx.
+concurrency 16: target no 5xx and p99 under 100 ms; then the same requests again (all cached:
+the warm path). It then runs the mix while ``ictrade ingest`` loads a revision of the data (up
+to ``--ingest-lines`` lines in force, as a new vintage) into the served store: target no 5xx
+and no connection closed or reset.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ async def load_mixed(port: int, paths: list[str], concurrency: int, until: float
     statuses: dict[int, int] = {}
     queue = list(reversed(paths))
     served = 0
+    broken: list[str] = []  # requests whose connection the server closed or reset
 
     async def worker() -> None:
         nonlocal served
@@ -232,7 +234,13 @@ async def load_mixed(port: int, paths: list[str], concurrency: int, until: float
                     queue.extend(reversed(paths))
                 path = queue.pop()
                 t0 = time.perf_counter()
-                status = await request(reader, writer, path)
+                try:
+                    status = await request(reader, writer, path)
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    broken.append(f"{path}: {type(exc).__name__} {exc}")
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    continue
                 latencies.append(time.perf_counter() - t0)
                 statuses[status] = statuses.get(status, 0) + 1
                 served += 1
@@ -245,33 +253,51 @@ async def load_mixed(port: int, paths: list[str], concurrency: int, until: float
         "seconds": elapsed,
         "statuses": dict(sorted(statuses.items())),
         "5xx": sum(v for k, v in statuses.items() if k >= 500),
+        "broken": broken,
         **_percentiles(latencies),
     }
+
+
+def revision_file(default: Path, out: Path, lines: int) -> int:
+    """A revision of the served data: up to ``lines`` of the dataset's lines in force, 1%
+    higher, as a new vintage (what a monthly re-publication brings); the lines written."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT * REPLACE (round(value_usd * 1.01) AS value_usd,
+                DATE '2026-03-15' AS vintage, 'confirmed' AS status)
+            FROM read_parquet('{default}')
+            QUALIFY row_number() OVER (PARTITION BY month, flow, hs_code, partner
+                ORDER BY vintage DESC) = 1
+            ORDER BY month, flow, hs_code, partner LIMIT {int(lines)})
+        TO '{out}' (FORMAT parquet)"""
+    )
+    return int(con.execute(f"SELECT count(*) FROM '{out}'").fetchall()[0][0])
 
 
 def run_mixed(requests: int, concurrency: int, ingest_lines: int) -> None:
     import tempfile
 
-    folder = Path(tempfile.mkdtemp(prefix="ictrade-load-"))
+    with tempfile.TemporaryDirectory(prefix="ictrade-load-") as folder:
+        _run_mixed(Path(folder), requests, concurrency, ingest_lines)
+
+
+def _run_mixed(folder: Path, requests: int, concurrency: int, ingest_lines: int) -> None:
     store = folder / "store.duckdb"
     default = Path(SRC) / "ictrade" / "datasets" / "default" / "lines.parquet"
-    if ictrade("ingest", str(default), "--store", str(store)).wait() != 0:
+    if ictrade("ingest", str(default), "--store", str(store), "-q").wait() != 0:
         raise SystemExit("loading the default dataset into a store failed")
-    big = folder / "big.parquet"
-    generate = Path(__file__).with_name("generate.py")
-    env = {**os.environ, "PYTHONPATH": SRC}
-    subprocess.run(
-        [sys.executable, str(generate), "--lines", str(ingest_lines), "--out", str(big)],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    big = folder / "revision.parquet"
+    ingest_lines = revision_file(default, big, ingest_lines)
     port = free_port()
     proc = start_server(port, store)
     try:
         asyncio.run(load_mixed(port, GOOD, 2, None))  # warm the latest cube and facts
         quiet = asyncio.run(load_mixed(port, mixed_paths(requests, 1), concurrency, None))
-        writer = ictrade("ingest", str(big), "--store", str(store), stdout=subprocess.DEVNULL)
+        # the same requests again: every cube and answer cached (the warm path's floor)
+        warm = asyncio.run(load_mixed(port, mixed_paths(requests, 1), concurrency, None))
+        writer = ictrade("ingest", str(big), "--store", str(store), "-q")
         started = time.perf_counter()
         during: list[dict] = []
         while writer.poll() is None:
@@ -284,6 +310,7 @@ def run_mixed(requests: int, concurrency: int, ingest_lines: int) -> None:
         proc.wait(timeout=10)
     print(f"mixed requests (good, bad, new as_of), concurrency {concurrency}, store file")
     print(f"  quiet:  {_line(quiet)}")
+    print(f"  warm (the same again):  {_line(warm)}")
     statuses: dict[int, int] = {}
     for part in during:
         for k, v in part["statuses"].items():
@@ -291,15 +318,19 @@ def run_mixed(requests: int, concurrency: int, ingest_lines: int) -> None:
     p99 = max((p["p99_ms"] for p in during), default=0.0)
     fives = sum(p["5xx"] for p in during)
     total = sum(p["requests"] for p in during)
+    broken = [b for r in (quiet, warm, *during, after) for b in r["broken"]]
     print(
         f"  during an ingest of {ingest_lines:,} lines ({ingest_s:.0f} s, exit "
         f"{writer.returncode}): {total} requests, statuses {statuses}, 5xx {fives}, "
         f"worst p99 of a round {p99:.1f} ms"
     )
     print(f"  after:  {_line(after)}")
+    print(f"  connections closed or reset by the server: {len(broken)}", *broken[:5], sep="\n    ")
     ok = quiet["5xx"] == 0 and quiet["p99_ms"] < 100 and fives == 0 and after["5xx"] == 0
+    ok = ok and not broken and writer.returncode == 0
     print(
-        f"target no 5xx, p99 < 100 ms quiet, no 5xx during the ingest: {'met' if ok else 'NOT met'}"
+        "target no 5xx or broken connection, p99 < 100 ms quiet, no 5xx during the ingest: "
+        + ("met" if ok else "NOT met")
     )
 
 
@@ -318,7 +349,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None, help="32 (mixed: 16)")
     parser.add_argument("--time-limit", type=float, default=20.0, help="seconds per endpoint")
     parser.add_argument("--mixed", action="store_true", help="the mixed run on a store file")
-    parser.add_argument("--ingest-lines", type=int, default=2_000_000, help="mixed: ingest size")
+    parser.add_argument(
+        "--ingest-lines", type=int, default=1_000_000, help="mixed: lines of the revision ingested"
+    )
     args = parser.parse_args()
     if args.mixed:
         run_mixed(args.requests or 2000, args.concurrency or 16, args.ingest_lines)

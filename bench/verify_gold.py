@@ -1,11 +1,17 @@
 """Precision and recall of verify's readings against a hand-made annotation (gold.csv).
 
-Run by hand: ``python bench/verify_gold.py [NEWS_DIR]`` (default ../shared/data/news, the
+Run by hand: ``python bench/verify_gold.py [-v] [NEWS_DIR]`` (default ../shared/data/news, the
 development set; see its README for the columns). A gold figure is found when a claim's span
 overlaps the figure's quote; it is read right when the claim's period, flow, item, region,
 measure and number all agree. Recall counts figures about the data month read right; precision
 counts readings (claims other than unread numbers) that are right; 'other period checked'
 counts figures of another period read as the data month.
+
+Then each article is verified against the default dataset with ``--as-published`` (as
+``ictrade verify FILE --month M --as-published --dataset default``): its exit status, its
+claims by status, and every mismatch, marked 'misprint' where the annotation says the article
+misprinted that figure (article_error = 1). Without a gold.csv only this part runs, so the
+acceptance can be measured on new articles (index.csv with file, data_month, lang).
 """
 
 from __future__ import annotations
@@ -18,11 +24,14 @@ from pathlib import Path
 
 from ictrade.months import Month
 from ictrade.release.claims import Claim, extract
+from ictrade.release.verify import MISMATCHED, verify_in_store
+from ictrade.release.verify_report import STATUSES
+from ictrade.store.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURE = {"value": "value", "yoy": "yoy_pct", "share": "share_pct", "streak": "streak_months",
            "turn": "streak_months", "threshold": "other", "range": "other", "rank": "rank",
-           "contribution": "other", "flat": "yoy_pct"}  # fmt: skip
+           "contribution": "other", "flat": "yoy_pct", "times": "other"}  # fmt: skip
 FIELDS = ("period", "flow", "series", "region", "measure", "number")
 OTHER_ITEMS = {"nand", "dram", "mcp"}  # the annotation calls these 'other'
 
@@ -81,9 +90,41 @@ def _agrees(got: dict[str, str], want: dict[str, str]) -> list[str]:
     return wrong
 
 
+def against_dataset(
+    news: Path, index: dict[str, dict[str, str]], gold: dict[str, list[dict[str, str]]]
+) -> None:
+    """Each article against the default dataset, as published: exit status, counts, mismatches."""
+    names = ("matched", "mismatched", "cannot", "unrecognised")  # the four STATUSES
+    print(f"{'file':<9} {'month':<8} lang exit " + " ".join(f"{s:>12}" for s in names))
+    exits = 0
+    with open_store(dataset="default") as store:
+        for name, meta in sorted(index.items()):
+            text = (news / "texts" / name).read_text(encoding="utf-8")
+            report = verify_in_store(
+                store, text, Month.parse(meta["data_month"]), as_published=True
+            )
+            code = 0 if report.ok else 1
+            exits += code == 0
+            counts = " ".join(f"{report.count(s):>12}" for s in STATUSES)
+            print(f"{name:<9} {meta['data_month']:<8} {meta['lang']:<4} {code:>4} {counts}")
+            spans = _locate(text, gold.get(name, []))
+            for o in (o for o in report.outcomes if o.status == MISMATCHED):
+                misprint = any(
+                    span and span[0] < o.claim.end and o.claim.start < span[1]
+                    and row["article_error"] == "1"
+                    for row, span in zip(gold.get(name, []), spans, strict=True)
+                )  # fmt: skip
+                kind = "misprint (article_error = 1)" if misprint else "MISMATCH"
+                print(f"    {kind}: {o.claim.text!r} {o.claim.subject}: {o.store}")
+    print(f"{exits} of {len(index)} articles exit 0")
+
+
 def main(news: Path, verbose: bool) -> None:
     index = {r["file"]: r for r in csv.DictReader((news / "index.csv").open(encoding="utf-8"))}
     gold: dict[str, list[dict[str, str]]] = defaultdict(list)
+    if not (news / "gold.csv").is_file():
+        against_dataset(news, index, gold)
+        return
     for row in csv.DictReader((news / "gold.csv").open(encoding="utf-8")):
         gold[row["file"]].append(row)
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -139,6 +180,7 @@ def main(news: Path, verbose: bool) -> None:
             f"({st['read'] - st['wrong']}/{st['read']}); other-period figures read as the "
             f"month: {st['other_checked']} of {st['gold_other']}"
         )
+    against_dataset(news, index, gold)
 
 
 if __name__ == "__main__":

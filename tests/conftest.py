@@ -76,6 +76,14 @@ def series_rows(
     return rows
 
 
+@pytest.fixture(scope="session")
+def default_dataset() -> Iterator[Store]:
+    """The shipped default dataset, loaded once for the tests that only read it (loading it
+    takes seconds)."""
+    with open_store(dataset="default") as s:
+        yield s
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     with open_store(":memory:") as s:

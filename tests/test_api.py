@@ -39,9 +39,8 @@ def default_client() -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def default_store() -> Iterator[object]:
-    with open_store(dataset="default") as store:
-        yield store
+def default_store(default_dataset) -> Iterator[object]:
+    yield default_dataset
 
 
 def write_store(path: Path, rows: list[dict[str, object]], origin: str = "test") -> None:
@@ -156,7 +155,8 @@ def test_unknown_parameters_name_the_allowed_ones(default_client):
     err = error(default_client.get("/api/series?regoin=us"), 400)
     assert "regoin" in err["message"]
     assert set(err["allowed"]) == {
-        "flow", "item", "region", "measure", "from", "to", "as_of", "dataset", "api_key",
+        "flow", "item", "region", "measure", "from", "to", "as_of", "dataset", "reporter",
+        "scheme", "api_key",
     }  # fmt: skip
     assert "as_published" in error(default_client.get("/api/facts/2020-11?asof=x"), 400)["allowed"]
     error(default_client.get("/api/cube?drilldown=item"), 400)

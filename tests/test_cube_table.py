@@ -130,6 +130,5 @@ def test_a_rule_change_or_an_older_store_rebuilds_the_cache(tmp_path):
         assert _cached(store) == expected
 
 
-def test_a_shipped_dataset_has_its_cache_built_at_open():
-    with open_store(dataset="default") as store:
-        assert _cached(store) == _aggregated(store)
+def test_a_shipped_dataset_has_its_cache_built_at_open(default_dataset):
+    assert _cached(default_dataset) == _aggregated(default_dataset)

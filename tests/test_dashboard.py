@@ -97,9 +97,8 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def facts() -> dict:
-    with open_store(dataset="default") as store:
-        return build_facts(store, Month(2020, 11))
+def facts(default_dataset) -> dict:
+    return build_facts(default_dataset, Month(2020, 11))
 
 
 def cell(facts: dict, flow: str, item: str, region: str) -> dict:

@@ -56,12 +56,12 @@ def paths(document: object, prefix: str = "") -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def documents() -> list[dict[str, object]]:
+def documents(default_dataset) -> list[dict[str, object]]:
     out = []
-    with open_store(dataset="default") as store:
-        # the first year (no prior-year figures) and a published month (vintage fields)
-        for month in ("2013-06", "2020-11"):
-            out.append(build_facts(store, Month.parse(month), as_published=month == "2020-11"))
+    # the first year (no prior-year figures) and a published month (vintage fields)
+    for month in ("2013-06", "2020-11"):
+        published = month == "2020-11"
+        out.append(build_facts(default_dataset, Month.parse(month), as_published=published))
     with open_store(dataset="kcs-sample") as store:
         out.append(build_facts(store, Month(2026, 1)))
     return [dict(d) for d in out]

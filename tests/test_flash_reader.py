@@ -73,3 +73,23 @@ def test_nowcast_reads_a_cp949_file(tmp_path):
     result = runner.invoke(cli, ["nowcast", str(cp949)])
     assert result.exit_code == 0, result.output
     assert result.output == expected.output and HBM[0] in result.output
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\n\n\n", ""])
+def test_a_header_only_flash_file_is_refused_by_ingest_and_nowcast(store, tmp_path, ending):
+    path = tmp_path / "provisional_10day.csv"
+    path.write_text(",".join(flash.COLUMNS) + ending, encoding="utf-8")
+    with pytest.raises(InputError, match="header but no data lines") as refused:
+        flash.read_flash_figures(path)
+    assert str(path) in str(refused.value)
+    before = (store.con.execute("SELECT count(*) FROM ingests").fetchall(), flash_rows(store))
+    with pytest.raises(InputError, match="header but no data lines"):
+        ingest_file(store, path, source="kcs", layout="flash")
+    assert (
+        store.con.execute("SELECT count(*) FROM ingests").fetchall(),
+        flash_rows(store),
+    ) == before
+    result = CliRunner().invoke(cli, ["nowcast", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "header but no data lines" in result.output
+    assert "Traceback" not in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ictrade import Month, open_store, short_markdown
+from ictrade import Month, short_markdown
 from ictrade.months import month_range
 from ictrade.release.markdown import long_markdown
 from ictrade.stats.facts import build_facts
@@ -20,9 +20,8 @@ PINNED = ["2014-03", "2016-06", "2017-12", "2018-09", "2019-06", "2020-06", "202
 
 
 @pytest.fixture(scope="module")
-def store():
-    with open_store(dataset="default") as s:
-        yield s
+def store(default_dataset):
+    return default_dataset
 
 
 @pytest.mark.slow

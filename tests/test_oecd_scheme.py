@@ -117,3 +117,48 @@ def test_api_of_a_reporter_under_the_scheme(tmp_path: Path) -> None:
         assert series.status_code == 200, series.text
         assert "800000000" in series.text
         assert client.get("/api/series?item=semiconductors").status_code == 400
+
+
+def test_api_reporter_and_scheme_per_request(tmp_path: Path) -> None:
+    """``reporter=`` and ``scheme=`` choose, request by request, whose lines and which items
+    an answer reads (default: the server's); an unknown one is a 400 naming those available."""
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    _store(tmp_path / "s.duckdb")
+    app = create_app(str(tmp_path / "s.duckdb"), api_key="")  # KR under kr-ict by default
+    view = "reporter=DE&scheme=oecd-ict"
+    with TestClient(app) as client:
+        facts = client.get(f"/api/facts/2023-02?{view}")
+        assert facts.status_code == 200, facts.text
+        body = facts.json()
+        assert (body["data"]["reporter"], body["data"]["scheme"]) == ("DE", "oecd-ict")
+        assert (body["meta"]["reporter"], body["meta"]["scheme"]) == ("DE", "oecd-ict")
+        series = client.get(f"/api/series?{view}&item=communication_equipment&from=2023-02")
+        assert series.status_code == 200, series.text
+        assert [p["value"] for p in series.json()["data"]["points"]] == [8e8]
+        cube = client.get(f"/api/cube?{view}&item=electronic_components&month=2023-02")
+        assert cube.status_code == 200, cube.text
+        assert cube.json()["data"]["rows"] == [{"value_usd": 1.13e9}]
+        # the server's own reporter and scheme stay the default, in the same server: KR's
+        # lines are cars, outside both baskets
+        default = client.get("/api/facts/2023-02")
+        assert default.status_code == 404 and "reporter KR" in default.text, default.text
+        kr = client.get("/api/series?reporter=kr&scheme=oecd-ict")
+        assert kr.status_code == 404 and "reporter KR" in kr.text, kr.text
+        de = client.get("/api/series?reporter=DE&item=total&from=2023-02")
+        assert de.status_code == 200 and de.json()["data"]["points"][0]["value"] == 1.93e9
+        for bad, words in (
+            ("reporter=FR", "reporters: DE, KR"),
+            ("reporter=Germany", "alpha-2"),
+            ("scheme=hs-ict", "oecd-ict"),
+            ("reporter=DE&scheme=oecd-ict&item=semiconductors", "electronic_components"),
+        ):
+            answer = client.get(f"/api/series?{bad}")
+            assert answer.status_code == 400, (bad, answer.text)
+            assert words in answer.json()["error"]["message"] + str(answer.json()["error"])

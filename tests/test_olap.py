@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from ictrade.classify import regions, taxonomy
 from ictrade.months import Month, month_range
 from ictrade.stats.cube import Cube, load_cube
-from ictrade.store.store import open_store
 from ictrade.web.olap import CubeQuery, run
 from ictrade.web.params import ApiError
 
@@ -17,9 +16,8 @@ MEASURES = ("value", "prev_year_value", "yoy", "share")
 
 
 @pytest.fixture(scope="module")
-def cube() -> Cube:
-    with open_store(dataset="default") as store:
-        return load_cube(store, None)
+def cube(default_dataset) -> Cube:
+    return load_cube(default_dataset, None)
 
 
 def query(drilldowns, cuts, first, last) -> CubeQuery:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ictrade import Month, build_facts, open_store, short_markdown
+from ictrade import Month, build_facts, short_markdown
 from ictrade.cli import cli
 from ictrade.numbers import format_pct, format_usd, matches
 
@@ -41,9 +41,8 @@ FIGURES = [
 
 
 @pytest.fixture(scope="module")
-def facts():
-    with open_store(dataset="default") as store:
-        return build_facts(store, Month(2020, 11), as_published=True)
+def facts(default_dataset):
+    return build_facts(default_dataset, Month(2020, 11), as_published=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ictrade import Month, open_store, short_markdown
+from ictrade import Month, short_markdown
 from ictrade.numbers import matches
 from ictrade.stats.facts import build_facts
 
@@ -18,9 +18,8 @@ FIGURES = (Path(__file__).resolve().parents[1] / "data-raw" / "reconstruct"
 
 
 @pytest.fixture(scope="module")
-def facts() -> dict:
-    with open_store(dataset="default") as store:
-        return build_facts(store, Month(2025, 6), as_published=True)
+def facts(default_dataset) -> dict:
+    return build_facts(default_dataset, Month(2025, 6), as_published=True)
 
 
 def own_release_figures() -> list[dict[str, str]]:
@@ -63,25 +62,25 @@ def test_the_release_states_the_published_figures(facts):
 
 
 @pytest.mark.slow
-def test_every_month_2024_2025_as_published_states_its_headline():
+def test_every_month_2024_2025_as_published_states_its_headline(default_dataset):
     """Each month of the extension, rebuilt as of its own release, has the published export
     total and growth rate in its headline facts."""
     with open(FIGURES, encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["is_primary_source"] == "1"
                 and (r["flow"], r["series"], r["region"]) == ("export", "total", "world")]
-    with open_store(dataset="default") as store:
-        for month in sorted({r["month"] for r in rows}):
-            facts = build_facts(store, Month.parse(month), as_published=True)
-            cell = next(c for c in facts["cells"]
-                        if (c["flow"], c["item"], c["region"]) == ("export", "total", "world"))
-            as_of = facts["data"]["as_of"]
-            own = [r for r in rows if r["month"] == month and r["vintage"] == as_of]
-            assert own, month
-            for r in own:
-                if r["value_usd_millions"]:
-                    assert matches(float(r["value_usd_millions"]), cell["value_usd"] / 1e6,
-                                   float(r["stated_precision_usd_millions"])), (month, r)
-                if r["yoy_pct"]:
-                    assert matches(float(r["yoy_pct"]), cell["yoy_pct"],
-                                   float(r["yoy_precision_pct"])), (month, r)
-            assert short_markdown(facts).startswith("# Korea's ICT exports")
+    store = default_dataset
+    for month in sorted({r["month"] for r in rows}):
+        facts = build_facts(store, Month.parse(month), as_published=True)
+        cell = next(c for c in facts["cells"]
+                    if (c["flow"], c["item"], c["region"]) == ("export", "total", "world"))
+        as_of = facts["data"]["as_of"]
+        own = [r for r in rows if r["month"] == month and r["vintage"] == as_of]
+        assert own, month
+        for r in own:
+            if r["value_usd_millions"]:
+                assert matches(float(r["value_usd_millions"]), cell["value_usd"] / 1e6,
+                               float(r["stated_precision_usd_millions"])), (month, r)
+            if r["yoy_pct"]:
+                assert matches(float(r["yoy_pct"]), cell["yoy_pct"],
+                               float(r["yoy_precision_pct"])), (month, r)
+        assert short_markdown(facts).startswith("# Korea's ICT exports")

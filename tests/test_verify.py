@@ -172,9 +172,8 @@ def test_reference_matches_facts_that_hold_its_figures():
     assert "860" in bad[0].store
 
 
-def test_reference_against_the_default_dataset():
-    with open_store(dataset="default") as store:
-        facts = build_facts(store, Month(2020, 11), as_published=True)
+def test_reference_against_the_default_dataset(default_dataset):
+    facts = build_facts(default_dataset, Month(2020, 11), as_published=True)
     report = verify_text(REFERENCE.read_text(), facts)
     assert report.ok, report.table()
     assert len([o for o in report.outcomes if o.status == MISMATCHED]) == 0

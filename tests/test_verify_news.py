@@ -423,7 +423,129 @@ def test_a_share_in_the_present_tense_is_a_general_statement():
     assert past.measure == "share" and "general" not in past.args
     ko = "전체 ICT 수출의 40%를 차지하는 반도체는 5.1% 늘었다."
     assert read(ko, "40%").args.get("general") is True
+    assert read(ko, "40%").item == "semiconductors"  # the name the clause describes
     assert read(ko, "5.1%").measure == "yoy"  # the verb belongs to the figure before it
     facts = _facts([("export", "total", "world", 16.55e9, 15.75)])
     outcome = verify_text(text, facts).outcomes[0]
     assert outcome.status == CANNOT and "general statement" in outcome.store
+
+
+# --- against the default dataset: the published figures of each cell ---------------------------
+
+
+def _default(month: Month, text: str) -> dict[str, tuple[str, str]]:
+    from ictrade.release.verify import verify_in_store
+    from ictrade.store.store import open_store
+
+    with open_store(dataset="default") as store:
+        report = verify_in_store(store, text, month, as_published=True)
+    return {o.claim.text: (o.status, o.store) for o in report.outcomes}
+
+
+def test_a_cell_no_published_figure_states_cannot_be_checked():
+    # 2020-03: the release gave no figure for mobile phones; the data's are reconstructed
+    got = _default(Month(2020, 3), "Mobile phone exports rose 11.3 percent to $1.02 billion. "
+                   "휴대폰 수출은 10억2000만 달러로 11.3% 늘었다.")  # fmt: skip
+    assert {status for status, _ in got.values()} == {CANNOT}
+    assert all("no published figure for this cell" in why for _, why in got.values())
+
+
+def test_a_figure_finer_than_the_published_one_cannot_be_checked():
+    # 2020-06 exports: published as $15.0 billion (primary) and by other reports
+    got = _default(Month(2020, 6), "ICT exports rose 1.0 percent to $14.97 billion. "
+                   "ICT exports were $15.3 billion. ICT 수출은 149억7000만 달러였다.")  # fmt: skip
+    assert got["1.0 percent"][0] == MATCHED
+    assert got["$14.97 billion"][0] == got["149억7000만 달러"][0] == CANNOT
+    assert "published only as 15,000 million USD (primary" in got["$14.97 billion"][1]
+    status, why = got["$15.3 billion"]
+    assert status == MISMATCHED and "published: 15,000 million USD (primary" in why
+
+
+def test_sources_that_disagree_and_documented_conflicts_cannot_be_checked():
+    # 2017-11 exports to China: +28.2 % in the primary report, +30.8 % in others
+    got = _default(Month(2017, 11), "ICT exports to China rose 30.8 percent. "
+                   "중국 수출은 28.2% 늘었다. Exports to China rose 35.0 percent.")  # fmt: skip
+    assert got["30.8 percent"][0] == CANNOT and "sources disagree" in got["30.8 percent"][1]
+    assert got["28.2%"][0] == MATCHED and got["35.0 percent"][0] == MISMATCHED
+    # 2022-08 exports to China printed as the world total: conflicts.csv records it
+    status, why = _default(Month(2022, 8), "중국 수출은 193억 달러였다.")["193억 달러"]
+    assert status == CANNOT and "documented conflict" in why and "line 1467" in why
+
+
+def test_published_figures_of_a_synthetic_cell():
+    import datetime as dt
+
+    from ictrade.release.verify_published import Figure, Published
+
+    on = dt.date(2020, 12, 15)
+    cells = {
+        ("2020-11", "export", "total", "world", "value"): (
+            Figure("f.csv line 2", "value", 16600, 100, on, True),
+        ),
+        ("2020-11", "export", "semiconductors", "world", "value"): (
+            Figure("f.csv line 3", "value", 8600, 100, on, True),
+        ),
+    }
+    facts = _facts([("export", "total", "world", 16.55e9, 15.75),
+                    ("export", "semiconductors", "world", 8.64e9, 16.1)])  # fmt: skip
+    facts["cells"][1]["share_pct"] = 52.2
+    text = ("ICT exports rose 15.8 percent to $16.58 billion; chips took up 51.6 percent of them. "
+            "반도체 수출은 16.1% 늘었다.")  # fmt: skip
+    got = {o.claim.text: o for o in verify_text(text, facts, None, Published(cells, on)).outcomes}
+    assert got["15.8 percent"].status == CANNOT  # no growth rate published
+    assert got["$16.58 billion"].status == CANNOT  # within $16.6 billion, not the data's
+    assert got["51.6 percent"].status == CANNOT  # two levels at $100 million allow 51.2..52.3
+    assert "derives" in got["51.6 percent"].store
+    assert got["16.1%"].status == CANNOT
+    # imports no release states, but exports and the balance are published: 10.0 .. 10.2 bn
+    balance = {**cells, ("2020-11", "export", "total", "world", "value"): (
+        Figure("f.csv line 2", "value", 16600, 100, on, True),),
+        ("2020-11", "balance", "total", "world", "value"): (
+        Figure("f.csv line 4", "value", 6500, 100, on, True),)}  # fmt: skip
+    in_data = _facts([("import", "total", "world", 10.02e9, 1.0)])
+    imports = "Imports came to $10.1 billion. Imports came to $10.4 billion."
+    got = verify_text(imports, in_data, None, Published(balance, on)).outcomes
+    assert [o.status for o in got] == [CANNOT, MISMATCHED]
+    later = Published(cells, dt.date(2020, 12, 1))  # before the release: nothing published
+    assert all(
+        "no published figure" in o.store for o in verify_text(text, facts, None, later).outcomes
+    )
+
+
+def test_for_the_second_time_counts_times_and_first_months_are_a_period():
+    text = (
+        "Chip exports rose 12.0 percent to $10.2 billion, topping $10 billion for the second time."
+    )
+    times = read(text, "for the second time")
+    assert (times.measure, times.args["times"], times.item) == ("times", 2, "semiconductors")
+    ko = read("반도체 수출은 두 번째로 100억 달러를 넘었다.", "두 번째로")
+    assert (ko.measure, ko.args["times"]) == ("times", 2)
+    assert read("역대 두 번째 실적이다.", "역대 두 번째").measure == "record"  # a rank, not a count
+    since = "Exports grew at a double-digit rate for the first time since the first half of 2013."
+    assert all(c.measure != "times" for c in extract(since, NOV))
+    turn = read("Exports to Japan rose for the first time in four months.", "four months")
+    assert (turn.measure, turn.args["kind"]) == ("turn", "growth_after_decline")
+    facts = _facts([("export", "semiconductors", "world", 10.2e9, 12.0)])
+    outcome = next(o for o in verify_text(text, facts).outcomes if o.claim.measure == "times")
+    assert outcome.status == CANNOT
+    # 'the first eight months' is the year so far, never a streak of the month
+    ytd = (
+        "TV exports kept falling during the first eight months, then rose 9.3 percent in September."
+    )
+    assert all(c.measure != "streak" for c in extract(ytd, Month(2020, 9)))
+
+
+def test_the_year_so_far_is_the_sum_of_published_months():
+    # 2020: every month's exports are published (to $100 million or finer); 2014 has gaps
+    text = (
+        "In the first 11 months, ICT exports came to $165.5 billion. "
+        "1~11월 누적 ICT 수출은 1656억 달러였다. In the first 11 months, ICT exports came to "
+        "$168.5 billion."
+    )
+    got = _default(Month(2020, 11), text)
+    assert got["$165.5 billion"][0] == MATCHED
+    assert got["1656억 달러"][0] == CANNOT and "derives" in got["1656억 달러"][1]
+    status, why = got["$168.5 billion"]
+    assert status == MISMATCHED and "(derived)" in why
+    early = _default(Month(2014, 9), "1~9월 누적 ICT 수출은 1290억 달러였다.")
+    assert early["1290억 달러"][0] == CANNOT

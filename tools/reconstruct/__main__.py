@@ -25,6 +25,7 @@ from .inputs import (
 )
 from .lines import build_lines, codes, to_table
 from .prior import build_prior
+from .published import write_published
 from .solve import Constraint, Programme, add_figures, add_narrative
 from .structure import LEAVES, check_regions, item_leaves
 
@@ -95,6 +96,7 @@ def main() -> None:
                                    encoding="utf-8")
     figs = load_figures() + load_figures(file=EXTENSION, first=EXT_FIRST, last=EXT_LAST)
     write_conflicts(dropped + dropped_ext, figs)
+    write_published()
     table = to_table(cols)
     pq.write_table(table, OUT / "lines.parquet", compression="zstd", compression_level=19)
     print(f"{table.num_rows} lines in {time.time() - t0:.0f}s", file=sys.stderr)

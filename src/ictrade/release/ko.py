@@ -12,8 +12,8 @@ from __future__ import annotations
 from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
-from .compose import Phrase, Statement, direction
 from .facts_view import Figure
+from .statement import Phrase, Statement, direction
 
 EOK = 1e8  # 억: a hundred million
 
@@ -57,24 +57,32 @@ def _move(yoy: Figure | None) -> str:
     return {"up": "증가", "down": "감소"}.get(direction(yoy), "보합")
 
 
-def change(figures: dict[str, Figure]) -> str:
-    """'166.0억 달러로 15.8% 증가했다' / '10.0억 달러로 전년 동월 수준이었다'."""
+def _said(figures: dict[str, Figure], forms: tuple[str, str, str]) -> str:
+    """The figures in the form for no prior year, for flat, or for up or down (fields
+    ``value``, ``pct``, ``signed``, ``move``)."""
     yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
     if yoy is None:
-        return f"{value}를 기록했다"
-    if direction(yoy) == "flat":
-        return f"{value}로 전년 동월과 같은 수준이었다"
-    return f"{value}로 전년 동월 대비 {format_pct(yoy.value)} {_move(yoy)}했다"
+        return forms[0].format(value=value)
+    form = forms[1] if direction(yoy) == "flat" else forms[2]
+    pct, signed = format_pct(yoy.value), signed_pct(yoy.value)
+    return form.format(value=value, pct=pct, signed=signed, move=_move(yoy))
+
+
+def change(figures: dict[str, Figure]) -> str:
+    """'166.0억 달러로 15.8% 증가했다' / '10.0억 달러로 전년 동월 수준이었다'."""
+    return _said(
+        figures,
+        (
+            "{value}를 기록했다",
+            "{value}로 전년 동월과 같은 수준이었다",
+            "{value}로 전년 동월 대비 {pct} {move}했다",
+        ),
+    )
 
 
 def brief(figures: dict[str, Figure]) -> str:
     """'(52.1억 달러, +7.3%)' for parentheses."""
-    yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
-    if yoy is None:
-        return f"({value})"
-    if direction(yoy) == "flat":
-        return f"({value}, 보합)"
-    return f"({value}, {signed_pct(yoy.value)})"
+    return _said(figures, ("({value})", "({value}, 보합)", "({value}, {signed})"))
 
 
 def tagged(name: str, figures: dict[str, Figure]) -> str:
@@ -85,10 +93,8 @@ def tagged(name: str, figures: dict[str, Figure]) -> str:
 
 
 def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
-    yoy, value = figures.get("yoy"), format_usd(figures["value"].value)
-    if yoy is None or direction(yoy) == "flat":
-        return f"ICT 수출 {value}"
-    return f"ICT 수출 {value}, 전년 동월 대비 {format_pct(yoy.value)} {_move(yoy)}"
+    level = "ICT 수출 {value}"
+    return _said(figures, (level, level, level + ", 전년 동월 대비 {pct} {move}"))
 
 
 def _who(item: str, region: str = "world") -> str:
@@ -270,7 +276,7 @@ def _region(s: Statement, month: Month) -> str:
     return ("반면, " if s.args["contrast"] else "") + text + "."
 
 
-# What says each kind of statement (compose.KINDS); tests check every kind has a phrase.
+# What says each kind of statement (statement.KINDS); tests check every kind has a phrase.
 PHRASES: dict[str, Phrase] = {
     "lead": _lead,
     "streak": _streak,

@@ -23,7 +23,7 @@ from ..months import Month
 from ..numbers import round_half_up
 from ..stats.cube import Cube
 from ..stats.facts_doc import Facts
-from ..stats.series import series_from_cube
+from ..stats.series import SeriesQuery, series_from_cube
 from .charts import Bar, bar_chart, css_font_stack, trend_chart
 from .facts_view import FactsView
 from .lang import label, phrasebook
@@ -57,8 +57,8 @@ class Trend:
 def trend_from_cube(cube: Cube, month: Month) -> Trend:
     """The trend chart's figures: the TREND_MONTHS months to ``month``."""
     start = month - (TREND_MONTHS - 1)
-    values = series_from_cube(cube, "export", "total", "world", "value", start, month)
-    growth = series_from_cube(cube, "export", "total", "world", "yoy", start, month)
+    values = series_from_cube(cube, SeriesQuery("export", "total", "world", "value", start, month))
+    growth = series_from_cube(cube, SeriesQuery("export", "total", "world", "yoy", start, month))
     return Trend([p.month for p in values], [p.value for p in values], [p.value for p in growth])
 
 

@@ -24,6 +24,7 @@ from ..store.query import imputed_flows
 from ..store.store import Store
 from .claims import Claim, extract
 from .facts_view import FactsView, number
+from .verify_published import Published, against_published, published_figures
 from .verify_report import (
     CANNOT,
     MATCHED,
@@ -155,6 +156,8 @@ def _not_checkable(claim: Claim, month: Month, imputed: Mapping[str, Set[str]]) 
         return "not a monthly ICT trade figure (all industries, forecast, SMEs, a rate...)"
     if claim.measure == "rank":
         return "a rank among partners or items is not in the facts"
+    if claim.measure == "times":
+        return "how many times a level was reached is not in the facts"
     if claim.args.get("base") == "previous month":
         return "a change on the previous month is not in the facts"
     if claim.args.get("general"):
@@ -210,12 +213,22 @@ def check_claim(view: FactsView, claim: Claim, imputed: Mapping[str, Set[str]]) 
     return Outcome(claim, MATCHED if ok else MISMATCHED, shown, fact)
 
 
-def verify_text(text: str, facts: Facts, imputed: Mapping[str, Set[str]] | None = None) -> Report:
+def verify_text(
+    text: str,
+    facts: Facts,
+    imputed: Mapping[str, Set[str]] | None = None,
+    published: Published | None = None,
+) -> Report:
     """Read the figures of ``text`` and check each against ``facts``. ``imputed`` maps a month
-    ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked."""
+    ('2020-11') to the flows whose lines the data impute in it: their figures cannot be checked.
+    ``published``: the published figures of a shipped dataset's cells (``verify_published``)."""
     view = FactsView(facts)
     gaps = imputed or {}
-    return Report([check_claim(view, c, gaps) for c in extract(text, view.month)])
+    outcomes = [check_claim(view, c, gaps) for c in extract(text, view.month)]
+    if published is not None:
+        outcomes = [against_published(o, published, view.month, view.first_month)
+                    for o in outcomes]  # fmt: skip
+    return Report(outcomes)
 
 
 def verify_in_store(
@@ -227,10 +240,12 @@ def verify_in_store(
     as_published: bool = False,
 ) -> Report:
     """``verify_text`` against the facts of ``month`` in ``store`` (as of a vintage), figures
-    on imputed lines left unchecked."""
+    on imputed lines left unchecked; against a shipped dataset, figures are also held against
+    the published figures of their cells."""
     facts = build_facts(store, month, as_of=as_of, as_published=as_published)
     requested = facts["data"].get("as_of_requested")
     vintage = dt.date.fromisoformat(requested) if requested else None
     first = Month.parse(facts["data"]["first_month"])
     months = [month - k for k in range(month.index - first.index + 1)]
-    return verify_text(text, facts, imputed_flows(store, months, vintage))
+    published = published_figures(store, vintage)
+    return verify_text(text, facts, imputed_flows(store, months, vintage), published)

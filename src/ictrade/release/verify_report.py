@@ -30,6 +30,8 @@ def read_as(claim: Claim) -> str:
         return f"record {a.get('kind', 'high')} rank {a['rank']}{span}"
     if claim.measure in ("flat", "number", "rank"):
         return claim.measure
+    if claim.measure == "times":
+        return f"times {a['times']}"
     hedge = f"{claim.hedge} " if claim.hedge else ""
     if claim.measure == "yoy" and not a.get("signed", True):
         return f"yoy {hedge}±{abs(claim.printed):g}"

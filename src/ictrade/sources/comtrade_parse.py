@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import SourceError
-from ..store.schema import LINE_SCHEMA
+from ._rows import LineRows
 
 FLOW_CODES = {"X": "export", "M": "import"}
 KOREA = 410
@@ -93,7 +93,7 @@ def lines_from_records(records: list[Any], retrieved: dt.date) -> Parsed:
     """Lines from the answer's records; a record that is not an object is not the API's
     format and stops the fetch (``SourceError``)."""
     partners = partner_iso2()
-    cols: dict[str, list[object]] = {name: [] for name in LINE_SCHEMA.names}
+    rows = LineRows(retrieved)
     out = Parsed(pa.table({}))
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
@@ -118,22 +118,20 @@ def lines_from_records(records: list[Any], retrieved: dt.date) -> Parsed:
             continue
         period = _PERIOD.match(str(record["period"]))
         assert period is not None
+        value = _float(record["primaryValue"])
+        assert value is not None  # _reason checked it
         has_qty = (record.get("qtyUnitCode") or -1) != -1
-        row = {
-            "month": dt.date(int(period.group(1)), int(period.group(2)), 1),
-            "flow": FLOW_CODES[record["flowCode"]],
-            "hs_code": str(record["cmdCode"]),
-            "partner": partners[code],
-            "value_usd": _float(record["primaryValue"]),
-            "net_kg": _float(record.get("netWgt")),
-            "quantity": _float(record.get("qty")) if has_qty else None,
-            "source": source_name(reporter_code),
-            "vintage": retrieved,
-            "status": "confirmed",
-            "imputed": False,
-            "reporter": reporter,
-        }
-        for name, value in row.items():
-            cols[name].append(value)
-    out.table = pa.table(cols, schema=LINE_SCHEMA)
+        rows.add(
+            dt.date(int(period.group(1)), int(period.group(2)), 1),
+            FLOW_CODES[record["flowCode"]],
+            str(record["cmdCode"]),
+            partners[code],
+            value,
+            _float(record.get("netWgt")),
+            quantity=_float(record.get("qty")) if has_qty else None,
+            source=source_name(reporter_code),
+            status="confirmed",
+            reporter=reporter,
+        )
+    out.table = rows.table()
     return out

@@ -133,7 +133,14 @@ def read_flash_lines(path: str | Path, encoding: str = "auto") -> list[FlashLine
             file=name,
             line=1,
         )
-    return [_line(row, name, n) for n, row in enumerate(reader, start=2)]
+    lines = [_line(row, name, n) for n, row in enumerate(reader, start=2)]
+    if not lines:
+        raise InputError(
+            "the file has a header but no data lines; check that it is the file you meant, "
+            "or that its export finished",
+            file=name,
+        )
+    return lines
 
 
 def read_flash_figures(path: str | Path, encoding: str = "auto") -> list[FlashFigure]:

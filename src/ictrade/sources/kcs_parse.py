@@ -22,8 +22,8 @@ import pyarrow as pa
 from ..classify.partners import partner_codes
 from ..errors import SourceError
 from ..months import Month
-from ..store.schema import DEFAULT_REPORTER, LINE_SCHEMA
 from ._http import Transient
+from ._rows import LineRows
 
 SOURCE = "kcs"
 _MONTH = re.compile(r"^(\d{4})\.(\d{2})$")
@@ -120,7 +120,7 @@ class Parsed:
 def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
     """Two lines (export, import) per monthly row; summary rows and unknown partners skipped."""
     codes = partner_codes()
-    cols: dict[str, list[object]] = {name: [] for name in LINE_SCHEMA.names}
+    rows = LineRows(retrieved)
     out = Parsed(pa.table({}))
     for number, item in enumerate(items, start=1):
         m = _MONTH.match(item.get("year", "").strip())
@@ -134,21 +134,15 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
             continue
         month = Month(int(m.group(1)), int(m.group(2)))
         for flow, value, kg in (("export", "expDlr", "expWgt"), ("import", "impDlr", "impWgt")):
-            row = {
-                "month": month.first_day(),
-                "flow": flow,
-                "hs_code": hs,
-                "partner": partner,
-                "value_usd": _amount(item, value, number),
-                "net_kg": _number(item.get(kg)),
-                "quantity": None,
-                "source": SOURCE,
-                "vintage": retrieved,
-                "status": status_for(month, retrieved),
-                "imputed": False,
-                "reporter": DEFAULT_REPORTER,
-            }
-            for name, val in row.items():
-                cols[name].append(val)
-    out.table = pa.table(cols, schema=LINE_SCHEMA)
+            rows.add(
+                month.first_day(),
+                flow,
+                hs,
+                partner,
+                _amount(item, value, number),
+                _number(item.get(kg)),
+                source=SOURCE,
+                status=status_for(month, retrieved),
+            )
+    out.table = rows.table()
     return out

@@ -117,50 +117,90 @@ def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
 def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
     """Turn month x flow x item x partner sums (items of ``scheme_name``) into the rolled-up
     cube."""
-    if rows.num_rows == 0:
-        raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
-    tax = taxonomy(scheme_name)
-    items, region_ids = tax.ids, regions().ids
-    month_idx = _month_indexes(rows.column("month"))
-    first, last = Month.from_index(int(month_idx.min())), Month.from_index(int(month_idx.max()))
-    months = list(month_range(first, last))
-    partners = sorted(pc.unique(rows.column("partner")).to_pylist())
-    flow_idx = _positions(rows.column("flow"), list(FLOWS))
-    shape = (len(FLOWS), len(items), len(partners), len(months))
-    cell = np.ravel_multi_index(
-        (
-            flow_idx,
-            _positions(rows.column("item"), items),
-            _positions(rows.column("partner"), partners),
-            month_idx - first.index,
-        ),
-        shape,
-    )
-    # bincount sums the rows into their cells in one pass (np.add.at is far slower)
-    def summed(column: str) -> np.ndarray:
-        weights = rows.column(column).to_numpy()
-        return np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+    return Cells(rows, scheme_name).cube()
 
-    rolled = _rollup(items, summed("value_usd"), tax)
-    tensor = _membership_tensor(region_ids, partners, months)
-    value = _to_regions(rolled, tensor)
-    estimated = None
-    if "estimated_usd" in rows.column_names:
-        estimated = _to_regions(_rollup(items, summed("estimated_usd"), tax), tensor)
-    # prior at t: the value at t - 12 summed over the members at t (like for like)
-    shifted = np.zeros_like(rolled)
-    shifted[..., 12:] = rolled[..., :-12]
-    prior = _to_regions(shifted, tensor)
-    prior[..., :12] = np.nan
-    present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
-    unattributed = (
-        rolled[:, :, partners.index(WORLD), :]
-        if WORLD in partners
-        else np.zeros((len(FLOWS), len(items), len(months)))
-    )
-    return Cube(
-        months, items, region_ids, value, prior, present, unattributed, estimated, scheme_name
-    )
+
+class Cells:
+    """Rows placed once in the cells of a cube spanning all their months and partners, so that
+    the cube of any subset of them (the lines in force at a vintage) is one weighted count.
+    Rows may repeat a cell: their values add up."""
+
+    def __init__(self, rows: pa.Table, scheme_name: str = "kr-ict") -> None:
+        if rows.num_rows == 0:
+            raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
+        self.scheme_name = scheme_name
+        self.items = taxonomy(scheme_name).ids
+        month_idx = _month_indexes(rows.column("month"))
+        self.first = int(month_idx.min())
+        self.t = month_idx - self.first
+        last = Month.from_index(int(month_idx.max()))
+        self.months = list(month_range(Month.from_index(self.first), last))
+        self.partners = sorted(pc.unique(rows.column("partner")).to_pylist())
+        self.flow_idx = _positions(rows.column("flow"), list(FLOWS))
+        self.shape = (len(FLOWS), len(self.items), len(self.partners), len(self.months))
+        self.cell = np.ravel_multi_index(
+            (
+                self.flow_idx,
+                _positions(rows.column("item"), self.items),
+                _positions(rows.column("partner"), self.partners),
+                self.t,
+            ),
+            self.shape,
+        )
+        self.value = rows.column("value_usd").to_numpy()
+        self.estimated = (
+            rows.column("estimated_usd").to_numpy()
+            if "estimated_usd" in rows.column_names
+            else None
+        )
+
+    def cube(self, keep: np.ndarray | None = None) -> Cube:
+        """The cube of the rows where ``keep`` (a boolean mask) is true; all rows by default."""
+        cell, t, flow_idx = self.cell, self.t, self.flow_idx
+        if keep is not None:
+            cell, t, flow_idx = cell[keep], t[keep], flow_idx[keep]
+            if not len(cell):
+                raise NoDataError("no ICT lines in force at that date")
+        a, b = int(t.min()), int(t.max()) + 1
+        months = self.months[a:b]
+        tax, region_ids = taxonomy(self.scheme_name), regions().ids
+        size = int(np.prod(self.shape))
+
+        # bincount sums the rows into their cells in one pass (np.add.at is far slower)
+        def summed(weights: np.ndarray) -> np.ndarray:
+            weights = weights if keep is None else weights[keep]
+            full = np.bincount(cell, weights=weights, minlength=size).reshape(self.shape)
+            return full[..., a:b] if (a, b) != (0, self.shape[3]) else full
+
+        partners = self.partners
+        rolled = _rollup(self.items, summed(self.value), tax)
+        tensor = _membership_tensor(region_ids, partners, months)
+        value = _to_regions(rolled, tensor)
+        estimated = None
+        if self.estimated is not None:
+            estimated = _to_regions(_rollup(self.items, summed(self.estimated), tax), tensor)
+        # prior at t: the value at t - 12 summed over the members at t (like for like)
+        shifted = np.zeros_like(rolled)
+        shifted[..., 12:] = rolled[..., :-12]
+        prior = _to_regions(shifted, tensor)
+        prior[..., :12] = np.nan
+        present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
+        unattributed = (
+            rolled[:, :, partners.index(WORLD), :]
+            if WORLD in partners
+            else np.zeros((len(FLOWS), len(self.items), len(months)))
+        )
+        return Cube(
+            months,
+            self.items,
+            region_ids,
+            value,
+            prior,
+            present,
+            unattributed,
+            estimated,
+            self.scheme_name,
+        )
 
 
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from ..engine import lake_cube_rows
 from ..errors import NoDataError
@@ -30,23 +31,25 @@ def lake_cube(
     return build_cube(rows.drop_columns(["reporter"]).sort_by(order), scheme_name)
 
 
-def lake_facts(
-    lake: Path,
-    month: Month,
-    *,
-    scheme_name: str = "kr-ict",
-    reporter: str = "KR",
-    as_of: dt.date | None = None,
-    engine: str | None = None,
-) -> Facts:
-    """The facts document of ``month`` from the lake's lines in force as of ``as_of``."""
-    cube = lake_cube(lake, scheme_name=scheme_name, reporter=reporter, as_of=as_of, engine=engine)
+class LakeOptions(TypedDict, total=False):
+    """Which lines of the lake: ``lake_cube``'s keyword arguments."""
+
+    scheme_name: str
+    reporter: str
+    as_of: dt.date | None
+    engine: str | None
+
+
+def lake_facts(lake: Path, month: Month, **options: Unpack[LakeOptions]) -> Facts:
+    """The facts document of ``month`` from the lake's lines in force as of ``as_of``
+    (``lake_cube``'s options)."""
+    cube = lake_cube(lake, **options)
     return facts_from_cube(
         cube,
         month,
         store_name=f"lake:{lake}",
-        as_of=as_of,
+        as_of=options.get("as_of"),
         data_sources=[],
-        scheme_name=scheme_name,
-        reporter=reporter,
+        scheme_name=cube.scheme,
+        reporter=options.get("reporter", "KR"),
     )

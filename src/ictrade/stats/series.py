@@ -24,29 +24,33 @@ class Point:
     value: float | None  # USD for 'value', percent for 'yoy' and 'share'
 
 
-def check_series_args(
-    flow: str, item: str, region: str, measure: str, scheme_name: str | None = None
-) -> None:
-    if flow not in SERIES_FLOWS:
-        raise UsageError(f"unknown flow '{flow}'; flows are: {', '.join(SERIES_FLOWS)}")
-    taxonomy(scheme_name).check(item)
-    regions().check(region)
-    if measure not in MEASURES:
-        raise UsageError(f"unknown measure '{measure}'; measures are: {', '.join(MEASURES)}")
+@dataclass(frozen=True)
+class SeriesQuery:
+    """Which series: a flow, item, region and measure, over ``start``..``end`` (default: all
+    the months of the data)."""
+
+    flow: str
+    item: str
+    region: str
+    measure: str = "value"
+    start: Month | None = None
+    end: Month | None = None
+
+    def check(self, scheme_name: str | None = None) -> None:
+        if self.flow not in SERIES_FLOWS:
+            raise UsageError(f"unknown flow '{self.flow}'; flows are: {', '.join(SERIES_FLOWS)}")
+        taxonomy(scheme_name).check(self.item)
+        regions().check(self.region)
+        if self.measure not in MEASURES:
+            raise UsageError(
+                f"unknown measure '{self.measure}'; measures are: {', '.join(MEASURES)}"
+            )
 
 
-def series_from_cube(
-    cube: Cube,
-    flow: str,
-    item: str,
-    region: str,
-    measure: str = "value",
-    start: Month | None = None,
-    end: Month | None = None,
-) -> list[Point]:
-    """The monthly series from ``start`` to ``end`` (default: all the data)."""
-    check_series_args(flow, item, region, measure, cube.scheme)
-    i, r = cube.items.index(item), cube.regions.index(region)
+def series_from_cube(cube: Cube, query: SeriesQuery) -> list[Point]:
+    """The monthly series ``query`` asks for."""
+    query.check(cube.scheme)
+    flow, i, r = query.flow, cube.items.index(query.item), cube.regions.index(query.region)
     if flow == "balance":
         value = cube.value[0, i, r] - cube.value[1, i, r]
         prior = cube.prior[0, i, r] - cube.prior[1, i, r]
@@ -60,8 +64,8 @@ def series_from_cube(
             "value": value,
             "yoy": yoy_pct(value, prior),
             "share": np.where(total > 0, value / total * 100, np.nan),
-        }[measure]
-    first, last = start or cube.months[0], end or cube.months[-1]
+        }[query.measure]
+    first, last = query.start or cube.months[0], query.end or cube.months[-1]
     return [
         Point(m, None if np.isnan(numbers[t]) else float(numbers[t]))
         for t, m in enumerate(cube.months)
@@ -80,6 +84,7 @@ def series(
     end: Month | None = None,
     as_of: dt.date | None = None,
 ) -> list[Point]:
-    # before the cube: that is the slow part
-    check_series_args(flow, item, region, measure, store.scheme_name)
-    return series_from_cube(load_cube(store, as_of), flow, item, region, measure, start, end)
+    """The monthly series of ``flow``, ``item`` and ``region`` in ``store`` (``SeriesQuery``)."""
+    query = SeriesQuery(flow, item, region, measure, start, end)
+    query.check(store.scheme_name)  # before the cube: that is the slow part
+    return series_from_cube(load_cube(store, as_of), query)

@@ -100,6 +100,21 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
     ).to_arrow_table()
 
 
+def interval_rows(store: Store) -> pa.Table | None:
+    """The cube's rows of the store's reporter by the span each line is in force (CUBE_COLUMNS
+    with ``vintage`` and ``superseded_by``): the rows in force at any date, summed, are
+    ``cube_rows`` of that date. None where lines are counted one by one (``needs_counting``):
+    their sums do not split by span."""
+    if needs_counting(store.con):
+        return None
+    sql = CUBE_SQL.replace("SELECT l.reporter,", "SELECT l.reporter, l.vintage, l.superseded_by,")
+    return store.con.sql(
+        f"SELECT {_CUBE_COLUMNS}, vintage, superseded_by FROM "
+        f"({sql.format(vintage='l.reporter = ?')})",
+        params=[store.scheme_name, store.reporter],
+    ).to_arrow_table()
+
+
 # ---- the latest cube, kept as a table ----------------------------------------------------
 #
 # ``cube_latest`` is CUBE_SQL over the lines in force now, materialised (with the scheme), so

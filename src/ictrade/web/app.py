@@ -13,26 +13,41 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..classify import using_scheme
+from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
 from . import params, releases
 from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
-from .envelope import JSON, ApiKeyMiddleware, Body, CatchAll, dumps, error_handlers
+from .envelope import (
+    JSON,
+    ApiKeyMiddleware,
+    Body,
+    CatchAll,
+    dumps,
+    error_handlers,
+    request_error,
+)
 from .handles import LRU, StoreHandle
 from .openapi import openapi_document
 from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
-COMMON = ("as_of", "dataset", "api_key")
+COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
+RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
+V = TypeVar("V")
+COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
 SERIES = ("flow", "item", "region", "measure", "from", "to")
 CUBE = ("drilldowns", "measures", "flow", "item", "region", "month", "from", "to", "format")
 RELEASE = ("format", "lang", "download", "variant")
@@ -41,7 +56,8 @@ RELEASE = ("format", "lang", "download", "variant")
 class Api:
     def __init__(self, service: Service) -> None:
         self.service = service
-        self.responses: LRU[Body] = LRU(256)
+        self.responses: LRU[Body] = LRU(1024, budget=RESPONSE_BYTES, weigh=Body.size)
+        self.computing = anyio.CapacityLimiter(COMPUTING)
         self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
@@ -54,23 +70,45 @@ class Api:
         if body is None:
 
             def envelope() -> Body:
-                data, meta = compute()
+                try:
+                    data, meta = compute()
+                except Exception as exc:
+                    known = request_error(exc)  # kept like an answer: asked again, not redone
+                    if known is None:
+                        raise
+                    return known
                 return Body.of({"ok": True, "data": data, "meta": meta})
 
-            body = self.responses.put(key, await run_in_threadpool(envelope))
+            body = self.responses.put(key, await self.run(envelope))
         return body.response(request)
 
-    def context(
+    async def run(self, func: Callable[..., V], *args: Any) -> V:
+        """``func(*args)`` in a worker thread, at most COMPUTING at once: more would only
+        share the cores (and the interpreter lock) with the answers served from the caches."""
+        return await anyio.to_thread.run_sync(func, *args, limiter=self.computing)
+
+    async def context(
         self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
-        handle = self.service.handle(query)
+        handle = self.service.ready_handle(query)
+        if handle is None:  # a snapshot to take, or the reporters held to read: not here
+            handle = await self.run(self.service.handle, query)
+        if not handle.fresh():
+            # A new snapshot (after an ingest) takes a while: never on the event loop, which
+            # would stall every connection (long enough to drop idle keep-alive ones).
+            await self.run(handle.stamp)
         as_of, as_published = params.vintage(query, published_allowed=published_allowed)
         allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
         for name in query:
             params.one_of("parameter", name, allowed)
-        meta: dict[str, Any] = {"store": handle.name, "as_of": str(as_of) if as_of else None}
+        meta: dict[str, Any] = {
+            "store": handle.name,
+            "reporter": handle.choice.reporter,
+            "scheme": handle.choice.scheme,
+            "as_of": str(as_of) if as_of else None,
+        }
         if published_allowed:
             meta["as_published"] = as_published
         return handle, as_of, as_published, meta
@@ -80,14 +118,14 @@ class Api:
 
     async def facts(self, request: Request) -> Response:
         month = params.month(request.path_params["month"])
-        handle, as_of, published, meta = self.context(request, published_allowed=True)
+        handle, as_of, published, meta = await self.context(request, published_allowed=True)
         key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
         return await self.answer(
             request, key, lambda: (self.service.facts(handle, month, as_of, published), meta)
         )
 
     async def series(self, request: Request) -> Response:
-        handle, as_of, _, meta = self.context(request, SERIES)
+        handle, as_of, _, meta = await self.context(request, SERIES)
         query = dict(request.query_params)
         key = ("series", handle.identity, handle.stamp(), as_of, _query_key(query))
         return await self.answer(
@@ -95,12 +133,12 @@ class Api:
         )
 
     async def cube(self, request: Request) -> Response:
-        handle, as_of, _, meta = self.context(request, CUBE)
+        handle, as_of, _, meta = await self.context(request, CUBE)
         query = dict(request.query_params)
         fmt = query.get("format") or "json"
         params.one_of("format", fmt, ("json", "csv"))
         if fmt == "csv":
-            data = await run_in_threadpool(self.service.cube, handle, query, as_of)
+            data = await self.run(self.service.cube, handle, query, as_of)
             return Response(
                 _csv(data),
                 media_type="text/csv; charset=utf-8",
@@ -113,7 +151,9 @@ class Api:
 
     async def release(self, request: Request) -> Response:
         month = params.month(request.path_params["month"])
-        handle, as_of, published, meta = self.context(request, RELEASE, published_allowed=True)
+        handle, as_of, published, meta = await self.context(
+            request, RELEASE, published_allowed=True
+        )
         query = request.query_params
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
         releases.check(fmt, lang)
@@ -129,7 +169,7 @@ class Api:
             return self.release_files.put(key, releases.render_files(source, fmt))
 
         if download:
-            file = releases.pick(await run_in_threadpool(files), variant)
+            file = releases.pick(await self.run(files), variant)
             return Response(
                 file.content,
                 media_type=file.media_type,
@@ -139,7 +179,7 @@ class Api:
         return await self.answer(request, key, lambda: ({"files": _file_list(files())}, meta))
 
     async def meta(self, request: Request) -> Response:
-        handle, as_of, _, meta = self.context(request)
+        handle, as_of, _, meta = await self.context(request)
         key = ("meta", handle.identity, handle.stamp(), as_of)
         return await self.answer(request, key, lambda: (self.service.meta(handle, as_of), meta))
 
@@ -233,11 +273,14 @@ def create_app(
 
 
 class SchemeMiddleware:
-    """Answer every request with the items of the server's scheme (taxonomy())."""
+    """Answer every request with the items (taxonomy()) of the scheme it asks for
+    (``scheme=``), else of the server's; an unknown one is refused by the API (400)."""
 
     def __init__(self, app: Any, scheme_name: str) -> None:
         self.app, self.scheme_name = app, scheme_name
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        with using_scheme(self.scheme_name):
+        asked = QueryParams(scope.get("query_string", b"")).get("scheme")
+        chosen = asked if asked in available_schemes() else self.scheme_name
+        with using_scheme(chosen):
             await self.app(scope, receive, send)

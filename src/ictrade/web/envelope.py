@@ -27,17 +27,21 @@ class Body:
 
     raw: bytes
     gz: bytes | None
+    status: int = 200
 
     @classmethod
-    def of(cls, document: Any) -> Body:
+    def of(cls, document: Any, status: int = 200) -> Body:
         raw = dumps(document)
-        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None)
+        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None, status)
+
+    def size(self) -> int:
+        return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
 
     def response(self, request: Request) -> Response:
         if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-            return Response(self.gz, media_type=JSON, headers=headers)
-        return Response(self.raw, media_type=JSON, headers={"Vary": "Accept-Encoding"})
+            return Response(self.gz, self.status, media_type=JSON, headers=headers)
+        return Response(self.raw, self.status, media_type=JSON, headers={"Vary": "Accept-Encoding"})
 
 
 def dumps(document: Any) -> bytes:
@@ -45,10 +49,27 @@ def dumps(document: Any) -> bytes:
 
 
 def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
+    return dumps(error_document(status, message, allowed))
+
+
+def error_document(status: int, message: str, allowed: list[str] | None = None) -> Any:
     error: dict[str, Any] = {"code": status, "message": message}
     if allowed is not None:
         error["allowed"] = allowed
-    return dumps({"ok": False, "error": error})
+    return {"ok": False, "error": error}
+
+
+def request_error(exc: Exception) -> Body | None:
+    """The answer to an error that is the request's (a bad parameter, no data for it): the
+    same request gets the same answer until the store changes, so it may be cached. None for
+    other errors (a busy or broken store, a bug)."""
+    if isinstance(exc, ApiError):
+        return Body.of(error_document(exc.status, exc.message, exc.allowed), exc.status)
+    if isinstance(exc, IctradeError) and not isinstance(exc, StoreError):
+        return Body.of(error_document(400, str(exc)), 400)
+    if isinstance(exc, NoDataError):
+        return Body.of(error_document(404, str(exc)), 404)
+    return None
 
 
 def error_response(status: int, message: str, allowed: list[str] | None = None) -> Response:

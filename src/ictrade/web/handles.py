@@ -9,6 +9,7 @@ of every cache key, so answers computed before an ingest are never served after 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -20,6 +21,7 @@ from typing import Generic, TypeVar
 
 from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
+from ..stats.vintage_cubes import VintageCubes
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -29,13 +31,17 @@ RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
 
 
 class LRU(Generic[V]):
-    """A small thread-safe least-recently-used map."""
+    """A small thread-safe least-recently-used map: at most ``size`` entries, and at most
+    ``budget`` in total of what ``weigh`` says an entry costs (bytes, say), when given."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(
+        self, size: int, budget: int | None = None, weigh: Callable[[V], int] | None = None
+    ) -> None:
+        self.size, self.budget, self.weigh = size, budget, weigh
         self._data: OrderedDict[tuple[object, ...], V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.weight = 0
 
     def get(self, key: tuple[object, ...]) -> V | None:
         with self._lock:
@@ -49,11 +55,19 @@ class LRU(Generic[V]):
 
     def put(self, key: tuple[object, ...], value: V) -> V:
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.weight -= self._weigh(old)
             self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self.weight += self._weigh(value)
+            while len(self._data) > self.size or (
+                self.budget is not None and self.weight > self.budget and len(self._data) > 1
+            ):
+                self.weight -= self._weigh(self._data.popitem(last=False)[1])
         return value
+
+    def _weigh(self, value: V) -> int:
+        return self.weigh(value) if self.weigh is not None else 0
 
 
 class StoreHandle:
@@ -79,7 +93,11 @@ class StoreHandle:
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
         self._stamp = "static"
         self._vintages: list[dt.date] = []
-        self.cubes: LRU[Cube] = LRU(8)
+        self.cubes: LRU[Cube] = LRU(16)
+        # One cube is built at a time: a request that needs the cube another is building
+        # waits for it instead of building it again, and builds do not crowd the cores.
+        self._building = threading.Lock()
+        self._at_vintages: tuple[str, VintageCubes] | None = None
 
     @contextmanager
     def use(self) -> Iterator[Store]:
@@ -89,8 +107,8 @@ class StoreHandle:
             cursor,
             kept.name if self.path is None else self.name,
             read_only=True,
-            scheme_name=kept.scheme_name,
-            reporter=kept.reporter,
+            scheme_name=self.choice.scheme,
+            reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
         try:
@@ -102,7 +120,8 @@ class StoreHandle:
         """The snapshot to answer from, taken again when the file changed and no writer
         holds it (a writer's lock: the last snapshot, or a brief wait for the first one)."""
         kept = self._kept
-        if kept is not None and (self.path is None or self._stat() == self._file_state):
+        if self.fresh():
+            assert kept is not None
             return kept
         if kept is not None and time.monotonic() - self._tried < RETRY_SNAPSHOT:
             return kept  # a writer held the file a moment ago: do not knock on every request
@@ -151,6 +170,12 @@ class StoreHandle:
             self._stamp = f"ingest:{row[0] if row else None}"
             return fresh
 
+    def fresh(self) -> bool:
+        """Whether the snapshot is taken and the file unchanged since: ``stamp()`` and
+        ``use()`` then return at once (otherwise they may copy the file first)."""
+        kept = self._kept
+        return kept is not None and (self.path is None or self._stat() == self._file_state)
+
     def stamp(self) -> str:
         """What changes when the store's data change: the latest ingest id (files only)."""
         self._current()
@@ -185,10 +210,23 @@ class StoreHandle:
         cached = self.cubes.get(key)
         if cached is not None:
             return cached
-        if store is not None:
-            return self.cubes.put(key, load_cube(store, resolved))
-        with self.use() as opened:
-            return self.cubes.put(key, load_cube(opened, resolved))
+        with self._building:
+            cached = self.cubes.get(key)
+            if cached is not None:
+                return cached
+            if store is not None:
+                return self.cubes.put(key, self._build(store, key[0], resolved))
+            with self.use() as opened:
+                return self.cubes.put(key, self._build(opened, key[0], resolved))
+
+    def _build(self, store: Store, stamp: str, resolved: dt.date | None) -> Cube:
+        """A vintage's cube from the snapshot's rows by span in force (VintageCubes, made
+        once per stamp: a new date costs milliseconds, not an aggregation of the lines)."""
+        if resolved is None:
+            return load_cube(store, None)
+        if self._at_vintages is None or self._at_vintages[0] != stamp:
+            self._at_vintages = (stamp, VintageCubes(store))
+        return self._at_vintages[1].cube(store, resolved)
 
     def compute(self, func: Callable[[Store], V]) -> V:
         with self.use() as store:
@@ -199,3 +237,27 @@ class StoreHandle:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
+
+
+class ReporterHandle(StoreHandle):
+    """The store of ``base`` read for another reporter (same scheme): ``base``'s snapshot, which
+    holds every reporter's lines and cube rows, and cubes of its own."""
+
+    def __init__(self, base: StoreHandle, reporter: str) -> None:
+        super().__init__(dataclasses.replace(base.choice, reporter=reporter))
+        self.base = base
+
+    def _current(self) -> Store:
+        return self.base._current()
+
+    def fresh(self) -> bool:
+        return self.base.fresh()
+
+    def stamp(self) -> str:
+        return self.base.stamp()
+
+    def resolve(self, as_of: dt.date | None) -> dt.date | None:
+        return self.base.resolve(as_of)
+
+    def close(self) -> None:
+        """Nothing of its own to close: ``base`` holds the snapshot."""

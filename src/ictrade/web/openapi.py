@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import __version__
 from ..classify import regions, taxonomy
+from ..classify.rules import available_schemes
 from ..stats.series import MEASURES, SERIES_FLOWS
 from ..store.store import available_datasets
 from . import olap, releases
@@ -48,6 +49,18 @@ def _common(published: bool) -> list[Doc]:
             "query",
             "a shipped dataset instead of the server's store",
             _enum(available_datasets()),
+        ),
+        _param(
+            "reporter",
+            "query",
+            "whose lines (ISO 3166-1 alpha-2, one the store holds; default: the server's)",
+            {"type": "string", "pattern": "^[A-Za-z]{2}$", "examples": ["KR", "DE"]},
+        ),
+        _param(
+            "scheme",
+            "query",
+            "the classification whose items the answer uses (default: the server's)",
+            _enum(available_schemes()),
         ),
         _param(
             "api_key",

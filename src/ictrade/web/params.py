@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..classify import regions, taxonomy
+from ..classify.rules import available_schemes
 from ..errors import UsageError
 from ..months import Month, parse_date
 from ..stats.series import MEASURES, SERIES_FLOWS
+from ..store.choice import check_reporter
 from ..store.store import available_datasets
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -114,3 +116,26 @@ def in_span(chosen: Month, first: Month, last: Month, name: str = "month") -> Mo
             [f"{first}..{last}"],
         )
     return chosen
+
+
+def scheme(value: str | None, default: str) -> str:
+    """``scheme=``: a shipped scheme (default: the server's)."""
+    if value is None or value == "":
+        return default
+    return one_of("scheme", value, available_schemes())
+
+
+def reporter(value: str, held: Callable[[], list[str]]) -> str:
+    """``reporter=``: an ISO 3166-1 alpha-2 code among those the store holds (``held``)."""
+    try:
+        code = check_reporter(value)
+    except UsageError as exc:
+        raise ApiError(400, str(exc), held()) from None
+    available = held()
+    if code not in available:
+        raise ApiError(
+            400,
+            f"the store holds no lines of reporter '{value}'; reporters: {', '.join(available)}",
+            available,
+        )
+    return code

@@ -15,11 +15,12 @@ from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts_doc import Document
-from ..stats.series import MEASURES, SERIES_FLOWS, series_from_cube
+from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
 from ..store.coverage import incomplete_months
+from ..store.query import reporters
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
-from .handles import LRU, StoreHandle
+from .handles import LRU, ReporterHandle, StoreHandle
 
 
 class Service:
@@ -27,26 +28,68 @@ class Service:
 
     def __init__(self, choice: StoreChoice) -> None:
         self.default = StoreHandle(choice)
-        self._datasets: dict[str, StoreHandle] = {}
+        # (dataset or None for the server's store, scheme, reporter) -> handle
+        self._handles: dict[tuple[str | None, str, str], StoreHandle] = {
+            (None, choice.scheme, choice.reporter): self.default
+        }
         self._lock = threading.Lock()
         self.facts_cache: LRU[Document] = LRU(32)
         self.gaps_cache: LRU[list[str]] = LRU(16)
+        self._held: LRU[list[str]] = LRU(16)  # the reporters of a store, by identity and stamp
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
+        """The store a request reads (``dataset=``), for its reporter and scheme (``reporter=``,
+        ``scheme=``; default: the server's). May take a snapshot: see ``ready_handle``."""
+        base = self._base(query)
+        asked = query.get("reporter")
+        if asked is None or asked == "":
+            return base
+        reporter = params.reporter(asked, lambda: self._reporters(base))
+        if reporter == base.choice.reporter:
+            return base
+        return self._handle((self._dataset(query), base.choice.scheme, reporter))
+
+    def ready_handle(self, query: Mapping[str, str]) -> StoreHandle | None:
+        """``handle(query)`` when it answers at once (the snapshot taken, the reporters held
+        known), else None: the caller then runs ``handle`` off the event loop."""
+        base = self._base(query)
+        if not base.fresh():
+            return None
+        if query.get("reporter") and self._held.get((base.identity, base.stamp())) is None:
+            return None
+        return self.handle(query)
+
+    def _dataset(self, query: Mapping[str, str]) -> str | None:
         name = params.dataset(query)
-        if name is None or self.default.identity == f"dataset:{name}":
-            return self.default
+        return None if self.default.identity == f"dataset:{name}" else name
+
+    def _base(self, query: Mapping[str, str]) -> StoreHandle:
+        scheme = params.scheme(query.get("scheme"), self.default.choice.scheme)
+        return self._handle((self._dataset(query), scheme, self.default.choice.reporter))
+
+    def _handle(self, key: tuple[str | None, str, str]) -> StoreHandle:
         with self._lock:
-            if name not in self._datasets:
-                self._datasets[name] = StoreHandle(
-                    StoreChoice(
-                        None, name, "", self.default.choice.scheme, self.default.choice.reporter
-                    )
-                )
-            return self._datasets[name]
+            if key not in self._handles:
+                name, scheme, reporter = key
+                base = self._handles.get((name, scheme, self.default.choice.reporter))
+                if base is not None:  # another reporter of a snapshot already taken
+                    self._handles[key] = ReporterHandle(base, reporter)
+                else:
+                    server = self.default.choice
+                    path, dataset = (server.path, server.dataset) if name is None else (None, name)
+                    choice = StoreChoice(path, dataset, "", scheme, reporter)
+                    self._handles[key] = StoreHandle(choice)
+            return self._handles[key]
+
+    def _reporters(self, handle: StoreHandle) -> list[str]:
+        key = (handle.identity, handle.stamp())
+        held = self._held.get(key)
+        if held is None:
+            held = self._held.put(key, handle.compute(reporters))
+        return held
 
     def close(self) -> None:
-        for handle in [self.default, *self._datasets.values()]:
+        for handle in self._handles.values():
             handle.close()
 
     def facts(
@@ -95,7 +138,7 @@ class Service:
         measure = params.measure(query.get("measure") or "value")
         cube = handle.cube(as_of)
         start, end = time_span(cube, query.get("from"), query.get("to"))
-        points = series_from_cube(cube, flow, item, region, measure, start, end)
+        points = series_from_cube(cube, SeriesQuery(flow, item, region, measure, start, end))
         return {
             "flow": flow,
             "item": item,
@@ -146,7 +189,6 @@ class Service:
             "datasets": available_datasets(),
             "release_formats": releases.available(),
         }
-
 
     def incomplete(self, handle: StoreHandle, as_of: dt.date | None) -> list[str]:
         """The months whose lines look incomplete (store/coverage.py), which a release

@@ -3,7 +3,9 @@
 'the sixth consecutive month', 'for 9th month', 'five months in a row', '15개월 연속', '1년 연속'
 are streaks; 'the first rebound in 14 months', '3개월 만에' are turns; 'the fastest pace in 44
 months' is a record over a span; 'record high', '역대 최대', 'second-highest', 'fourth-biggest'
-are records (with a rank); 'largest trading partner', '최대 흑자' rank a subject among others.
+are records (with a rank); 'largest trading partner', '최대 흑자' rank a subject among others;
+'for the second time', '두 번째로' count the times a level was reached ('for the first time
+since 2013', 'for the first time in four months' are no count but a turn).
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ FRACTION = re.compile(
 )
 FRACTIONS = {"a third": 33.3, "one third": 33.3, "a quarter": 25.0, "one quarter": 25.0,
              "half": 50.0}  # fmt: skip
+TIMES = re.compile(  # 'topping $10 billion for the second time', '두 번째로 100억 달러를 넘었다'
+    rf"for (?:only )?the (?P<t>{WORD}|\d+(?:st|nd|rd|th)) time(?:\s+ever)?(?!\s+(?:since|in)\b)"
+    r"|(?<!역대)(?<!역대 )(?P<kt>두|세|네|다섯|\d+)\s?번째(?:로)?(?=\s)",
+    re.IGNORECASE,
+)
 CALENDAR = re.compile(
     r"for the month|record for (?:the month of )?[A-Z][a-z]+|highest [A-Z][a-z]+ on record"
     r"|\d+월\s?(?:기준|중)?\s?역대|역대\s?\d+월",
@@ -63,7 +70,7 @@ CALENDAR = re.compile(
 class Event:
     start: int
     end: int
-    measure: str  # 'streak', 'turn', 'record', 'rank', 'share'
+    measure: str  # 'streak', 'turn', 'record', 'rank', 'share', 'times'
     args: dict[str, Any] = field(default_factory=dict)
     value: float = 0.0
     step: float = 1.0
@@ -113,6 +120,10 @@ def events(sentence: str) -> list[Event]:
         out.append(Event(m.start(), m.end(), "record", {"rank": rank}, rank))
     for m in RANK.finditer(sentence):
         out.append(Event(m.start(), m.end(), "rank", {"rank": 1}, 1))
+    for m in TIMES.finditer(sentence):
+        n = _count(m.group("t")) or _count(m.group("kt"))
+        if n:
+            out.append(Event(m.start(), m.end(), "times", {"times": n}, n))
     for m in FRACTION.finditer(sentence):
         value = FRACTIONS[m.group("w").lower()]
         out.append(Event(m.start(), m.end(), "share", {}, value, 0.1 if value % 1 else 1.0))

@@ -7,7 +7,7 @@ from typing import Any
 
 MEASURES = (
     "value", "yoy", "flat", "share", "contribution", "coverage", "streak", "turn", "record",
-    "rank", "threshold", "range", "number",
+    "rank", "times", "threshold", "range", "number",
 )  # fmt: skip
 
 

@@ -33,6 +33,7 @@ AFTER_FIGURE = re.compile(  # words between a figure and a name that still speak
     r"surge|slide|slump|decrease|contraction|expansion)\s+(?:in|of)\s+(?:the\s+)?"
     r"(?:(?:overseas\s+|outbound\s+)?(?:(?:sales|exports|shipments)\s+of\s+(?:the\s+)?)?)?"
     r"|\s*(?:monthly\s+|outbound\s+|overseas\s+)?(?:exports?|sales|shipments)\s+of\s+(?:the\s+)?"
+    r"|\s*(?:을|를)\s*차지(?:하는|한|하고\s+있는)\s*"  # '40%를 차지하는 반도체': the name after
     r"|\s*(?:monthly\s+)?",
     re.IGNORECASE,
 )

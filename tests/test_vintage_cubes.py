@@ -1,0 +1,66 @@
+"""Cubes at any vintage from the rows by span in force equal the aggregation of the lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from ictrade.errors import NoDataError
+from ictrade.stats.cube import Cube, load_cube
+from ictrade.stats.vintage_cubes import VintageCubes
+from ictrade.store.ingest import ingest_table
+from ictrade.store.store import Store, open_store
+
+from conftest import lines_table, series_rows
+
+
+def same(a: Cube, b: Cube) -> bool:
+    arrays = ("value", "prior", "estimated", "unattributed")
+    return (
+        a.months == b.months
+        and a.flows_present == b.flows_present
+        and all(np.array_equal(getattr(a, n), getattr(b, n), equal_nan=True) for n in arrays)
+    )
+
+
+@pytest.fixture(scope="module")
+def default() -> Store:
+    return open_store(dataset="default")  # its completeness spans blank some cells
+
+
+@pytest.mark.parametrize(
+    "day",
+    ["2013-02-15", "2013-03-01", "2016-07-14", "2016-07-15", "2019-08-02", "2025-12-31"],
+)
+def test_every_date_of_the_default_dataset(default, day):
+    as_of = dt.date.fromisoformat(day)
+    assert same(VintageCubes(default).cube(default, as_of), load_cube(default, as_of))
+
+
+def test_revised_lines_and_dates_before_any_vintage(store):
+    old = series_rows({"8542321010": [100.0] * 13, "8517130000": [7.0] * 13}, "2019-01")
+    for row in old:
+        row["vintage"] = "2020-02-15"
+    ingest_table(store, lines_table(old), origin="first")
+    new = series_rows({"8542321010": [150.0, 160.0]}, "2019-12", partner="CN")
+    for row in new:
+        row["vintage"] = "2020-06-15"
+    ingest_table(store, lines_table(new), origin="revision")
+    cubes = VintageCubes(store)
+    assert cubes.cells is not None
+    for day in ("2020-02-15", "2020-06-14", "2020-06-15", "2021-01-01"):
+        as_of = dt.date.fromisoformat(day)
+        assert same(cubes.cube(store, as_of), load_cube(store, as_of))
+    with pytest.raises(NoDataError, match="2019-01"):  # nothing published yet: what is held
+        cubes.cube(store, dt.date(2020, 1, 1))
+
+
+def test_lines_counted_one_by_one_take_the_aggregation(store):
+    rows = series_rows({"854232": [100.0] * 3, "8542321010": [40.0] * 3}, "2020-01")
+    ingest_table(store, lines_table(rows), origin="nested codes")
+    cubes = VintageCubes(store)
+    assert cubes.cells is None
+    as_of = dt.date(2021, 1, 15)
+    assert same(cubes.cube(store, as_of), load_cube(store, as_of))
