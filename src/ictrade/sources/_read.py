@@ -7,7 +7,10 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,33 @@ from ..errors import InputError, UsageError
 
 ENCODINGS = ("auto", "utf-8", "cp949")
 _SCAN_ROWS = 20  # a header may sit under a few title rows (K-stat exports)
+
+ReadProgress = Callable[[int, int], None]  # (bytes read, file size)
+_READ_PROGRESS: ContextVar[ReadProgress | None] = ContextVar("ictrade_read", default=None)
+
+
+@contextmanager
+def reading_progress(callback: ReadProgress | None) -> Iterator[None]:
+    """Tell ``callback`` how far CSV reads within the block have got (a progress bar)."""
+    token = _READ_PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _READ_PROGRESS.reset(token)
+
+
+class _Counted(io.FileIO):
+    """A file that tells a callback how many of its bytes were read (Arrow reads it in
+    blocks, from its own thread)."""
+
+    def __init__(self, path: Path, callback: ReadProgress) -> None:
+        super().__init__(path, "rb")
+        self.size, self.callback = os.fstat(self.fileno()).st_size, callback
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.callback(self.tell(), self.size)
+        return data or b""
 
 
 @dataclass
@@ -202,14 +232,21 @@ def read_csv(
         quoted_strings_can_be_null=True,
     )
     parse = pacsv.ParseOptions(delimiter=delimiter)
+    callback = _READ_PROGRESS.get()
+    source: Path | _Counted = path if callback is None else _Counted(path, callback)
     try:
-        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        return pacsv.read_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding == "utf-8":
             raise not_utf8_error(path) from None
         if "CSV parse error" in str(exc):
             raise ragged_row_error(path, encoding, header_row, delimiter) from None
         raise
+    finally:
+        if isinstance(source, _Counted):
+            source.close()
 
 
 def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str) -> InputError:
