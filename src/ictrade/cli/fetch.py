@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..months import Month
 from ..store.store import Store, open_store, writable_store_path, writer_wait
 from .options import F
+from .output import status_line
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
 
@@ -37,16 +38,19 @@ def _span_options(hs_help: str) -> Callable[[F], F]:
     return add
 
 
-def _fetch(
-    store_path: str | None, start: str, end: str, run: Callable[[Store, Path, Month, Month], str]
-) -> None:
-    """Fetch the months from ``start`` to ``end`` into the store and print the summary."""
+Run = Callable[[Store, Path, Month, Month, Callable[[str], None]], str]
+
+
+def _fetch(store_path: str | None, start: str, end: str, run: Run) -> None:
+    """Fetch the months from ``start`` to ``end`` into the store and print the summary (how
+    far it got on standard error: pages, retries)."""
     first, last = Month.parse(start), Month.parse(end)
     if last < first:
         raise UsageError(f"--end {last} is before --start {first}")
     path = writable_store_path(store_path)
-    with open_store(path, wait=writer_wait()) as store:
-        click.echo(run(store, path, first, last))
+    with open_store(path, wait=writer_wait()) as store, status_line() as say:
+        summary = run(store, path, first, last, say)
+    click.echo(summary)
 
 
 @click.group("fetch")
@@ -83,10 +87,10 @@ def fetch_kcs_command(
     """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
     from ..sources.fetch import fetch_kcs_into
 
-    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+    def run(store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]) -> str:
         return fetch_kcs_into(
             store, path, first, last, hs=list(hs_codes), partners=list(partners),
-            page_size=page_size,
+            page_size=page_size, progress=say,
         )
 
     _fetch(store_path, start, end, run)
@@ -126,10 +130,10 @@ def fetch_comtrade_command(
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
     from ..sources.fetch import fetch_comtrade_into
 
-    def run(store: Store, path: Path, first: Month, last: Month) -> str:
+    def run(store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]) -> str:
         return fetch_comtrade_into(
             store, path, reporter, first, last, codes=list(hs_codes), daily_limit=daily_limit,
-            row_limit=row_limit,
+            row_limit=row_limit, progress=say,
         )
 
     _fetch(store_path, start, end, run)
