@@ -8,8 +8,10 @@ published figure only where a release stated it, and only to the precision it wa
   one of exports, imports and balance from the other two, the year so far from its months)
   cannot be checked;
 - a claim the data disagree with is a mismatch only if it disagrees with every published figure
-  of its cell too; when a published figure allows it (one printed more coarsely, another report
-  of the release, a documented conflict of ``conflicts.csv``) it cannot be checked, with why;
+  of its cell too (never for the year so far: a release sums revised months, the published
+  months are first prints); when a published figure allows it (one printed more coarsely,
+  another report of the release, a documented conflict of ``conflicts.csv``) it cannot be
+  checked, with why;
 - a streak, turn or record the data disagree with cannot be refuted when months it spans have no
   published growth rate (level, for a record) for the cell.
 """
@@ -236,6 +238,11 @@ def against_published(
         )
     if outcome.status == MATCHED:
         return outcome
+    if c.scope == "ytd":  # a release sums revised months; the published ones are first prints
+        (low, high), _ = cells[0]
+        return Outcome(c, CANNOT, f"{outcome.store}; the months as first published sum to "
+                       f"{low / c.unit:,.2f} to {high / c.unit:,.2f}, while a release's year so "
+                       "far sums revised months the data do not hold", outcome.fact)  # fmt: skip
     allows = [(i, f) for i, f in cells if any(_meets(a, i) for a in _allowed(c))]
     if not allows:
         unit = c.unit if c.measure in ("value", "threshold", "range") else 1.0

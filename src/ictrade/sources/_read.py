@@ -1,11 +1,10 @@
-"""Reading CSV, Parquet and Excel files into string (or typed) Arrow columns, with encodings
-and header detection; turning lines into layouts is ``_build``'s job."""
+"""Reading CSV files into string (or typed) Arrow columns, with encodings and header
+detection (Parquet and Excel: ``_tables``); turning lines into layouts is ``_build``'s job."""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..errors import InputError, UsageError
 
@@ -274,69 +272,3 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
                 line=reader.line_num,
             )
     return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
-
-
-# ---- Parquet ------------------------------------------------------------------------------
-
-
-def parquet_columns(path: Path) -> list[str]:
-    try:
-        return list(pq.read_schema(path).names)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
-
-
-def read_parquet(path: Path, columns: list[str]) -> pa.Table:
-    schema = pq.read_schema(path)
-    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-    # Text columns dictionary-encoded: a few thousand distinct codes, not ten million strings,
-    # so trimming and checks run on the dictionaries.
-    return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
-
-
-def parquet_batches(path: Path, columns: list[str], rows: int) -> Iterator[pa.Table]:
-    """``read_parquet`` ``rows`` rows at a time: memory bounded whatever the file's size."""
-    schema = pq.read_schema(path)
-    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-    file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
-    for batch in file.iter_batches(batch_size=rows, columns=columns):
-        yield pa.Table.from_batches([batch])
-
-
-# ---- Excel --------------------------------------------------------------------------------
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-def excel_rows(path: Path) -> list[list[str | None]]:
-    """Every row of the first sheet, as text (numbers without a trailing '.0')."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a bad workbook
-        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
-    position = {name: header.index(name) for name in wanted}
-    return pa.table(
-        {
-            name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
-            for name, i in position.items()
-        }
-    )
