@@ -158,3 +158,38 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
         update(5, 10)
         update(10, 10)
     assert "reading" in capsys.readouterr().err
+
+
+def test_ingest_shows_reading_progress_only_when_asked(tmp_path, monkeypatch):
+    file = tmp_path / "one.csv"
+    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
+                    encoding="utf-8")  # fmt: skip
+    monkeypatch.delenv("ICTRADE_PROGRESS", raising=False)
+    plain = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
+    assert plain.exit_code == 0 and "reading one.csv" not in plain.stderr  # not a terminal
+    monkeypatch.setenv("ICTRADE_PROGRESS", "1")
+    forced = run("ingest", str(file), "--store", str(tmp_path / "b.duckdb"))
+    assert "reading one.csv" in forced.stderr and "reading one" not in forced.stdout
+    verbose = run("-v", "ingest", str(file), "--store", str(tmp_path / "c.duckdb"))
+    assert "read, checked and stored in" in verbose.stderr
+
+
+def test_status_line_rewrites_one_line_on_a_terminal(monkeypatch, capsys):
+    from ictrade.cli.output import VERBOSITY, status_line
+
+    monkeypatch.delenv("ICTRADE_PROGRESS", raising=False)
+    with click.Context(cli), status_line() as say:
+        say("page 1/2")
+        say("page 2/2")
+    assert capsys.readouterr().err == "page 1/2\npage 2/2\n"
+    with click.Context(cli) as ctx:
+        ctx.meta[VERBOSITY] = -1
+        with status_line() as say:
+            say("page 1/2")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("ICTRADE_PROGRESS", "1")
+    with click.Context(cli), status_line() as say:
+        say("page 1/2")
+        say("page 2/2")
+    shown = capsys.readouterr().err  # (click drops the line-clearing code off a terminal)
+    assert shown.count("\r") == 2 and shown.count("\n") == 1 and shown.endswith("page 2/2\n")

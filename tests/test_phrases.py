@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ictrade.release import en, ko
-from ictrade.release.compose import KINDS
 from ictrade.release.lang import PHRASES
+from ictrade.release.statement import KINDS
 
 
 @pytest.mark.parametrize("lang", sorted(PHRASES))

@@ -11,10 +11,11 @@ from ictrade.errors import UsageError
 from ictrade.numbers import matches
 from ictrade.release import en, ko
 from ictrade.release.claims import extract
-from ictrade.release.compose import KINDS, compose_short
+from ictrade.release.compose import compose_short
 from ictrade.release.facts_view import FactsView
 from ictrade.release.lang import phrasebook, render
 from ictrade.release.markdown import long_markdown, short_markdown
+from ictrade.release.statement import KINDS
 from ictrade.stats.facts import build_facts
 from ictrade.store.store import open_store
 

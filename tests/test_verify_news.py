@@ -533,3 +533,28 @@ def test_for_the_second_time_counts_times_and_first_months_are_a_period():
         "TV exports kept falling during the first eight months, then rose 9.3 percent in September."
     )
     assert all(c.measure != "streak" for c in extract(ytd, Month(2020, 9)))
+
+
+def test_the_year_so_far_is_the_sum_of_published_months():
+    # matched when the data's sum is the figure; never refuted: the months' published figures
+    # are first prints, while a release's year so far sums revised months
+    # 2020: every month's exports are published (to $100 million or finer); 2014 has gaps
+    text = (
+        "In the first 11 months, ICT exports came to $165.5 billion. "
+        "1~11월 누적 ICT 수출은 1656억 달러였다. In the first 11 months, ICT exports came to "
+        "$168.5 billion."
+    )
+    got = _default(Month(2020, 11), text)
+    assert got["$165.5 billion"][0] == MATCHED
+    assert got["1656억 달러"][0] == CANNOT and "first published sum" in got["1656억 달러"][1]
+    status, why = got["$168.5 billion"]  # a release sums revised months: not refuted
+    assert status == CANNOT and "revised months" in why
+    early = _default(Month(2014, 9), "1~9월 누적 ICT 수출은 1290억 달러였다.")
+    assert early["1290억 달러"][0] == CANNOT
+
+
+def test_pct_in_headlines():
+    claim = read(
+        "S. Korea's ICT exports jump 30.2 pct in July on chip sales", "30.2 pct", Month(2021, 7)
+    )
+    assert (claim.measure, claim.printed) == ("yoy", 30.2)

@@ -17,6 +17,7 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
+from .sources._read import ReadProgress, reading_progress
 from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
@@ -63,8 +64,10 @@ def ingest_file(
     vintage: dt.date | None = None,
     status: str = "confirmed",
     mapping: dict[str, str] | None = None,
+    progress: ReadProgress | None = None,
 ) -> IngestReport:
-    """Read, validate and load a file (customs lines, or flash figures) into ``store``."""
+    """Read, validate and load a file (customs lines, or flash figures) into ``store``;
+    ``progress`` is told (bytes read, file size) while a CSV file is read."""
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
@@ -84,7 +87,8 @@ def ingest_file(
     if is_loaded(store, sha, options):
         return IngestReport(str(path), 0, 0, already_loaded=True)  # known before reading it
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
-    read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
+    with reading_progress(progress):
+        read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
     report = LOADERS[read.kind](
         store,
         read.table,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -18,7 +20,7 @@ from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
-from .output import emit, format_option, record, say
+from .output import emit, format_option, progress_bar, record, say
 
 
 def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Callable[[F], F]:
@@ -79,17 +81,23 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
-    with open_store(writable_store_path(store_path), wait=writer_wait()) as store:
-        report = ingest_file(
-            store,
-            file,
-            layout=layout,
-            encoding=encoding,
-            source=source,
-            vintage=parse_date(vintage, "--vintage") if vintage else None,
-            status=status,
-            mapping=parse_mapping(mapping),
-        )
+    path = writable_store_path(store_path)
+    say(f"loading into {path}", 1)
+    with open_store(path, wait=writer_wait()) as store:
+        with progress_bar(f"reading {Path(file).name}", counted=False) as update:
+            started = time.perf_counter()
+            report = ingest_file(
+                store,
+                file,
+                layout=layout,
+                encoding=encoding,
+                source=source,
+                vintage=parse_date(vintage, "--vintage") if vintage else None,
+                status=status,
+                mapping=parse_mapping(mapping),
+                progress=update,
+            )
+        say(f"{file}: read, checked and stored in {time.perf_counter() - started:.2f} s", 1)
         split = split_codes(store.con, store.scheme_name)
         mixed = [c for c in mixed_codes(store.con, store.scheme_name) if c not in split]
     if fmt == "text":

@@ -28,16 +28,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 VERBOSITY = "ictrade.verbosity"  # in click's context meta: -1 quiet, 0 normal, 1 verbose
 
 
-def format_option(text_help: str, default: str = "text") -> Callable[[F], F]:
-    """--format text|json|csv: ``text_help`` says what the text is."""
+def format_option(
+    text_help: str,
+    default: str = "text",
+    *,
+    json_help: str = "one JSON document",
+    csv_help: str = "a header row and one row per record",
+) -> Callable[[F], F]:
+    """--format text|json|csv: the helps say what each format holds."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(["text", "json", "csv"]),
         default=default,
         show_default=True,
-        help=f"text: {text_help}; json: one JSON document; csv: a header row and one row "
-        "per record.",
+        help=f"text: {text_help}; json: {json_help}; csv: {csv_help}.",
     )
 
 
@@ -183,9 +188,10 @@ class Progress(Protocol):
 
 
 @contextmanager
-def progress_bar(label: str, unit: str = "") -> Iterator[Progress]:
-    """A callback ``(done, total)`` that draws a bar on standard error when shown, else
-    does nothing; the bar is created at the first call, when the total is known."""
+def progress_bar(label: str, *, counted: bool = True) -> Iterator[Progress]:
+    """A callback ``(done, total)`` that draws a bar on standard error when shown, else does
+    nothing; the bar starts at the first call, when the total is known (``counted``: show
+    "done/total" beside the percentage)."""
     if not progress_shown():
         yield lambda done, total: None
         return
@@ -194,16 +200,38 @@ def progress_bar(label: str, unit: str = "") -> Iterator[Progress]:
     def update(done: int, total: int) -> None:
         if not bars:
             bar: Any = click.progressbar(
-                length=max(total, 1), label=label, file=sys.stderr, show_pos=True,
-                item_show_func=lambda _: unit or None,
-            )  # fmt: skip
+                length=max(total, 1), label=label, file=sys.stderr, show_pos=counted
+            )
             bars.append(bar.__enter__())
         bar = bars[0]
         bar.length = max(total, 1)
-        bar.update(done - bar.pos)
+        bar.update(min(done, bar.length) - bar.pos)
 
     try:
         yield update
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
+
+
+@contextmanager
+def status_line() -> Iterator[Callable[[str], None]]:
+    """Where a long run says how far it got (page 3/12 ...): on a terminal one line rewritten
+    in place, else a line each; nothing with -q."""
+    if verbosity() < 0:
+        yield lambda message: None
+        return
+    if not progress_shown():
+        yield lambda message: click.echo(message, err=True)
+        return
+    shown = []
+
+    def show(message: str) -> None:
+        click.echo(f"\r\x1b[K{message}", err=True, nl=False)
+        shown.append(True)
+
+    try:
+        yield show
+    finally:
+        if shown:
+            click.echo("", err=True)

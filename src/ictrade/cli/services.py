@@ -6,7 +6,7 @@ import click
 
 from ..errors import UsageError
 from .options import chosen_store, store_options
-from .output import say
+from .output import progress_bar, say
 
 
 @click.command("nowcast")
@@ -41,7 +41,9 @@ def nowcast_command(
     from ..nowcast import run_backtest as backtest_text
 
     if run_backtest:
-        click.echo(backtest_text(histories, flash, start), nl=False)
+        with progress_bar("backtest: months by method") as update:
+            scores = backtest_text(histories, flash, start, progress=update)
+        click.echo(scores, nl=False)
     elif flash is None:
         raise UsageError("give a FLASH.csv to nowcast, or --backtest")
     else:

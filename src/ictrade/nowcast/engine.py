@@ -27,8 +27,14 @@ BOOL = (False, True)
 BACKTEST_START = Month(2023, 1)  # the first year of the history only trains
 
 
+Progress = Callable[[int, int], None]  # (months predicted, months to predict)
+
+
 def _by_origin(
-    cases: Sequence[Case], targets: Iterable[Case], fitter: Callable[[Sequence[Case]], Predictor]
+    cases: Sequence[Case],
+    targets: Iterable[Case],
+    fitter: Callable[[Sequence[Case]], Predictor],
+    predicted: Callable[[], None] = lambda: None,
 ) -> dict[Case, Estimate]:
     """Predict each target with ``fitter`` trained on the cases of earlier months (same cut),
     walking every month up to the last target so that the bands rest on out-of-sample errors."""
@@ -55,6 +61,8 @@ def _by_origin(
                 pool.add(c, value)
                 if c in wanted:
                     out[c] = estimate(value, bands[c.x <= 0], c.x)
+            if any(c in wanted for c in by_month[month]):
+                predicted()  # a month of targets done
             train += [c for c in by_month[month] if c.y is not None]
     return out
 
@@ -131,7 +139,10 @@ def _score(method: str, cut: int, pairs: list[tuple[Estimate, float]]) -> Score:
 
 
 def backtest_estimates(
-    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+    panel: Panel,
+    start: Month = BACKTEST_START,
+    series: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, dict[Case, Estimate]]:
     """Rolling origin: each case of a month from ``start`` with a positive final figure,
     predicted by every method from earlier months only; ``series`` limits the predicted items
@@ -147,7 +158,14 @@ def backtest_estimates(
     ]
     if not targets:
         raise UsageError(f"no month from {start} with a 10- or 20-day flash and a final figure")
-    return {name: _by_origin(cases, targets, fitter) for name, fitter in METHODS.items()}
+    total, done = len(METHODS) * len({(t.cut, t.month) for t in targets}), [0]
+
+    def predicted() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
+    return {name: _by_origin(cases, targets, fit, predicted) for name, fit in METHODS.items()}
 
 
 def score(
@@ -164,10 +182,13 @@ def score(
 
 
 def backtest(
-    panel: Panel, start: Month = BACKTEST_START, series: Sequence[str] | None = None
+    panel: Panel,
+    start: Month = BACKTEST_START,
+    series: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Score]:
     """Scores of the rolling-origin backtest (see backtest_estimates)."""
-    return score(backtest_estimates(panel, start, series))
+    return score(backtest_estimates(panel, start, series, progress))
 
 
 def format_scores(scores: Sequence[Score]) -> str:
@@ -188,6 +209,9 @@ def run_backtest(
     histories: Sequence[str | Path] = (),
     flash: str | Path | None = None,
     start: str | None = None,
+    progress: Progress | None = None,
 ) -> str:
+    """The backtest's scores as CSV; ``progress`` is told (months predicted, to predict)."""
     panel = load_panel(read_flash_figures(flash) if flash is not None else (), histories)
-    return format_scores(backtest(panel, Month.parse(start) if start else BACKTEST_START))
+    first = Month.parse(start) if start else BACKTEST_START
+    return format_scores(backtest(panel, first, progress=progress))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import Unpack
 
 from ..errors import UsageError
 from ..months import Month
-from ..stats.cube import Cube, load_cube
-from ..stats.facts import build_facts, resolve_as_of
+from ..stats.cube import load_cube
+from ..stats.facts import FactsOptions, build_facts, resolve_as_of
 from ..stats.facts_doc import Document
 from ..store.base import in_store_scheme
 from ..store.store import Store
@@ -42,14 +41,6 @@ def _write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
-
-
-class FactsOptions(TypedDict, total=False):
-    """``build_facts``'s options."""
-
-    as_of: dt.date | None
-    as_published: bool
-    cube_loader: Callable[[Store, dt.date | None], Cube]
 
 
 @in_store_scheme

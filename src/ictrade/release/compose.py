@@ -8,64 +8,20 @@ language modules (``en``, ``ko``) only phrase them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from ..classify import regions, taxonomy
 from ..errors import NoDataError
-from ..months import Month
-from ..numbers import is_flat
 from ..stats.facts_doc import Coverage, Facts
 from .facts_view import FactsView, Figure
-
-
-@dataclass
-class Statement:
-    kind: str
-    subject: str = ""  # an item or region id
-    figures: dict[str, Figure] = field(default_factory=dict)
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-Paragraph = list[Statement]
-
-# Every kind of statement; each language module (en, ko) has a phrase for each in its PHRASES.
-KINDS = (
-    "lead",
-    "streak",
-    "turn",
-    "record",
-    "coverage",
-    "estimated",
-    "imports_balance",
-    "items_summary",
-    "regions_summary",
-    "item",
-    "pair",
-    "driver",
-    "region",
-    "threshold",
-    "ytd",
-    "period_record",
-)
-Phrase = Callable[["Statement", Month], str]  # says a statement of its month in one language
+from .statement import Paragraph, Statement, direction
 
 
 def outline() -> dict[str, Any]:
     text = resources.files("ictrade").joinpath("release", "outline.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
-
-
-def direction(yoy: Figure | None) -> str:
-    """'up', 'down' or 'flat' at printed precision; 'none' without a prior year."""
-    if yoy is None:
-        return "none"
-    if is_flat(yoy.value):
-        return "flat"
-    return "up" if yoy.value > 0 else "down"
 
 
 def _level(view: FactsView, item: str, region: str = "world") -> dict[str, Figure]:

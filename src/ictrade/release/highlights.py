@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ..classify import regions, taxonomy
 from ..stats.facts_doc import Facts
-from .compose import Paragraph, Statement, record_statements, trend_statements
+from .compose import record_statements, trend_statements
 from .facts_view import FactsView, Figure
+from .statement import Paragraph, Statement
 
 
 def threshold_statement(view: FactsView, item: str, region: str = "world") -> Statement | None:

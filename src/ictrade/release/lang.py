@@ -10,7 +10,7 @@ from types import ModuleType
 from ..errors import UsageError
 from ..months import Month
 from . import en, ko
-from .compose import Phrase, Statement
+from .statement import Phrase, Statement
 
 LANGS: dict[str, ModuleType] = {"en": en, "ko": ko}
 PHRASES: dict[str, dict[str, Phrase]] = {"en": en.PHRASES, "ko": ko.PHRASES}

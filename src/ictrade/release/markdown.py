@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
 from ..stats.facts_doc import Facts
-from .compose import Paragraph, compose_short
+from .compose import compose_short
 from .facts_view import FactsView
 from .highlights import highlights
 from .lang import label, phrasebook, render
 from .notes import GENERAL, Notes
+from .statement import Paragraph
 
 SOURCE_NOTE = {
     "en": "Figures from {store}, as of {as_of}; ICT goods under the '{scheme}' classification; "

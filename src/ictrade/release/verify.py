@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Set
+from typing import Unpack
 
 from ..months import Month
 from ..numbers import matches, round_half_up
-from ..stats.facts import build_facts
+from ..stats.facts import FactsOptions, build_facts
 from ..stats.facts_doc import Facts
 from ..store.query import imputed_flows
 from ..store.store import Store
@@ -232,17 +233,12 @@ def verify_text(
 
 
 def verify_in_store(
-    store: Store,
-    text: str,
-    month: Month,
-    *,
-    as_of: dt.date | None = None,
-    as_published: bool = False,
+    store: Store, text: str, month: Month, **options: Unpack[FactsOptions]
 ) -> Report:
-    """``verify_text`` against the facts of ``month`` in ``store`` (as of a vintage), figures
-    on imputed lines left unchecked; against a shipped dataset, figures are also held against
-    the published figures of their cells."""
-    facts = build_facts(store, month, as_of=as_of, as_published=as_published)
+    """``verify_text`` against the facts of ``month`` in ``store`` (``build_facts``'s options:
+    as of a vintage), figures on imputed lines left unchecked; against a shipped dataset,
+    figures are also held against the published figures of their cells."""
+    facts = build_facts(store, month, **options)
     requested = facts["data"].get("as_of_requested")
     vintage = dt.date.fromisoformat(requested) if requested else None
     first = Month.parse(facts["data"]["first_month"])

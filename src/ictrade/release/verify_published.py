@@ -5,10 +5,13 @@ published figure only where a release stated it, and only to the precision it wa
 (``published.csv`` of the dataset, written from the published-figures files by
 ``python -m tools.reconstruct``); everything else is filled. So, against a shipped dataset:
 - a claim on a cell no published figure states (nor derives: a share from two published levels,
-  one of exports, imports and balance from the other two) cannot be checked;
+  one of exports, imports and balance from the other two, the year so far from its months)
+  cannot be checked;
 - a claim the data disagree with is a mismatch only if it disagrees with every published figure
-  of its cell too; when a published figure allows it (one printed more coarsely, another report
-  of the release, a documented conflict of ``conflicts.csv``) it cannot be checked, with why;
+  of its cell too (never for the year so far: a release sums revised months, the published
+  months are first prints); when a published figure allows it (one printed more coarsely,
+  another report of the release, a documented conflict of ``conflicts.csv``) it cannot be
+  checked, with why;
 - a streak, turn or record the data disagree with cannot be refuted when months it spans have no
   published growth rate (level, for a record) for the cell.
 """
@@ -132,6 +135,19 @@ class Published:
         return [((100 * p.interval[0] / t.interval[1], 100 * p.interval[1] / t.interval[0]), None)
                 for p, t in itertools.product(parts, totals) if t.interval[0] > 0]  # fmt: skip
 
+    def year_to_date(self, claim: Claim, month: Month) -> list[tuple[Interval, Figure | None]]:
+        """The sum of the months' published levels from January (each month's hull of its
+        primary figures, else of all), if every month has one."""
+        low = high = 0.0
+        for m in (Month(month.year, k) for k in range(1, month.month + 1)):
+            one = self.intervals(claim, m)
+            found = [f for f in one if f[1] is not None and f[1].primary] or one
+            if not found:
+                return []
+            low += min(i[0] for i, _ in found)
+            high += max(i[1] for i, _ in found)
+        return [((low, high), None)]
+
     def missing(self, claim: Claim, months: list[Month], measure: str) -> list[Month]:
         """Months among ``months`` with no published figure of ``measure`` for the claim's cell."""
         c = claim
@@ -206,11 +222,13 @@ def against_published(
         )
     if c.measure not in CHECKED:
         return outcome
-    if c.scope != "month":
+    if c.scope not in ("month", "ytd") or (c.scope == "ytd" and c.measure != "value"):
         return Outcome(
             c, CANNOT, "no published figure for this span (the data's sum is a reconstruction)"
         )
-    cells = published.intervals(c, month)
+    cells = (
+        published.intervals(c, month) if c.scope == "month" else published.year_to_date(c, month)
+    )
     if not cells:
         return Outcome(
             c,
@@ -220,11 +238,17 @@ def against_published(
         )
     if outcome.status == MATCHED:
         return outcome
+    if c.scope == "ytd":  # a release sums revised months; the published ones are first prints
+        (low, high), _ = cells[0]
+        return Outcome(c, CANNOT, f"{outcome.store}; the months as first published sum to "
+                       f"{low / c.unit:,.2f} to {high / c.unit:,.2f}, while a release's year so "
+                       "far sums revised months the data do not hold", outcome.fact)  # fmt: skip
     allows = [(i, f) for i, f in cells if any(_meets(a, i) for a in _allowed(c))]
     if not allows:
-        stated = (
-            "; ".join(f.label() for _, f in cells if f is not None)
-            or "derived from published levels"
+        unit = c.unit if c.measure in ("value", "threshold", "range") else 1.0
+        stated = "; ".join(
+            f.label() if f is not None else f"{i[0] / unit:,.2f} to {i[1] / unit:,.2f} (derived)"
+            for i, f in cells
         )
         return Outcome(c, MISMATCHED, f"{outcome.store}; published: {stated}", outcome.fact)
     return Outcome(c, CANNOT, f"{outcome.store}; {_why(c, allows, cells)}", outcome.fact)

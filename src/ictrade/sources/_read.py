@@ -1,24 +1,52 @@
-"""Reading CSV, Parquet and Excel files into string (or typed) Arrow columns, with encodings
-and header detection; turning lines into layouts is ``_build``'s job."""
+"""Reading CSV files into string (or typed) Arrow columns, with encodings and header
+detection (Parquet and Excel: ``_tables``); turning lines into layouts is ``_build``'s job."""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..errors import InputError, UsageError
 
 ENCODINGS = ("auto", "utf-8", "cp949")
 _SCAN_ROWS = 20  # a header may sit under a few title rows (K-stat exports)
+
+ReadProgress = Callable[[int, int], None]  # (bytes read, file size)
+_READ_PROGRESS: ContextVar[ReadProgress | None] = ContextVar("ictrade_read", default=None)
+
+
+@contextmanager
+def reading_progress(callback: ReadProgress | None) -> Iterator[None]:
+    """Tell ``callback`` how far CSV reads within the block have got (a progress bar)."""
+    token = _READ_PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _READ_PROGRESS.reset(token)
+
+
+class _Counted(io.FileIO):
+    """A file that tells a callback how many of its bytes were read (Arrow reads it in
+    blocks, from its own thread)."""
+
+    def __init__(self, path: Path, callback: ReadProgress) -> None:
+        super().__init__(path, "rb")
+        self.size, self.callback = os.fstat(self.fileno()).st_size, callback
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.callback(self.tell(), self.size)
+        return data or b""
 
 
 @dataclass
@@ -202,14 +230,21 @@ def read_csv(
         quoted_strings_can_be_null=True,
     )
     parse = pacsv.ParseOptions(delimiter=delimiter)
+    callback = _READ_PROGRESS.get()
+    source: Path | _Counted = path if callback is None else _Counted(path, callback)
     try:
-        return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        return pacsv.read_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding == "utf-8":
             raise not_utf8_error(path) from None
         if "CSV parse error" in str(exc):
             raise ragged_row_error(path, encoding, header_row, delimiter) from None
         raise
+    finally:
+        if isinstance(source, _Counted):
+            source.close()
 
 
 def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str) -> InputError:
@@ -237,90 +272,3 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
                 line=reader.line_num,
             )
     return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
-
-
-# ---- Parquet ------------------------------------------------------------------------------
-
-
-def parquet_columns(path: Path) -> list[str]:
-    try:
-        return list(pq.read_schema(path).names)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
-
-
-def read_parquet(path: Path, columns: list[str]) -> pa.Table:
-    try:
-        schema = pq.read_schema(path)
-        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-        # Text columns dictionary-encoded: a few thousand distinct codes, not ten million
-        # strings, so trimming and checks run on the dictionaries.
-        return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
-    except (pa.ArrowException, OSError) as exc:
-        raise damaged_parquet(path, exc) from None
-
-
-def parquet_batches(path: Path, columns: list[str], rows: int) -> Iterator[pa.Table]:
-    """``read_parquet`` ``rows`` rows at a time: memory bounded whatever the file's size."""
-    try:
-        schema = pq.read_schema(path)
-        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-        file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
-        for batch in file.iter_batches(batch_size=rows, columns=columns):
-            yield pa.Table.from_batches([batch])
-    except (pa.ArrowException, OSError) as exc:
-        raise damaged_parquet(path, exc) from None
-
-
-def damaged_parquet(path: Path, exc: Exception) -> InputError:
-    """A Parquet file whose data cannot be read (cut short, overwritten, badly written)."""
-    return InputError(
-        f"the Parquet file's data cannot be read ({_first_line(exc)}); it may be cut short or "
-        "damaged: write or copy it again",
-        file=str(path),
-    )
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-
-
-# ---- Excel --------------------------------------------------------------------------------
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-def excel_rows(path: Path) -> list[list[str | None]]:
-    """Every row of the first sheet, as text (numbers without a trailing '.0')."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a bad workbook
-        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception as exc:  # the sheet is read lazily: a damaged part fails here
-        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
-    finally:
-        book.close()
-
-
-def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
-    position = {name: header.index(name) for name in wanted}
-    return pa.table(
-        {
-            name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
-            for name, i in position.items()
-        }
-    )

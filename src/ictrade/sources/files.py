@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ..errors import InputError, LineOf
 from . import _read as R
+from . import _tables as T
 from . import flash
 from ._build import LineDefaults, build_lines
 from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
@@ -147,10 +148,10 @@ def read_line_batches(
         yield read.table, read.first_line
         return
     chosen, found, _ = _choose(
-        _candidates(options.layout, options.mapping or None), [R.parquet_columns(p)], p, False
+        _candidates(options.layout, options.mapping or None), [T.parquet_columns(p)], p, False
     )
     offset = 0
-    for table in R.parquet_batches(p, sorted(set(found.values())), rows or BATCH_ROWS):
+    for table in T.parquet_batches(p, sorted(set(found.values())), rows or BATCH_ROWS):
         raw = R.RawFile(table, 1 + offset, "row")
         built = build_lines(
             raw, chosen, found, options.defaults, str(p), check_keys=False, encoded=True
@@ -210,13 +211,13 @@ def read_located_lines(
     candidates = _candidates(layout, mapping)
     kind = R.file_kind(p)
     if kind == "parquet":
-        chosen, found, _ = _choose(candidates, [R.parquet_columns(p)], p, header_line=False)
-        raw = R.RawFile(R.read_parquet(p, sorted(set(found.values()))), 1, "row")
+        chosen, found, _ = _choose(candidates, [T.parquet_columns(p)], p, header_line=False)
+        raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
-        rows = R.excel_rows(p)
+        rows = T.excel_rows(p)
         chosen, found, at = _choose(candidates, rows, p)
         header = [str(c) if c is not None else "" for c in rows[at]]
-        table = R.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
+        table = T.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypedDict
 
 import numpy as np
 
@@ -99,6 +99,14 @@ def facts_from_cube(
         "records": records(s, t, cube.months),
         "ytd": ytd(s, t, cube.months, covered),
     }
+
+
+class FactsOptions(TypedDict, total=False):
+    """``build_facts``'s options, for functions that pass them on."""
+
+    as_of: dt.date | None
+    as_published: bool
+    cube_loader: Callable[[Store, dt.date | None], Cube]
 
 
 def build_facts(

@@ -8,6 +8,7 @@ synonyms.csv, the rest of the grammar from claim_words.csv.
 
 from .lexicon import Mention, mentions
 from .model import MEASURES, Claim
-from .read import extract, sentences
+from .read import extract
+from .sentences import sentences
 
 __all__ = ["MEASURES", "Claim", "Mention", "extract", "mentions", "sentences"]

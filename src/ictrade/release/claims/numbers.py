@@ -57,7 +57,7 @@ WON = re.compile(
 )
 PERCENT = re.compile(
     rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
-    r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|퍼센트)"
+    r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|pct\b\.?|퍼센트)"
     r"(?P<arrow>\s?[↑↓▲▼])?",
     re.IGNORECASE,
 )

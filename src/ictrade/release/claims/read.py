@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ...months import Month
 from .events import Event, events, is_calendar_record
@@ -11,6 +10,7 @@ from .lexicon import mentions, words
 from .model import Claim
 from .numbers import Amount, amounts, is_range, range_width
 from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
+from .sentences import sentences
 from .subjects import Subject, subjects
 from .whole import broken_numbers, loosely_named
 
@@ -25,12 +25,6 @@ NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that ar
     r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
-ABBREVIATION = re.compile(
-    r"(?:\bU\.S\.|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|\bNo\.|\bvs\.|\bCo\.|\bInc\.)$"
-)
-SENTENCE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[^\sa-z])|(?<=[다요]\.)(?=[^\s\d])|(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
-)
 SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take up|took up|"
                    r"비중", re.I)  # fmt: skip
 SHARE_AFTER = re.compile(f"{SHARE.pattern}|차지", re.I)  # '40%를 차지': the verb follows
@@ -42,39 +36,6 @@ PERIOD_WORDS = ("ytd", "half", "quarter")  # 'the first 11 months': no figure
 # keeps every pattern's work per position bounded (hostile text: a run of 40,000 digits).
 LONG_RUN = re.compile(r"\S{100,}")
 DOUBLE = re.compile(r"double[- ]digit|두\s?자릿수|두\s?자리")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    text: str
-    paragraph: int
-
-
-def sentences(text: str) -> list[Sentence]:
-    """Sentences of prose with their place in the text; Markdown tables and notes are no claims."""
-    out: list[Sentence] = []
-    offset = 0
-    for number, raw in enumerate(text.splitlines(keepends=True)):
-        line_start, offset = offset, offset + len(raw)
-        body = raw.rstrip("\r\n")
-        stripped = body.strip().lstrip("#").strip().removeprefix("- ").strip()
-        if not stripped or stripped.startswith(("|", ">")):
-            continue
-        at = line_start + body.find(stripped)
-        pieces: list[tuple[int, str]] = []
-        pos = 0
-        for m in [*SENTENCE_END.finditer(stripped), None]:
-            end = m.start() if m else len(stripped)
-            piece = stripped[pos:end]
-            if pieces and (ABBREVIATION.search(pieces[-1][1]) or piece[:1].islower()):
-                first = pieces[-1][0]
-                pieces[-1] = (first, stripped[first:end])
-            else:
-                pieces.append((pos, piece))
-            pos = m.end() if m else len(stripped)
-        out += [Sentence(at + p, s, number) for p, s in pieces if s.strip()]
-    return out
 
 
 def _sign(

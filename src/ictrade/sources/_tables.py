@@ -1,0 +1,95 @@
+"""Reading Parquet files and Excel workbooks into Arrow columns (CSV: ``_read``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+
+# ---- Parquet ------------------------------------------------------------------------------
+
+
+def parquet_columns(path: Path) -> list[str]:
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
+
+
+def read_parquet(path: Path, columns: list[str]) -> pa.Table:
+    try:
+        schema = pq.read_schema(path)
+        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+        # Text columns dictionary-encoded: a few thousand distinct codes, not ten million
+        # strings, so trimming and checks run on the dictionaries.
+        return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged_parquet(path, exc) from None
+
+
+def parquet_batches(path: Path, columns: list[str], rows: int) -> Iterator[pa.Table]:
+    """``read_parquet`` ``rows`` rows at a time: memory bounded whatever the file's size."""
+    try:
+        schema = pq.read_schema(path)
+        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+        file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
+        for batch in file.iter_batches(batch_size=rows, columns=columns):
+            yield pa.Table.from_batches([batch])
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged_parquet(path, exc) from None
+
+
+def damaged_parquet(path: Path, exc: Exception) -> InputError:
+    """A Parquet file whose data cannot be read (cut short, overwritten, badly written)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return InputError(
+        f"the Parquet file's data cannot be read ({first}); it may be cut short or damaged: "
+        "write or copy it again",
+        file=str(path),
+    )
+
+
+# ---- Excel --------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def excel_rows(path: Path) -> list[list[str | None]]:
+    """Every row of the first sheet, as text (numbers without a trailing '.0')."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad workbook
+        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # the sheet is read lazily: a damaged part fails here
+        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
+    finally:
+        book.close()
+
+
+def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
+    position = {name: header.index(name) for name in wanted}
+    return pa.table(
+        {
+            name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
+            for name, i in position.items()
+        }
+    )
