@@ -32,7 +32,7 @@ from bench.synthetic import generate  # noqa: E402
 pytestmark = pytest.mark.slow
 EARLIER = dt.date(2022, 6, 30)  # revisions of 2021 months come later: as of then, unrevised
 SCHEMES = ("kr-ict", "oecd-ict")
-KEYS = ["reporter", "month", "flow", "item", "partner"]
+KEYS = ["reporter", "month", "flow", "item", "region", "lag"]
 
 
 @pytest.fixture(scope="module")

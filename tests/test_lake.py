@@ -111,6 +111,9 @@ def test_lake_facts_equal_the_store_facts(tmp_path: Path) -> None:
             got = lake_facts(lake, Month(2020, 12), as_of=as_of)
             assert got["cells"] == want["cells"]
             assert got["streaks"] == want["streaks"] and got["records"] == want["records"]
+            for key in ("sources", "as_of", "as_of_requested"):  # where the figures come from
+                assert got["data"][key] == want["data"][key], key  # type: ignore[literal-required]
+        assert got["data"]["sources"] == ["test"] and got["data"]["as_of"] == str(V1)
 
 
 def test_lake_commands(tmp_path: Path) -> None:
@@ -167,3 +170,59 @@ def test_lake_ingest_reads_a_parquet_file_batch_by_batch(
         ingest_lake_file(tmp_path / "fresh", tmp_path / "twice.parquet")
     assert not list((tmp_path / "fresh").rglob("*.parquet"))
 
+
+def test_lake_regions_by_date_equal_the_store(tmp_path: Path) -> None:
+    """Partners to regions by date run in the engine's SQL: the EU without the UK from 2020-02
+    (a year-earlier value compared with the current members), WORLD lines counted in the world
+    but in no region; the lake's cube equals the store's, region by region, month by month."""
+    import numpy as np
+
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.lake import lake_cube
+
+    rows = []
+    for partner in ("GB", "DE", "CN", "JP"):
+        rows += series_rows({"854232": [100.0 + k for k in range(30)]}, "2019-01", partner=partner)
+    rows += series_rows({"851713": [7.0] * 30}, "2019-01", partner="WORLD")
+    rows += series_rows({"847130": [3.0] * 30}, "2019-01", flow="import", partner="GB")
+    table = lines_table([{**r, "vintage": dt.date(2021, 9, 1)} for r in rows])
+    lake = tmp_path / "lake"
+    append_lines(lake, table, origin="a")
+    got = lake_cube(lake)
+    with open_store(":memory:") as store:
+        ingest_table(store, table, origin="a")
+        want = load_cube(store, None)
+    assert got.months == want.months and got.regions == want.regions
+    assert got.items == want.items and got.flows_present == want.flows_present
+    np.testing.assert_allclose(got.value, want.value, atol=0.005)
+    np.testing.assert_allclose(got.prior, want.prior, atol=0.005)
+    assert got.unattributed is not None and want.unattributed is not None
+    np.testing.assert_allclose(got.unattributed, want.unattributed, atol=0.005)
+    eu, t = got.regions.index("eu"), got.t(Month(2020, 3))
+    total = got.items.index("total")  # DE alone, now and a year earlier: the UK left in 2020-02
+    assert got.value[0, total, eu, t] == 100.0 + 14
+    assert got.prior[0, total, eu, t] == 100.0 + 2
+
+
+def test_lake_counts_every_line_in_force_where_the_store_refines(tmp_path: Path) -> None:
+    """Where the lake differs from the store, on purpose (docs/scale.md, "What the lake counts"):
+    the store counts a total and its detail once (store/refine.py: an HS6 line keeps what its
+    HSK10 lines leave, the WORLD line what the partner lines leave); the lake's one SQL
+    aggregation counts every line in force as given, so a lake must hold one level of detail
+    per reporter, month and flow (as Comtrade's HS6 lines by partner, World rows left out)."""
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.lake import lake_cube
+
+    rows = series_rows({"854232": [100.0] * 13, "8542321010": [60.0] * 13}, "2020-01")
+    rows += series_rows({"851712": [50.0] * 13}, "2020-01", partner="WORLD")
+    rows += series_rows({"851712": [20.0] * 13}, "2020-01", partner="CN")
+    table = lines_table([{**r, "vintage": dt.date(2021, 9, 1)} for r in rows])
+    append_lines(tmp_path / "lake", table, origin="nested")
+    lake = lake_cube(tmp_path / "lake")
+    with open_store(":memory:") as store:
+        ingest_table(store, table, origin="nested")
+        refined = load_cube(store, None)
+    world, t = lake.regions.index("world"), lake.t(Month(2021, 1))
+    total = lake.items.index("total")
+    assert refined.value[0, total, world, t] == 100.0 + 50.0  # each value once
+    assert lake.value[0, total, world, t] == 100.0 + 60.0 + 50.0 + 20.0  # every line

@@ -124,8 +124,8 @@ def lake_cube_command(
     reporter: str,
     out_file: str,
 ) -> None:
-    """Write the cube's input (reporter x month x flow x item x partner sums) of one reporter
-    ('all': every reporter) as Parquet."""
+    """Write the cube's input (reporter x month x flow x item x region sums; lag 12: the prior
+    of the month a year later) of one reporter ('all': every reporter) as Parquet."""
     import pyarrow.parquet as pq
 
     from ..engine import lake_cube_rows

@@ -28,16 +28,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 VERBOSITY = "ictrade.verbosity"  # in click's context meta: -1 quiet, 0 normal, 1 verbose
 
 
-def format_option(text_help: str, default: str = "text") -> Callable[[F], F]:
-    """--format text|json|csv: ``text_help`` says what the text is."""
+def format_option(
+    text_help: str,
+    default: str = "text",
+    *,
+    json_help: str = "one JSON document",
+    csv_help: str = "a header row and one row per record",
+) -> Callable[[F], F]:
+    """--format text|json|csv: the helps say what each format holds."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(["text", "json", "csv"]),
         default=default,
         show_default=True,
-        help=f"text: {text_help}; json: one JSON document; csv: a header row and one row "
-        "per record.",
+        help=f"text: {text_help}; json: {json_help}; csv: {csv_help}.",
     )
 
 

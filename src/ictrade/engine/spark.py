@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import UsageError
-from .aggregate import code_map, cube_sql
+from .aggregate import code_map, cube_sql, region_map, sources_sql
 
 # The lake's files as Spark reads them: the partition columns come from the paths.
 LINES_DDL = (
@@ -56,12 +56,26 @@ def spark_cube_rows(
     reporter: str | None = None,
     session: Any = None,
 ) -> pa.Table:
-    spark = session or spark_session()
+    spark = _with_lines(session or spark_session(), lake)
+    codes = [r[0] for r in spark.sql("SELECT DISTINCT hs_code FROM lines").collect()]
+    spark.createDataFrame(code_map(codes, scheme_name)).createOrReplaceTempView("code_map")
+    spark.createDataFrame(region_map()).createOrReplaceTempView("region_map")
+    table: pa.Table = spark.sql(cube_sql("spark", as_of=as_of, reporter=reporter)).toArrow()
+    return table
+
+
+def spark_sources(
+    lake: Path | str, reporter: str, *, as_of: dt.date | None = None, session: Any = None
+) -> dict[str, dt.date | None]:
+    spark = _with_lines(session or spark_session(), lake)
+    rows = spark.sql(sources_sql("spark", as_of=as_of, reporter=reporter)).collect()
+    return dict(sorted((r[0], r[1]) for r in rows))
+
+
+def _with_lines(spark: Any, lake: Path | str) -> Any:
+    """``spark`` with the lake's lines as the view ``lines``."""
     root = f"{str(lake).rstrip('/')}/lines"
     spark.read.schema(LINES_DDL).option("basePath", root).parquet(root).createOrReplaceTempView(
         "lines"
     )
-    codes = [r[0] for r in spark.sql("SELECT DISTINCT hs_code FROM lines").collect()]
-    spark.createDataFrame(code_map(codes, scheme_name)).createOrReplaceTempView("code_map")
-    table: pa.Table = spark.sql(cube_sql("spark", as_of=as_of, reporter=reporter)).toArrow()
-    return table
+    return spark

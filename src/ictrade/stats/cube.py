@@ -203,6 +203,56 @@ class Cells:
         )
 
 
+def cube_from_regions(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
+    """The rolled-up cube from an engine's month x flow x item x region sums (``engine``'s
+    CUBE_SQL: ``lag`` 0 rows are the month's values, ``lag`` 12 rows the prior of the month a
+    year later, with that month's members; region UNATTRIBUTED holds the WORLD lines).
+
+    Rows are summed in the order given: give them in one order (the engine's is arbitrary)."""
+    from ..engine.aggregate import UNATTRIBUTED
+
+    own = pc.equal(rows["lag"], 0)
+    if not pc.any(own).as_py():
+        raise NoDataError("no ICT lines; load data with 'ictrade lake ingest FILE'")
+    tax = taxonomy(scheme_name)
+    items, region_ids = tax.ids, [*regions().ids, UNATTRIBUTED]
+    month_idx = _month_indexes(rows.column("month"))
+    valued = month_idx[own.to_numpy(zero_copy_only=False)]
+    first, last = Month.from_index(int(valued.min())), Month.from_index(int(valued.max()))
+    months = list(month_range(first, last))
+    # a value is the prior of the month a year later: shift, and drop what falls past the end
+    at = month_idx - first.index + np.asarray(rows["lag"].to_numpy(), dtype=np.int64)
+    inside = at < len(months)
+    flow_idx = _positions(rows.column("flow"), list(FLOWS))
+    shape = (2, len(FLOWS), len(items), len(region_ids), len(months))
+    cell = np.ravel_multi_index(
+        (
+            (at != month_idx - first.index).astype(np.int64)[inside],
+            flow_idx[inside],
+            _positions(rows.column("item"), items)[inside],
+            _positions(rows.column("region"), region_ids)[inside],
+            at[inside],
+        ),
+        shape,
+    )
+    weights = rows.column("value_usd").to_numpy()[inside]
+    sums = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+    value, prior = _rollup(items, sums[0], tax), _rollup(items, sums[1], tax)
+    prior[..., :12] = np.nan
+    present = sorted(set(flow_idx[own.to_numpy(zero_copy_only=False)].tolist()))
+    return Cube(
+        months,
+        items,
+        region_ids[:-1],
+        value[:, :, :-1],
+        prior[:, :, :-1],
+        [FLOWS[f] for f in present],
+        value[:, :, -1],
+        None,
+        scheme_name,
+    )
+
+
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
     rows = cube_rows(store, as_of)
     if rows.num_rows == 0:
