@@ -220,3 +220,15 @@ def test_serve_says_its_url_once_it_listens():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_groups_quiet_is_the_commands_quiet(tmp_path):
+    rows = PUBLISHED.read_text(encoding="utf-8").splitlines()
+    figures = tmp_path / "figures.csv"
+    figures.write_text("\n".join([rows[0], *[r for r in rows[1:] if r.split(",")[9] == "1"][:3]])
+                       + "\n", encoding="utf-8")  # fmt: skip
+    args = ["check-published", str(figures), "--dataset", "default"]
+    before, after = run("-q", *args), run(*args, "-q")
+    assert before.stdout == after.stdout and before.stderr == after.stderr == ""
+    assert len(after.stdout.splitlines()) == 1  # all matched: the summary only
+    assert len(run(*args).stdout.splitlines()) > 1  # each figure, then the summary
