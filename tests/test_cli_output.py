@@ -232,3 +232,12 @@ def test_the_groups_quiet_is_the_commands_quiet(tmp_path):
     assert before.stdout == after.stdout and before.stderr == after.stderr == ""
     assert len(after.stdout.splitlines()) == 1  # all matched: the summary only
     assert len(run(*args).stdout.splitlines()) > 1  # each figure, then the summary
+
+
+def test_verbose_names_the_vintage_an_as_of_date_resolves_to(store):
+    found = run("-v", "series", "--store", str(store), "--as-of", "2021-01-31")
+    assert found.exit_code == 0, found.output
+    assert "vintage: as of 2021-01-31 -> lines published up to 2020-12-15" in found.stderr
+    latest = run("series", "-v", "--store", str(store))
+    assert "vintage: latest figures -> lines published up to 2021-02-15" in latest.stderr
+    assert "vintage:" not in run("series", "--store", str(store)).stderr

@@ -54,7 +54,7 @@ def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> b
 
 
 QUIET_HELP = "Print only errors, warnings and the data asked for (no notes, no progress)."
-VERBOSE_HELP = "Also print details, such as how long the command took."
+VERBOSE_HELP = "Also print details: the vintage an --as-of resolves to, timings."
 
 
 def quiet_option(help_text: str = QUIET_HELP, *, expose: bool = False) -> Callable[[F], F]:
