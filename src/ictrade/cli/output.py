@@ -47,13 +47,14 @@ def format_option(
 
 
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Record -q/-v; a command's own quiet is also on after the group's (``ictrade -q``)."""
     if value:
         ctx.meta[VERBOSITY] = -1 if param.name == "quiet" else 1
-    return value
+    return value or (param.name == "quiet" and ctx.meta.get(VERBOSITY, 0) < 0)
 
 
 QUIET_HELP = "Print only errors, warnings and the data asked for (no notes, no progress)."
-VERBOSE_HELP = "Also print details, such as how long the command took."
+VERBOSE_HELP = "Also print details: the vintage an --as-of resolves to, timings."
 
 
 def quiet_option(help_text: str = QUIET_HELP, *, expose: bool = False) -> Callable[[F], F]:
