@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 from pathlib import Path
 
 import click
@@ -193,3 +195,49 @@ def test_status_line_rewrites_one_line_on_a_terminal(monkeypatch, capsys):
         say("page 2/2")
     shown = capsys.readouterr().err  # (click drops the line-clearing code off a terminal)
     assert shown.count("\r") == 2 and shown.count("\n") == 1 and shown.endswith("page 2/2\n")
+
+
+@pytest.mark.slow  # a server process
+def test_serve_says_its_url_once_it_listens():
+    """Even with -q (the URL is what serve gives), printed once the port is bound: the URL
+    answers at once. --port 0 takes a free port, and the line names the one taken."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    command = "from ictrade.cli import main; main()"
+    args = ["-q", "serve", "--dataset", "default", "--port", "0"]
+    proc = subprocess.Popen([sys.executable, "-c", command, *args], stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "ICTRADE_API_KEY": ""})  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        found = re.fullmatch(r"serving on (http://127\.0\.0\.1:(\d+)/) \(API under /api/\); "
+                             r"Ctrl-C stops\n", line)  # fmt: skip
+        assert found and found.group(2) != "0", line
+        with urllib.request.urlopen(found.group(1) + "api/ping", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_groups_quiet_is_the_commands_quiet(tmp_path):
+    rows = PUBLISHED.read_text(encoding="utf-8").splitlines()
+    figures = tmp_path / "figures.csv"
+    figures.write_text("\n".join([rows[0], *[r for r in rows[1:] if r.split(",")[9] == "1"][:3]])
+                       + "\n", encoding="utf-8")  # fmt: skip
+    args = ["check-published", str(figures), "--dataset", "default"]
+    before, after = run("-q", *args), run(*args, "-q")
+    assert before.stdout == after.stdout and before.stderr == after.stderr == ""
+    assert len(after.stdout.splitlines()) == 1  # all matched: the summary only
+    assert len(run(*args).stdout.splitlines()) > 1  # each figure, then the summary
+
+
+def test_verbose_names_the_vintage_an_as_of_date_resolves_to(store):
+    found = run("-v", "series", "--store", str(store), "--as-of", "2021-01-31")
+    assert found.exit_code == 0, found.output
+    assert "vintage: as of 2021-01-31 -> lines published up to 2020-12-15" in found.stderr
+    latest = run("series", "-v", "--store", str(store))
+    assert "vintage: latest figures -> lines published up to 2021-02-15" in latest.stderr
+    assert "vintage:" not in run("series", "--store", str(store)).stderr

@@ -160,14 +160,20 @@ def assert_axes_read_well(page: Any) -> None:
         assert all(re.fullmatch(r"20\d\d", y) for y in years), years
 
 
+def dashboard(p: Any, base: str) -> Any:
+    """The dashboard of the server at ``base`` in a new headless Chromium page."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
+    page = browser.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{base}/?api_key={KEY}")
+    return page
+
+
 def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, facts):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(f"{server}/?api_key={KEY}")
+        page = dashboard(p, server)
         page.wait_for_selector("body[data-loaded='2025-06|total|world']")
         page.select_option("#month", "2020-11")
         page.select_option("#item", "semiconductors")
@@ -215,7 +221,6 @@ def test_dashboard_shows_the_facts_of_the_chosen_month_item_and_region(server, f
         assert "lang=ko" in (page.locator("#download-html").get_attribute("href") or "")
         csv_link = page.locator("#download-csv").get_attribute("href")
         assert csv_link and "format=csv" in csv_link and f"api_key={KEY}" in csv_link
-        browser.close()
 
 
 def test_dashboard_opens_on_the_latest_complete_month(tmp_path):
@@ -235,16 +240,12 @@ def test_dashboard_opens_on_the_latest_complete_month(tmp_path):
     url = next(base)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(f"{url}/?api_key={KEY}")
+            page = dashboard(p, url)
             page.wait_for_selector("body[data-loaded='2024-12|total|world']")
             labels = page.eval_on_selector_all("#month option", "os => os.map(o => o.text)")
             assert labels[:2] == ["2025-01 (incomplete)", "2024-12"]
             page.select_option("#month", "2025-01")
             page.wait_for_selector("body[data-loaded='error']")
             assert "2025-01 looks incomplete" in page.inner_text("#error")
-            browser.close()
     finally:
         base.close()

@@ -59,3 +59,22 @@ def test_fetch_comtrade(tmp_path, monkeypatch):
     assert "24 lines stored from 1 calls" in result.stdout
     with open_store(store, read_only=True) as s:
         assert s.con.execute("SELECT DISTINCT source FROM lines").fetchall() == [("comtrade",)]
+
+
+def test_fetch_kcs_as_json_and_quiet(tmp_path, monkeypatch):
+    """--format json: one document on standard output; -q: no page lines on standard error."""
+    import json
+
+    fake = FakeKcs(dataset("2020-01", "2020-02"), key=KEY)
+    with serve(fake) as url:
+        monkeypatch.setenv("ICTRADE_KCS_KEY", KEY)
+        monkeypatch.setenv("ICTRADE_KCS_BASE_URL", url)
+        result = CliRunner().invoke(cli, [
+            "-q", "fetch", "kcs", "--start", "2020-01", "--end", "2020-02", "--hs", "8542",
+            "--store", str(tmp_path / "s.duckdb"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["source"] == "kcs" and report["start"] == "2020-01"
+    assert report["lines_stored"] == report["lines_read"] > 0 and report["pages"] >= 1
+    assert report["summary"].startswith("kcs 2020-01..2020-02: ")

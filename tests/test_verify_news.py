@@ -558,3 +558,19 @@ def test_pct_in_headlines():
         "S. Korea's ICT exports jump 30.2 pct in July on chip sales", "30.2 pct", Month(2021, 7)
     )
     assert (claim.measure, claim.printed) == ("yoy", 30.2)
+
+
+def test_a_calendar_month_record_with_words_between():
+    july = read("It marked the highest July figure on record.", "highest", Month(2021, 7))
+    assert (july.measure, july.args["kind"]) == ("record", "calendar_month_high")
+    ko = read("7월 기준 역대 최대 실적이다.", "역대 최대", Month(2021, 7))
+    assert (ko.measure, ko.args["kind"]) == ("record", "calendar_month_high")
+
+
+def test_time_phrases_and_links_are_no_figures():
+    text = (
+        "메모리반도체(68억8000만달러)는 1년사이 97.7% 늘었다. 수출액은 1년 전과 비슷했다.\n"
+        "![](https://img.example.com/2017/12/14/20171214155610597470.jpg)\n"
+        "See https://example.com/news/2017/1214 for 3 charts."
+    )
+    assert [c.text for c in extract(text, NOV) if c.measure == "number"] == ["3"]

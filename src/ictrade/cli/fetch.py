@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,7 +12,10 @@ from ..errors import UsageError
 from ..months import Month
 from ..store.store import Store, open_store, writable_store_path, writer_wait
 from .options import F
-from .output import status_line
+from .output import emit, format_option, status_line
+
+if TYPE_CHECKING:
+    from ..sources.fetch import FetchReport
 
 # ---- fetch: remote sources into the store (ictrade.sources.fetch) --------------------------
 
@@ -38,10 +42,10 @@ def _span_options(hs_help: str) -> Callable[[F], F]:
     return add
 
 
-Run = Callable[[Store, Path, Month, Month, Callable[[str], None]], str]
+Run = Callable[[Store, Path, Month, Month, Callable[[str], None]], "FetchReport"]
 
 
-def _fetch(store_path: str | None, start: str, end: str, run: Run) -> None:
+def _fetch(store_path: str | None, start: str, end: str, fmt: str, run: Run) -> None:
     """Fetch the months from ``start`` to ``end`` into the store and print the summary (how
     far it got on standard error: pages, retries)."""
     first, last = Month.parse(start), Month.parse(end)
@@ -49,8 +53,11 @@ def _fetch(store_path: str | None, start: str, end: str, run: Run) -> None:
         raise UsageError(f"--end {last} is before --start {first}")
     path = writable_store_path(store_path)
     with open_store(path, wait=writer_wait()) as store, status_line() as say:
-        summary = run(store, path, first, last, say)
-    click.echo(summary)
+        report = run(store, path, first, last, say)
+    if fmt == "text":
+        click.echo(report.summary)
+    else:
+        emit([report], fmt, document=report)
 
 
 @click.group("fetch")
@@ -76,6 +83,7 @@ def fetch_group() -> None:
 )
 @click.option("--page-size", default=500, show_default=True, help="Rows per page (numOfRows).")
 @_fetch_store_option
+@format_option("one line saying what was stored")
 def fetch_kcs_command(
     start: str,
     end: str,
@@ -83,17 +91,18 @@ def fetch_kcs_command(
     partners: tuple[str, ...],
     page_size: int,
     store_path: str | None,
+    fmt: str,
 ) -> None:
     """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
     from ..sources.fetch import fetch_kcs_into
 
-    def run(store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]) -> str:
-        return fetch_kcs_into(
-            store, path, first, last, hs=list(hs_codes), partners=list(partners),
-            page_size=page_size, progress=say,
-        )
-
-    _fetch(store_path, start, end, run)
+    hs, wanted = list(hs_codes), list(partners)
+    _fetch(
+        store_path, start, end, fmt,
+        lambda store, path, first, last, say: fetch_kcs_into(
+            store, path, first, last, hs=hs, partners=wanted, page_size=page_size, progress=say
+        ),
+    )  # fmt: skip
 
 
 @fetch_group.command("comtrade")
@@ -118,6 +127,7 @@ def fetch_kcs_command(
     help="Rows one call may return under your subscription.",
 )
 @_fetch_store_option
+@format_option("one line saying what was stored")
 def fetch_comtrade_command(
     reporter: int,
     start: str,
@@ -126,14 +136,16 @@ def fetch_comtrade_command(
     daily_limit: int,
     row_limit: int,
     store_path: str | None,
+    fmt: str,
 ) -> None:
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
     from ..sources.fetch import fetch_comtrade_into
 
-    def run(store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]) -> str:
-        return fetch_comtrade_into(
-            store, path, reporter, first, last, codes=list(hs_codes), daily_limit=daily_limit,
+    codes = list(hs_codes)
+    _fetch(
+        store_path, start, end, fmt,
+        lambda store, path, first, last, say: fetch_comtrade_into(
+            store, path, reporter, first, last, codes=codes, daily_limit=daily_limit,
             row_limit=row_limit, progress=say,
-        )
-
-    _fetch(store_path, start, end, run)
+        ),
+    )  # fmt: skip

@@ -11,9 +11,10 @@ import click
 from ..classify import using_scheme
 from ..errors import UsageError
 from ..months import parse_date
+from ..store.query import latest_vintage
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store, StoreChoice, choose_store, open_choice
-from .output import say
+from .output import say, verbosity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,7 +102,32 @@ def open_for_reading(store_path: str | None, dataset: str | None) -> Store:
     """Open the store a reading command uses, saying which on standard error."""
     choice = chosen_store(store_path, dataset)
     say(choice.reason)
-    return open_choice(choice, read_only=True)
+    store = open_choice(choice, read_only=True)
+    if verbosity() > 0:
+        _say_vintage(store, click.get_current_context().params)
+    return store
+
+
+def _say_vintage(store: Store, params: dict[str, Any]) -> None:
+    """-v: the vintage a command's --as-of (or the latest figures) resolves to."""
+    if params.get("as_published"):
+        say("vintage: each month as of its first publication", 1)
+        return
+    text = params.get("as_of")
+    if "as_of" not in params or (text and not _is_date(text)):
+        return  # no --as-of here; a bad date is refused by the command, in its words
+    as_of = dt.date.fromisoformat(text) if text else None
+    found = latest_vintage(store, as_of)
+    asked = f"as of {as_of}" if as_of else "latest figures"
+    say(f"vintage: {asked} -> lines published up to {found or 'nothing yet'}", 1)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_as_of(as_of: str | None, as_published: bool) -> dt.date | None:

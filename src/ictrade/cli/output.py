@@ -28,27 +28,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 VERBOSITY = "ictrade.verbosity"  # in click's context meta: -1 quiet, 0 normal, 1 verbose
 
 
-def format_option(text_help: str, default: str = "text") -> Callable[[F], F]:
-    """--format text|json|csv: ``text_help`` says what the text is."""
+def format_option(
+    text_help: str,
+    default: str = "text",
+    *,
+    json_help: str = "one JSON document",
+    csv_help: str = "a header row and one row per record",
+) -> Callable[[F], F]:
+    """--format text|json|csv: the helps say what each format holds."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(["text", "json", "csv"]),
         default=default,
         show_default=True,
-        help=f"text: {text_help}; json: one JSON document; csv: a header row and one row "
-        "per record.",
+        help=f"text: {text_help}; json: {json_help}; csv: {csv_help}.",
     )
 
 
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Record -q/-v; a command's own quiet is also on after the group's (``ictrade -q``)."""
     if value:
         ctx.meta[VERBOSITY] = -1 if param.name == "quiet" else 1
-    return value
+    return value or (param.name == "quiet" and ctx.meta.get(VERBOSITY, 0) < 0)
 
 
 QUIET_HELP = "Print only errors, warnings and the data asked for (no notes, no progress)."
-VERBOSE_HELP = "Also print details, such as how long the command took."
+VERBOSE_HELP = "Also print details: the vintage an --as-of resolves to, timings."
 
 
 def quiet_option(help_text: str = QUIET_HELP, *, expose: bool = False) -> Callable[[F], F]:

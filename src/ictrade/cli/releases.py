@@ -160,14 +160,10 @@ def _agrees(outcome: Outcome) -> bool:
 @store_options
 @vintage_options
 @quiet_option("Print only the claims that did not match (no notes).", expose=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "csv"]),
-    default="text",
-    show_default=True,
-    help="text: a table for people; json: one object per claim (span, text, status, reading, "
-    "fact); csv: one row per claim.",
+@format_option(
+    "a table for people",
+    json_help="one object per claim (span, text, status, reading, fact)",
+    csv_help="one row per claim",
 )
 @click.option("--strict", is_flag=True, help="Also exit 1 when a figure is unrecognised.")
 def verify_command(

@@ -19,7 +19,7 @@ from .en_words import (
     span_name,
     tagged,
 )
-from .statement import Phrase, Statement, direction
+from .statement import Phrase, Statement, direction, pair_moves
 
 __all__ = ["PHRASES", "headline", "item_name", "month_name", "region_name", "span_name"]
 
@@ -135,12 +135,8 @@ def _item(s: Statement, month: Month) -> str:
 
 
 def _pair(s: Statement, month: Month) -> str:
-    (a, b) = s.args["children"]
-    first, second = (
-        tagged(item_name(a["item"]), a["figures"]),
-        tagged(item_name(b["item"]), b["figures"]),
-    )
-    moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
+    (a, b), moves = s.args["children"], pair_moves(s)
+    first, second = (tagged(item_name(c["item"]), c["figures"]) for c in (a, b))
     if moves == {"up"}:
         return f"Both {first} and {second} experienced growth."
     if moves == {"down"}:

@@ -13,7 +13,7 @@ from ..classify import regions, taxonomy
 from ..months import Month
 from ..numbers import round_half_up
 from .facts_view import Figure
-from .statement import Phrase, Statement, direction
+from .statement import Phrase, Statement, direction, pair_moves
 
 EOK = 1e8  # 억: a hundred million
 
@@ -239,12 +239,8 @@ def _item(s: Statement, month: Month) -> str:
 
 
 def _pair(s: Statement, month: Month) -> str:
-    (a, b) = s.args["children"]
-    first, second = (
-        tagged(item_name(a["item"]), a["figures"]),
-        tagged(item_name(b["item"]), b["figures"]),
-    )
-    moves = {direction(a["figures"].get("yoy")), direction(b["figures"].get("yoy"))}
+    (a, b), moves = s.args["children"], pair_moves(s)
+    first, second = (tagged(item_name(c["item"]), c["figures"]) for c in (a, b))
     if moves == {"up"}:
         return f"{first} 및 {second} 모두 증가했다."
     if moves == {"down"}:

@@ -51,3 +51,8 @@ def direction(yoy: Figure | None) -> str:
     if is_flat(yoy.value):
         return "flat"
     return "up" if yoy.value > 0 else "down"
+
+
+def pair_moves(s: Statement) -> set[str]:
+    """The directions of a 'pair' statement's two parts, which choose how it is said."""
+    return {direction(c["figures"].get("yoy")) for c in s.args["children"]}

@@ -22,20 +22,36 @@ def parquet_columns(path: Path) -> list[str]:
 
 
 def read_parquet(path: Path, columns: list[str]) -> pa.Table:
-    schema = pq.read_schema(path)
-    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-    # Text columns dictionary-encoded: a few thousand distinct codes, not ten million strings,
-    # so trimming and checks run on the dictionaries.
-    return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
+    try:
+        schema = pq.read_schema(path)
+        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+        # Text columns dictionary-encoded: a few thousand distinct codes, not ten million
+        # strings, so trimming and checks run on the dictionaries.
+        return pq.read_table(path, columns=columns, read_dictionary=strings, memory_map=True)
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged_parquet(path, exc) from None
 
 
 def parquet_batches(path: Path, columns: list[str], rows: int) -> Iterator[pa.Table]:
     """``read_parquet`` ``rows`` rows at a time: memory bounded whatever the file's size."""
-    schema = pq.read_schema(path)
-    strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-    file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
-    for batch in file.iter_batches(batch_size=rows, columns=columns):
-        yield pa.Table.from_batches([batch])
+    try:
+        schema = pq.read_schema(path)
+        strings = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+        file = pq.ParquetFile(path, read_dictionary=strings, memory_map=True)
+        for batch in file.iter_batches(batch_size=rows, columns=columns):
+            yield pa.Table.from_batches([batch])
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged_parquet(path, exc) from None
+
+
+def damaged_parquet(path: Path, exc: Exception) -> InputError:
+    """A Parquet file whose data cannot be read (cut short, overwritten, badly written)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return InputError(
+        f"the Parquet file's data cannot be read ({first}); it may be cut short or damaged: "
+        "write or copy it again",
+        file=str(path),
+    )
 
 
 # ---- Excel --------------------------------------------------------------------------------
@@ -63,6 +79,8 @@ def excel_rows(path: Path) -> list[list[str | None]]:
     try:
         sheet = book.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # the sheet is read lazily: a damaged part fails here
+        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
     finally:
         book.close()
 

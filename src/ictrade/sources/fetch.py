@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,6 +22,23 @@ from ..months import Month
 from ..store.ingest import ingest_table
 from ..store.store import Store
 from . import _http, comtrade, kcs
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    """What a fetch read and stored; ``summary`` is the line ``ictrade fetch`` prints."""
+
+    source: str  # 'kcs' or 'comtrade'
+    start: Month
+    end: Month
+    lines_read: int
+    lines_stored: int
+    requests: int  # KCS: requests (each of one or more pages); Comtrade: calls
+    pages: int  # pages answered (a Comtrade call is one page)
+    resumed: bool
+    skipped_rows: int
+    unknown_partners: tuple[str, ...]
+    summary: str
 
 
 def _sink(store: Store) -> kcs.Sink:
@@ -69,8 +87,8 @@ def fetch_kcs_into(
     partners: list[str],
     page_size: int = 500,
     progress: _http.Progress | None = None,
-) -> str:
-    """Fetch KCS nitemtrade lines into ``store``; return a one-line summary."""
+) -> FetchReport:
+    """Fetch KCS nitemtrade lines into ``store``."""
     client = kcs.KcsClient(
         key=kcs.service_key(),
         base_url=os.environ.get(kcs.URL_ENV) or kcs.DEFAULT_URL,
@@ -92,7 +110,10 @@ def fetch_kcs_into(
     )
     if summary.unknown_partners:
         text += f"; skipped rows for unknown partner codes {sorted(summary.unknown_partners)}"
-    return text
+    return FetchReport(
+        "kcs", start, end, summary.lines, summary.stored, summary.requests, summary.pages,
+        summary.resumed, summary.skipped_rows, tuple(sorted(summary.unknown_partners)), text,
+    )  # fmt: skip
 
 
 def fetch_comtrade_into(
@@ -106,8 +127,8 @@ def fetch_comtrade_into(
     daily_limit: int = comtrade.DAILY_LIMIT,
     row_limit: int = comtrade.ROW_LIMIT,
     progress: _http.Progress | None = None,
-) -> str:
-    """Fetch UN Comtrade monthly lines of ``reporter`` into ``store``; return a summary."""
+) -> FetchReport:
+    """Fetch UN Comtrade monthly lines of ``reporter`` into ``store``."""
     counter = comtrade.CallCounter(_beside(store_path, ".comtrade-calls.json"), daily_limit)
     client = comtrade.ComtradeClient(
         key=comtrade.comtrade_key(),
@@ -131,4 +152,8 @@ def fetch_comtrade_into(
     )
     if summary.skipped:
         text += "; skipped rows: " + ", ".join(f"{k} {v}" for k, v in summary.skipped.items())
-    return text
+    unknown = tuple(str(code) for code in sorted(summary.unknown_partners))
+    return FetchReport(
+        "comtrade", start, end, summary.lines, summary.stored, summary.calls, summary.calls,
+        summary.resumed, sum(summary.skipped.values()), unknown, text,
+    )  # fmt: skip

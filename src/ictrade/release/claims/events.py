@@ -40,7 +40,7 @@ RECORD = re.compile(
     r"|역대\s?(?P<ko>두|세|네|다섯)\s?번째|역대\s?(?P<kn>\d)\s?위"
     r"|record[- ]high|all-time high|highest[- ]ever|(?:new|monthly|previous|a) record"
     r"|record (?:performance|level|monthly|for)|highest (?:monthly )?(?:level|record)|new high"
-    r"|highest(?= since| on record| ever)"
+    r"|highest(?= since| on record| ever)|highest(?=(?: [\w-]+){1,2} on record)"
     r"|fastest (?:growth|pace)|record(?= \$| US\$| USD)"
     r"|역대\s?(?:\d+월\s?(?:중\s?|기준\s?)?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
     re.IGNORECASE,
@@ -61,7 +61,8 @@ TIMES = re.compile(  # 'topping $10 billion for the second time', '두 번째로
     re.IGNORECASE,
 )
 CALENDAR = re.compile(
-    r"for the month|record for (?:the month of )?[A-Z][a-z]+|highest [A-Z][a-z]+ on record"
+    r"for the month|record for (?:the month of )?[A-Z][a-z]+"
+    r"|highest [A-Z][a-z]+(?: [a-z]+)? on record"
     r"|\d+월\s?(?:기준|중)?\s?역대|역대\s?\d+월",
 )
 

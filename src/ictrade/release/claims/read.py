@@ -22,7 +22,8 @@ NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that ar
     rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
     rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
     r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
-    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)"
+    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)|"
+    r"\d+\s?년\s?(?:사이|전|새)|https?://\S+"
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
 SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take up|took up|"
