@@ -79,3 +79,12 @@ def test_the_lru_keeps_to_its_byte_budget():
     cache.put(("big",), b"x" * 50)  # bigger than the budget: kept alone, the newest
     assert cache.get(("big",)) is not None
     assert cache.weight == 50
+
+
+@pytest.mark.parametrize("path", ["/api/cube", "/api/series", "/api/meta", "/api/facts/2013-01"])
+def test_a_date_before_the_first_figures_says_so(client, path):
+    answer = client.get(path, params={"as_of": "2013-01-31"})
+    assert answer.status_code == 404
+    message = answer.json()["error"]["message"]
+    assert "nothing was published by 2013-01-31" in message
+    assert "earliest vintage is 2013-02-15" in message

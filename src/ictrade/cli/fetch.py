@@ -96,15 +96,13 @@ def fetch_kcs_command(
     """Fetch item-by-country lines from the KCS open API (key: ICTRADE_KCS_KEY)."""
     from ..sources.fetch import fetch_kcs_into
 
-    def run(
-        store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]
-    ) -> FetchReport:
-        return fetch_kcs_into(
-            store, path, first, last, hs=list(hs_codes), partners=list(partners),
-            page_size=page_size, progress=say,
-        )
-
-    _fetch(store_path, start, end, fmt, run)
+    hs, wanted = list(hs_codes), list(partners)
+    _fetch(
+        store_path, start, end, fmt,
+        lambda store, path, first, last, say: fetch_kcs_into(
+            store, path, first, last, hs=hs, partners=wanted, page_size=page_size, progress=say
+        ),
+    )  # fmt: skip
 
 
 @fetch_group.command("comtrade")
@@ -143,12 +141,11 @@ def fetch_comtrade_command(
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
     from ..sources.fetch import fetch_comtrade_into
 
-    def run(
-        store: Store, path: Path, first: Month, last: Month, say: Callable[[str], None]
-    ) -> FetchReport:
-        return fetch_comtrade_into(
-            store, path, reporter, first, last, codes=list(hs_codes), daily_limit=daily_limit,
+    codes = list(hs_codes)
+    _fetch(
+        store_path, start, end, fmt,
+        lambda store, path, first, last, say: fetch_comtrade_into(
+            store, path, reporter, first, last, codes=codes, daily_limit=daily_limit,
             row_limit=row_limit, progress=say,
-        )
-
-    _fetch(store_path, start, end, fmt, run)
+        ),
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from ..classify import Taxonomy, membership, regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
+from ..store.coverage import check_published_by
 from ..store.query import cube_rows, data_span_hint
 from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
@@ -256,6 +257,7 @@ def cube_from_regions(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
 def load_cube(store: Store, as_of: dt.date | None) -> Cube:
     rows = cube_rows(store, as_of)
     if rows.num_rows == 0:
+        check_published_by(store, as_of)  # a date before the first figures: say so
         raise NoDataError(f"no ICT lines of reporter {store.reporter}; {data_span_hint(store)}")
     cube = build_cube(rows, store.scheme_name)
     if store.completeness is not None:

@@ -106,15 +106,20 @@ def incomplete_months(
     return out
 
 
-def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
-    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
-    with what the store holds instead: neither is released as if it were data."""
+def check_published_by(store: Store, as_of: dt.date | None) -> None:
+    """Refuse a vintage date before any figures, naming the earliest vintage."""
     first = earliest_vintage(store)
     if as_of is not None and first is not None and as_of < first:
         raise NoDataError(
             f"nothing was published by {as_of}: the store's earliest vintage is {first}; "
             f"ask for figures as of {first} or later, or for the latest figures"
         )
+
+
+def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
+    """Refuse a vintage date before any figures, and a month whose lines are incomplete,
+    with what the store holds instead: neither is released as if it were data."""
+    check_published_by(store, as_of)
     for gap in incomplete_months(store, (month, month), as_of):
         raise NoDataError(
             f"{gap.describe()}, so it is not released as if complete; load the month's "
