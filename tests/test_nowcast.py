@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 from pathlib import Path
 
@@ -61,6 +62,12 @@ def test_cli_prints_a_row_for_every_10_and_20_day_cut(tmp_path: Path) -> None:
     for r in out:
         lo, mid, hi = float(r["lo80"]), float(r["nowcast"]), float(r["hi80"])
         assert 0 < lo <= mid <= hi and math.isfinite(hi)
+    as_json = CliRunner().invoke(cli, ["nowcast", str(path), "--format", "json"])
+    found = json.loads(as_json.stdout)
+    assert [(n["item_key"], n["cut_day"], round(n["nowcast"], 1)) for n in found] == [
+        (r["item_key"], int(r["cut_day"]), float(r["nowcast"])) for r in out
+    ]
+    assert {n["month"] for n in found} == {"2025-03", "2025-04"}
 
 
 @pytest.fixture(scope="module")

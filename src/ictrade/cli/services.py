@@ -6,7 +6,7 @@ import click
 
 from ..errors import UsageError
 from .options import chosen_store, store_options
-from .output import progress_bar, say
+from .output import emit, progress_bar, say
 
 
 @click.command("nowcast")
@@ -30,22 +30,38 @@ from .output import progress_bar, say
     metavar="YYYY-MM",
     help="First month the backtest predicts (default 2023-01).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Of the nowcasts: CSV as above, or a JSON list of objects with the same keys.",
+)
 def nowcast_command(
-    flash: str | None, histories: tuple[str, ...], run_backtest: bool, start: str | None
+    flash: str | None,
+    histories: tuple[str, ...],
+    run_backtest: bool,
+    start: str | None,
+    fmt: str,
 ) -> None:
     """Nowcast each month's exports from the 10- and 20-day flash figures in FLASH (CSV in the
     provisional_10day.csv layout); prints CSV item_key, partner_ko, month, cut_day, nowcast,
     lo80, hi80 (80% interval), in the unit of cum_value."""
     from ..errors import UsageError
-    from ..nowcast import nowcast_file
+    from ..nowcast import nowcast_file, nowcasts
     from ..nowcast import run_backtest as backtest_text
 
+    if run_backtest and fmt != "csv":
+        raise UsageError("the backtest prints CSV only; leave out --format")
     if run_backtest:
         with progress_bar("backtest: months by method") as update:
             scores = backtest_text(histories, flash, start, progress=update)
         click.echo(scores, nl=False)
     elif flash is None:
         raise UsageError("give a FLASH.csv to nowcast, or --backtest")
+    elif fmt == "json":
+        emit(nowcasts(flash, histories), fmt)
     else:
         click.echo(nowcast_file(flash, histories), nl=False)
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from .engine import backtest, nowcast_estimates, nowcast_file, run_backtest
+from .engine import Nowcast, backtest, nowcast_estimates, nowcast_file, nowcasts, run_backtest
 
-__all__ = ["backtest", "nowcast_estimates", "nowcast_file", "run_backtest"]
+__all__ = [
+    "Nowcast",
+    "backtest",
+    "nowcast_estimates",
+    "nowcast_file",
+    "nowcasts",
+    "run_backtest",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
@@ -98,20 +98,47 @@ def nowcast_estimates(
     }
 
 
-def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
-    """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) for every 10- and 20-day
-    figure in ``flash``, from the shipped history, ``histories`` and the file itself."""
+@dataclass(frozen=True)
+class Nowcast:
+    """The month-end estimate of one flash figure (``nowcast_file``'s row)."""
+
+    item_key: str
+    partner_ko: str
+    month: Month
+    cut_day: int
+    nowcast: float
+    lo80: float
+    hi80: float
+    month_text: str  # the month as the flash file wrote it (the CSV repeats it)
+
+    def record(self) -> dict[str, object]:
+        return {k: v for k, v in asdict(self).items() if k != "month_text"} | {
+            "month": str(self.month)
+        }
+
+
+def nowcasts(flash: str | Path, histories: Sequence[str | Path] = ()) -> list[Nowcast]:
+    """The nowcast of every 10- and 20-day figure in ``flash``, from the shipped history,
+    ``histories`` and the file itself, by series, month and cut."""
     figures = read_flash_figures(flash)
     wanted = {(f.series, f.month.index, f.cut): f for f in figures if f.cut in (10, 20)}
     # a case reads its own month only at its cut; finals train later months only
     estimates = nowcast_estimates(load_panel(figures, histories), wanted)["model"]
+    return [
+        Nowcast(f.series[0], f.series[1], f.month, f.cut, est.value, est.lo, est.hi, f.month_text)
+        for key, f in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
+        for est in (estimates[key],)
+    ]
+
+
+def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
+    """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) of ``nowcasts``."""
     buffer = io.StringIO()
     buffer.write("item_key,partner_ko,month,cut_day,nowcast,lo80,hi80\n")
-    for key, f in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
-        est = estimates[key]
+    for n in nowcasts(flash, histories):
         buffer.write(
-            f"{_q(f.series[0])},{_q(f.series[1])},{f.month_text},{f.cut},"
-            f"{est.value:.1f},{est.lo:.1f},{est.hi:.1f}\n"
+            f"{_q(n.item_key)},{_q(n.partner_ko)},{n.month_text},{n.cut_day},"
+            f"{n.nowcast:.1f},{n.lo80:.1f},{n.hi80:.1f}\n"
         )
     return buffer.getvalue()
 
