@@ -226,3 +226,14 @@ def test_lake_counts_every_line_in_force_where_the_store_refines(tmp_path: Path)
     total = lake.items.index("total")
     assert refined.value[0, total, world, t] == 100.0 + 50.0  # each value once
     assert lake.value[0, total, world, t] == 100.0 + 60.0 + 50.0 + 20.0  # every line
+
+
+def test_lake_export_of_a_store_once(tmp_path: Path) -> None:
+    """``lake export`` appends a store's lines batch by batch; exported again, nothing changes."""
+    with open_store(tmp_path / "s.duckdb") as store:
+        ingest_table(store, lines_table(_lines(1e6, V1)), origin="a")
+    args = ["lake", "export", "--store", str(tmp_path / "s.duckdb"), "--lake", str(tmp_path / "l")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "56 lines added to the lake of 56" in first.stdout, first.output
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0 and "already in the lake" in again.stdout, again.output
