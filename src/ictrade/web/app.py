@@ -45,6 +45,7 @@ from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
 COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
+DOCUMENTS = 1  # of which facts documents and releases (a few tenths of a second each)
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
 COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
@@ -58,6 +59,9 @@ class Api:
         self.service = service
         self.responses: LRU[Body] = LRU(1024, budget=RESPONSE_BYTES, weigh=Body.size)
         self.computing = anyio.CapacityLimiter(COMPUTING)
+        # Documents queue apart: a cube or series asked at a new date (milliseconds) does not
+        # wait behind several facts documents.
+        self.documents = anyio.CapacityLimiter(DOCUMENTS)
         self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
@@ -65,6 +69,8 @@ class Api:
         request: Request,
         key: tuple[object, ...],
         compute: Callable[[], tuple[Any, dict[str, Any]]],
+        *,
+        document: bool = False,
     ) -> Response:
         body = self.responses.get(key)
         if body is None:
@@ -79,7 +85,11 @@ class Api:
                     return known
                 return Body.of({"ok": True, "data": data, "meta": meta})
 
-            body = self.responses.put(key, await self.run(envelope))
+            if document:
+                async with self.documents:
+                    body = self.responses.put(key, await self.run(envelope))
+            else:
+                body = self.responses.put(key, await self.run(envelope))
         return body.response(request)
 
     async def run(self, func: Callable[..., V], *args: Any) -> V:
@@ -121,7 +131,10 @@ class Api:
         handle, as_of, published, meta = await self.context(request, published_allowed=True)
         key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
         return await self.answer(
-            request, key, lambda: (self.service.facts(handle, month, as_of, published), meta)
+            request,
+            key,
+            lambda: (self.service.facts(handle, month, as_of, published), meta),
+            document=True,
         )
 
     async def series(self, request: Request) -> Response:
@@ -176,7 +189,9 @@ class Api:
                 headers={"Content-Disposition": f'attachment; filename="{month}-{file.name}"'},
             )
         meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
-        return await self.answer(request, key, lambda: ({"files": _file_list(files())}, meta))
+        return await self.answer(
+            request, key, lambda: ({"files": _file_list(files())}, meta), document=True
+        )
 
     async def meta(self, request: Request) -> Response:
         handle, as_of, _, meta = await self.context(request)
