@@ -204,28 +204,155 @@ def test_lake_regions_by_date_equal_the_store(tmp_path: Path) -> None:
     assert got.prior[0, total, eu, t] == 100.0 + 2
 
 
-def test_lake_counts_every_line_in_force_where_the_store_refines(tmp_path: Path) -> None:
-    """Where the lake differs from the store, on purpose (docs/scale.md, "What the lake counts"):
-    the store counts a total and its detail once (store/refine.py: an HS6 line keeps what its
-    HSK10 lines leave, the WORLD line what the partner lines leave); the lake's one SQL
-    aggregation counts every line in force as given, so a lake must hold one level of detail
-    per reporter, month and flow (as Comtrade's HS6 lines by partner, World rows left out)."""
+def _nested_rows() -> list[dict[str, object]]:
+    """Totals beside their detail, the totals the sum of the detail: an HS6 line and its
+    HSK10 lines, a WORLD line and the partner lines of its code, 13 months each."""
+    rows = series_rows({"854232": [100.0] * 13, "8542321010": [60.0] * 13}, "2020-01")
+    rows += series_rows({"8542329000": [40.0] * 13}, "2020-01")
+    rows += series_rows({"851712": [50.0] * 13}, "2020-01", partner="WORLD")
+    rows += series_rows({"851712": [20.0] * 13}, "2020-01", partner="CN")
+    rows += series_rows({"851712": [30.0] * 13}, "2020-01", partner="JP")
+    return [{**r, "vintage": dt.date(2021, 9, 1)} for r in rows]
+
+
+def test_lake_refuses_lines_that_nest(tmp_path: Path) -> None:
+    """The lake counts every line in force as given (docs/scale.md, "What the lake counts"), so
+    a total beside its detail would count twice: the file is refused, naming an example, the
+    count and the fix, and nothing is written."""
+    lake = tmp_path / "lake"
+    with pytest.raises(InputError) as caught:
+        append_lines(lake, lines_table(_nested_rows()), origin="nested.csv")
+    message = str(caught.value)
+    assert message.startswith("nested.csv: 26 lines nest in other lines"), message
+    assert "13 coarser lines with finer lines under them" in message
+    assert "13 WORLD lines beside partner lines of their codes" in message
+    assert "KR 2020-01 export partner US: 854232 beside the finer 8542321010" in message
+    assert "load it into a store (which counts totals and detail once)" in message
+    assert "pass --finest to keep only the finest lines" in message
+    assert not list(lake.rglob("*.parquet")) and not (lake / "ingests.csv").exists()
+
+
+def test_lake_finest_counts_as_the_store_does(tmp_path: Path) -> None:
+    """With --finest the lines with finer lines beneath them and the WORLD lines beside
+    partner lines are set aside (and reported): where totals equal the sum of their detail,
+    the lake's cube equals the store's, which counts each value once (150 a month); what is
+    left nests no more."""
+    import duckdb
+    import numpy as np
+
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.lake import lake_cube
+    from ictrade.store.lake import read_sql
+    from ictrade.store.nesting import find_nested
+
+    table = lines_table(_nested_rows())
+    report = append_lines(tmp_path / "lake", table, origin="nested", finest=True)
+    assert (report.lines_seen, report.lines_added, report.set_aside_lines) == (78, 52, 26)
+    assert report.set_aside_usd == 13 * (100.0 + 50.0)
+    assert "26 more lines (1,950.00 USD) set aside by --finest" in report.summary()
+    got = lake_cube(tmp_path / "lake")
+    with open_store(":memory:") as store:
+        ingest_table(store, table, origin="nested")
+        want = load_cube(store, None)
+    world, t, total = got.regions.index("world"), got.t(Month(2021, 1)), got.items.index("total")
+    assert want.value[0, total, world, t] == got.value[0, total, world, t] == 150.0
+    assert got.months == want.months and got.regions == want.regions and got.items == want.items
+    np.testing.assert_allclose(got.value, want.value, atol=0.005)
+    np.testing.assert_allclose(got.prior, want.prior, atol=0.005)
+    con = duckdb.connect()
+    assert find_nested(con, read_sql(tmp_path / "lake"), "nested") is None
+
+
+def test_lake_finds_nesting_across_batches_and_with_the_lake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read a few lines at a time is checked whole (the total and its detail in other
+    batches); lines that nest with the lake's lines of the same reporter and months are
+    refused, even with --finest, and a later vintage of the same lines is not nesting."""
+    import pyarrow.parquet as pq
+
+    from ictrade.load import ingest_lake_file
+    from ictrade.sources import files
+
+    monkeypatch.setattr(files, "BATCH_ROWS", 10)
+    rows = _nested_rows()
+    pq.write_table(lines_table(rows), tmp_path / "nested.parquet")
+    lake = tmp_path / "lake"
+    with pytest.raises(InputError, match="26 lines nest"):
+        ingest_lake_file(lake, tmp_path / "nested.parquet")
+    assert not list(lake.rglob("*.parquet"))
+    detail = [r for r in rows if r["hs_code"] != "854232" and r["partner"] != "WORLD"]
+    append_lines(lake, lines_table(detail), origin="detail")
+    before = _files(lake)
+    totals = [r for r in rows if r["hs_code"] == "854232" or r["partner"] == "WORLD"]
+    for finest in (False, True):
+        with pytest.raises(InputError, match="lines of the lake nest with one another") as caught:
+            append_lines(lake, lines_table(totals[:3]), origin="totals", finest=finest)
+        pair = "KR 2020-01 export partner US: 854232 (new) beside the finer 8542321010"
+        assert f"{pair} (in the lake)" in str(caught.value)
+    assert _files(lake) == before
+    revised = [{**r, "vintage": V2} for r in detail]
+    assert append_lines(lake, lines_table(revised), origin="revised").lines_added == 52
+
+
+def _bulk_nested(path: Path) -> Path:
+    """Korea's exports of 2023-11 as a Comtrade bulk file gives them: HS6 lines by partner,
+    the HS4 and HS2 aggregates beside them, and World rows (partner 0) of each code."""
+    rows = []
+    for partner, detail in ((156, {"854231": 600.0, "854232": 400.0}), (842, {"854232": 300.0})):
+        rows += [_row("M", "202311", 410, "X", partner, c, v) for c, v in detail.items()]
+    rows += [_row("M", "202311", 410, "X", 156, code, 1000.0) for code in ("8542", "85")]
+    world = {"854231": 600.0, "854232": 700.0, "8542": 1300.0, "85": 1300.0}
+    rows += [_row("M", "202311", 410, "X", 0, code, v) for code, v in world.items()]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+def test_comtrade_bulk_file_with_world_and_hs4_rows(tmp_path: Path) -> None:
+    """A bulk file's World rows and HS4/HS2 aggregates would count the trade three times in
+    the lake: refused, and with --finest only its HS6 partner lines are kept, which count what
+    the store counts."""
     from ictrade.stats.cube import load_cube
     from ictrade.stats.lake import lake_cube
 
-    rows = series_rows({"854232": [100.0] * 13, "8542321010": [60.0] * 13}, "2020-01")
-    rows += series_rows({"851712": [50.0] * 13}, "2020-01", partner="WORLD")
-    rows += series_rows({"851712": [20.0] * 13}, "2020-01", partner="CN")
-    table = lines_table([{**r, "vintage": dt.date(2021, 9, 1)} for r in rows])
-    append_lines(tmp_path / "lake", table, origin="nested")
-    lake = lake_cube(tmp_path / "lake")
+    file = _bulk_nested(tmp_path / "COMTRADE-FINAL-CM410-202311.txt.gz")
+    lake = tmp_path / "lake"
+    args = ["lake", "ingest", str(file), "--lake", str(lake), "--vintage", "2024-01-10"]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2, refused.output
+    assert "6 lines nest in other lines" in refused.stderr
+    assert "the WORLD line" in refused.stderr or "beside the finer" in refused.stderr
+    assert "--finest" in refused.stderr and not list(lake.rglob("*.parquet"))
+    loaded = CliRunner().invoke(cli, [*args, "--finest", "--format", "json"])
+    assert loaded.exit_code == 0, loaded.output
+    report = json.loads(loaded.stdout)[0]
+    assert (report["lines_added"], report["set_aside_lines"]) == (3, 6)
+    assert report["set_aside_usd"] == 5900.0
+    assert report["set_aside_why"] == (
+        "2 coarser lines with finer lines under them, 4 WORLD lines beside partner lines of "
+        "their codes"
+    )
+    got = lake_cube(lake)
     with open_store(":memory:") as store:
-        ingest_table(store, table, origin="nested")
-        refined = load_cube(store, None)
-    world, t = lake.regions.index("world"), lake.t(Month(2021, 1))
-    total = lake.items.index("total")
-    assert refined.value[0, total, world, t] == 100.0 + 50.0  # each value once
-    assert lake.value[0, total, world, t] == 100.0 + 60.0 + 50.0 + 20.0  # every line
+        ingest_file(store, file, vintage=dt.date(2024, 1, 10))
+        want = load_cube(store, None)
+    world, t, total = got.regions.index("world"), got.t(Month(2023, 11)), got.items.index("total")
+    assert got.value[0, total, world, t] == want.value[0, total, world, t] == 1300.0
+
+
+def test_lake_export_of_a_store_whose_lines_nest(tmp_path: Path) -> None:
+    """A store may hold totals beside their detail (it counts them once); exported to the lake
+    they are refused, or with --finest set aside."""
+    with open_store(tmp_path / "s.duckdb") as store:
+        ingest_table(store, lines_table(_nested_rows()), origin="a")
+    args = ["lake", "export", "--store", str(tmp_path / "s.duckdb"), "--lake", str(tmp_path / "l")]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2 and "26 lines nest" in refused.stderr, refused.output
+    assert "the store counts totals and detail once" in refused.stderr
+    kept = CliRunner().invoke(cli, [*args, "--finest"])
+    assert kept.exit_code == 0, kept.output
+    assert "52 lines added to the lake" in kept.stdout and "26 more lines" in kept.stdout
 
 
 def test_lake_export_of_a_store_once(tmp_path: Path) -> None:

@@ -112,12 +112,15 @@ def ingest_lake_file(
     layout: str | None = None,
     source: str | None = None,
     vintage: dt.date | None = None,
+    finest: bool = False,
 ) -> LakeReport:
-    """Read a file of customs lines and append it to the Parquet lake ``lake``."""
+    """Read a file of customs lines and append it to the Parquet lake ``lake``; a file whose
+    lines nest is refused, or with ``finest`` its finest lines only are kept."""
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file; check the path", file=str(path))
     _, sha = _digest(file)
     options = ReadOptions(layout, "auto", None, LineDefaults(source=source, vintage=vintage))
     # a big Parquet file is read a batch at a time: memory does not grow with its size
-    return append_batches(lake, read_line_batches(file, options), origin=str(path), sha256=sha)
+    batches = read_line_batches(file, options)
+    return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)

@@ -50,23 +50,40 @@ def lake_group() -> None:
     never rewritten), read by DuckDB or Spark (docs/scale.md)."""
 
 
+FINEST = click.option(
+    "--finest",
+    is_flag=True,
+    help="Keep only the finest lines where totals and their detail come together (an HS4 "
+    "line beside the HS6 lines under it, a WORLD line beside partner lines, one line from "
+    "two sources): the lake counts every line as given; what is set aside is reported.",
+)
+
+
 @lake_group.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @LAKE
 @click.option("--layout", default=None, metavar="NAME", help="Force a file layout.")
 @click.option("--vintage", default=None, metavar="DATE", help="Publication date of the lines.")
+@FINEST
 @format_option("one line per file")
 def lake_ingest_command(
-    files: tuple[str, ...], lake_dir: str, layout: str | None, vintage: str | None, fmt: str
+    files: tuple[str, ...],
+    lake_dir: str,
+    layout: str | None,
+    vintage: str | None,
+    finest: bool,
+    fmt: str,
 ) -> None:
     """Append the lines of FILES (any layout 'ictrade ingest' reads, Comtrade bulk files
-    included) to the lake."""
+    included) to the lake. A file whose lines nest (totals beside their detail) is refused
+    unless --finest."""
     from ..load import ingest_lake_file
 
     when = parse_date(vintage, "--vintage") if vintage else None
     reports = []
     for file in files:
-        reports.append(ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when))
+        report = ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when, finest=finest)
+        reports.append(report)
         if fmt == "text":
             click.echo(reports[-1].summary())
     if fmt != "text":
@@ -76,15 +93,17 @@ def lake_ingest_command(
 @lake_group.command("export")
 @LAKE
 @click.option("--store", "store_path", default=None, metavar="PATH", help="Store to export.")
+@FINEST
 @format_option("one line")
-def lake_export_command(lake_dir: str, store_path: str | None, fmt: str) -> None:
-    """Append every line of a store (every reporter and vintage) to the lake."""
+def lake_export_command(lake_dir: str, store_path: str | None, finest: bool, fmt: str) -> None:
+    """Append every line of a store (every reporter and vintage) to the lake. A store whose
+    lines nest (totals beside their detail) is refused unless --finest."""
     from ..store.lake import export_store
     from ..store.store import open_choice
 
     choice = chosen_store(store_path, None)
     with open_choice(choice, read_only=True) as store:
-        report = export_store(store.con, Path(lake_dir), store.name)
+        report = export_store(store.con, Path(lake_dir), store.name, finest=finest)
     if fmt == "text":
         click.echo(report.summary())
     else:

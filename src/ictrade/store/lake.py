@@ -21,7 +21,7 @@ import hashlib
 import shutil
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -33,6 +33,8 @@ import pyarrow.parquet as pq
 from ..errors import InputError, LineOf, StoreError
 from .base import first_row
 from .batch import LoadReport
+from .nesting import KEY as NESTING_KEY
+from .nesting import Nested, find_nested, nested_with
 from .schema import KEY_SQL, LINE_KEY, LINE_SCHEMA
 from .validate import validate
 
@@ -41,12 +43,34 @@ STAGING = ".staging"  # batches being checked; never read as lines
 BATCH_ROWS = 1_000_000  # lines per batch read from a store
 MEMORY_LIMIT = "1GB"  # DuckDB's, when comparing a batch with the lake: it spills past it
 _KEY_JOIN = " AND ".join(f"a.{k} = b.{k}" for k in (*LINE_KEY, "vintage"))
+_NESTED = "nested"  # the table of the batch's lines that nest (store/nesting.py)
 
 
+# How to load lines that nest (store/nesting.py), said when the lake refuses them.
+FILE_FIX = (
+    "load it into a store (which counts totals and detail once), or pass --finest to keep "
+    "only the finest lines"
+)
+
+
+@dataclass(frozen=True)
 class LakeReport(LoadReport):
+    set_aside_lines: int = 0  # lines that nest, left out by --finest
+    set_aside_usd: float = 0.0
+    set_aside_why: str = ""  # how many of each kind (store/nesting.py)
+
     skipped_note = "identical to lines in the lake"
     destination = " to the lake"
     already_note = "already in the lake"
+
+    def summary(self) -> str:
+        if not self.set_aside_lines:
+            return super().summary()
+        rest = replace(self, lines_seen=self.lines_seen - self.set_aside_lines, set_aside_lines=0)
+        return (
+            f"{rest.summary()}; {self.set_aside_lines} more lines ({self.set_aside_usd:,.2f} "
+            f"USD) set aside by --finest: {self.set_aside_why}"
+        )
 
 
 def lines_glob(lake: Path) -> str:
@@ -84,10 +108,15 @@ def _log(lake: Path, origin: str, sha: str, added: int) -> None:
 
 
 def append_lines(
-    lake: Path, table: pa.Table, *, origin: str, sha256: str | None = None
+    lake: Path,
+    table: pa.Table,
+    *,
+    origin: str,
+    sha256: str | None = None,
+    finest: bool = False,
 ) -> LakeReport:
     """Check ``table`` (LINE_SCHEMA) and append the lines the lake lacks, as new files."""
-    return append_batches(lake, [(table, None)], origin=origin, sha256=sha256)
+    return append_batches(lake, [(table, None)], origin=origin, sha256=sha256, finest=finest)
 
 
 def append_batches(
@@ -96,6 +125,8 @@ def append_batches(
     *,
     origin: str,
     sha256: str | None = None,
+    finest: bool = False,
+    fix: str = FILE_FIX,
 ) -> LakeReport:
     """Check the lines of ``batches`` (LINE_SCHEMA; text may be dictionary-encoded; each with
     where its rows sit in ``origin``) as one batch and append the lines the lake lacks.
@@ -105,7 +136,11 @@ def append_batches(
     64-bit hash per line; then DuckDB (spilling to disk past its memory limit) compares the
     staged lines with the lake's and writes the new ones. Nothing reaches ``lines/`` unless the
     whole batch passes. ``sha256``: the origin's digest (else the lines' own, computed on the
-    way), by which a batch appended already is recognised."""
+    way), by which a batch appended already is recognised.
+
+    Lines that nest in other lines of the batch (store/nesting.py: a total beside its detail)
+    are refused, saying ``fix``; with ``finest`` they are set aside instead. Lines that nest
+    with lines the lake holds for the same reporter and months are refused either way."""
     if sha256 is not None and sha256 in _ingested(lake):
         return LakeReport(origin, 0, 0, already_loaded=True)
     stage = lake / STAGING / uuid.uuid4().hex
@@ -115,7 +150,10 @@ def append_batches(
         staged = _stage(con, batches, stage, origin, sha256)
         if staged.sha in _ingested(lake):
             return LakeReport(origin, staged.lines, 0, already_loaded=True)
-        added = _write_new(con, lake, stage, staged, origin) if staged.lines else 0
+        nested = find_nested(con, _staged_sql(stage), _NESTED) if staged.lines else None
+        if nested is not None and not finest:
+            raise InputError(nested.message(fix), file=origin)
+        added = _write_new(con, lake, stage, staged, origin, nested) if staged.lines else 0
     except duckdb.Error as exc:
         raise StoreError(f"cannot write to the lake {lake}: {exc}") from None
     finally:
@@ -124,7 +162,16 @@ def append_batches(
         with contextlib.suppress(OSError):
             (lake / STAGING).rmdir()
     _log(lake, origin, staged.sha, added)
-    return LakeReport(origin, staged.lines, added)
+    if nested is None:
+        return LakeReport(origin, staged.lines, added)
+    return LakeReport(
+        origin,
+        staged.lines,
+        added,
+        set_aside_lines=nested.lines,
+        set_aside_usd=nested.value_usd,
+        set_aside_why=nested.why(),
+    )
 
 
 @dataclass
@@ -133,6 +180,7 @@ class _Staged:
     lines: int = 0
     reporters: set[str] = field(default_factory=set)
     months: tuple[dt.date, dt.date] | None = None
+    partitions: set[tuple[str, dt.date]] = field(default_factory=set)  # reporter, month
 
 
 def _stage(
@@ -150,6 +198,8 @@ def _stage(
         con.register("batch", table)
         validate(con, table, origin, first_line)
         hashes.append(con.sql(f"SELECT hash({KEY_SQL}, vintage) AS h FROM batch").fetchnumpy()["h"])
+        parts = con.execute("SELECT DISTINCT reporter, month FROM batch").fetchall()
+        staged.partitions |= {(str(r), m) for r, m in parts}
         con.unregister("batch")
         plain = table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
         if sha256 is None:
@@ -202,16 +252,26 @@ def _quoted(path: Path) -> str:
 
 
 def _write_new(
-    con: duckdb.DuckDBPyConnection, lake: Path, stage: Path, staged: _Staged, origin: str
+    con: duckdb.DuckDBPyConnection,
+    lake: Path,
+    stage: Path,
+    staged: _Staged,
+    origin: str,
+    nested: Nested | None,
 ) -> int:
-    """Write the staged lines the lake lacks; refuse one the lake holds with another value."""
+    """Write the staged lines the lake lacks, less the ``nested`` ones (table ``nested``);
+    refuse one the lake holds with another value, or lines that nest with the lake's."""
     new = _staged_sql(stage)
+    if nested is not None:
+        same = " AND ".join(f"n.{k} = s.{k}" for k in NESTING_KEY)
+        new = f"(SELECT * FROM {new} s WHERE NOT EXISTS (SELECT 1 FROM {_NESTED} n WHERE {same}))"
     if has_lines(lake) and staged.months is not None:
         reporters = ", ".join(f"'{r}'" for r in sorted(staged.reporters))  # validated: [A-Z]{2}
         low, high = staged.months
         # literals, so that only the folders of these reporters and months are read
         stored = f"""(SELECT * FROM {read_sql(lake)} WHERE reporter IN ({reporters})
             AND month BETWEEN DATE '{low}' AND DATE '{high}')"""
+        _refuse_nesting_with_lake(con, lake, staged, new, stored, origin)
         clash = con.execute(
             f"""SELECT b.hs_code, b.month, b.partner, a.value_usd, b.value_usd
             FROM {stored} a JOIN {new} b ON {_KEY_JOIN}
@@ -238,6 +298,19 @@ def _write_new(
     return int(written[0]) if written else 0
 
 
+def _refuse_nesting_with_lake(
+    con: duckdb.DuckDBPyConnection, lake: Path, staged: _Staged, new: str, stored: str, origin: str
+) -> None:
+    """Refuse lines that nest with lines the lake holds (read only when the lake has a folder
+    of one of the batch's reporters and months)."""
+    folders = (lake / "lines" / f"reporter={r}" / f"month={m}" for r, m in staged.partitions)
+    if not any(folder.is_dir() for folder in folders):
+        return
+    found = nested_with(con, new, stored)
+    if found is not None:
+        raise InputError(found, file=origin)
+
+
 def _table_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -245,9 +318,12 @@ def _table_bytes(table: pa.Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
-def export_store(con: duckdb.DuckDBPyConnection, lake: Path, origin: str) -> LakeReport:
+def export_store(
+    con: duckdb.DuckDBPyConnection, lake: Path, origin: str, *, finest: bool = False
+) -> LakeReport:
     """Append every line of a store (every reporter and vintage) to the lake, a batch of
-    lines at a time."""
+    lines at a time; lines that nest (a total beside its detail) are refused, or with
+    ``finest`` set aside."""
     columns = ", ".join(LINE_SCHEMA.names)
     # the store's lines whatever order a scan gives them in: an export already appended is
     # recognised before anything is read
@@ -256,4 +332,8 @@ def export_store(con: duckdb.DuckDBPyConnection, lake: Path, origin: str) -> Lak
     sha = hashlib.sha256(f"store lines {count} {total}".encode()).hexdigest()
     reader = con.sql(f"SELECT {columns} FROM lines").to_arrow_reader(BATCH_ROWS)
     batches = ((pa.Table.from_batches([b]), None) for b in reader)
-    return append_batches(lake, batches, origin=origin, sha256=sha)
+    fix = (
+        "the store counts totals and detail once: use its figures, or pass --finest to keep "
+        "only the finest lines"
+    )
+    return append_batches(lake, batches, origin=origin, sha256=sha, finest=finest, fix=fix)
