@@ -17,7 +17,7 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
-from .sources._read import ReadProgress, reading_progress
+from .sources._read import ReadProgress, reading_progress, regular_file
 from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
@@ -54,6 +54,26 @@ def _digest(file: Path) -> tuple[bytes | None, str]:
     return raw, hashlib.sha256(raw).hexdigest()
 
 
+def _state(file: Path) -> tuple[int, int, int]:
+    info = file.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _unchanged(file: Path, before: tuple[int, int, int]) -> None:
+    """Refuse a file that changed (grew, was replaced or removed) while it was read: its lines
+    and its recorded hash would not be of one file."""
+    try:
+        after = _state(file)
+    except OSError:
+        after = (0, -1, 0)
+    if after != before:
+        raise InputError(
+            "the file changed while it was read (is it still being written or copied?); load "
+            "it again once it is complete",
+            file=str(file),
+        )
+
+
 def ingest_file(
     store: Store,
     path: str | Path,
@@ -68,10 +88,9 @@ def ingest_file(
 ) -> IngestReport:
     """Read, validate and load a file (customs lines, or flash figures) into ``store``;
     ``progress`` is told (bytes read, file size) while a CSV file is read."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file; check the path", file=str(path))
+    file = regular_file(path)
     writable(store)
+    before = _state(file)
     raw, sha = _digest(file)
     # The same file read with other options gives other lines: it is another load.
     chosen = {
@@ -89,6 +108,7 @@ def ingest_file(
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     with reading_progress(progress):
         read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
+    _unchanged(file, before)
     report = LOADERS[read.kind](
         store,
         read.table,
@@ -116,9 +136,7 @@ def ingest_lake_file(
 ) -> LakeReport:
     """Read a file of customs lines and append it to the Parquet lake ``lake``; a file whose
     lines nest is refused, or with ``finest`` its finest lines only are kept."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file; check the path", file=str(path))
+    file = regular_file(path)
     _, sha = _digest(file)
     options = ReadOptions(layout, "auto", None, LineDefaults(source=source, vintage=vintage))
     # a big Parquet file is read a batch at a time: memory does not grow with its size

@@ -151,6 +151,7 @@ def vintages_command(month: str, store_path: str | None, dataset: str | None, fm
     "--lines",
     "max_lines",
     default=20,
+    type=click.IntRange(min=0),
     show_default=True,
     help="How many changed lines to list (largest changes first).",
 )
