@@ -25,6 +25,7 @@ from .store.flash import ingest_flash
 from .store.ingest import ingest_table
 from .store.lake import LakeReport, append_batches
 from .store.schema import RAW_KEPT_MAX
+from .store.steps import Steps, steps_shown
 
 __all__ = ["ingest_file", "ingest_lake_file"]
 
@@ -85,9 +86,11 @@ def ingest_file(
     status: str = "confirmed",
     mapping: dict[str, str] | None = None,
     progress: ReadProgress | None = None,
+    steps: Steps | None = None,
 ) -> IngestReport:
     """Read, validate and load a file (customs lines, or flash figures) into ``store``;
-    ``progress`` is told (bytes read, file size) while a CSV file is read."""
+    ``progress`` is told (bytes read, file size) while a CSV file is read, ``steps`` how far
+    checking and writing have got (``store.steps``)."""
     file = regular_file(path)
     writable(store)
     before = _state(file)
@@ -109,16 +112,17 @@ def ingest_file(
     with reading_progress(progress):
         read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
     _unchanged(file, before)
-    report = LOADERS[read.kind](
-        store,
-        read.table,
-        origin=str(path),
-        first_line=read.first_line,
-        raw=raw,
-        sha256=sha,
-        retrieved_at=dt.datetime.now(),
-        options=options,
-    )
+    with steps_shown(steps):
+        report = LOADERS[read.kind](
+            store,
+            read.table,
+            origin=str(path),
+            first_line=read.first_line,
+            raw=raw,
+            sha256=sha,
+            retrieved_at=dt.datetime.now(),
+            options=options,
+        )
     if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
         return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
@@ -133,12 +137,15 @@ def ingest_lake_file(
     source: str | None = None,
     vintage: dt.date | None = None,
     finest: bool = False,
+    steps: Steps | None = None,
 ) -> LakeReport:
     """Read a file of customs lines and append it to the Parquet lake ``lake``; a file whose
-    lines nest is refused, or with ``finest`` its finest lines only are kept."""
+    lines nest is refused, or with ``finest`` its finest lines only are kept. ``steps``: as
+    for ``ingest_file``."""
     file = regular_file(path)
     _, sha = _digest(file)
     options = ReadOptions(layout, "auto", None, LineDefaults(source=source, vintage=vintage))
     # a big Parquet file is read a batch at a time: memory does not grow with its size
     batches = read_line_batches(file, options)
-    return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)
+    with steps_shown(steps):
+        return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)
