@@ -8,7 +8,6 @@ of every cache key, so answers computed before an ingest are never served after 
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import threading
@@ -22,6 +21,7 @@ from typing import Generic, TypeVar
 from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
 from ..stats.vintage_cubes import VintageCubes
+from ..store.base import line_vintages, resolve_vintage
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -111,6 +111,7 @@ class StoreHandle:
             reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
+        store.memo = kept.memo  # the snapshot's answers, kept until the next snapshot
         try:
             yield store
         finally:
@@ -144,8 +145,8 @@ class StoreHandle:
                 assert kept is not None
                 return kept
             fresh = taken
-        rows = fresh.con.execute("SELECT DISTINCT vintage FROM lines ORDER BY 1").fetchall()
-        self._vintages = [r[0] for r in rows]
+        fresh.memo = {}
+        self._vintages = line_vintages(fresh)
         self._kept = fresh
         return fresh
 
@@ -196,11 +197,7 @@ class StoreHandle:
         or before it; None (the latest figures) from the latest vintage on. A date before
         every vintage stays as it is (nothing was published then)."""
         self._current()
-        vintages = self._vintages
-        if as_of is None or not vintages or as_of >= vintages[-1]:
-            return None
-        at = bisect.bisect_right(vintages, as_of)
-        return vintages[at - 1] if at else as_of
+        return resolve_vintage(self._vintages, as_of)
 
     def cube(self, as_of: dt.date | None, store: Store | None = None) -> Cube:
         """The cube as of a vintage date, built once per stamp and set of lines in force (all
