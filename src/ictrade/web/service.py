@@ -16,6 +16,7 @@ from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts_doc import Document
 from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
+from ..store.base import in_force
 from ..store.coverage import incomplete_months
 from ..store.query import publication_date, reporters
 from ..store.store import StoreChoice, available_datasets
@@ -100,13 +101,13 @@ class Service:
         asked."""
         with handle.use() as store:
             if flash_month(store, month, as_of):
-                key: tuple[object, ...] = (handle.identity, handle.stamp(), month, as_of)
-                key += (as_published, "flash")
+                stamp = handle.stamp_of(store)
+                key: tuple[object, ...] = (handle.identity, stamp, month, as_of, as_published)
                 return self.facts_cache.get(key) or self.facts_cache.put(
                     key, release_facts(store, month, as_of=as_of, as_published=as_published)
                 )
             date = publication_date(store, month) if as_published else as_of
-            key = (handle.identity, handle.stamp(), month, handle.resolve(date))
+            key = (handle.identity, handle.stamp_of(store), month, in_force(store, date))
             kept = self.facts_cache.get(key)
             if kept is None:
                 if not as_published:  # a month outside the data: 404 naming the span
