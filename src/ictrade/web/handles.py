@@ -8,7 +8,6 @@ of every cache key, so answers computed before an ingest are never served after 
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import threading
@@ -22,6 +21,7 @@ from typing import Generic, TypeVar
 from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
 from ..stats.vintage_cubes import VintageCubes
+from ..store.base import line_vintages, resolve_vintage
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -116,6 +116,7 @@ class StoreHandle:
             reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
+        store.memo = kept.memo  # the snapshot's answers, kept until the next snapshot
         self._issued[id(store)] = stamp
         try:
             yield store
@@ -159,9 +160,10 @@ class StoreHandle:
                 assert kept is not None
                 return kept
             fresh, state, stamp = taken
-        rows = fresh.con.execute("SELECT DISTINCT vintage FROM lines ORDER BY 1").fetchall()
+        fresh.memo = {}
+        vintages = line_vintages(fresh)
         with self._swap:
-            self._vintages = [r[0] for r in rows]
+            self._vintages = vintages
             self._kept, self._stamp, self._file_state = fresh, stamp, state
         return fresh
 
@@ -206,24 +208,24 @@ class StoreHandle:
         wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
         return (main.st_mtime_ns, main.st_size, wal_mtime)
 
+    def stamp_of(self, store: Store | None) -> str:
+        """The stamp of the snapshot of a store ``use()`` gave (it may be older than the
+        handle's); the handle's without one."""
+        pinned = self._issued.get(id(store)) if store is not None else None
+        return pinned or self.stamp()
+
     def resolve(self, as_of: dt.date | None) -> dt.date | None:
         """The vintage whose lines-in-force equal those as of ``as_of``: the latest vintage on
         or before it; None (the latest figures) from the latest vintage on. A date before
         every vintage stays as it is (nothing was published then)."""
         self._current()
-        vintages = self._vintages
-        if as_of is None or not vintages or as_of >= vintages[-1]:
-            return None
-        at = bisect.bisect_right(vintages, as_of)
-        return vintages[at - 1] if at else as_of
+        return resolve_vintage(self._vintages, as_of)
 
     def cube(self, as_of: dt.date | None, store: Store | None = None) -> Cube:
         """The cube as of a vintage date, built once per stamp and set of lines in force (all
         dates between two vintages share one cube)."""
         resolved = self.resolve(as_of)
-        # a store use() gave: the stamp of its snapshot, which may be older than the handle's
-        pinned = self._issued.get(id(store)) if store is not None else None
-        key = (pinned or self.stamp(), resolved)
+        key = (self.stamp_of(store), resolved)
         cached = self.cubes.get(key)
         if cached is not None:
             return cached
