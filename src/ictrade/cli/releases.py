@@ -131,8 +131,10 @@ def check_published_command(
     with open_for_reading(store_path, dataset) as store:
         if conflicts is None and store.name.startswith("dataset:"):
             conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
-        reports = [(f, check_published(store, f, conflicts=conflicts,
-                                       primary_only=not all_sources)) for f in files]
+        reports = [
+            (f, check_published(store, f, conflicts=conflicts, primary_only=not all_sources))
+            for f in files
+        ]
     if fmt != "text":
         emit([o for _, r in reports for o in r.outcomes if not quiet or not _agrees(o)], fmt)
     else:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..classify import regions, taxonomy
+from ..errors import quoted
 from ..months import Month, month_range
 from ..release.build import release_facts
 from ..release.flash import flash_month
@@ -252,7 +253,8 @@ def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tu
     if listed:
         chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
         if not chosen:
-            raise params.ApiError(400, f"month '{listed}' names no month", ["YYYY-MM[,YYYY-MM]"])
+            shown = f"month {quoted(listed)} names no month"
+            raise params.ApiError(400, shown, ["YYYY-MM[,YYYY-MM]"])
         return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
     if query.get("from") or query.get("to") or "month" in drilldowns:
         first, last = time_span(cube, query.get("from"), query.get("to"))
