@@ -415,3 +415,19 @@ def test_odd_ranges_and_counts_are_usage_errors():
         cli, ["revisions", "2020-11", "--from", "2020-12-01", "--to", "2021-01-01", "--lines", "-5"]
     )
     assert negative.exit_code == 2
+    swapped = CliRunner().invoke(
+        cli, ["revisions", "2020-11", "--from", "2021-01-01", "--to", "2020-12-01"]
+    )
+    assert swapped.exit_code == 2 and "swap them" in swapped.output
+    port = CliRunner().invoke(cli, ["serve", "--port", "99999"])
+    assert port.exit_code == 2 and "internal error" not in port.output
+
+
+@pytest.mark.parametrize("wait", ["nan", "-5", "1e400", "abc"])
+def test_a_lock_wait_that_is_no_plausible_number_of_seconds_is_refused(tmp_path, wait):
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    result = CliRunner(env={"ICTRADE_LOCK_WAIT": wait}).invoke(
+        cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 2 and "ICTRADE_LOCK_WAIT" in result.output
