@@ -481,3 +481,18 @@ def test_a_file_whose_rows_hold_no_amount_is_refused(tmp_path):
     wide = "년월,HS코드,국가코드,수출금액(달러),수입금액(달러)\n2020-11,854232,CN,,\n"
     result = ingest(tmp_path, wide)
     assert result.exit_code == 2 and "none of the file's 1 data lines holds a line" in result.output
+
+
+def test_a_workbook_whose_months_a_spreadsheet_turned_into_dates_loads(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # typing 2020-11 in a cell makes it the date 2020-11-01
+    book.active.append(HEADER.split(","))
+    book.active.append([dt.datetime(2020, 11, 1), "export", "854232", "CN", 100, "kcs",
+                        dt.datetime(2020, 12, 15), "confirmed"])  # fmt: skip
+    book.save(tmp_path / "dates.xlsx")
+    result = ingest(tmp_path, (tmp_path / "dates.xlsx").read_bytes(), name="dates.xlsx")
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "s.duckdb") as store:
+        rows = store.con.execute("SELECT month, vintage FROM lines").fetchall()
+    assert rows == [(dt.date(2020, 11, 1), dt.date(2020, 12, 15))]

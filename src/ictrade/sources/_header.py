@@ -80,15 +80,16 @@ def _check_unique(header: list[str], found: dict[str, str], path: Path, line: in
 
 def choose_sheet(
     candidates: list[Layout], path: Path
-) -> tuple[list[list[str | None]], Layout, dict[str, str], int]:
+) -> tuple[T.Cells, Layout, dict[str, str], int]:
     """The first sheet of a workbook whose header a layout recognises (a first sheet of notes
     or an empty one is passed over); else the first sheet's error, naming the sheets read."""
     sheets = T.excel_sheets(path)
     for _, rows in sheets:
-        if find(candidates, rows) is not None:
-            return (rows, *choose(candidates, rows, path))
+        head = T.text_rows(rows[:20])
+        if find(candidates, head) is not None:
+            return (rows, *choose(candidates, head, path))
     try:
-        choose(candidates, sheets[0][1], path)
+        choose(candidates, T.text_rows(sheets[0][1][:20]), path)
     except InputError as exc:
         names = ", ".join(repr(name) for name, _ in sheets)
         raise InputError(f"{exc.message} (sheets read: {names})", file=str(path)) from None

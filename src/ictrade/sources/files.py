@@ -211,7 +211,7 @@ def read_located_lines(
         raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
         rows, chosen, found, at = H.choose_sheet(candidates, p)
-        header = [str(c) if c is not None else "" for c in rows[at]]
+        header = [c or "" for c in T.text_rows([rows[at]])[0]]
         table = T.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
     else:
