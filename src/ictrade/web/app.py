@@ -105,6 +105,8 @@ class Api:
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
+        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
+        params.names(query.multi_items(), allowed)
         handle = self.service.ready_handle(query)
         if handle is None:  # a snapshot to take, or the reporters held to read: not here
             handle = await self.run(self.service.handle, query)
@@ -113,9 +115,6 @@ class Api:
             # would stall every connection (long enough to drop idle keep-alive ones).
             await self.run(handle.stamp)
         as_of, as_published = params.vintage(query, published_allowed=published_allowed)
-        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
-        for name in query:
-            params.one_of("parameter", name, allowed)
         meta: dict[str, Any] = {
             "store": handle.name,
             "reporter": handle.choice.reporter,

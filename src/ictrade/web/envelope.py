@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import hmac
 import json
-from collections.abc import Awaitable, Callable
+import math
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError
+from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError, quoted
 from .params import ApiError
 
 JSON = "application/json"
@@ -59,14 +60,47 @@ class Body:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
 
     def response(self, request: Request) -> Response:
-        if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        if self.gz is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(self.gz, self.status, media_type=JSON, headers=headers)
         return Response(self.raw, self.status, media_type=JSON, headers={"Vary": "Accept-Encoding"})
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip: named (or ``*``, when gzip is not named)
+    with a weight above 0 (``gzip;q=0`` refuses it)."""
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        coding, *options = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for option in options:
+            key, _, value = option.partition("=")
+            if key.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding] = weight
+    gzip_weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return gzip_weight > 0  # NaN is not
+
+
 def dumps(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    try:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or an infinity: JSON has none; null is how answers say "undefined"
+        text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
@@ -93,8 +127,13 @@ def request_error(exc: Exception) -> Body | None:
     return None
 
 
-def error_response(status: int, message: str, allowed: list[str] | None = None) -> Response:
-    return Response(error_body(status, message, allowed), status, media_type=JSON)
+def error_response(
+    status: int,
+    message: str,
+    allowed: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    return Response(error_body(status, message, allowed), status, headers, media_type=JSON)
 
 
 class ApiKeyMiddleware:
@@ -169,7 +208,12 @@ def error_handlers() -> dict[Any, Handler]:
 
     def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return error_response(exc.status_code, str(exc.detail))
+        path = quoted(request.url.path)
+        message = {
+            404: f"no such path {path}; the API's paths are listed at /api/openapi.json",
+            405: f"method {quoted(request.method)} is not allowed on {path}; use GET (or HEAD)",
+        }.get(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, message, headers=exc.headers)
 
     def server_error(request: Request, exc: Exception) -> Response:
         return internal_error(exc)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..classify import regions, taxonomy
+from ..errors import quoted
 from ..months import Month, month_range
 from ..stats.cube import FLOWS, Cube
 from ..stats.history import yoy_pct
@@ -201,7 +202,8 @@ def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tu
     if listed:
         chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
         if not chosen:
-            raise ApiError(400, f"month '{listed}' names no month", ["YYYY-MM[,YYYY-MM]"])
+            shown = f"month {quoted(listed)} names no month"
+            raise ApiError(400, shown, ["YYYY-MM[,YYYY-MM]"])
         return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
     if query.get("from") or query.get("to") or "month" in drilldowns:
         first, last = time_span(cube, query.get("from"), query.get("to"))
