@@ -38,9 +38,7 @@ class InputError(IctradeError):
         line: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.file = file
-        self.line = line
-        self.field = field
+        self.message, self.file, self.line, self.field = message, file, line, field
         where = ", ".join(
             part
             for part in (

@@ -30,6 +30,7 @@ from .classify_codes import refresh_code_map
 from .ingest import load_parquet_lines
 from .query import cube_ready, refresh_cube
 from .schema import DEFAULT_REPORTER, LINES_DDL
+from .storefile import check_store_file, check_tables
 
 __all__ = [
     "Store",
@@ -161,8 +162,11 @@ def open_store(
     if target != ":memory:":
         if read_only and not Path(target).exists():
             raise StoreError(f"no store at {target}; create one with 'ictrade ingest FILE'")
+        check_store_file(target)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     con = _connect(target, read_only=read_only and target != ":memory:", wait=wait)
+    if target != ":memory:":
+        check_tables(con, target)
     if not read_only:
         try:
             _create_schema(con)
@@ -201,7 +205,10 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
             return duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"cannot open the store {target}: {_first_line(exc)}") from None
+                raise StoreError(
+                f"cannot open the store {target}: {_first_line(exc)}; the file may be damaged: "
+                "restore it from a copy, or give a new path"
+            ) from None
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"the store {target} is in use by another program (an ingest writing to "

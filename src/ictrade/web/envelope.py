@@ -21,6 +21,15 @@ from .params import ApiError
 
 JSON = "application/json"
 GZIP_FROM = 1024  # bytes: smaller answers go out as they are
+# Level 1: a month's facts (880 kB) in a third of level 6's time, 16% larger (117 kB, 100 kB)
+GZIP_LEVEL = 1
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """An answer's data already serialized (``dumps``), to be put in the envelope as it is."""
+
+    raw: bytes
 
 
 @dataclass(frozen=True)
@@ -33,8 +42,20 @@ class Body:
 
     @classmethod
     def of(cls, document: Any, status: int = 200) -> Body:
-        raw = dumps(document)
-        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None, status)
+        return cls.sized(dumps(document), status)
+
+    @classmethod
+    def ok(cls, data: Any, meta: dict[str, Any]) -> Body:
+        """The envelope of a successful answer: ``Body.of({"ok": True, "data": data, "meta":
+        meta})``, with ``data`` serialized already when it is ``Serialized``."""
+        if not isinstance(data, Serialized):
+            return cls.of({"ok": True, "data": data, "meta": meta})
+        return cls.sized(b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}")
+
+    @classmethod
+    def sized(cls, raw: bytes, status: int = 200) -> Body:
+        zipped = gzip.compress(raw, GZIP_LEVEL, mtime=0) if len(raw) >= GZIP_FROM else None
+        return cls(raw, zipped, status)
 
     def size(self) -> int:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
