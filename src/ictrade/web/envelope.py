@@ -6,10 +6,12 @@ import gzip
 import hmac
 import json
 import math
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +22,15 @@ from .params import ApiError
 
 JSON = "application/json"
 GZIP_FROM = 1024  # bytes: smaller answers go out as they are
+# Level 1: a month's facts (880 kB) in a third of level 6's time, 16% larger (117 kB, 100 kB)
+GZIP_LEVEL = 1
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """An answer's data already serialized (``dumps``), to be put in the envelope as it is."""
+
+    raw: bytes
 
 
 @dataclass(frozen=True)
@@ -32,8 +43,20 @@ class Body:
 
     @classmethod
     def of(cls, document: Any, status: int = 200) -> Body:
-        raw = dumps(document)
-        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None, status)
+        return cls.sized(dumps(document), status)
+
+    @classmethod
+    def ok(cls, data: Any, meta: dict[str, Any]) -> Body:
+        """The envelope of a successful answer: ``Body.of({"ok": True, "data": data, "meta":
+        meta})``, with ``data`` serialized already when it is ``Serialized``."""
+        if not isinstance(data, Serialized):
+            return cls.of({"ok": True, "data": data, "meta": meta})
+        return cls.sized(b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}")
+
+    @classmethod
+    def sized(cls, raw: bytes, status: int = 200) -> Body:
+        zipped = gzip.compress(raw, GZIP_LEVEL, mtime=0) if len(raw) >= GZIP_FROM else None
+        return cls(raw, zipped, status)
 
     def size(self) -> int:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
@@ -65,9 +88,22 @@ def accepts_gzip(header: str) -> bool:
 
 
 def dumps(document: Any) -> bytes:
+    """``document`` as compact JSON in UTF-8, byte for byte as ``json.dumps(document,
+    ensure_ascii=False, separators=(",", ":"))`` writes it, except that a NaN or an infinity
+    is null (JSON has none; null is how answers say "undefined").
+
+    orjson writes it ten times faster (a month's facts: 1 ms, not 10), in the same bytes but
+    for floats under 1e-4, which Python writes with an exponent of two digits (1.2e-05, 1e-06)
+    and orjson not (0.000012, 1e-6): an answer where orjson wrote one is written by json."""
+    try:
+        raw: bytes | None = orjson.dumps(document)
+    except TypeError:  # what orjson does not take: keys that are not strings, say
+        raw = None
+    if raw is not None and b"0.0000" not in raw and b"e-" not in raw:
+        return raw
     try:
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a NaN or an infinity: JSON has none; null is how answers say "undefined"
+    except ValueError:  # a NaN or an infinity
         text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
     return text.encode()
 
@@ -93,6 +129,16 @@ def error_document(status: int, message: str, allowed: list[str] | None = None) 
     return {"ok": False, "error": error}
 
 
+# A path of the server's disk in a library's message ("cannot open the store /srv/x.duckdb"):
+# answers show its file name only.
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\"/]+/)+([^\s'\"/:;,)]+)")
+
+
+def public(exc: Exception) -> str:
+    """The message of a library error as an answer shows it."""
+    return ABSOLUTE_PATH.sub(r"\1", str(exc))
+
+
 def request_error(exc: Exception) -> Body | None:
     """The answer to an error that is the request's (a bad parameter, no data for it): the
     same request gets the same answer until the store changes, so it may be cached. None for
@@ -100,9 +146,9 @@ def request_error(exc: Exception) -> Body | None:
     if isinstance(exc, ApiError):
         return Body.of(error_document(exc.status, exc.message, exc.allowed), exc.status)
     if isinstance(exc, IctradeError) and not isinstance(exc, StoreError):
-        return Body.of(error_document(400, str(exc)), 400)
+        return Body.of(error_document(400, public(exc)), 400)
     if isinstance(exc, NoDataError):
-        return Body.of(error_document(404, str(exc)), 404)
+        return Body.of(error_document(404, public(exc)), 404)
     return None
 
 
@@ -180,7 +226,7 @@ def error_handlers() -> dict[Any, Handler]:
         status = 400
         if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
             status = 404 if isinstance(exc, NoDataError) else 503
-        response = error_response(status, str(exc))
+        response = error_response(status, public(exc))
         if isinstance(exc, StoreBusyError):
             response.headers["Retry-After"] = "2"
         return response
