@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -216,10 +217,20 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
             time.sleep(0.1)
 
 
+# One snapshot at a time in a process: DuckDB refuses a second connection to a file that one
+# is attached to with other settings (two schemes' snapshots of one store, taken at once).
+_SNAPSHOTS = threading.Lock()
+
+
 def snapshot_store(choice: StoreChoice) -> Store:
     """An in-memory copy of a store file's tables (the ingest log without the files kept),
     read-only: a server answers from it while ``ictrade ingest`` writes to the file. The file
     is held only while copying. Raises StoreBusyError while a writer holds the file."""
+    with _SNAPSHOTS:
+        return _copy(choice)
+
+
+def _copy(choice: StoreChoice) -> Store:
     assert choice.path is not None
     open_choice(choice).close()  # names a missing or bad file; brings an old one up to date
     con = duckdb.connect(":memory:")

@@ -6,6 +6,7 @@ import gzip
 import hmac
 import json
 import math
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +129,16 @@ def error_document(status: int, message: str, allowed: list[str] | None = None) 
     return {"ok": False, "error": error}
 
 
+# A path of the server's disk in a library's message ("cannot open the store /srv/x.duckdb"):
+# answers show its file name only.
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\"/]+/)+([^\s'\"/:;,)]+)")
+
+
+def public(exc: Exception) -> str:
+    """The message of a library error as an answer shows it."""
+    return ABSOLUTE_PATH.sub(r"\1", str(exc))
+
+
 def request_error(exc: Exception) -> Body | None:
     """The answer to an error that is the request's (a bad parameter, no data for it): the
     same request gets the same answer until the store changes, so it may be cached. None for
@@ -135,9 +146,9 @@ def request_error(exc: Exception) -> Body | None:
     if isinstance(exc, ApiError):
         return Body.of(error_document(exc.status, exc.message, exc.allowed), exc.status)
     if isinstance(exc, IctradeError) and not isinstance(exc, StoreError):
-        return Body.of(error_document(400, str(exc)), 400)
+        return Body.of(error_document(400, public(exc)), 400)
     if isinstance(exc, NoDataError):
-        return Body.of(error_document(404, str(exc)), 404)
+        return Body.of(error_document(404, public(exc)), 404)
     return None
 
 
@@ -215,7 +226,7 @@ def error_handlers() -> dict[Any, Handler]:
         status = 400
         if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
             status = 404 if isinstance(exc, NoDataError) else 503
-        response = error_response(status, str(exc))
+        response = error_response(status, public(exc))
         if isinstance(exc, StoreBusyError):
             response.headers["Retry-After"] = "2"
         return response
