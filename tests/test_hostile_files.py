@@ -175,6 +175,12 @@ def test_kcs_amounts_that_are_not_numbers_are_refused(bad):
         lines_from_items([{**ITEM, "expDlr": bad}], dt.date(2021, 1, 20))
 
 
+@pytest.mark.parametrize("year", ["2020.13", "2020.00"])
+def test_a_kcs_row_of_a_month_that_cannot_be_is_refused_naming_the_row(year):
+    with pytest.raises(SourceError, match="row 1: year"):
+        lines_from_items([{**ITEM, "year": year}], dt.date(2021, 1, 20))
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -496,3 +502,16 @@ def test_a_workbook_whose_months_a_spreadsheet_turned_into_dates_loads(tmp_path)
     with open_store(tmp_path / "s.duckdb") as store:
         rows = store.con.execute("SELECT month, vintage FROM lines").fetchall()
     assert rows == [(dt.date(2020, 11, 1), dt.date(2020, 12, 15))]
+
+
+def test_flash_files_name_the_file_line_past_quoted_breaks_and_refuse_doubled_columns(tmp_path):
+    row = "semiconductors,total,2025-06,10,1\n"
+    quoted = f'{FLASH_HEADER}\n"semi\nconductors",total,2025-06,10,1\n{row[:-2]}-1\n'
+    result = ingest(tmp_path, quoted, name="quoted.csv")
+    assert result.exit_code == 2 and "line 4, field 'cum_value'" in result.output
+    big = f"{FLASH_HEADER}\n{row * 25}semiconductors,{'x' * 200_000},2025-06,10,1\n"
+    result = ingest(tmp_path, big, name="big.csv")
+    assert result.exit_code == 2 and "line 26" in result.output
+    doubled = f"{FLASH_HEADER},cum_value\n{row.strip()},2\n"
+    result = ingest(tmp_path, doubled, name="doubled.csv")
+    assert result.exit_code == 2 and "cum_value appears more than once" in result.output
