@@ -515,3 +515,14 @@ def test_flash_files_name_the_file_line_past_quoted_breaks_and_refuse_doubled_co
     doubled = f"{FLASH_HEADER},cum_value\n{row.strip()},2\n"
     result = ingest(tmp_path, doubled, name="doubled.csv")
     assert result.exit_code == 2 and "cum_value appears more than once" in result.output
+
+
+@pytest.mark.parametrize("lake", ["", "a-file"])
+def test_a_lake_that_is_empty_or_a_file_is_refused(tmp_path, lake):
+    data = tmp_path / "lines.csv"
+    data.write_text(f"{HEADER}\n{line()}\n")
+    if lake:
+        lake = str(tmp_path / lake)
+        Path(lake).write_text("x")
+    result = CliRunner().invoke(cli, ["lake", "ingest", str(data), "--lake", lake])
+    assert result.exit_code == 2 and "--lake" in result.output
