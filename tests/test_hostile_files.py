@@ -526,3 +526,24 @@ def test_a_lake_that_is_empty_or_a_file_is_refused(tmp_path, lake):
         Path(lake).write_text("x")
     result = CliRunner().invoke(cli, ["lake", "ingest", str(data), "--lake", lake])
     assert result.exit_code == 2 and "--lake" in result.output
+
+
+def test_a_refused_first_ingest_leaves_no_empty_store_behind(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n{line(value='-1')}\n")
+    store = tmp_path / "new.duckdb"
+    refused = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert refused.exit_code == 2 and not store.exists()
+    # the user's own store: reading commands would prefer an empty one to the shipped data
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "ICTRADE_STORE": ""}
+    CliRunner(env=env).invoke(cli, ["ingest", str(bad)])
+    after = CliRunner(env=env).invoke(cli, ["vintages", "2020-11"])
+    assert after.exit_code == 0 and "shipped 'default' dataset" in after.output
+    good = tmp_path / "good.csv"
+    good.write_text(f"{HEADER}\n{line()}\n")
+    assert CliRunner().invoke(cli, ["ingest", str(good), "--store", str(store)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert again.exit_code == 2 and store.exists()
+    with open_store(store) as opened:
+        assert opened.con.execute("SELECT count(*) FROM lines").fetchall() == [(1,)]
