@@ -511,7 +511,7 @@ def test_flash_files_name_the_file_line_past_quoted_breaks_and_refuse_doubled_co
     assert result.exit_code == 2 and "line 4, field 'cum_value'" in result.output
     big = f"{FLASH_HEADER}\n{row * 25}semiconductors,{'x' * 200_000},2025-06,10,1\n"
     result = ingest(tmp_path, big, name="big.csv")
-    assert result.exit_code == 2 and "line 26" in result.output
+    assert result.exit_code == 2 and "line 27" in result.output
     doubled = f"{FLASH_HEADER},cum_value\n{row.strip()},2\n"
     result = ingest(tmp_path, doubled, name="doubled.csv")
     assert result.exit_code == 2 and "cum_value appears more than once" in result.output
@@ -547,3 +547,19 @@ def test_a_refused_first_ingest_leaves_no_empty_store_behind(tmp_path):
     assert again.exit_code == 2 and store.exists()
     with open_store(store) as opened:
         assert opened.con.execute("SELECT count(*) FROM lines").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "said"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deep"),
+        ("long.csv", "subject,text\ntotal," + "x" * 200_000 + "\n", "line 2: the CSV cannot"),
+        ("binary.csv", "\x00\xff", "not UTF-8"),
+    ],
+)
+def test_notes_files_that_cannot_be_read_are_input_errors(tmp_path, name, body, said):
+    notes = tmp_path / name
+    notes.write_text(body, encoding="latin-1")
+    args = ["release", "2020-11", "--notes", str(notes), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and said in result.output, result.output
