@@ -563,3 +563,23 @@ def test_notes_files_that_cannot_be_read_are_input_errors(tmp_path, name, body, 
     args = ["release", "2020-11", "--notes", str(notes), "--out", str(tmp_path / "out")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_file_names_that_cannot_name_a_source_or_be_opened_are_refused(tmp_path):
+    import os
+
+    body = f"{HEADER}\n{line()}\n".replace(",source", ",src")
+    store = str(tmp_path / "s.duckdb")
+    for name in ("two\nlines.csv", "x" * 120 + ".csv"):
+        path = tmp_path / name
+        path.write_text(body)
+        result = CliRunner().invoke(cli, ["ingest", str(path), "--store", store])
+        assert result.exit_code == 2 and "pass --source NAME" in result.output
+        named = CliRunner().invoke(cli, ["ingest", str(path), "--store", store, "--source", "a"])
+        assert named.exit_code == 0, named.output
+    undecodable = os.fsdecode(bytes(tmp_path) + b"/bad\xffname.csv")
+    Path(undecodable).write_text(body)
+    for args in (["ingest", undecodable, "--store", store], ["nowcast", undecodable],
+                 ["ingest", str(tmp_path / "two\nlines.csv"), "--store", undecodable + ".db"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and "is not UTF-8 text" in result.output, result.output

@@ -82,10 +82,23 @@ class RawFile:
         return [found.get(i, self.first_line + i) for i in indices]
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as text that can be stored and printed: a file name that is not UTF-8 (bytes a
+    terminal or another system wrote) gets U+FFFD where its undecodable bytes were."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def regular_file(path: str | Path) -> Path:
     """``path`` if it names a regular file that can be read; else an InputError that says what
     it is (a folder, a device such as /dev/null, a pipe that would wait for a writer)."""
-    p, name = Path(path), str(path)
+    p, name = Path(path), shown_path(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes the readers cannot open the file by
+        raise InputError(
+            "the file's name is not UTF-8 text; rename the file (or copy it to a plain name)",
+            file=name,
+        ) from None
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:
