@@ -583,3 +583,15 @@ def test_file_names_that_cannot_name_a_source_or_be_opened_are_refused(tmp_path)
                  ["ingest", str(tmp_path / "two\nlines.csv"), "--store", undecodable + ".db"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2 and "is not UTF-8 text" in result.output, result.output
+
+
+def test_digits_other_than_ascii_never_give_a_wrong_answer():
+    from ictrade.classify.rules import scheme
+    from ictrade.errors import UsageError
+    from ictrade.months import Month
+
+    typed = CliRunner().invoke(cli, ["classify", "８５４２３２", "--month", "2020-11"])
+    assert typed.exit_code == 0 and typed.output.startswith("854232 in 2020-11: memory")
+    for code in ("８５４２", "٨٥٤٢"):  # fullwidth, Arabic-Indic: not read as some other code
+        with pytest.raises(UsageError):
+            scheme("kr-ict").classify(code, Month(2020, 11))
