@@ -595,3 +595,13 @@ def test_digits_other_than_ascii_never_give_a_wrong_answer():
     for code in ("８５４２", "٨٥٤٢"):  # fullwidth, Arabic-Indic: not read as some other code
         with pytest.raises(UsageError):
             scheme("kr-ict").classify(code, Month(2020, 11))
+
+
+def test_a_file_that_may_not_be_read_is_named(tmp_path, monkeypatch):
+    import ictrade.sources._read as read
+
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    monkeypatch.setattr(read.os, "access", lambda *_: False)  # as for another user's file
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2 and "permission denied" in result.output
