@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ictrade.cli import cli
-from ictrade.errors import SourceError
+from ictrade.errors import InputError, SourceError
 from ictrade.sources.comtrade_bulk import COLUMNS as BULK_COLUMNS
 from ictrade.sources.kcs_parse import lines_from_items, parse_page
 from ictrade.store.store import open_store
@@ -603,5 +603,7 @@ def test_a_file_that_may_not_be_read_is_named(tmp_path, monkeypatch):
     path = tmp_path / "lines.csv"
     path.write_text(f"{HEADER}\n{line()}\n")
     monkeypatch.setattr(read.os, "access", lambda *_: False)  # as for another user's file
+    with pytest.raises(InputError, match="permission denied; make the file readable"):
+        read.regular_file(path)
     result = CliRunner().invoke(cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
-    assert result.exit_code == 2 and "permission denied" in result.output
+    assert result.exit_code == 2 and "readable" in result.output
