@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 from ictrade.errors import SourceError
+from ictrade.sources.comtrade_bulk import COLUMNS as BULK_COLUMNS
 from ictrade.sources.kcs_parse import lines_from_items, parse_page
 from ictrade.store.store import open_store
 from ictrade.store.validate import plausible_span
@@ -415,3 +416,83 @@ def test_odd_ranges_and_counts_are_usage_errors():
         cli, ["revisions", "2020-11", "--from", "2020-12-01", "--to", "2021-01-01", "--lines", "-5"]
     )
     assert negative.exit_code == 2
+    swapped = CliRunner().invoke(
+        cli, ["revisions", "2020-11", "--from", "2021-01-01", "--to", "2020-12-01"]
+    )
+    assert swapped.exit_code == 2 and "swap them" in swapped.output
+    port = CliRunner().invoke(cli, ["serve", "--port", "99999"])
+    assert port.exit_code == 2 and "internal error" not in port.output
+
+
+@pytest.mark.parametrize("wait", ["nan", "-5", "1e400", "abc"])
+def test_a_lock_wait_that_is_no_plausible_number_of_seconds_is_refused(tmp_path, wait):
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    result = CliRunner(env={"ICTRADE_LOCK_WAIT": wait}).invoke(
+        cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 2 and "ICTRADE_LOCK_WAIT" in result.output
+
+
+
+
+def bulk_row(**changed: str) -> str:
+    row = {"freqCode": "M", "period": "202011", "reporterCode": "410", "flowCode": "X",
+           "partnerCode": "156", "partner2Code": "0", "customsCode": "C00", "motCode": "0",
+           "cmdCode": "854232", "primaryValue": "100", "netWgt": "1", "qty": "1",
+           "qtyUnitCode": "-1", **changed}  # fmt: skip
+    return "\t".join(row[c] for c in BULK_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([], "no data lines"),
+        ([bulk_row(period="202013")], "period not YYYYMM: 1"),
+        ([bulk_row(primaryValue="")], "no value: 1"),
+    ],
+)
+def test_a_comtrade_bulk_file_without_usable_lines_is_refused(tmp_path, rows, said):
+    body = "\t".join(BULK_COLUMNS) + "\n" + "".join(r + "\n" for r in rows)
+    for args in (["ingest", "--store", str(tmp_path / "s.duckdb")],
+                 ["lake", "ingest", "--lake", str(tmp_path / "lake")]):  # fmt: skip
+        path = tmp_path / "bulk.txt"
+        path.write_text(body)
+        result = CliRunner().invoke(cli, [*args, str(path)])
+        assert result.exit_code == 2 and said in result.output, result.output
+
+
+KCS_LONG = "년월,수출입구분,HS코드,국가코드,금액(달러)"
+
+
+@pytest.mark.parametrize("month", ["2020-11-31", "20201100", "2020-11-01 25:61", "2021-02-29"])
+def test_a_customs_export_month_given_as_a_date_that_cannot_be_is_refused(tmp_path, month):
+    result = ingest(tmp_path, f"{KCS_LONG}\n{month},수출,854232,CN,5\n")
+    assert result.exit_code == 2 and "line 2, field '년월'" in result.output
+
+
+@pytest.mark.parametrize("month", ["2020년 11월", "2020-11-30 23:59", "2020.11", "2020/11/5"])
+def test_customs_export_months_in_their_usual_forms_load(tmp_path, month):
+    result = ingest(tmp_path, f"{KCS_LONG}\n{month},수출,854232,CN,5\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_whose_rows_hold_no_amount_is_refused(tmp_path):
+    wide = "년월,HS코드,국가코드,수출금액(달러),수입금액(달러)\n2020-11,854232,CN,,\n"
+    result = ingest(tmp_path, wide)
+    assert result.exit_code == 2 and "none of the file's 1 data lines holds a line" in result.output
+
+
+def test_a_workbook_whose_months_a_spreadsheet_turned_into_dates_loads(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # typing 2020-11 in a cell makes it the date 2020-11-01
+    book.active.append(HEADER.split(","))
+    book.active.append([dt.datetime(2020, 11, 1), "export", "854232", "CN", 100, "kcs",
+                        dt.datetime(2020, 12, 15), "confirmed"])  # fmt: skip
+    book.save(tmp_path / "dates.xlsx")
+    result = ingest(tmp_path, (tmp_path / "dates.xlsx").read_bytes(), name="dates.xlsx")
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "s.duckdb") as store:
+        rows = store.con.execute("SELECT month, vintage FROM lines").fetchall()
+    assert rows == [(dt.date(2020, 11, 1), dt.date(2020, 12, 15))]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import NoDataError
+from ..errors import NoDataError, UsageError
 from ..load import ingest_file
 from ..months import Month, parse_date
 from ..sources._read import ENCODINGS
@@ -173,6 +173,8 @@ def revisions_command(
     kind ('aggregate' or 'line') first."""
     target = Month.parse(month)
     start, end = parse_date(before, "--from"), parse_date(after, "--to")
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}; swap them")
     with open_for_reading(store_path, dataset) as store:
         aggregates = aggregate_changes(store, target, start, end)
         changed = line_changes(store, target, start, end)
