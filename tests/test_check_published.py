@@ -86,7 +86,7 @@ def test_unreadable_published_and_conflicts_files_are_input_errors(tmp_path):
     long_field = "x" * 200_000
     big.write_text(f"{HOSTILE_HEADER}\n2020-11,export,total,world,1,1,1,1,2020-12-15,{long_field}\n")
     result = CliRunner().invoke(cli, ["check-published", str(big)])
-    assert result.exit_code == 2 and "not a readable CSV" in result.output
+    assert result.exit_code == 2 and "line 2: the CSV cannot be read" in result.output
     conflicts = tmp_path / "conflicts.csv"
     conflicts.write_text("a,b\n1,2\n")
     result = CliRunner().invoke(cli, ["check-published", str(good), "--conflicts", str(conflicts)])

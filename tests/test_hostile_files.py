@@ -175,6 +175,12 @@ def test_kcs_amounts_that_are_not_numbers_are_refused(bad):
         lines_from_items([{**ITEM, "expDlr": bad}], dt.date(2021, 1, 20))
 
 
+@pytest.mark.parametrize("year", ["2020.13", "2020.00"])
+def test_a_kcs_row_of_a_month_that_cannot_be_is_refused_naming_the_row(year):
+    with pytest.raises(SourceError, match="row 1: year"):
+        lines_from_items([{**ITEM, "year": year}], dt.date(2021, 1, 20))
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -496,3 +502,64 @@ def test_a_workbook_whose_months_a_spreadsheet_turned_into_dates_loads(tmp_path)
     with open_store(tmp_path / "s.duckdb") as store:
         rows = store.con.execute("SELECT month, vintage FROM lines").fetchall()
     assert rows == [(dt.date(2020, 11, 1), dt.date(2020, 12, 15))]
+
+
+def test_flash_files_name_the_file_line_past_quoted_breaks_and_refuse_doubled_columns(tmp_path):
+    row = "semiconductors,total,2025-06,10,1\n"
+    quoted = f'{FLASH_HEADER}\n"semi\nconductors",total,2025-06,10,1\n{row[:-2]}-1\n'
+    result = ingest(tmp_path, quoted, name="quoted.csv")
+    assert result.exit_code == 2 and "line 4, field 'cum_value'" in result.output
+    big = f"{FLASH_HEADER}\n{row * 25}semiconductors,{'x' * 200_000},2025-06,10,1\n"
+    result = ingest(tmp_path, big, name="big.csv")
+    assert result.exit_code == 2 and "line 27" in result.output
+    doubled = f"{FLASH_HEADER},cum_value\n{row.strip()},2\n"
+    result = ingest(tmp_path, doubled, name="doubled.csv")
+    assert result.exit_code == 2 and "cum_value appears more than once" in result.output
+
+
+@pytest.mark.parametrize("lake", ["", "a-file"])
+def test_a_lake_that_is_empty_or_a_file_is_refused(tmp_path, lake):
+    data = tmp_path / "lines.csv"
+    data.write_text(f"{HEADER}\n{line()}\n")
+    if lake:
+        lake = str(tmp_path / lake)
+        Path(lake).write_text("x")
+    result = CliRunner().invoke(cli, ["lake", "ingest", str(data), "--lake", lake])
+    assert result.exit_code == 2 and "--lake" in result.output
+
+
+def test_a_refused_first_ingest_leaves_no_empty_store_behind(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n{line(value='-1')}\n")
+    store = tmp_path / "new.duckdb"
+    refused = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert refused.exit_code == 2 and not store.exists()
+    # the user's own store: reading commands would prefer an empty one to the shipped data
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "ICTRADE_STORE": ""}
+    CliRunner(env=env).invoke(cli, ["ingest", str(bad)])
+    after = CliRunner(env=env).invoke(cli, ["vintages", "2020-11"])
+    assert after.exit_code == 0 and "shipped 'default' dataset" in after.output
+    good = tmp_path / "good.csv"
+    good.write_text(f"{HEADER}\n{line()}\n")
+    assert CliRunner().invoke(cli, ["ingest", str(good), "--store", str(store)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert again.exit_code == 2 and store.exists()
+    with open_store(store) as opened:
+        assert opened.con.execute("SELECT count(*) FROM lines").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "said"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deep"),
+        ("long.csv", "subject,text\ntotal," + "x" * 200_000 + "\n", "line 2: the CSV cannot"),
+        ("binary.csv", "\x00\xff", "not UTF-8"),
+    ],
+)
+def test_notes_files_that_cannot_be_read_are_input_errors(tmp_path, name, body, said):
+    notes = tmp_path / name
+    notes.write_text(body, encoding="latin-1")
+    args = ["release", "2020-11", "--notes", str(notes), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and said in result.output, result.output

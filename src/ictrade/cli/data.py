@@ -18,6 +18,7 @@ from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
+from ..store.storefile import removed_if_refused
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
 from .output import emit, format_option, phase_bars, record, say
@@ -83,7 +84,7 @@ def ingest_command(
     instead (see 'ictrade release')."""
     path = writable_store_path(store_path)
     say(f"loading into {path}", 1)
-    with open_store(path, wait=writer_wait()) as store:
+    with removed_if_refused(path), open_store(path, wait=writer_wait()) as store:
         with phase_bars(Path(file).name) as show:
             started = time.perf_counter()
             report = ingest_file(

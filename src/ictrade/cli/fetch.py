@@ -11,6 +11,7 @@ import click
 from ..errors import UsageError
 from ..months import Month
 from ..store.store import Store, open_store, writable_store_path, writer_wait
+from ..store.storefile import removed_if_refused
 from ..store.validate import plausible_span
 from .options import F
 from .output import emit, format_option, status_line
@@ -60,7 +61,11 @@ def _fetch(store_path: str | None, start: str, end: str, fmt: str, run: Run) -> 
                 f"{high:%Y-%m}); check the year"
             )
     path = writable_store_path(store_path)
-    with open_store(path, wait=writer_wait()) as store, status_line() as say:
+    with (
+        removed_if_refused(path),
+        open_store(path, wait=writer_wait()) as store,
+        status_line() as say,
+    ):
         report = run(store, path, first, last, say)
     if fmt == "text":
         click.echo(report.summary)

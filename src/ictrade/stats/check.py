@@ -21,7 +21,7 @@ from ..classify import regions, taxonomy
 from ..errors import IctradeError, InputError
 from ..months import Month
 from ..numbers import matches
-from ..sources._read import read_text
+from ..sources._read import csv_error, read_text
 from ..store.store import Store
 from ..store.validate import plausible_span
 from .cube import FLOWS, Cube, load_cube
@@ -118,8 +118,7 @@ def _csv_rows(text: str, path: str | Path) -> tuple[list[str], list[dict[str, st
     try:
         return list(reader.fieldnames or []), list(reader)
     except csv.Error as exc:  # e.g. a field over the csv module's limit
-        message = f"not a readable CSV ({exc}); check its quoting"
-        raise InputError(message, file=str(path), line=reader.line_num) from None
+        raise csv_error(exc, Path(path), reader.line_num) from None
 
 
 def read_figures(
