@@ -78,7 +78,7 @@ class Api:
         body = self.responses.get(key)
         if body is None:
 
-            def envelope() -> Body:
+            def envelope(gzipped: bool = True) -> Body:
                 try:
                     data, meta = compute()
                 except Exception as exc:
@@ -86,13 +86,17 @@ class Api:
                     if known is None:
                         raise
                     return known
-                return Body.ok(data, meta)
+                return Body.ok(data, meta, gzipped=gzipped)
 
             if document and (ready is None or not await self.run(ready)):
                 async with self.documents:
-                    body = self.responses.put(key, await self.run(envelope))
+                    body = await self.run(envelope, False)
+                # gzipped out of the queue: the next document is computed meanwhile (zlib
+                # lets go of the interpreter lock)
+                body = await self.run(body.gzipped)
             else:
-                body = self.responses.put(key, await self.run(envelope))
+                body = await self.run(envelope)
+            body = self.responses.put(key, body)
         return body.response(request)
 
     async def run(self, func: Callable[..., V], *args: Any) -> V:
