@@ -231,6 +231,10 @@ def _coverage(s: Statement, month: Month) -> str:
         lacking.append("no partner countries (so no figures by region)")
     if lacking:
         clauses.append("these data hold " + " and ".join(lacking))
+    if a.get("partial_imports"):
+        clauses.append(
+            "the import lines cover only some ICT goods (so no imports or trade balance are given)"
+        )
     if a.get("partner_share") is not None:
         clauses.append(
             f"the figures by region cover only the {a['partner_share']:.1f} percent of "

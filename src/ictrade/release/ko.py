@@ -148,7 +148,7 @@ def _threshold(s: Statement, month: Month) -> str:
     a = s.args
     return (
         f"{_who(s.subject, a.get('region', 'world'))} {a['months']}개월 연속 "
-        f"{format_usd(a['threshold_usd'])}를 넘어섰다{since(a)}."
+        f"{a['threshold_usd'] / EOK:,.0f}억 달러를 넘어섰다{since(a)}."
     )
 
 
@@ -200,6 +200,9 @@ def _coverage(s: Statement, month: Month) -> str:
     clauses = []  # (joined to the next, ending the sentence)
     if lacking:
         stem = f"이 자료에는 {' 및 '.join(lacking)} 실적이 없어 {' 및 '.join(left_out)}는 싣지 않았"
+        clauses.append((stem + "으며", stem + "다"))
+    if a.get("partial_imports"):
+        stem = "수입 자료는 일부 ICT 품목만 포괄해 수입·무역수지는 싣지 않았"
         clauses.append((stem + "으며", stem + "다"))
     if a.get("partner_share") is not None:
         stem = f"지역별 수치는 상대국이 기재된 수출(전체의 {a['partner_share']:.1f}%)만 포괄"

@@ -42,6 +42,9 @@ class Store:
         # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
         self.completeness: list[dict[str, Any]] | None = None
         self.description: str | None = None  # what a shipped dataset holds (meta.json)
+        # Whether statistics find from the lines which months compare (stats.comparable): a
+        # user's store; a shipped dataset declares it (``completeness``).
+        self.compare_by_lines = True
 
     def close(self) -> None:
         self.con.close()

@@ -111,6 +111,7 @@ class StoreHandle:
             reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
+        store.compare_by_lines = kept.compare_by_lines
         try:
             yield store
         finally:
