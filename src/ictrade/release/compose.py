@@ -143,7 +143,8 @@ def record_statements(view: FactsView, flow: str, item: str, region: str) -> lis
         )
         if enough and (record["kind"] == "all_time_high" or record["rank"] == 1):
             first = record.get("compared_from", str(view.first_month))
-            out.append(Statement("record", item, args={**record, "first_month": first}))
+            args = {**record, "first_month": first, "comparable": "compared_from" in record}
+            out.append(Statement("record", item, args=args))
     return out[:1]
 
 

@@ -51,6 +51,7 @@ def mark_history_start(
             continue
         n = s.index(record["flow"], record["item"], record["region"])
         step = 12 if record["kind"].startswith("calendar_month") else 1
-        held = [k for k in range(t - step, -1, -step) if np.isfinite(s.value[n, k])]
-        if held:
+        ks = range(t - step, -1, -step)
+        held = [k for k in ks if np.isfinite(s.value[n, k])]
+        if held and min(held) != min(ks):  # earlier months left out: they hold other goods
             record["compared_from"] = str(months[min(held)])
