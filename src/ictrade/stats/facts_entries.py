@@ -30,10 +30,6 @@ class _Threshold(TypedDict, total=False):
     threshold_usd: float  # only on 'above_threshold' streaks
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or not math.isfinite(x) else float(x)
-
-
 class FlatSeries:
     """The cube flattened to [series, t] with a key per series, balance included."""
 
@@ -52,6 +48,7 @@ class FlatSeries:
         estimated = np.zeros_like(cube.value) if cube.estimated is None else cube.estimated
         none = np.full_like(balance, np.nan)[None]  # a balance is not a sum of lines
         self.estimated = np.concatenate([estimated, none], axis=0).reshape(n_f * n_i * n_r, n_t)
+        self.trade = np.repeat(np.array([f != "balance" for f in SERIES_FLOWS]), n_i * n_r)
 
     def index(self, flow: str, item: str, region: str) -> int:
         n_f, n_i, n_r = self.shape
@@ -74,36 +71,60 @@ def _held(flow: str, region: str, covered: Coverage) -> bool:
     return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
 
 
+def _held_mask(s: FlatSeries, covered: Coverage) -> np.ndarray:
+    """[series]: ``_held`` of each series' flow and region."""
+    held = np.array([[_held(f, r, covered) for r in s.cube.regions] for f in SERIES_FLOWS])
+    return np.broadcast_to(held[:, None, :], s.shape).ravel()
+
+
+def _nums(values: np.ndarray) -> list[float | None]:
+    """Each value as a Python float; None where not finite (JSON has no nan)."""
+    return [x if math.isfinite(x) else None for x in values.tolist()]
+
+
 def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
     tax = taxonomy(s.cube.scheme)
+    items = s.cube.items
+    value, prior = s.value[:, t], s.prior[:, t]
+    grid, prior_grid = value.reshape(s.shape), prior.reshape(s.shape)
+    # a total the data do not give (only some items): zero where a child is not
+    children_held = np.zeros(s.shape, dtype=bool)
+    for i, item in enumerate(items):
+        children = [items.index(c) for c in tax.children.get(item, [])]
+        if children:
+            children_held[:, i, :] = (grid[:, children, :] != 0).any(axis=1)
+    prior_held = np.isfinite(prior) & (prior != 0)
+    keep = np.isfinite(value) & ((value != 0) | prior_held) & _held_mask(s, covered)
+    keep &= ~((value == 0) & children_held.ravel())
+    total = np.broadcast_to(grid[:, [items.index("total")], :], s.shape).ravel()
+    w = s.cube.regions.index("world")
+    world = np.broadcast_to(grid[:, :, [w]], s.shape).ravel()
+    parents = [items.index(tax.by_id[item].parent or item) for item in items]
+    parent_prior = prior_grid[:, parents, :].ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total != 0, value / total * 100, np.nan)
+        share_of_world = np.where(world != 0, value / world * 100, np.nan)
+        contribution = np.where(parent_prior > 0, (value - prior) / parent_prior * 100, np.nan)
+        estimated = np.where(value != 0, s.estimated[:, t] / value * 100, np.nan)
+    values, priors, yoys = value.tolist(), _nums(prior), _nums(s.yoy[:, t])
+    shares, world_shares = _nums(share), _nums(share_of_world)
+    contributions, estimates = _nums(contribution), _nums(estimated)
     out: list[Cell] = []
-    for n, (flow, item, region) in enumerate(s.keys):
-        value, prior = s.value[n, t], s.prior[n, t]
-        if not np.isfinite(value) or (value == 0 and not (np.isfinite(prior) and prior)):
-            continue
-        if not _held(flow, region, covered):
-            continue
-        children = [s.value[s.index(flow, c, region), t] for c in tax.children.get(item, [])]
-        if value == 0 and any(children):  # a total the data do not give (only some items)
-            continue
-        total = s.value[s.index(flow, "total", region), t]
-        world = s.value[s.index(flow, item, "world"), t]
-        parent = tax.by_id[item].parent
-        parent_prior = s.prior[s.index(flow, parent or item, region), t]
-        contribution = (
-            (value - prior) / parent_prior * 100 if parent_prior and parent_prior > 0 else math.nan
-        )
+    for n in np.nonzero(keep)[0].tolist():
+        flow, item, region = s.keys[n]
         trade = flow != "balance"
         out.append(
             {
-                **s.key(n),
-                "value_usd": float(value),
-                "prev_year_value_usd": _num(prior),
-                "yoy_pct": _num(s.yoy[n, t]),
-                "share_pct": _num(value / total * 100) if trade and total else None,
-                "share_of_world_pct": _num(value / world * 100) if trade and world else None,
-                "contribution_pp": _num(contribution) if trade else None,
-                "estimated_pct": _num(s.estimated[n, t] / value * 100) if value else None,
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "value_usd": values[n],
+                "prev_year_value_usd": priors[n],
+                "yoy_pct": yoys[n],
+                "share_pct": shares[n] if trade else None,
+                "share_of_world_pct": world_shares[n] if trade else None,
+                "contribution_pp": contributions[n] if trade else None,
+                "estimated_pct": estimates[n],
             }
         )
     return out
@@ -111,7 +132,7 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
 
 def streaks(s: FlatSeries, t: int, months: list[Month], data_start_t: int) -> list[Streak]:
     out: list[Streak] = []
-    trade = np.array([k[0] != "balance" for k in s.keys])
+    trade = s.trade
     with np.errstate(invalid="ignore"):
         kinds = {
             "yoy_growth": s.yoy > 0,
@@ -140,14 +161,18 @@ def _runs_to_streaks(
     threshold: _Threshold,
 ) -> list[Streak]:
     out: list[Streak] = []
-    for n in np.nonzero(runs >= 2)[0]:
-        since = t - int(runs[n]) + 1
+    lengths = runs.tolist()
+    for n in np.nonzero(runs >= 2)[0].tolist():
+        flow, item, region = s.keys[n]
+        since = t - lengths[n] + 1
         out.append(
             {
-                **s.key(n),
+                "flow": flow,
+                "item": item,
+                "region": region,
                 "kind": kind,
                 **threshold,
-                "months": int(runs[n]),
+                "months": lengths[n],
                 "since": str(months[since]),
                 "from_data_start": since <= start_t,
             }
@@ -185,19 +210,23 @@ def _record_facts(
         return []
     out: list[Record] = []
     highs, lows = rank_high(history, current), rank_low(history, current)
-    filled = np.nan_to_num(history, nan=-np.inf)
-    for n in np.nonzero(((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current))[0]:
-        compared = int(np.sum(~np.isnan(history[n])))
-        if highs[n] <= 3:
-            record = _record(s.keys[n], scope, kind + "_high", compared, int(highs[n]))
-            best = int(np.argmax(filled[n]))
-            record["previous_record_period"] = labels[best]
-            record["previous_record_usd"] = float(history[n, best])
+    best = np.argmax(np.nan_to_num(history, nan=-np.inf), axis=1)
+    best_usd = history[np.arange(len(best)), best].tolist()
+    compared = np.sum(~np.isnan(history), axis=1).tolist()
+    high, low = (highs <= 3).tolist(), (lows <= 3).tolist()
+    positive = (current > 0).tolist()
+    chosen = ((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current)
+    for n in np.nonzero(chosen)[0].tolist():
+        if high[n]:
+            record = _record(s.keys[n], scope, kind + "_high", compared[n], int(highs[n]))
+            period = labels[int(best[n])]
+            record["previous_record_period"] = period
+            record["previous_record_usd"] = best_usd[n]
             if scope == "month":
-                record["previous_record_month"] = labels[best]
+                record["previous_record_month"] = period
             out.append(record)
-        if lows[n] <= 3 and (s.keys[n][0] == "balance" or current[n] > 0):
-            out.append(_record(s.keys[n], scope, kind + "_low", compared, int(lows[n])))
+        if low[n] and (s.keys[n][0] == "balance" or positive[n]):
+            out.append(_record(s.keys[n], scope, kind + "_low", compared[n], int(lows[n])))
     return out
 
 
@@ -247,19 +276,22 @@ def ytd(s: FlatSeries, t: int, months: list[Month], covered: Coverage) -> list[Y
     value = s.value[:, start : t + 1].sum(axis=1)
     prior = s.prior[:, start : t + 1].sum(axis=1)
     yoy = yoy_pct(value, prior)
+    values, priors, yoys = value.tolist(), _nums(prior), _nums(yoy)
+    frm, to = str(months[start]), str(month)
     out: list[Ytd] = []
-    for n in np.nonzero((value != 0) & np.isfinite(value))[0]:
-        flow, _, region = s.keys[n]
-        if not _held(flow, region, covered):
-            continue
+    chosen = (value != 0) & np.isfinite(value) & _held_mask(s, covered)
+    for n in np.nonzero(chosen)[0].tolist():
+        flow, item, region = s.keys[n]
         out.append(
             {
-                **s.key(n),
-                "from": str(months[start]),
-                "to": str(month),
-                "value_usd": float(value[n]),
-                "prev_year_value_usd": _num(prior[n]),
-                "yoy_pct": _num(yoy[n]),
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "from": frm,
+                "to": to,
+                "value_usd": values[n],
+                "prev_year_value_usd": priors[n],
+                "yoy_pct": yoys[n],
             }
         )
     return out

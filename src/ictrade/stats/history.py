@@ -16,14 +16,11 @@ def yoy_pct(value: np.ndarray, prior: np.ndarray) -> np.ndarray:
 
 def run_lengths(condition: np.ndarray, t: int) -> np.ndarray:
     """For each row, how many consecutive months up to and including t satisfy ``condition``."""
-    run = np.zeros(condition.shape[0], dtype=int)
-    alive = np.ones(condition.shape[0], dtype=bool)
-    for k in range(t, -1, -1):
-        alive &= condition[:, k]
-        if not alive.any():
-            break
-        run += alive
-    return run
+    if t < 0:
+        return np.zeros(condition.shape[0], dtype=int)
+    broken = ~condition[:, t::-1]  # months t, t - 1, ... 0
+    # the first month back that breaks the run; a run through every month is t + 1 long
+    return np.where(broken.any(axis=1), np.argmax(broken, axis=1), t + 1)
 
 
 def rank_high(history: np.ndarray, current: np.ndarray) -> np.ndarray:

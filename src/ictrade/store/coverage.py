@@ -17,10 +17,14 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..errors import NoDataError
 from ..months import Month
-from .base import Store, first_row
-from .query import earliest_vintage, vintage_filter
+from .base import Store, first_row, in_force, remembered
+from .query import earliest_vintage
 
 NEIGHBOURS = 3  # months on each side compared with
 CODE_SHARE = 0.5  # fewer codes than this share of a side's median: incomplete
@@ -69,24 +73,83 @@ def _short_of(held: tuple[int, float], side: tuple[float, float]) -> bool:
     return codes < CODE_SHARE_WITH_VALUE * typical_codes and value < VALUE_SHARE * typical_value
 
 
+class CodeCounts:
+    """The lines' codes and values by month, source and flow, at any vintage date: the lines
+    summed by code and by the span each is in force, sorted so that the codes of one month,
+    source and flow are consecutive (what is in force at a date is then a mask and a count).
+    """
+
+    def __init__(self, store: Store, months: tuple[Month, Month] | None = None) -> None:
+        within, params = "", []
+        if months is not None:
+            within, params = "WHERE month BETWEEN ? AND ?", [m.first_day() for m in months]
+        table = store.con.sql(
+            f"""SELECT month, source, flow, hs_code, vintage, superseded_by,
+                coalesce(sum(value_usd), 0) AS value FROM lines {within}
+            GROUP BY ALL ORDER BY month, source, flow, hs_code""",
+            params=params,
+        ).to_arrow_table()
+        month = table.column("month").to_numpy().astype("datetime64[M]").astype(np.int64)
+        self.month = month + 1970 * 12  # Month.index
+        group = np.zeros(len(month), dtype=bool)  # a row starts a month, source and flow
+        group[:1] = True
+        code = group.copy()  # a row starts a code (of its month, source and flow)
+        for name in ("month", "source", "flow", "hs_code"):
+            column = table.column(name)
+            if len(month) > 1:
+                changed = pc.not_equal(column[1:], column[:-1]).to_numpy(zero_copy_only=False)
+                code[1:] |= changed
+                if name != "hs_code":
+                    group[1:] |= changed
+        self.group, self.code = np.cumsum(group) - 1, np.cumsum(code) - 1
+        self.keys = [
+            (m, str(src), str(flow))
+            for m, src, flow in zip(
+                self.month[group].tolist(),
+                table.column("source").filter(pa.array(group)).to_pylist(),
+                table.column("flow").filter(pa.array(group)).to_pylist(),
+                strict=True,
+            )
+        ]
+        self.vintage = table.column("vintage").to_numpy()
+        self.superseded = table.column("superseded_by").to_numpy(zero_copy_only=False)
+        self.value = table.column("value").to_numpy()
+
+    def held(
+        self, months: tuple[Month, Month] | None, as_of: dt.date | None
+    ) -> dict[tuple[str, str], dict[Month, tuple[int, float]]]:
+        """(source, flow) -> month -> (codes, value) of the lines in force as of ``as_of``."""
+        a, b = 0, len(self.month)
+        if months is not None:
+            a, b = np.searchsorted(self.month, [months[0].index, months[1].index + 1])
+        keep = np.isnat(self.superseded[a:b])
+        if as_of is not None:
+            day = np.datetime64(as_of, "D")
+            keep = (self.vintage[a:b] <= day) & (keep | (self.superseded[a:b] > day))
+        group, code = self.group[a:b][keep], self.code[a:b][keep]
+        first = np.ones(len(code), dtype=bool)
+        first[1:] = code[1:] != code[:-1]
+        size = len(self.keys)
+        codes = np.bincount(group[first], minlength=size)
+        value = np.bincount(group, weights=self.value[a:b][keep], minlength=size)
+        series: dict[tuple[str, str], dict[Month, tuple[int, float]]] = defaultdict(dict)
+        for g in np.unique(group).tolist():
+            month, source, flow = self.keys[g]
+            series[(source, flow)][Month.from_index(month)] = (int(codes[g]), float(value[g]))
+        return series
+
+
 def incomplete_months(
     store: Store, months: tuple[Month, Month] | None = None, as_of: dt.date | None = None
 ) -> list[MonthCoverage]:
     """The incomplete months within ``months`` (first, last; None: all), as of a vintage."""
-    condition, params = vintage_filter(as_of)
-    within = ""
-    if months is not None:
-        within = " AND l.month BETWEEN ? AND ?"
-        reach = (months[0] - NEIGHBOURS).first_day(), (months[1] + NEIGHBOURS).first_day()
-        params = [*params, *reach]
-    rows = store.con.execute(
-        f"""SELECT l.source, l.flow, l.month, count(DISTINCT l.hs_code), sum(l.value_usd)
-            FROM lines l WHERE {condition}{within} GROUP BY ALL""",
-        params,
-    ).fetchall()
-    series: dict[tuple[str, str], dict[Month, tuple[int, float]]] = defaultdict(dict)
-    for source, flow, month, codes, value in rows:
-        series[(source, flow)][Month.from_date(month)] = (int(codes), float(value or 0.0))
+    reach = None if months is None else (months[0] - NEIGHBOURS, months[1] + NEIGHBOURS)
+    if store.memo is None:
+        series = CodeCounts(store, reach).held(reach, as_of)
+    else:  # a snapshot: its counts are read once, and each answer kept
+        counts = remembered(store, ("code_counts",), lambda: CodeCounts(store))
+        key = ("incomplete", reach, in_force(store, as_of))
+        series = remembered(store, key, lambda: counts.held(reach, as_of))
     out = []
     for (source, flow), held in sorted(series.items()):
         for month in sorted(held):

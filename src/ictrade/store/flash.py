@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..errors import InputError, LineOf
 from ..months import Month
-from .base import Store, first_row
+from .base import Store, first_row, in_force, remembered, resolve_vintage
 from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
 from .schema import FLASH_SCHEMA, FlashFigure
@@ -119,8 +119,12 @@ def ingest_flash(
 
 def has_flash(store: Store) -> bool:
     """Stores created before the flash table existed lack it (read-only ones stay so)."""
-    found = store.con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'flash'").fetchall()
-    return bool(found)
+
+    def look() -> bool:
+        sql = "SELECT 1 FROM duckdb_tables() WHERE table_name = 'flash'"
+        return bool(store.con.execute(sql).fetchall())
+
+    return remembered(store, ("has_flash",), look)
 
 
 def flash_rows(
@@ -130,6 +134,19 @@ def flash_rows(
     and cut; only months up to ``before`` (included) when given."""
     if not has_flash(store):
         return []
+    if store.memo is not None:  # dates between two vintages of the figures share an answer
+        vintages = remembered(store, ("flash_vintages",), lambda: _vintages(store))
+        key = ("flash_rows", before, resolve_vintage(vintages, as_of))
+        return list(remembered(store, key, lambda: _flash_rows(store, before, as_of)))
+    return _flash_rows(store, before, as_of)
+
+
+def _vintages(store: Store) -> list[dt.date]:
+    rows = store.con.execute("SELECT DISTINCT vintage FROM flash ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def _flash_rows(store: Store, before: Month | None, as_of: dt.date | None) -> list[FlashRow]:
     condition = "vintage <= ?" if as_of else "TRUE"
     params: list[object] = [as_of] if as_of else []
     if before is not None:
@@ -153,6 +170,11 @@ def flash_rows(
 
 def lines_hold(store: Store, month: Month | None, as_of: dt.date | None = None) -> bool:
     """Does the store hold customs lines of ``month`` (of any month: None) as of ``as_of``?"""
+    key = ("lines_hold", store.reporter, month, in_force(store, as_of))
+    return remembered(store, key, lambda: _lines_hold(store, month, as_of))
+
+
+def _lines_hold(store: Store, month: Month | None, as_of: dt.date | None) -> bool:
     condition, params = vintage_filter(as_of)
     condition += " AND l.reporter = ?"
     params = [*params, store.reporter]

@@ -14,7 +14,7 @@ import pyarrow as pa
 from ..errors import NoDataError
 from ..months import Month
 from .apportion import CUBE_COLUMNS
-from .base import Store, first_row
+from .base import Store, first_row, in_force, line_vintages, remembered
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -191,6 +191,12 @@ def _refresh_counted(
 
 def publication_date(store: Store, month: Month) -> dt.date:
     """When a month's figures were first published: its earliest vintage in the store."""
+    return remembered(
+        store, ("published", store.reporter, month), lambda: _publication_date(store, month)
+    )
+
+
+def _publication_date(store: Store, month: Month) -> dt.date:
     row = first_row(
         store.con.execute(
             "SELECT min(vintage) FROM lines WHERE month = ? AND reporter = ?",
@@ -227,6 +233,12 @@ def reporters(store: Store) -> list[str]:
 
 
 def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
+    """The latest vintage of the reporter's lines in force as of ``as_of``."""
+    key = ("latest_vintage", store.reporter, in_force(store, as_of))
+    return remembered(store, key, lambda: _latest_vintage(store, as_of))
+
+
+def _latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     condition, params = vintage_filter(as_of)
     row = first_row(
         store.con.execute(
@@ -239,15 +251,20 @@ def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
 
 def earliest_vintage(store: Store) -> dt.date | None:
     """The first date on which the store's figures were published (None: no lines)."""
-    row = first_row(store.con.execute("SELECT min(vintage) FROM lines").fetchall())
-    return row[0] if row else None
+    vintages = remembered(store, ("vintages",), lambda: line_vintages(store))
+    return vintages[0] if vintages else None
 
 
 def sources(store: Store) -> list[str]:
-    rows = store.con.execute(
-        "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
-    ).fetchall()
-    return [r[0] for r in rows]
+    """The sources of the reporter's lines."""
+
+    def read() -> list[str]:
+        rows = store.con.execute(
+            "SELECT DISTINCT source FROM lines WHERE reporter = ? ORDER BY 1", [store.reporter]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    return list(remembered(store, ("sources", store.reporter), read))
 
 
 def imputed_flows(store: Store, months: list[Month], as_of: dt.date | None) -> dict[str, set[str]]:

@@ -8,7 +8,6 @@ of every cache key, so answers computed before an ingest are never served after 
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import threading
@@ -22,6 +21,7 @@ from typing import Generic, TypeVar
 from ..errors import StoreBusyError
 from ..stats.cube import Cube, load_cube
 from ..stats.vintage_cubes import VintageCubes
+from ..store.base import line_vintages, resolve_vintage
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -88,6 +88,11 @@ class StoreHandle:
         # What answers show: the dataset or the file's name, never a path of the server's disk.
         self.name = choice.dataset or (choice.path.name if choice.path else "")
         self._refresh = threading.Lock()
+        # The snapshot, its stamp, file state and vintages change together, under this lock: a
+        # request that saw the new stamp and read the old snapshot would keep the old figures
+        # under the new stamp, served until the next ingest.
+        self._swap = threading.Lock()
+        self._issued: dict[int, str] = {}  # id of a store use() yields -> its snapshot's stamp
         self._kept: Store | None = None
         self._file_state: tuple[int, int, int] | None = None
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
@@ -101,7 +106,7 @@ class StoreHandle:
 
     @contextmanager
     def use(self) -> Iterator[Store]:
-        kept = self._current()
+        kept, stamp = self._pinned()
         cursor = kept.con.cursor()
         store = Store(
             cursor,
@@ -112,10 +117,20 @@ class StoreHandle:
         )
         store.completeness, store.description = kept.completeness, kept.description
         store.compare_by_lines = kept.compare_by_lines
+        store.memo = kept.memo  # the snapshot's answers, kept until the next snapshot
+        self._issued[id(store)] = stamp
         try:
             yield store
         finally:
+            del self._issued[id(store)]
             cursor.close()
+
+    def _pinned(self) -> tuple[Store, str]:
+        """The snapshot to answer from and its stamp, taken together."""
+        self._current()
+        with self._swap:
+            assert self._kept is not None
+            return self._kept, self._stamp
 
     def _current(self) -> Store:
         """The snapshot to answer from, taken again when the file changed and no writer
@@ -137,6 +152,7 @@ class StoreHandle:
     def _take(self, kept: Store | None) -> Store:
         if self._kept is not None and self._kept is not kept:
             return self._kept  # taken while this request waited
+        state, stamp = None, self._stamp
         if self.path is None:
             fresh = open_choice(self.choice)
         else:
@@ -144,15 +160,18 @@ class StoreHandle:
             if taken is None:
                 assert kept is not None
                 return kept
-            fresh = taken
-        rows = fresh.con.execute("SELECT DISTINCT vintage FROM lines ORDER BY 1").fetchall()
-        self._vintages = [r[0] for r in rows]
-        self._kept = fresh
+            fresh, state, stamp = taken
+        fresh.memo = {}
+        vintages = line_vintages(fresh)
+        with self._swap:
+            self._vintages = vintages
+            self._kept, self._stamp, self._file_state = fresh, stamp, state
         return fresh
 
-    def _snapshot(self, *, wait: bool) -> Store | None:
-        """A snapshot of the file and its stamp; None while a writer holds it (after up to
-        FIRST_SNAPSHOT_WAIT seconds when ``wait``, else at once; StoreBusyError then)."""
+    def _snapshot(self, *, wait: bool) -> tuple[Store, tuple[int, int, int], str] | None:
+        """A snapshot of the file, the file's state before it and its stamp; None while a
+        writer holds it (after up to FIRST_SNAPSHOT_WAIT seconds when ``wait``, else at once;
+        StoreBusyError then)."""
         deadline = time.monotonic() + (FIRST_SNAPSHOT_WAIT if wait else 0)
         while True:
             state = self._stat()
@@ -166,21 +185,19 @@ class StoreHandle:
                 if wait:
                     raise
                 return None
-            self._file_state = state
             row = first_row(fresh.con.execute("SELECT max(id) FROM ingests").fetchall())
-            self._stamp = f"ingest:{row[0] if row else None}"
-            return fresh
+            return fresh, state, f"ingest:{row[0] if row else None}"
 
     def fresh(self) -> bool:
         """Whether the snapshot is taken and the file unchanged since: ``stamp()`` and
         ``use()`` then return at once (otherwise they may copy the file first)."""
-        kept = self._kept
-        return kept is not None and (self.path is None or self._stat() == self._file_state)
+        with self._swap:
+            kept, state = self._kept, self._file_state
+        return kept is not None and (self.path is None or self._stat() == state)
 
     def stamp(self) -> str:
         """What changes when the store's data change: the latest ingest id (files only)."""
-        self._current()
-        return self._stamp
+        return self._pinned()[1]
 
     def _stat(self) -> tuple[int, int, int]:
         assert self.path is not None
@@ -192,22 +209,24 @@ class StoreHandle:
         wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
         return (main.st_mtime_ns, main.st_size, wal_mtime)
 
+    def stamp_of(self, store: Store | None) -> str:
+        """The stamp of the snapshot of a store ``use()`` gave (it may be older than the
+        handle's); the handle's without one."""
+        pinned = self._issued.get(id(store)) if store is not None else None
+        return pinned or self.stamp()
+
     def resolve(self, as_of: dt.date | None) -> dt.date | None:
         """The vintage whose lines-in-force equal those as of ``as_of``: the latest vintage on
         or before it; None (the latest figures) from the latest vintage on. A date before
         every vintage stays as it is (nothing was published then)."""
         self._current()
-        vintages = self._vintages
-        if as_of is None or not vintages or as_of >= vintages[-1]:
-            return None
-        at = bisect.bisect_right(vintages, as_of)
-        return vintages[at - 1] if at else as_of
+        return resolve_vintage(self._vintages, as_of)
 
     def cube(self, as_of: dt.date | None, store: Store | None = None) -> Cube:
         """The cube as of a vintage date, built once per stamp and set of lines in force (all
         dates between two vintages share one cube)."""
         resolved = self.resolve(as_of)
-        key = (self.stamp(), resolved)
+        key = (self.stamp_of(store), resolved)
         cached = self.cubes.get(key)
         if cached is not None:
             return cached
@@ -250,6 +269,9 @@ class ReporterHandle(StoreHandle):
 
     def _current(self) -> Store:
         return self.base._current()
+
+    def _pinned(self) -> tuple[Store, str]:
+        return self.base._pinned()
 
     def fresh(self) -> bool:
         return self.base.fresh()

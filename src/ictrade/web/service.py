@@ -16,8 +16,9 @@ from ..release.page import trend_from_cube
 from ..stats.cube import Cube
 from ..stats.facts_doc import Document
 from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
+from ..store.base import in_force
 from ..store.coverage import incomplete_months
-from ..store.query import reporters
+from ..store.query import publication_date, reporters
 from ..store.store import StoreChoice, available_datasets
 from . import olap, params, releases
 from .handles import LRU, ReporterHandle, StoreHandle
@@ -33,8 +34,7 @@ class Service:
             (None, choice.scheme, choice.reporter): self.default
         }
         self._lock = threading.Lock()
-        self.facts_cache: LRU[Document] = LRU(32)
-        self.gaps_cache: LRU[list[str]] = LRU(16)
+        self.facts_cache: LRU[Document] = LRU(64)  # about 2 MB each
         self._held: LRU[list[str]] = LRU(16)  # the reporters of a store, by identity and stamp
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
@@ -96,23 +96,30 @@ class Service:
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
     ) -> Document:
         """The facts document (``release_facts``: the flash facts of a month that holds only
-        flash figures), from the cached cube."""
-        key = (handle.identity, handle.stamp(), month, as_of, as_published)
-        cached = self.facts_cache.get(key)
-        if cached is not None:
-            return cached
+        flash figures), from the cached cube. Documents are kept by the lines in force they
+        are computed from (every date between two vintages shares one), and echo the date
+        asked."""
         with handle.use() as store:
-            flash = flash_month(store, month, as_of)
-            if not as_published and not flash:  # a month outside the data: 404 naming the span
-                check_month(handle.cube(as_of, store), month)
-            facts = release_facts(
-                store,
-                month,
-                as_of=as_of,
-                as_published=as_published,
-                cube_loader=lambda s, vintage: handle.cube(vintage, s),
-            )
-        return self.facts_cache.put(key, facts)
+            if flash_month(store, month, as_of):
+                stamp = handle.stamp_of(store)
+                key: tuple[object, ...] = (handle.identity, stamp, month, as_of, as_published)
+                return self.facts_cache.get(key) or self.facts_cache.put(
+                    key, release_facts(store, month, as_of=as_of, as_published=as_published)
+                )
+            date = publication_date(store, month) if as_published else as_of
+            key = (handle.identity, handle.stamp_of(store), month, in_force(store, date))
+            kept = self.facts_cache.get(key)
+            if kept is None:
+                if not as_published:  # a month outside the data: 404 naming the span
+                    check_month(handle.cube(as_of, store), month)
+                facts = release_facts(
+                    store,
+                    month,
+                    as_of=date,
+                    cube_loader=lambda s, vintage: handle.cube(vintage, s),
+                )
+                kept = self.facts_cache.put(key, facts)
+        return asked_as_of(kept, date)
 
     def release_source(
         self,
@@ -192,14 +199,23 @@ class Service:
 
     def incomplete(self, handle: StoreHandle, as_of: dt.date | None) -> list[str]:
         """The months whose lines look incomplete (store/coverage.py), which a release
-        refuses; computed once per store stamp and resolved vintage."""
-        resolved = handle.resolve(as_of)
-        key = (handle.identity, handle.stamp(), resolved)
-        cached = self.gaps_cache.get(key)
-        if cached is not None:
-            return cached
-        found = handle.compute(lambda store: incomplete_months(store, as_of=resolved))
-        return self.gaps_cache.put(key, sorted({str(g.month) for g in found}))
+        refuses (kept with the snapshot, by the lines in force)."""
+        found = handle.compute(lambda store: incomplete_months(store, as_of=as_of))
+        return sorted({str(g.month) for g in found})
+
+
+def asked_as_of(facts: Document, date: dt.date | None) -> Document:
+    """A kept document as the answer for ``date``: its figures, and the date asked."""
+    if facts["schema"] == FLASH_SCHEMA:
+        return facts
+    asked = str(date) if date else None
+    if facts["data"].get("as_of_requested") == asked:
+        return facts
+    data = facts["data"].copy()
+    data["as_of_requested"] = asked
+    answer = facts.copy()
+    answer["data"] = data
+    return answer
 
 
 def check_month(cube: Cube, month: Month, name: str = "month") -> Month:
