@@ -65,10 +65,11 @@ class Comparability:
             return
         w, missed = self.wider[(0, t)]
         raise NoDataError(
-            f"{month} holds only part of the ICT goods of other months: its lines cover "
-            f"{100 * (1 - missed):.0f}% of the value of {months[w]}'s (codes it has no line "
-            "for, or only finer ones), so it is not released as ICT exports as a whole; load "
-            "the month's lines of every code, or see what there is with 'ictrade series'"
+            f"{month} holds only part of the ICT goods of other months: its codes carry "
+            f"{100 * (1 - missed):.0f}% of {months[w]}'s export value (the rest is in codes "
+            f"{month} has no line for, or only finer lines of), so it is not released as ICT "
+            "exports as a whole; load the month's lines of every code, or see what there is "
+            "with 'ictrade series'"
         )
 
 
