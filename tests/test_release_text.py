@@ -40,3 +40,12 @@ def test_a_cell_without_growth_shows_its_value_alone_in_the_item_region_table():
 
 def test_tables_without_figures_do_not_say_the_store_holds_no_lines():
     assert "store holds no lines" not in label("en", "no_data")
+
+
+def test_an_item_region_table_without_cells_has_no_rows_of_blanks():
+    from ictrade.release.tables import item_region
+
+    facts = {"month": "2026-01", "cells": [_cell("world", 27.642e9, 83.6)], "ytd": []}
+    for flow in ("export", "import"):  # exports of the world only; no imports at all
+        table = item_region(FactsView(facts), flow, "value_usd", "en")  # type: ignore[arg-type]
+        assert table.rows == [] and table.empty
