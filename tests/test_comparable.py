@@ -116,3 +116,10 @@ def test_regions_grow_only_against_a_year_with_the_same_partner_lines(mixed):
     assert cell(facts)["yoy_pct"] is not None
     china = cell(facts, region="china")
     assert china is not None and china["yoy_pct"] is None
+
+
+def test_no_year_to_date_across_a_month_without_lines():
+    every = lines(world(), "export", lambda m, c: m >= "2020-01" and m != "2020-03")
+    facts = store_facts(every, "2020-06")
+    assert not [y for y in facts["ytd"] if (y["item"], y["region"]) == ("total", "world")]
+    assert cell(facts)["value_usd"] > 0
