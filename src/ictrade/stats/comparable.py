@@ -80,8 +80,9 @@ def _indexes(column: pa.ChunkedArray | pa.Array) -> tuple[list[str], np.ndarray]
     return encoded.dictionary.to_pylist(), np.asarray(encoded.indices.to_numpy())
 
 
-def _reach(rows: pa.Table, t: np.ndarray, n_t: int) -> np.ndarray:
-    """[a, b]: the share of month b's value that month a covers."""
+def _reach(rows: pa.Table, t: np.ndarray, n_t: int, finer_covers: bool = False) -> np.ndarray:
+    """[a, b]: the share of month b's value that month a covers (``finer_covers``: also by
+    codes finer than b's: whether a holds goods of b's kinds, not all of them)."""
     codes, c = _indexes(rows.column("hs_code"))
     keys, k = _indexes(rows.column("items"))
     held = np.zeros((n_t, len(codes)), dtype=bool)
@@ -114,6 +115,8 @@ def _reach(rows: pa.Table, t: np.ndarray, n_t: int) -> np.ndarray:
         prefixes = [p for p in (index.get(code[:d]) for d in range(2, len(code))) if p is not None]
         for p in prefixes:
             covered[:, n] |= held[:, p]
+            if finer_covers:
+                covered[:, p] |= held[:, n]
         if prefixes and len(codes[prefixes[-1]]) >= HS6:
             own[:, prefixes[-1]] -= value[:, n]  # the nearest coarser code holds it
     for n, code in enumerate(codes):
@@ -170,15 +173,20 @@ def _imports_short(
     narrow: np.ndarray,
     wider: dict[tuple[int, int], tuple[int, float]],
 ) -> None:
-    """Mark narrow the months whose import lines do not reach their export lines."""
+    """Mark narrow the months whose import lines hold a part of the goods of their export
+    lines: the exports hold goods of every kind the imports do, the imports do not reach the
+    exports (imports of other goods than the exports are not a part of them)."""
     flow = rows.column("flow").to_numpy(zero_copy_only=False)
     if not ((flow == "export").any() and (flow == "import").any()):
         return
     imports = FLOWS.index("import")
-    reach = _reach(rows, month_t + n_t * (flow == "import"), 2 * n_t)
+    at = month_t + n_t * (flow == "import")
+    reach = _reach(rows, at, 2 * n_t)
+    kinds = _reach(rows, at, 2 * n_t, finer_covers=True)
     for t in range(n_t):
         missed = 1 - reach[n_t + t, t]
-        if reach[n_t + t, n_t + t] > 0 and missed > 1 - REACH and not narrow[imports, t]:
+        part = kinds[t, n_t + t] >= REACH and missed > 1 - REACH
+        if reach[n_t + t, n_t + t] > 0 and part and not narrow[imports, t]:
             narrow[imports, t] = True
             wider[(imports, t)] = (t, float(missed))
 
