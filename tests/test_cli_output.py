@@ -176,6 +176,22 @@ def test_ingest_shows_reading_progress_only_when_asked(tmp_path, monkeypatch):
     assert "read, checked and stored in" in verbose.stderr
 
 
+def test_ingest_and_lake_ingest_show_checking_and_writing(tmp_path, monkeypatch):
+    file = tmp_path / "one.csv"
+    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
+                    encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("ICTRADE_PROGRESS", "1")
+    ingest = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
+    lake = run("lake", "ingest", str(file), "--lake", str(tmp_path / "lake"))
+    for result in (ingest, lake):
+        assert result.exit_code == 0, result.output
+        assert "checking one.csv" in result.stderr and "writing one.csv" in result.stderr
+        assert "checking" not in result.stdout
+    monkeypatch.delenv("ICTRADE_PROGRESS")
+    quiet = run("ingest", str(file), "--store", str(tmp_path / "b.duckdb"), "-q")
+    assert "checking" not in quiet.stderr
+
+
 def test_status_line_rewrites_one_line_on_a_terminal(monkeypatch, capsys):
     from ictrade.cli.output import VERBOSITY, status_line
 

@@ -94,6 +94,8 @@ def compare(service: Service, handle: StoreHandle, cases: list[Case], *, own_cub
             expected = answer(release_facts, store, month, **options)
             if served.startswith("{") or expected.startswith("{"):
                 assert served == expected, (month, as_of, published)
+                sent = service.facts_json(handle, month, as_of, published).raw
+                assert sent == served.encode()  # the bytes the server sends
             # else both refused (the server names the months it holds in its own words)
 
 
@@ -181,4 +183,15 @@ def test_an_ingest_into_the_served_store_is_seen(store_file: Path) -> None:
     assert after["cells"][0]["value_usd"] == 3 * before["cells"][0]["value_usd"]  # type: ignore[typeddict-item]
     on_v2 = service.facts(handle, month, V2, False)  # dates before it: as they were
     assert on_v2["cells"] == before["cells"]
+    service.close()
+
+
+def test_no_record_is_claimed_against_no_earlier_figure() -> None:
+    """The KCS sample blanks the months before its complete span: a month's figure compared
+    with none of them is no record (it was one, with a NaN 'previous record', which JSON
+    cannot carry: the API answered 500)."""
+    service = Service(choose_store(None, "kcs-sample"))
+    facts = service.facts(service.default, Month(2025, 2), None, False)
+    assert facts["records"] and all(r["periods_compared"] > 0 for r in facts["records"])  # type: ignore[typeddict-item]
+    json.loads(service.facts_json(service.default, Month(2025, 2), None, False).raw)
     service.close()

@@ -131,3 +131,44 @@ def test_the_cli_says_lines_stored_and_never_shows_a_traceback(tmp_path, monkeyp
             monkeypatch.setenv("ICTRADE_COMTRADE_BASE_URL", server.url)
             bad = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "t.duckdb")])
         assert bad.exit_code == 2 and "Traceback" not in bad.output, bad.output
+
+
+def answer_with(status: int, body: bytes, **headers: str):  # type: ignore[no-untyped-def]
+    """An answer with extra headers (Location, Retry-After, Content-Encoding)."""
+
+    def answer(handler) -> None:  # type: ignore[no-untyped-def]
+        handler.send_response(status)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (answer_with(302, b"", Location="/elsewhere"), "redirect to /elsewhere"),
+        (answer_with(404, b"no such page", Content_Type="text/plain"), "404 Not Found"),
+        (answer_with(429, b"slow down", Retry_After="86400"), "asks to wait 86,400 s"),
+        (answer_with(200, b"<html><body>Maintenance</body></html>", Content_Type="text/html"),
+         "no JSON"),
+        (answer_with(200, b"[" * 100_000 + b"]" * 100_000), "no JSON"),
+    ],
+)
+def test_answers_that_asking_again_will_not_mend_stop_at_once(tmp_path, answer, said):
+    with serve_script([answer] * 3) as server:
+        with pytest.raises(SourceError, match=said):
+            client(server.url, tmp_path).get({})
+        assert server.calls == 1
+
+
+def test_an_answer_over_the_size_bound_is_refused_also_compressed(tmp_path):
+    import gzip
+
+    bomb = gzip.compress(b" " * 5_000_000)
+    zipped = answer_with(200, bomb, Content_Encoding="gzip", Content_Type="application/json")
+    refused = pytest.raises(SourceError, match="over 1 MB")
+    with serve_script([zipped]) as server, httpx.Client() as http, refused:
+        _http.get(http, server.url, max_body=1 << 20)

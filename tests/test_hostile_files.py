@@ -185,3 +185,233 @@ def test_kcs_amounts_that_are_not_numbers_are_refused(bad):
 def test_a_kcs_answer_that_is_not_the_api_is_not_an_empty_page(body):
     with pytest.raises(SourceError, match="not the API"):
         parse_page(body)
+
+
+# ---- files we had not tried: each refused with its fix, or read as meant ----------------------
+
+
+def test_a_decimal_comma_is_refused_and_thousands_separators_kept(tmp_path):
+    semicolons = f"{HEADER}\n{line(value='100,5')}\n".replace(",", ";").replace("100;5", "100,5")
+    comma = ingest(tmp_path, semicolons, name="eu.csv")
+    assert comma.exit_code == 2 and "'100,5' is not valid" in comma.output
+    assert "line 2, field 'value_usd'" in comma.output
+    grouped = ingest(tmp_path, f'{HEADER}\n{line(value=chr(34) + "1,234,567.5" + chr(34))}\n')
+    assert grouped.exit_code == 0, grouped.output
+    with open_store(tmp_path / "s.duckdb") as store:
+        assert store.con.execute("SELECT value_usd FROM lines").fetchall() == [(1234567.5,)]
+
+
+def test_minus_zero_is_stored_as_zero_and_spaces_around_values_are_dropped(tmp_path):
+    body = f"{HEADER}\n 2020-11 , export ,854232,CN,-0,kcs, 2020-12-15 ,confirmed\n"
+    assert ingest(tmp_path, body).exit_code == 0
+    with open_store(tmp_path / "s.duckdb") as store:
+        query = "SELECT value_usd::VARCHAR, month FROM lines"
+        value, month = store.con.execute(query).fetchall()[0]
+    assert value == "0.0" and month == dt.date(2020, 11, 1)
+
+
+def test_a_column_named_twice_is_refused(tmp_path):
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_file = ingest(tmp_path, f"{HEADER},value_usd\n{line()},7\n")
+    assert csv_file.exit_code == 2 and "'value_usd' appears more than once" in csv_file.output
+    names = ["month", "flow", "hs_code", "partner", "value_usd", "value_usd"]
+    arrays = [pa.array([v]) for v in ["2020-11", "export", "854232", "CN", 1.0, 2.0]]
+    pq.write_table(pa.Table.from_arrays(arrays, names=names), tmp_path / "d.parquet")
+    book = openpyxl.Workbook()
+    book.active.append([*HEADER.split(","), "month"])
+    book.active.append([*line().split(","), "2020-12"])
+    book.save(tmp_path / "d.xlsx")
+    for name in ("d.parquet", "d.xlsx"):
+        result = ingest(tmp_path, (tmp_path / name).read_bytes(), name=name)
+        assert result.exit_code == 2 and "appears more than once" in result.output, name
+
+
+@pytest.mark.parametrize("source", ["kc\ns", "k" * 101, "a\x1bb"])
+def test_a_source_name_on_several_lines_or_too_long_is_refused(tmp_path, source):
+    quoted = '"' + source + '"'
+    result = ingest(tmp_path, f"{HEADER}\n{line().replace(',kcs,', ',' + quoted + ',')}\n")
+    assert result.exit_code == 2 and "field 'source'" in result.output
+    given = ingest(tmp_path, f"{HEADER}\n{line()}\n".replace(",source", ",src"), "--source",
+                   source, name="other.csv")  # fmt: skip
+    assert given.exit_code == 2 and "--source" in given.output
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"value_usd": [True]}, "type bool"),
+        ({"value_usd": [2**62]}, "ceiling"),
+        ({"month": [["2020-11"]]}, "type list"),
+        ({"partner": [{"iso": "CN"}]}, "type struct"),
+    ],
+)
+def test_parquet_columns_of_the_wrong_type_are_refused(tmp_path, values, said):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row = {"month": ["2020-11"], "flow": ["export"], "hs_code": ["854232"], "partner": ["CN"],
+           "value_usd": [1.0], "source": ["kcs"], "vintage": ["2020-12-15"]}  # fmt: skip
+    pq.write_table(pa.table({**row, **values}), tmp_path / "t.parquet")
+    result = ingest(tmp_path, (tmp_path / "t.parquet").read_bytes(), name="t.parquet")
+    assert result.exit_code == 2 and said in result.output
+    assert f"field '{next(iter(values))}'" in result.output
+
+
+def test_a_workbook_whose_lines_are_on_a_later_sheet_is_read(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["About this export"])
+    sheet = book.create_sheet("data")
+    sheet.append(HEADER.split(","))
+    sheet.append(line().split(","))
+    book.save(tmp_path / "w.xlsx")
+    result = ingest(tmp_path, (tmp_path / "w.xlsx").read_bytes(), name="w.xlsx")
+    assert result.exit_code == 0, result.output
+    assert stored_lines(tmp_path) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (HEADER.encode(), "no data lines"),  # no newline after the header
+        (b"\xef\xbb\xbf" + HEADER.encode(), "no data lines"),
+        ((HEADER + "\n" + line() + "\n").encode("utf-32"), "UTF-32"),
+        (__import__("gzip").compress(HEADER.encode()), "gzip-compressed"),
+        ("년월,수출입구분,HS코드,국가코드,금액(달러)\n".encode("cp949") + b"\xff\xfe,1\n",
+         "line 2: the file is neither UTF-8 nor cp949"),
+        (b"month,flow\n2020-11,export\n", "missing column"),
+    ],
+)
+def test_text_files_get_the_fix_that_applies(tmp_path, body, said):
+    result = ingest(tmp_path, body)
+    assert result.exit_code == 2 and said in result.output
+
+
+def test_a_text_named_xlsx_and_an_old_workbook_named_xlsx_are_named(tmp_path):
+    text = ingest(tmp_path, f"{HEADER}\n{line()}\n", name="t.xlsx")
+    assert text.exit_code == 2 and "name it .csv" in text.output
+    old = ingest(tmp_path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), name="o.xlsx")
+    assert old.exit_code == 2 and "old .xls" in old.output
+
+
+FLASH_HEADER = "item_key,partner_ko,month,cut_day,cum_value"
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ("semiconductors,total,2025-06", "field 'cut_day'"),  # a short row
+        ("semiconductors,total,2025-06,10,-1", "field 'cum_value'"),
+        ("semiconductors,total,2025-06,10,1e308", "field 'cum_value'"),
+        ("semiconductors,total,2999-06,10,5", "plausible month"),
+    ],
+)
+def test_impossible_flash_figures_are_refused(tmp_path, row, said):
+    result = ingest(tmp_path, f"{FLASH_HEADER}\n{row}\n", name="flash.csv")
+    assert result.exit_code == 2 and said in result.output and "line 2" in result.output
+    nowcast = CliRunner().invoke(cli, ["nowcast", str(tmp_path / "flash.csv")])
+    assert nowcast.exit_code == 2 and said in nowcast.output
+
+
+def test_paths_that_are_not_regular_files_are_refused_at_once(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    store = str(tmp_path / "s.duckdb")
+    for path in (str(fifo), "/dev/null"):
+        for args in (["ingest", path, "--store", store], ["nowcast", path],
+                     ["verify", path, "--month", "2020-11"], ["check-published", path],
+                     ["lake", "ingest", path, "--lake", str(tmp_path / "lake")]):  # fmt: skip
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 2, (args, result.output)
+            assert "not a regular file" in result.output, (args, result.output)
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    import ictrade.load as load
+
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    reading = load.read_file
+
+    def read_then_grow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        read = reading(*args, **kwargs)
+        with path.open("a") as fh:  # another program still writing it
+            fh.write(line(partner="US") + "\n")
+        return read
+
+    monkeypatch.setattr(load, "read_file", read_then_grow)
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2 and "changed while it was read" in result.output
+    assert stored_lines(tmp_path) == 0
+
+
+def _sqlite(path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE t (x)")
+
+
+def _foreign_duckdb(path: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE orders (id INTEGER)")
+
+
+def _other_lines(path: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE lines (month DATE, amount INTEGER)")
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b""), "an empty file"),
+        (_sqlite, "an SQLite database"),
+        (_foreign_duckdb, "another program's DuckDB database"),
+        (_other_lines, "lacks the columns"),
+    ],
+)
+def test_a_store_path_that_is_not_a_store_is_refused_and_left_as_it_was(tmp_path, make, said):
+    import hashlib
+
+    store = tmp_path / "store.duckdb"
+    make(store)
+    before = hashlib.sha256(store.read_bytes()).hexdigest() if store.is_file() else None
+    data = tmp_path / "lines.csv"
+    data.write_text(f"{HEADER}\n{line()}\n")
+    for args in (["ingest", str(data)], ["vintages", "2020-11"], ["series"]):
+        result = CliRunner().invoke(cli, [*args, "--store", str(store)])
+        assert result.exit_code == 2 and said in result.output, (args, result.output)
+    after = hashlib.sha256(store.read_bytes()).hexdigest() if store.is_file() else None
+    assert after == before
+
+
+def test_output_paths_that_cannot_be_written_are_named(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    for args in (["series", "--out", str(folder)], ["release", "2020-11", "--out", str(taken)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "error: " in result.output and "internal error" not in result.output
+
+
+def test_odd_ranges_and_counts_are_usage_errors():
+    backwards = CliRunner().invoke(cli, ["series", "--from", "2021-01", "--to", "2020-01"])
+    assert backwards.exit_code == 2 and "after the last" in backwards.output
+    negative = CliRunner().invoke(
+        cli, ["revisions", "2020-11", "--from", "2020-12-01", "--to", "2021-01-01", "--lines", "-5"]
+    )
+    assert negative.exit_code == 2

@@ -4,6 +4,8 @@ status of 0, 1 or 2 only (the API's endpoints are fuzzed in test_hostile_api.py)
 from __future__ import annotations
 
 import codecs
+import gzip
+import os
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,15 @@ CORPUS: dict[str, bytes] = {
     "old.xls": b"\xd0\xcf\x11\xe0 old workbook",
     "text.txt": b"ICT exports rose 15.8% to $16.6 billion in November 2020.",
     "digits.txt": ("9" * 5000).encode(),
+    "flash-short-row.csv": b"item_key,partner_ko,month,cut_day,cum_value\nsemis,total,2025-06\n",
+    "decimal-comma.csv": (HEADER + GOOD).replace(",", ";").replace(";100;", ";100,5;").encode(),
+    "dup-header.csv": (HEADER.strip() + ",value_usd\n" + GOOD.strip() + ",7\n").encode(),
+    "utf32.csv": (HEADER + GOOD).encode("utf-32"),
+    "gzip.csv.gz": gzip.compress((HEADER + GOOD).encode()),
+    "text-named.xlsx": (HEADER + GOOD).encode(),
+    "header-no-newline.csv": HEADER.strip().encode(),
+    "mixed-eol.csv": (HEADER + GOOD.replace("\n", "\r") + GOOD.replace(",CN,", ",US,")).encode(),
+    "source-newline.csv": (HEADER + GOOD.replace(",kcs,", ',"k\ncs",')).encode(),
 }
 
 
@@ -109,11 +120,18 @@ def test_as_of_and_vintage_dates(date, tmp_path):
     run("ingest", str(path), "--vintage", date, "--store", str(tmp_path / "s.duckdb"))
 
 
-@pytest.mark.parametrize("store", ["", " ", "/nonexistent/dir/s.duckdb", "corrupt"])
+@pytest.mark.parametrize(
+    "store", ["", " ", "/nonexistent/dir/s.duckdb", "corrupt", "folder", "fifo", "/dev/null"]
+)
 def test_store_paths(store, tmp_path):
     if store == "corrupt":
         store = str(tmp_path / "corrupt.duckdb")
         Path(store).write_bytes(b"not a database")
+    elif store == "folder":
+        store = str(tmp_path)
+    elif store == "fifo":
+        store = str(tmp_path / "pipe.duckdb")
+        os.mkfifo(store)
     run("vintages", "2020-11", "--store", store)
     run("release", "2020-11", "--store", store, "--out", str(tmp_path))
     run("serve", "--store", store, "--port", "0")  # refused before serving

@@ -69,3 +69,11 @@ def test_csv_json_parquet_hold_the_series(store_path, tmp_path, measure):
 def test_bad_item_is_a_usage_error(store_path):
     result = CliRunner().invoke(cli, ["series", "--store", str(store_path), "--item", "chipz"])
     assert result.exit_code == 2 and "unknown item 'chipz'" in result.output
+
+
+def test_text_is_a_table_to_read(store_path):
+    args = ["--item", "memory", "--from", "2020-10", "--to", "2020-11", "--format", "text"]
+    lines = _run(store_path, *args).stdout.splitlines()
+    assert lines[0] == "export memory world (USD)"
+    assert [line.split()[0] for line in lines[1:]] == ["2020-10", "2020-11"]
+    assert all("," in line.split()[1] for line in lines[1:])  # thousands grouped

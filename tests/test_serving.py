@@ -88,3 +88,39 @@ def test_a_date_before_the_first_figures_says_so(client, path):
     message = answer.json()["error"]["message"]
     assert "nothing was published by 2013-01-31" in message
     assert "earliest vintage is 2013-02-15" in message
+
+
+def test_answers_go_out_without_waiting_for_acknowledgements(monkeypatch):
+    """ictrade serve listens on a socket of socket.create_server, whose connections asyncio
+    leaves with Nagle's algorithm on: a small answer's body waited 40 ms for the client's
+    delayed acknowledgement of its headers. The protocol turns it off on each connection."""
+    import asyncio
+    import socket
+
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+    from uvicorn.server import ServerState
+
+    from ictrade.web.server import Protocol
+
+    monkeypatch.setattr(H11Protocol, "connection_made", lambda self, transport: None)
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+    assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+
+    class Transport:
+        def get_extra_info(self, name: str, default: object = None) -> object:
+            return accepted if name == "socket" else default
+
+    async def connect() -> None:
+        config = uvicorn.Config(app=lambda scope, receive, send: None)
+        config.load()
+        Protocol(config, ServerState(), {}).connection_made(Transport())  # type: ignore[arg-type]
+
+    try:
+        asyncio.run(connect())
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        for sock in (accepted, client, listener):
+            sock.close()

@@ -38,9 +38,7 @@ class InputError(IctradeError):
         line: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.file = file
-        self.line = line
-        self.field = field
+        self.message, self.file, self.line, self.field = message, file, line, field
         where = ", ".join(
             part
             for part in (
@@ -88,6 +86,19 @@ def also_bad(unit: str, others: list[tuple[int, str]], total: int) -> str:
     named = ", ".join(f"{unit} {line} ({value})" for line, value in others)
     rest = f" ({total} bad {unit}s in all; the first {len(others) + 1} are named)"
     return f"; the same on {named}" + (rest if total > len(others) + 1 else "")
+
+
+SHOWN_CHARACTERS = 60  # of a bad argument a message echoes
+
+
+def quoted(text: str) -> str:
+    """A bad argument as a message echoes it: in quotes, characters that do not print (controls,
+    zero-width spaces, right-to-left marks that would turn the message around) escaped, and
+    cut after SHOWN_CHARACTERS (a 100 KB value is not sent back whole)."""
+    shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text[:SHOWN_CHARACTERS])
+    if len(text) <= SHOWN_CHARACTERS:
+        return f"'{shown}'"
+    return f"'{shown}...' ({len(text):,} characters)"
 
 
 def shown_value(value: object) -> str:

@@ -17,7 +17,7 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
-from .sources._read import ReadProgress, reading_progress
+from .sources._read import ReadProgress, reading_progress, regular_file
 from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
@@ -25,6 +25,7 @@ from .store.flash import ingest_flash
 from .store.ingest import ingest_table
 from .store.lake import LakeReport, append_batches
 from .store.schema import RAW_KEPT_MAX
+from .store.steps import Steps, steps_shown
 
 __all__ = ["ingest_file", "ingest_lake_file"]
 
@@ -54,6 +55,26 @@ def _digest(file: Path) -> tuple[bytes | None, str]:
     return raw, hashlib.sha256(raw).hexdigest()
 
 
+def _state(file: Path) -> tuple[int, int, int]:
+    info = file.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _unchanged(file: Path, before: tuple[int, int, int]) -> None:
+    """Refuse a file that changed (grew, was replaced or removed) while it was read: its lines
+    and its recorded hash would not be of one file."""
+    try:
+        after = _state(file)
+    except OSError:
+        after = (0, -1, 0)
+    if after != before:
+        raise InputError(
+            "the file changed while it was read (is it still being written or copied?); load "
+            "it again once it is complete",
+            file=str(file),
+        )
+
+
 def ingest_file(
     store: Store,
     path: str | Path,
@@ -65,13 +86,14 @@ def ingest_file(
     status: str = "confirmed",
     mapping: dict[str, str] | None = None,
     progress: ReadProgress | None = None,
+    steps: Steps | None = None,
 ) -> IngestReport:
     """Read, validate and load a file (customs lines, or flash figures) into ``store``;
-    ``progress`` is told (bytes read, file size) while a CSV file is read."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file; check the path", file=str(path))
+    ``progress`` is told (bytes read, file size) while a CSV file is read, ``steps`` how far
+    checking and writing have got (``store.steps``)."""
+    file = regular_file(path)
     writable(store)
+    before = _state(file)
     raw, sha = _digest(file)
     # The same file read with other options gives other lines: it is another load.
     chosen = {
@@ -89,16 +111,18 @@ def ingest_file(
     defaults = LineDefaults(source=source, vintage=vintage, status=status)
     with reading_progress(progress):
         read = read_file(file, ReadOptions(layout, encoding, mapping or None, defaults))
-    report = LOADERS[read.kind](
-        store,
-        read.table,
-        origin=str(path),
-        first_line=read.first_line,
-        raw=raw,
-        sha256=sha,
-        retrieved_at=dt.datetime.now(),
-        options=options,
-    )
+    _unchanged(file, before)
+    with steps_shown(steps):
+        report = LOADERS[read.kind](
+            store,
+            read.table,
+            origin=str(path),
+            first_line=read.first_line,
+            raw=raw,
+            sha256=sha,
+            retrieved_at=dt.datetime.now(),
+            options=options,
+        )
     if vintage is None and report.vintages == (dt.date.fromtimestamp(file.stat().st_mtime),):
         note = "the file's date; give the publication date with --vintage YYYY-MM-DD"
         return dataclasses.replace(report, vintage_note=note)  # the file named no vintage
@@ -113,14 +137,15 @@ def ingest_lake_file(
     source: str | None = None,
     vintage: dt.date | None = None,
     finest: bool = False,
+    steps: Steps | None = None,
 ) -> LakeReport:
     """Read a file of customs lines and append it to the Parquet lake ``lake``; a file whose
-    lines nest is refused, or with ``finest`` its finest lines only are kept."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no such file; check the path", file=str(path))
+    lines nest is refused, or with ``finest`` its finest lines only are kept. ``steps``: as
+    for ``ingest_file``."""
+    file = regular_file(path)
     _, sha = _digest(file)
     options = ReadOptions(layout, "auto", None, LineDefaults(source=source, vintage=vintage))
     # a big Parquet file is read a batch at a time: memory does not grow with its size
     batches = read_line_batches(file, options)
-    return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)
+    with steps_shown(steps):
+        return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)

@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import UsageError
+from .errors import UsageError, quoted
 
-_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
+# ASCII digits only: int() would also read full-width and Arabic-Indic ones
+_MONTH = re.compile(r"^([0-9]{4})-?([0-9]{2})\Z")
 
 
 @dataclass(frozen=True, order=True)
@@ -27,11 +28,12 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """Parse 'YYYY-MM' (or 'YYYYMM'); raise UsageError naming the bad text otherwise."""
-        m = _MONTH.match(str(text).strip())
+        text = str(text)
+        m = _MONTH.match(text.strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise UsageError(f"'{text}' is not a month; use YYYY-MM, e.g. 2020-11")
+            raise UsageError(f"{quoted(text)} is not a month; use YYYY-MM, e.g. 2020-11")
         if not 1 <= int(m.group(1)) <= 9998:  # room for a month either side in dates
-            raise UsageError(f"'{text}' is not a month of a calendar year from 0001 to 9998")
+            raise UsageError(f"{quoted(text)} is not a month of a calendar year from 0001 to 9998")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -95,4 +97,4 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     if m and 1 <= int(m.group(1)) <= 9999:  # year 0 is no date
         month = Month(int(m.group(1)), int(m.group(2)))
         return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-    raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, e.g. 2020-12-15")
+    raise UsageError(f"{what} {quoted(text)} is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

@@ -39,6 +39,16 @@ class _Group(click.Group):
             # The reader went away (``... --format json | head``): nothing to tell it.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)  # as a shell reports a writer ended by SIGPIPE
+        except OSError as exc:
+            # The machine, not the input: a path that is a folder or a file, no permission,
+            # a full disk. Name the path and what to check.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(
+                f"error: {where}{exc.strerror or exc}; check the path (a folder that exists, "
+                "a file you may write), its permissions and the free space",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing half-written is kept", err=True)
             sys.exit(130)

@@ -20,7 +20,7 @@ from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
-from .output import emit, format_option, progress_bar, record, say
+from .output import emit, format_option, phase_bars, record, say
 
 
 def _choice(name: str, values: tuple[str, ...], default: str, text: str) -> Callable[[F], F]:
@@ -84,7 +84,7 @@ def ingest_command(
     path = writable_store_path(store_path)
     say(f"loading into {path}", 1)
     with open_store(path, wait=writer_wait()) as store:
-        with progress_bar(f"reading {Path(file).name}", counted=False) as update:
+        with phase_bars(Path(file).name) as show:
             started = time.perf_counter()
             report = ingest_file(
                 store,
@@ -95,7 +95,8 @@ def ingest_command(
                 vintage=parse_date(vintage, "--vintage") if vintage else None,
                 status=status,
                 mapping=parse_mapping(mapping),
-                progress=update,
+                progress=lambda done, total: show("reading", done, total),
+                steps=show,
             )
         say(f"{file}: read, checked and stored in {time.perf_counter() - started:.2f} s", 1)
         split = split_codes(store.con, store.scheme_name)
@@ -151,6 +152,7 @@ def vintages_command(month: str, store_path: str | None, dataset: str | None, fm
     "--lines",
     "max_lines",
     default=20,
+    type=click.IntRange(min=0),
     show_default=True,
     help="How many changed lines to list (largest changes first).",
 )

@@ -12,7 +12,7 @@ import click
 
 from ..months import Month, parse_date
 from .options import chosen_store
-from .output import emit, format_option, say
+from .output import emit, format_option, phase_bars, say
 
 LAKE = click.option(
     "--lake",
@@ -82,7 +82,10 @@ def lake_ingest_command(
     when = parse_date(vintage, "--vintage") if vintage else None
     reports = []
     for file in files:
-        report = ingest_lake_file(Path(lake_dir), file, layout=layout, vintage=when, finest=finest)
+        with phase_bars(Path(file).name) as show:
+            report = ingest_lake_file(
+                Path(lake_dir), file, layout=layout, vintage=when, finest=finest, steps=show
+            )
         reports.append(report)
         if fmt == "text":
             click.echo(reports[-1].summary())

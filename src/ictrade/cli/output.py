@@ -216,6 +216,37 @@ def progress_bar(label: str, *, counted: bool = True) -> Iterator[Progress]:
 
 
 @contextmanager
+def phase_bars(name: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A callback ``(phase, done, total)`` drawing one bar per phase of work on ``name``
+    ("reading lines.csv", then "checking lines.csv", "writing lines.csv"), each closed when the
+    next begins; nothing when progress is not shown (``progress_shown``)."""
+    if not progress_shown():
+        yield lambda phase, done, total: None
+        return
+    current: list[Any] = []  # [phase, bar]
+
+    def close() -> None:
+        if current:
+            current[1].__exit__(None, None, None)
+            current.clear()
+
+    def show(phase: str, done: int, total: int) -> None:
+        if not current or current[0] != phase:
+            close()
+            bar = click.progressbar(length=max(total, 1), label=f"{phase} {name}",
+                                    file=sys.stderr, show_pos=False)  # fmt: skip
+            current.extend([phase, bar.__enter__()])
+        bar = current[1]
+        bar.length = max(total, 1)
+        bar.update(min(done, bar.length) - bar.pos)
+
+    try:
+        yield show
+    finally:
+        close()
+
+
+@contextmanager
 def status_line() -> Iterator[Callable[[str], None]]:
     """Where a long run says how far it got (page 3/12 ...): on a terminal one line rewritten
     in place, else a line each; nothing with -q."""

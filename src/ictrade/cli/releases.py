@@ -10,7 +10,7 @@ import click
 from ..months import parse_date, parse_months
 from ..release.build import facts_json, release_facts, write_release
 from ..stats.check import Outcome, check_published
-from ..stats.series import MEASURES
+from ..stats.series import MEASURES, Point
 from ..store.store import dataset_path
 from .options import EXIT_MISMATCH, open_for_reading, parse_as_of, store_options, vintage_options
 from .output import emit, format_option, quiet_option, say
@@ -131,8 +131,10 @@ def check_published_command(
     with open_for_reading(store_path, dataset) as store:
         if conflicts is None and store.name.startswith("dataset:"):
             conflicts = str(dataset_path(store.name.split(":", 1)[1]).with_name("conflicts.csv"))
-        reports = [(f, check_published(store, f, conflicts=conflicts,
-                                       primary_only=not all_sources)) for f in files]
+        reports = [
+            (f, check_published(store, f, conflicts=conflicts, primary_only=not all_sources))
+            for f in files
+        ]
     if fmt != "text":
         emit([o for _, r in reports for o in r.outcomes if not quiet or not _agrees(o)], fmt)
     else:
@@ -199,7 +201,17 @@ def verify_command(
         sys.exit(EXIT_MISMATCH)
 
 
-# --- ictrade series: a monthly series as CSV, JSON or Parquet ---------------------------------
+# --- ictrade series: a monthly series as text, CSV, JSON or Parquet --------------------------
+
+
+def _series_text(points: list[Point], subject: dict[str, str]) -> bytes:
+    unit = {"value": "USD", "yoy": "% y/y", "share": "% of total"}[subject["measure"]]
+    lines = [f"{subject['flow']} {subject['item']} {subject['region']} ({unit})"]
+    for p in points:
+        shown = "-" if p.value is None else f"{p.value:,.0f}" if unit == "USD" else f"{p.value:.1f}"
+        lines.append(f"{p.month}  {shown:>20}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
 
 
 @click.command("series")
@@ -218,9 +230,11 @@ def verify_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "parquet"]),
+    type=click.Choice(["text", "csv", "json", "parquet"]),
     default="csv",
     show_default=True,
+    help="text: a table to read; csv: a header row and one row per month; json: "
+    "{flow, item, region, measure, points: [{month, value}]}; parquet: one row per month.",
 )
 @click.option(
     "--out",
@@ -261,9 +275,8 @@ def series_command(
         points = series_of(
             store, flow, item, region, measure=measure, start=first, end=last, as_of=vintage
         )
-    data = series_bytes(
-        points, fmt, {"flow": flow, "item": item, "region": region, "measure": measure}
-    )
+    subject = {"flow": flow, "item": item, "region": region, "measure": measure}
+    data = _series_text(points, subject) if fmt == "text" else series_bytes(points, fmt, subject)
     if out_file:
         Path(out_file).write_bytes(data)
         say(f"wrote {out_file}")

@@ -80,9 +80,8 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
     """
     import socket
 
-    import uvicorn
-
     from ..web import create_app
+    from ..web.server import server
 
     choice = chosen_store(store_path, dataset)
     say(choice.reason)
@@ -95,10 +94,10 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
         raise UsageError(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
         ) from None
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    running = server(app, log_level="warning")
     shown = f"[{host}]" if ":" in host else host
     click.echo(
         f"serving on http://{shown}:{sock.getsockname()[1]}/ (API under /api/); Ctrl-C stops",
         err=True,
     )
-    server.run(sockets=[sock])
+    running.run(sockets=[sock])

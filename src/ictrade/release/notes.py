@@ -23,7 +23,12 @@ def _subjects() -> list[str]:
 
 
 def _rows(path: Path) -> list[tuple[int | None, str, str]]:
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            "the notes file is not UTF-8 text; save it as UTF-8", file=str(path)
+        ) from None
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)

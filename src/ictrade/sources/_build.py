@@ -44,9 +44,7 @@ class _Builder:
         rows = [bad.index, *(index for index, _ in bad.more)]
         rows = [r if self.rows is None else int(self.rows[r].as_py()) for r in rows]
         lines = self.raw.lines_of(rows)
-        others = [
-            (line, shown_value(v)) for line, (_, v) in zip(lines[1:], bad.more, strict=True)
-        ]
+        others = [(line, shown_value(v)) for line, (_, v) in zip(lines[1:], bad.more, strict=True)]
         return InputError(
             bad.message() + also_bad(self.raw.unit, others, bad.total),
             file=self.file,
@@ -62,6 +60,15 @@ class _Builder:
             return convert(self.table[header])
         except C.Bad as bad:
             raise self.fail(bad, header) from None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            # A Parquet column of lists, structs or true/false where values are expected.
+            kind, wanted = self.table[header].type, C.KINDS.get(key.split(":")[-1], "text")
+            raise InputError(
+                f"the column holds values of type {kind}, which are not {wanted}; write it as "
+                "text or numbers",
+                file=self.file,
+                field=header,
+            ) from None
 
     def strings(self, key: str, fn: C.Converter, field: str, out: pa.DataType) -> pa.ChunkedArray:
         return self.convert(key, lambda col: C.convert_strings(col, fn, field, out))
@@ -71,6 +78,7 @@ class _Builder:
         bad = pc.or_(pc.less(values, 0), pc.invert(pc.is_finite(values)))
         if pc.any(bad).as_py():  # nulls (no value) are not bad here
             raise self.fail(C.Bad.where(bad, values, field), self.found[key])
+        values = pc.add(values, 0.0)  # -0 is stored as 0
         marker = self.layout.thousands_marker
         if marker and marker in self.found[key]:
             values = pc.multiply(values, 1000.0)
@@ -195,6 +203,8 @@ def _fill_defaults(
     n = table.num_rows
     if defaults.status not in STATUSES:
         raise InputError(f"default status '{defaults.status}' is not one of {', '.join(STATUSES)}")
+    if defaults.source is not None and not C.source_name(pa.array([defaults.source]))[1][0].as_py():
+        raise InputError(f"--source {defaults.source!r} is not valid: {C.FIXES['source']}")
     path = Path(b.file)
     vintage = defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     # Built only for the columns the file lacks (lazily: ten million copies cost time).
@@ -208,7 +218,7 @@ def _fill_defaults(
         "reporter": lambda: C.constant_strings(defaults.reporter, n),
     }
     converters = {
-        "source": lambda: b.strings("source", C.nonempty, "source", pa.string()),
+        "source": lambda: b.strings("source", C.source_name, "source", pa.string()),
         "vintage": lambda: _typed_or(b, "vintage", pa.date32(), C.date_strict),
         "status": lambda: b.strings(
             "status", C.one_of({s: s for s in STATUSES}, fold=False), "status", pa.string()

@@ -24,11 +24,16 @@ FIXES = {
     "value_usd": "give a non-negative number (US dollars)",
     "net_kg": "give a non-negative number (kilograms) or leave it empty",
     "quantity": "give a non-negative number or leave it empty",
-    "source": "name the source (e.g. kcs) or pass a default source",
+    "source": "name the source in one line of at most 100 characters (e.g. kcs), or pass a "
+    "default source",
     "vintage": "write the vintage as a real date YYYY-MM-DD",
     "status": "use preliminary or confirmed",
     "imputed": "use true or false",
 }
+
+# What a field's values are, for a column of the wrong type.
+KINDS = {"month": "months", "vintage": "dates", "value_usd": "amounts", "net_kg": "amounts",
+         "quantity": "amounts", "imputed": "true/false values"}  # fmt: skip
 
 Converter = Callable[[pa.Array], tuple[pa.Array, pa.Array]]  # values -> (converted, ok mask)
 
@@ -53,8 +58,13 @@ class Bad(Exception):
         self.total = total
 
     @classmethod
-    def where(cls, mask: pa.Array | pa.ChunkedArray, values: pa.Array | pa.ChunkedArray,
-              field: str, offset: int = 0) -> Bad:
+    def where(
+        cls,
+        mask: pa.Array | pa.ChunkedArray,
+        values: pa.Array | pa.ChunkedArray,
+        field: str,
+        offset: int = 0,
+    ) -> Bad:
         """The rows where ``mask`` is true (the first REPORTED_LINES of them), with values."""
         rows = pc.indices_nonzero(pc.fill_null(mask, False))
         first = [int(i) for i in rows[:REPORTED_LINES].to_pylist()]
@@ -130,27 +140,39 @@ def to_float(col: pa.ChunkedArray, field: str, *, required: bool) -> pa.ChunkedA
     """Numbers as float64; strings may carry thousands separators ('1,234')."""
     if pa.types.is_dictionary(col.type):
         col = col.cast(pa.string())
-    if not (
+    if (
+        pa.types.is_integer(col.type)
+        or pa.types.is_floating(col.type)
+        or pa.types.is_decimal(col.type)
+    ):
+        # unsafe: an integer above 2**53 is rounded to the nearest float, as text would be
+        out = col.cast(pa.float64(), safe=False)
+    elif (
         pa.types.is_string(col.type)
         or pa.types.is_large_string(col.type)
         or pa.types.is_null(col.type)
     ):
-        out = col.cast(pa.float64())
-    else:
         out = _parse_float(col, field)
+    else:  # true/false, dates, lists: not an amount, whatever a cast would make of them
+        raise pa.ArrowTypeError(f"{col.type} is not an amount")
     if required and out.null_count:
         raise Bad.where(pc.is_null(out), out, field)
     return out
 
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+# Commas only as thousands separators: '1,234,567.5'. '100,5' (a decimal comma) is refused,
+# not read as 1005.
+_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$"
 
 
 def _parse_float(col: pa.ChunkedArray, field: str) -> pa.ChunkedArray:
     out = []
     offset = 0
     for chunk in col.chunks:
-        text = pc.replace_substring(pc.utf8_trim_whitespace(chunk.cast(pa.string())), ",", "")
+        text = pc.utf8_trim_whitespace(chunk.cast(pa.string()))
+        grouped = pc.match_substring_regex(text, _GROUPED)
+        text = pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         ok = pc.or_kleene(pc.is_null(text), pc.match_substring_regex(text, _NUMBER))
         if not pc.all(ok).as_py() and len(text):
@@ -164,7 +186,8 @@ def _parse_float(col: pa.ChunkedArray, field: str) -> pa.ChunkedArray:
 
 
 def month_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """'YYYY-MM' only (the canonical layout)."""
+    """'YYYY-MM' only (the canonical layout); spaces around it are dropped."""
+    values = pc.utf8_trim_whitespace(values)
     ok = pc.match_substring_regex(values, r"^\d{4}-(0[1-9]|1[0-2])$")
     safe = pc.if_else(ok, values, "1970-01")
     days = pc.binary_join_element_wise(safe, "01", "-")
@@ -190,6 +213,7 @@ def month_loose(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def date_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    values = pc.utf8_trim_whitespace(values)
     ok = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
     safe = pc.if_else(ok, values, "1970-01-01")
     parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
@@ -199,13 +223,14 @@ def date_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def one_of(allowed: dict[str, str], *, fold: bool) -> Converter:
-    """Map values through ``allowed`` (keys compared lower-cased and trimmed when ``fold``)."""
+    """Map values through ``allowed`` (trimmed; compared lower-cased when ``fold``)."""
     keys = pa.array(list(allowed))
     mapped = pa.array(list(allowed.values()))
 
     def convert(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+        values = pc.utf8_trim_whitespace(values)
         if fold:
-            values = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+            values = pc.utf8_lower(values)
         where = pc.index_in(values, value_set=keys)
         return mapped.take(where), pc.is_valid(where)
 
@@ -245,6 +270,17 @@ def partner(aliases: dict[str, str]) -> Converter:
 def nonempty(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     values = pc.utf8_trim_whitespace(values)
     return values, pc.greater(pc.utf8_length(values), 0)
+
+
+SOURCE_MAX = 100  # characters of a source name: a name, not a note
+
+
+def source_name(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """A source's name: one line (no control characters) of 1 to SOURCE_MAX characters."""
+    values, ok = nonempty(values)
+    short = pc.less_equal(pc.utf8_length(values), SOURCE_MAX)
+    plain = pc.invert(pc.match_substring_regex(values, r"[\x00-\x1f\x7f]"))
+    return values, pc.and_(ok, pc.and_(short, plain))
 
 
 BOOLS = {

@@ -40,6 +40,11 @@ class Retry:
             try:
                 return call()
             except Transient as exc:
+                if exc.wait is not None and exc.wait > self.max_delay:
+                    raise SourceError(
+                        f"{redact(what)}: the server asks to wait {exc.wait:,.0f} s before "
+                        f"asking again ({redact(str(exc))}); run the same command again then"
+                    ) from None
                 if attempt == self.attempts:
                     raise SourceError(
                         f"{redact(what)} failed {self.attempts} times; last error: "
@@ -52,6 +57,11 @@ class Retry:
 
 # Seconds one request may take in all, however slowly the server drips its answer.
 REQUEST_DEADLINE = 300.0
+# Bytes an answer may hold (decompressed): an API page is far smaller; more is not the API
+# (or a compressed bomb), and memory stays bounded.
+MAX_BODY = 256 << 20
+# Statuses that say the address is wrong: asking again will not help.
+_WRONG_ADDRESS = {404: "Not Found", 405: "Method Not Allowed", 410: "Gone"}
 
 _NO_HOST = (
     "name or service not known",
@@ -70,21 +80,40 @@ def get(
     headers: dict[str, str] | None = None,
     deadline: float = REQUEST_DEADLINE,
     answered: Callable[[], None] | None = None,
+    max_body: int = MAX_BODY,
 ) -> httpx.Response:
     """One GET, read in full within ``deadline`` seconds; ``answered`` is called once the
     server answers (a quota counts answered requests only).
 
     Transport failures (a cut or truncated body, a timeout), 5xx and 429 become Transient. A
-    host that does not resolve or refuses the connection fails at once with SourceError:
-    retrying will not bring the network back."""
+    host that does not resolve or refuses the connection, a redirect, a wrong address (404)
+    and an answer over ``max_body`` bytes fail at once with SourceError: retrying will not
+    change them."""
     host = httpx.URL(url).host
     try:
         with client.stream("GET", url, params=params, headers=headers) as response:
             if answered is not None:
                 answered()
-            chunks, until = [], time.monotonic() + deadline
+            if response.is_redirect:
+                where = response.headers.get("Location", "?")
+                raise SourceError(
+                    f"{host} answered HTTP {response.status_code}, a redirect to {where}; "
+                    "set the base URL to the address the API answers at"
+                )
+            if response.status_code in _WRONG_ADDRESS:
+                raise SourceError(
+                    f"{host} answered HTTP {response.status_code} "
+                    f"{_WRONG_ADDRESS[response.status_code]}; check the base URL"
+                )
+            chunks, until, size = [], time.monotonic() + deadline, 0
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > max_body:
+                    raise SourceError(
+                        f"{host} sent an answer over {max_body >> 20} MB, far more than an API "
+                        "page; check the base URL"
+                    )
                 if time.monotonic() > until:
                     raise Transient(f"the answer took over {deadline:g} s; the server is too slow")
             kept = {

@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -81,17 +82,50 @@ class RawFile:
         return [found.get(i, self.first_line + i) for i in indices]
 
 
+def regular_file(path: str | Path) -> Path:
+    """``path`` if it names a regular file that can be read; else an InputError that says what
+    it is (a folder, a device such as /dev/null, a pipe that would wait for a writer)."""
+    p, name = Path(path), str(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("no such file; check the path", file=name) from None
+    except OSError as exc:
+        message = f"cannot read the file ({exc.strerror}); check the path"
+        raise InputError(message, file=name) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder, not a file; give the path of a file in it", file=name)
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            "is not a regular file (a device, pipe or socket); save the data to a file and "
+            "give its path",
+            file=name,
+        )
+    if not os.access(p, os.R_OK):
+        raise InputError("permission denied; make the file readable to you", file=name)
+    return p
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0"  # old Office binary files (.xls)
+
+
 def file_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         magic = fh.read(4)
     if suffix == ".parquet" or magic == b"PAR1":
         return "parquet"
-    if suffix in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
+    if magic.startswith(b"PK"):
         return "excel"
-    if suffix == ".xls":
+    if suffix == ".xls" or magic == _OLE2:
         raise InputError(
             "old .xls workbooks are not read; save the sheet as .xlsx or CSV", file=str(path)
+        )
+    if suffix in (".xlsx", ".xlsm"):
+        raise InputError(
+            f"the file is named {suffix} but is not a workbook (it does not start as one); "
+            "if it is CSV text, name it .csv; else save it again from the spreadsheet",
+            file=str(path),
         )
     return "csv"
 
@@ -119,8 +153,21 @@ def csv_encoding(path: Path, encoding: str) -> str:
         return "cp949"
 
 
+_COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ": "xz", b"(\xb5/\xfd": "zstd"}
+
+
 def check_text_head(head: bytes, file: str) -> None:
-    """Refuse the head of a text file that is UTF-16, binary or has CR-only line endings."""
+    """Refuse the head of a text file that is UTF-16 or UTF-32, compressed, binary or has
+    CR-only line endings."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputError(
+            "the file is UTF-32 text; save it as UTF-8 (or cp949) CSV and load it again", file=file
+        )
+    packed = next((name for magic, name in _COMPRESSED.items() if head.startswith(magic)), None)
+    if packed:
+        raise InputError(
+            f"the file is {packed}-compressed; decompress it and give the file inside", file=file
+        )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
         head[:2].count(0) == 1 and head.count(0) * 3 > len(head)
     ):
@@ -133,18 +180,21 @@ def check_text_head(head: bytes, file: str) -> None:
             file=file,
         )
     if b"\r" in head and b"\n" not in head:
-        raise InputError(
-            "the lines end with CR only (old Mac text); save the file with LF or CRLF line "
-            "endings",
-            file=file,
-        )
+        raise InputError(CR_ONLY, file=file)
+
+
+CR_ONLY = "the lines end with CR only (old Mac text); save the file with LF or CRLF line endings"
 
 
 def read_text(path: Path) -> str:
     """A text file's content: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp949
     (Korean Windows). Binary data, undecodable text and empty files are InputErrors."""
-    raw = path.read_bytes()
+    raw = regular_file(path).read_bytes()
     file = str(path)
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or raw.startswith(
+        tuple(_COMPRESSED)
+    ):
+        check_text_head(raw[:16], file)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = raw.decode("utf-16")
@@ -168,18 +218,21 @@ def read_text(path: Path) -> str:
     return text
 
 
-def not_utf8_error(path: Path) -> InputError:
-    """Name the first line that is not UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def not_utf8_error(path: Path, codec: str = "utf-8") -> InputError:
+    """Name the first line that does not decode as ``codec`` (utf-8 or cp949)."""
+    fix = (
+        "the file is not UTF-8; try --encoding cp949 (Korean Windows text), else save it as UTF-8"
+        if codec == "utf-8"
+        else f"the file is neither UTF-8 nor {codec} text; save it as UTF-8 and load it again"
+    )
+    decoder = codecs.getincrementaldecoder(codec)()
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             try:
                 decoder.decode(raw)
             except UnicodeDecodeError:
-                return InputError(
-                    "the file is not UTF-8; try --encoding cp949", file=str(path), line=number
-                )
-    return InputError("the file is not UTF-8; try --encoding cp949", file=str(path))
+                return InputError(fix, file=str(path), line=number)
+    return InputError(fix, file=str(path))
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
@@ -190,16 +243,23 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
     try:
         text = b"".join(lines).decode(codec)
     except UnicodeDecodeError:
-        raise not_utf8_error(path) from None
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(text))
+        raise not_utf8_error(path, encoding) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     try:
         return list(reader)
     except csv.Error as exc:
-        raise InputError(
-            f"the CSV cannot be read ({exc}); check its quoting",
-            file=str(path),
-            line=reader.line_num,
-        ) from None
+        raise csv_error(exc, path, reader.line_num) from None
+
+
+def csv_error(exc: csv.Error, path: Path, line: int) -> InputError:
+    """The csv module's error at ``line``, with its fix."""
+    if "new-line character" in str(exc):  # a CR alone inside a file of LF lines
+        return InputError(
+            CR_ONLY.replace("the lines end", "a line ends"), file=str(path), line=line
+        )
+    return InputError(
+        f"the CSV cannot be read ({exc}); check its quoting", file=str(path), line=line
+    )
 
 
 DELIMITERS = (",", "\t", ";")
@@ -237,8 +297,8 @@ def read_csv(
             source, read_options=read, parse_options=parse, convert_options=convert
         )
     except pa.ArrowInvalid as exc:
-        if "invalid UTF8" in str(exc) and encoding == "utf-8":
-            raise not_utf8_error(path) from None
+        if "invalid UTF8" in str(exc):
+            raise not_utf8_error(path, encoding) from None
         if "CSV parse error" in str(exc):
             raise ragged_row_error(path, encoding, header_row, delimiter) from None
         raise
@@ -251,14 +311,16 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
     """Name the first row whose field count differs from the header's (error path only)."""
     with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
-        width = None
+        width, rows = None, 0
         try:
             for number, row in enumerate(reader):
                 if number < header_row or not row:
                     continue
                 if width is None:
                     width = len(row)
-                elif len(row) != width:
+                    continue
+                rows += 1
+                if len(row) != width:
                     return InputError(
                         f"{len(row)} fields where the header has {width}; quote values that "
                         "contain the delimiter",
@@ -266,9 +328,13 @@ def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str)
                         line=reader.line_num,
                     )
         except csv.Error as exc:  # e.g. a field over the csv module's 128 KB limit
-            return InputError(
-                f"the CSV cannot be read ({exc}); check its quoting",
-                file=str(path),
-                line=reader.line_num,
-            )
+            return csv_error(exc, path, reader.line_num)
+    if not rows:
+        return InputError(HEADER_ONLY.format(unit="line"), file=str(path))
     return InputError("the CSV cannot be parsed; check its quoting", file=str(path))
+
+
+HEADER_ONLY = (
+    "the file has a header but no data {unit}s; check that it is the file you meant, or that "
+    "its export finished"
+)

@@ -68,8 +68,8 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
-def excel_rows(path: Path) -> list[list[str | None]]:
-    """Every row of the first sheet, as text (numbers without a trailing '.0')."""
+def excel_sheets(path: Path) -> list[tuple[str, list[list[str | None]]]]:
+    """Every sheet's name and rows, as text (numbers without a trailing '.0')."""
     import openpyxl
 
     try:
@@ -77,8 +77,10 @@ def excel_rows(path: Path) -> list[list[str | None]]:
     except Exception as exc:  # openpyxl raises many types for a bad workbook
         raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
     try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        return [
+            (sheet.title, [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)])
+            for sheet in book.worksheets
+        ]
     except Exception as exc:  # the sheet is read lazily: a damaged part fails here
         raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
     finally:

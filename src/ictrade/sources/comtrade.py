@@ -81,6 +81,12 @@ class _TooMany(Exception):
     """The answer reached the row cap (or the URL was too long): split the request."""
 
 
+def _markup(response: httpx.Response) -> bool:
+    """An HTML or XML page (a login, error or maintenance page), not cut-short JSON."""
+    kind = response.headers.get("Content-Type", "").lower()
+    return "html" in kind or "xml" in kind or response.content.lstrip()[:1] == b"<"
+
+
 @dataclass
 class ComtradeClient:
     key: str
@@ -108,8 +114,11 @@ class ComtradeClient:
             )
             try:
                 parsed: tuple[Any, ...] = (response.json(),)
+            except RecursionError:
+                parsed = ()  # nested beyond reason: not the API's records
             except ValueError:
-                if response.status_code == 200:  # cut short on the way: ask again
+                if response.status_code == 200 and not _markup(response):
+                    # cut short on the way: ask again
                     raise _http.Transient("the JSON answer is incomplete or malformed") from None
                 parsed = ()
             return response, dt.datetime.now(dt.UTC), parsed

@@ -110,9 +110,7 @@ READERS = (
 def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     """Read a file with the reader ``options.layout`` names (a flash layout, else a lines
     layout) or, without one, the first reader that detects it."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file; check the path", file=str(path))
+    p = R.regular_file(path)
     options = options or ReadOptions()
     return _reader(p, options).read(p, options)
 
@@ -160,11 +158,7 @@ def read_line_batches(
         if built[0].num_rows:
             yield built
     if offset == 0:
-        raise InputError(
-            "the file has a header but no data rows; check that it is the file you meant, or "
-            "that its export finished",
-            file=str(p),
-        )
+        raise InputError(R.HEADER_ONLY.format(unit="row"), file=str(p))
 
 
 class LineReadOptions(TypedDict, total=False):
@@ -205,28 +199,21 @@ def read_located_lines(
 
     Also returns where each line sits in the file (for errors found later, e.g. a conflict
     with stored lines); a file with a header and no data lines is refused."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file", file=str(p))
+    p = R.regular_file(path)
     candidates = _candidates(layout, mapping)
     kind = R.file_kind(p)
     if kind == "parquet":
         chosen, found, _ = _choose(candidates, [T.parquet_columns(p)], p, header_line=False)
         raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
-        rows = T.excel_rows(p)
-        chosen, found, at = _choose(candidates, rows, p)
+        rows, chosen, found, at = _choose_sheet(candidates, p)
         header = [str(c) if c is not None else "" for c in rows[at]]
         table = T.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
     if raw.table.num_rows == 0:
-        raise InputError(
-            f"the file has a header but no data {raw.unit}s; check that it is the file you "
-            "meant, or that its export finished",
-            file=str(p),
-        )
+        raise InputError(R.HEADER_ONLY.format(unit=raw.unit), file=str(p))
     return build_lines(
         raw,
         chosen,
@@ -246,21 +233,33 @@ def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layo
     return layouts()
 
 
-def _choose(
-    candidates: list[Layout],
-    rows: Sequence[Sequence[str | None]],
-    path: Path,
-    header_line: bool = True,
-) -> tuple[Layout, dict[str, str], int]:
+def _find(
+    candidates: list[Layout], rows: Sequence[Sequence[str | None]]
+) -> tuple[Layout, dict[str, str], int, list[str]] | None:
     """The first header row (of the leading rows) some layout recognises, and that layout."""
     for at, row in enumerate(rows[:20]):
         header = [str(c) if c is not None else "" for c in row]
         for candidate in candidates:
             found = candidate.match(header)
             if found is not None:
-                return candidate, found, at
-    header = [str(c) for c in rows[0] if c] if rows else []
+                return candidate, found, at, header
+    return None
+
+
+def _choose(
+    candidates: list[Layout],
+    rows: Sequence[Sequence[str | None]],
+    path: Path,
+    header_line: bool = True,
+) -> tuple[Layout, dict[str, str], int]:
+    """``_find``'s layout, or an InputError naming what the nearest layout lacks."""
     line = 1 if header_line else None
+    hit = _find(candidates, rows)
+    if hit is not None:
+        chosen, found, at, header = hit
+        _check_unique(header, found, path, at + 1 if header_line else None)
+        return chosen, found, at
+    header = [str(c) for c in rows[0] if c] if rows else []
     # Name what the nearest layout lacks: a file with most canonical headers wants to hear
     # which column is missing, not a list of every layout.
     nearest = min(candidates, key=lambda c: len(c.missing(header)) / c.size())
@@ -279,6 +278,35 @@ def _choose(
         file=str(path),
         line=line,
     )
+
+
+def _check_unique(header: list[str], found: dict[str, str], path: Path, line: int | None) -> None:
+    """A column the layout reads must be named once: which of two 'value_usd' is meant?"""
+    twice = sorted({name for name in found.values() if header.count(name) > 1})
+    if twice:
+        raise InputError(
+            f"the column {', '.join(repr(n) for n in twice)} appears more than once in the "
+            "header; rename or remove the extra one",
+            file=str(path),
+            line=line,
+        )
+
+
+def _choose_sheet(
+    candidates: list[Layout], path: Path
+) -> tuple[list[list[str | None]], Layout, dict[str, str], int]:
+    """The first sheet of a workbook whose header a layout recognises (a first sheet of notes
+    or an empty one is passed over); else the first sheet's error, naming the sheets read."""
+    sheets = T.excel_sheets(path)
+    for _, rows in sheets:
+        if _find(candidates, rows) is not None:
+            return (rows, *_choose(candidates, rows, path))
+    try:
+        _choose(candidates, sheets[0][1], path)
+    except InputError as exc:
+        names = ", ".join(repr(name) for name, _ in sheets)
+        raise InputError(f"{exc.message} (sheets read: {names})", file=str(path)) from None
+    raise AssertionError("unreachable: _choose found no layout above")
 
 
 def _read_csv(

@@ -20,7 +20,8 @@ import pyarrow as pa
 
 from ..errors import InputError, UsageError
 from ..months import Month
-from ..store.schema import FLASH_SCHEMA, FlashFigure, Series
+from ..store.schema import FLASH_SCHEMA, VALUE_CEILING_USD, FlashFigure, Series
+from ..store.validate import plausible_span
 from . import _read as R
 
 __all__ = [
@@ -71,6 +72,9 @@ def detect(path: Path) -> bool:
 def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
     """One CSV row of the layout; bad values name file, line and field."""
 
+    # A short row (fewer fields than the header) leaves None where values are missing.
+    row = {k: v or "" for k, v in row.items() if isinstance(k, str)}
+
     def bad(name: str, allowed: str) -> InputError:
         return InputError(f"'{row.get(name)}' is not {allowed}", file=file, line=line, field=name)
 
@@ -78,6 +82,9 @@ def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
         month = Month.parse(row["month"])
     except UsageError:
         raise bad("month", "a month; use YYYYMM or YYYY-MM") from None
+    low, high = plausible_span()
+    if not low <= month.first_day() <= high:
+        raise bad("month", f"a plausible month (from {low:%Y-%m} to {high:%Y-%m}); check the year")
     try:
         cut = int(row["cut_day"])
     except ValueError:
@@ -90,6 +97,8 @@ def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
         value = math.nan
     if not math.isfinite(value):
         raise bad("cum_value", "a number")
+    if not 0 <= value <= VALUE_CEILING_USD:
+        raise bad("cum_value", f"a cumulative from 0 to {VALUE_CEILING_USD:g}; check the unit")
     series = (row["item_key"].strip(), row["partner_ko"].strip())
     if not all(series):
         raise bad("item_key" if not series[0] else "partner_ko", "a non-empty name")
@@ -112,7 +121,7 @@ def _line(row: dict[str, str], file: str, line: int) -> FlashLine:
 
 def read_flash_lines(path: str | Path, encoding: str = "auto") -> list[FlashLine]:
     """The rows of a flash file (line n of the file is row n - 2)."""
-    p, name = Path(path), str(path)
+    p, name = R.regular_file(path), str(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -135,11 +144,7 @@ def read_flash_lines(path: str | Path, encoding: str = "auto") -> list[FlashLine
         )
     lines = [_line(row, name, n) for n, row in enumerate(reader, start=2)]
     if not lines:
-        raise InputError(
-            "the file has a header but no data lines; check that it is the file you meant, "
-            "or that its export finished",
-            file=name,
-        )
+        raise InputError(R.HEADER_ONLY.format(unit="line"), file=name)
     return lines
 
 

@@ -296,7 +296,8 @@ def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:
         flows = [FLOWS.index(f) for f in span.get("flows", FLOWS)]
         first, last = Month.parse(span["from"]), Month.parse(span["to"])
         ts = [t for t, m in enumerate(cube.months) if first <= m <= last]
-        for item in items:
+        # a span naming another scheme's items (dram under oecd-ict) says nothing of this one's
+        for item in (i for i in items if i in cube.items):
             for f in flows:
                 complete[f, cube.items.index(item), ts] = True
         if "regions" in span:

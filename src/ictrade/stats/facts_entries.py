@@ -212,10 +212,13 @@ def _record_facts(
     highs, lows = rank_high(history, current), rank_low(history, current)
     best = np.argmax(np.nan_to_num(history, nan=-np.inf), axis=1)
     best_usd = history[np.arange(len(best)), best].tolist()
-    compared = np.sum(~np.isnan(history), axis=1).tolist()
+    counts = np.sum(~np.isnan(history), axis=1)
+    compared = counts.tolist()
     high, low = (highs <= 3).tolist(), (lows <= 3).tolist()
     positive = (current > 0).tolist()
+    # a record against no earlier figure (all blanked as incomplete) is no record
     chosen = ((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current)
+    chosen &= counts > 0
     for n in np.nonzero(chosen)[0].tolist():
         if high[n]:
             record = _record(s.keys[n], scope, kind + "_high", compared[n], int(highs[n]))

@@ -45,6 +45,10 @@ class SeriesQuery:
             raise UsageError(
                 f"unknown measure '{self.measure}'; measures are: {', '.join(MEASURES)}"
             )
+        if self.start and self.end and self.start > self.end:
+            raise UsageError(
+                f"the first month {self.start} is after the last {self.end}; swap them"
+            )
 
 
 def series_from_cube(cube: Cube, query: SeriesQuery) -> list[Point]:

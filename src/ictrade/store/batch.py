@@ -19,6 +19,7 @@ import pyarrow as pa
 from ..errors import StoreError
 from .base import Store
 from .schema import RAW_KEPT_MAX
+from .steps import step
 
 
 class FileRecord(TypedDict, total=False):
@@ -91,6 +92,11 @@ def is_loaded(store: Store, sha256: str | None, options: str | None = None) -> b
     return bool(found)
 
 
+# Steps of writing a batch a progress bar shows: the lines, the codes' items, the latest cube,
+# the commit (``write`` reports the first ones).
+WRITE_STEPS = 4
+
+
 def append_batch(
     store: Store,
     table: pa.Table,
@@ -122,9 +128,11 @@ def append_batch(
     con.register("batch", table)
     try:
         checked = check(con)
+        step("checking", 1, 1)
         con.execute("BEGIN TRANSACTION")
         try:
             added = write(con, checked)
+            step("writing", WRITE_STEPS - 1, WRITE_STEPS)
             con.execute(
                 "INSERT INTO ingests (id, origin, sha256, lines_added, lines_seen, retrieved_at, "
                 "ingested_at, raw, options) SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, "
@@ -132,6 +140,7 @@ def append_batch(
                 [origin, sha, added, table.num_rows, retrieved_at, dt.datetime.now(), raw, options],
             )
             con.execute("COMMIT")
+            step("writing", WRITE_STEPS, WRITE_STEPS)
         except BaseException:
             con.execute("ROLLBACK")
             raise

@@ -12,7 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from ..classify import scheme
-from ..errors import UsageError
+from ..errors import UsageError, quoted
 from .schema import DEFAULT_REPORTER
 
 
@@ -112,6 +112,6 @@ def check_reporter(reporter: str) -> str:
     code = reporter.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise UsageError(
-            f"reporter '{reporter}' is not an ISO 3166-1 alpha-2 code; use e.g. KR, DE"
+            f"reporter {quoted(reporter)} is not an ISO 3166-1 alpha-2 code; use e.g. KR, DE"
         )
     return code

@@ -20,11 +20,12 @@ import pyarrow.compute as pc
 from ..errors import LineOf, error_at_row
 from ..months import Month
 from .base import Store, first_row
-from .batch import FileRecord, IngestReport, append_batch
+from .batch import WRITE_STEPS, FileRecord, IngestReport, append_batch
 from .classify_codes import refresh_code_map
 from .coverage import incomplete_months
 from .query import refresh_cube
 from .schema import DEFAULT_REPORTER, KEY_SQL, LINE_KEY, LINE_SCHEMA, encoded_schema
+from .steps import step
 from .validate import distinct_values, validate
 
 __all__ = ["IngestReport", "ingest_table", "load_parquet_lines"]
@@ -52,9 +53,12 @@ def ingest_table(
         return validate(con, table, origin, first_line)
 
     def write(con: duckdb.DuckDBPyConnection, multi: object) -> int:
+        step("writing", 0, WRITE_STEPS)
         added = _write(con, table, origin, first_line, multi=bool(multi))
+        step("writing", 1, WRITE_STEPS)
         codes = distinct_values(table["hs_code"]).to_pylist() if added else []
         refresh_code_map(con, store.scheme_name, only_new=True, candidates=codes)
+        step("writing", 2, WRITE_STEPS)
         if added:
             bounds = pc.min_max(table["month"])
             refresh_cube(con, store.scheme_name, (bounds["min"].as_py(), bounds["max"].as_py()))

@@ -36,6 +36,7 @@ from .batch import LoadReport
 from .nesting import KEY as NESTING_KEY
 from .nesting import Nested, find_nested, nested_with
 from .schema import KEY_SQL, LINE_KEY, LINE_SCHEMA
+from .steps import step
 from .validate import validate
 
 PARTITIONS = ("reporter", "month")
@@ -147,13 +148,17 @@ def append_batches(
     stage.mkdir(parents=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(stage)})
     try:
+        step("checking", 0, 2)
         staged = _stage(con, batches, stage, origin, sha256)
         if staged.sha in _ingested(lake):
             return LakeReport(origin, staged.lines, 0, already_loaded=True)
+        step("checking", 1, 2)
         nested = find_nested(con, _staged_sql(stage), _NESTED) if staged.lines else None
         if nested is not None and not finest:
             raise InputError(nested.message(fix), file=origin)
+        step("writing", 0, 1)
         added = _write_new(con, lake, stage, staged, origin, nested) if staged.lines else 0
+        step("writing", 1, 1)
     except duckdb.Error as exc:
         raise StoreError(f"cannot write to the lake {lake}: {exc}") from None
     finally:

@@ -6,6 +6,7 @@ vintage <= D whose successor (``superseded_by``) came after D.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import duckdb
@@ -14,7 +15,7 @@ import pyarrow as pa
 from ..errors import NoDataError
 from ..months import Month
 from .apportion import CUBE_COLUMNS
-from .base import Store, first_row, in_force, line_vintages, remembered
+from .base import Store, first_row, line_vintages, remembered
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -234,19 +235,20 @@ def reporters(store: Store) -> list[str]:
 
 def latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
     """The latest vintage of the reporter's lines in force as of ``as_of``."""
-    key = ("latest_vintage", store.reporter, in_force(store, as_of))
-    return remembered(store, key, lambda: _latest_vintage(store, as_of))
+    if store.memo is None:
+        condition, params = vintage_filter(as_of)
+        sql = f"SELECT max(l.vintage) FROM lines l WHERE {condition} AND l.reporter = ?"
+        row = first_row(store.con.execute(sql, [*params, store.reporter]).fetchall())
+        return row[0] if row else None
+    # The latest vintage on or before the date: a line is superseded only by a later one.
+    vintages = remembered(store, ("vintages", store.reporter), lambda: _vintages_of(store))
+    at = bisect.bisect_right(vintages, as_of) if as_of is not None else len(vintages)
+    return vintages[at - 1] if at else None
 
 
-def _latest_vintage(store: Store, as_of: dt.date | None) -> dt.date | None:
-    condition, params = vintage_filter(as_of)
-    row = first_row(
-        store.con.execute(
-            f"SELECT max(l.vintage) FROM lines l WHERE {condition} AND l.reporter = ?",
-            [*params, store.reporter],
-        ).fetchall()
-    )
-    return row[0] if row else None
+def _vintages_of(store: Store) -> list[dt.date]:
+    sql = "SELECT DISTINCT vintage FROM lines WHERE reporter = ? ORDER BY 1"
+    return [r[0] for r in store.con.execute(sql, [store.reporter]).fetchall()]
 
 
 def earliest_vintage(store: Store) -> dt.date | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .classify_codes import refresh_code_map
 from .ingest import load_parquet_lines
 from .query import cube_ready, refresh_cube
 from .schema import DEFAULT_REPORTER, LINES_DDL
+from .storefile import check_store_file, check_tables
 
 __all__ = [
     "Store",
@@ -160,8 +162,11 @@ def open_store(
     if target != ":memory:":
         if read_only and not Path(target).exists():
             raise StoreError(f"no store at {target}; create one with 'ictrade ingest FILE'")
+        check_store_file(target)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     con = _connect(target, read_only=read_only and target != ":memory:", wait=wait)
+    if target != ":memory:":
+        check_tables(con, target)
     if not read_only:
         try:
             _create_schema(con)
@@ -200,7 +205,10 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
             return duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"cannot open the store {target}: {_first_line(exc)}") from None
+                raise StoreError(
+                f"cannot open the store {target}: {_first_line(exc)}; the file may be damaged: "
+                "restore it from a copy, or give a new path"
+            ) from None
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"the store {target} is in use by another program (an ingest writing to "
@@ -209,10 +217,20 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
             time.sleep(0.1)
 
 
+# One snapshot at a time in a process: DuckDB refuses a second connection to a file that one
+# is attached to with other settings (two schemes' snapshots of one store, taken at once).
+_SNAPSHOTS = threading.Lock()
+
+
 def snapshot_store(choice: StoreChoice) -> Store:
     """An in-memory copy of a store file's tables (the ingest log without the files kept),
     read-only: a server answers from it while ``ictrade ingest`` writes to the file. The file
     is held only while copying. Raises StoreBusyError while a writer holds the file."""
+    with _SNAPSHOTS:
+        return _copy(choice)
+
+
+def _copy(choice: StoreChoice) -> Store:
     assert choice.path is not None
     open_choice(choice).close()  # names a missing or bad file; brings an old one up to date
     con = duckdb.connect(":memory:")

@@ -22,6 +22,7 @@ from ..classify.partners import partner_codes
 from ..errors import REPORTED_LINES, LineOf, error_at_row, shown_value
 from .base import first_row
 from .schema import FIRST_PLAUSIBLE, FLOWS, KEY_SQL, LINE_KEY, STATUSES, VALUE_CEILING_USD
+from .steps import step
 
 
 def first_true(mask: pa.ChunkedArray | pa.Array) -> int:
@@ -133,11 +134,13 @@ def validate(
             total=len(rows),
         )
 
-    for column, allowed, text in _CHECKS:
+    for done, (column, allowed, text) in enumerate(_CHECKS):
+        step("checking", done, len(_CHECKS) + 1)
         if pc.any(pc.fill_null(_bad_mask(distinct_values(table[column]), allowed), True)).as_py():
             # A dictionary may hold values no row uses: only a bad row is an error.
             bad = _bad_mask(_plain(table[column]), allowed)
             refuse(bad, column, functools.partial(_format_bad, text))
+    step("checking", len(_CHECKS), len(_CHECKS) + 1)
     days = {name: _days(table[name]) for name in ("month", "vintage")}
     low, high = (int(np.datetime64(d, "D").astype(np.int64)) for d in plausible_span())
     span = f"from {_date_text(low)} to {_date_text(high)}"

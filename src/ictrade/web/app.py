@@ -45,7 +45,7 @@ from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
 COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
-DOCUMENTS = 1  # of which facts documents and releases (a few tenths of a second each)
+DOCUMENTS = 1  # of which facts documents and releases (tens of milliseconds each)
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
 COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
@@ -71,7 +71,10 @@ class Api:
         compute: Callable[[], tuple[Any, dict[str, Any]]],
         *,
         document: bool = False,
+        ready: Callable[[], bool] | None = None,
     ) -> Response:
+        """The answer kept under ``key``, else ``compute()``'s: in the documents' queue when
+        ``document`` (unless ``ready()`` says it answers at once: a kept document, a refusal)."""
         body = self.responses.get(key)
         if body is None:
 
@@ -83,9 +86,9 @@ class Api:
                     if known is None:
                         raise
                     return known
-                return Body.of({"ok": True, "data": data, "meta": meta})
+                return Body.ok(data, meta)
 
-            if document:
+            if document and (ready is None or not await self.run(ready)):
                 async with self.documents:
                     body = self.responses.put(key, await self.run(envelope))
             else:
@@ -102,6 +105,8 @@ class Api:
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
         query = request.query_params
+        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
+        params.names(query.multi_items(), allowed)
         handle = self.service.ready_handle(query)
         if handle is None:  # a snapshot to take, or the reporters held to read: not here
             handle = await self.run(self.service.handle, query)
@@ -110,9 +115,6 @@ class Api:
             # would stall every connection (long enough to drop idle keep-alive ones).
             await self.run(handle.stamp)
         as_of, as_published = params.vintage(query, published_allowed=published_allowed)
-        allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
-        for name in query:
-            params.one_of("parameter", name, allowed)
         meta: dict[str, Any] = {
             "store": handle.name,
             "reporter": handle.choice.reporter,
@@ -130,11 +132,13 @@ class Api:
         month = params.month(request.path_params["month"])
         handle, as_of, published, meta = await self.context(request, published_allowed=True)
         key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
+        asked = (handle, month, as_of, published)
         return await self.answer(
             request,
             key,
-            lambda: (self.service.facts(handle, month, as_of, published), meta),
+            lambda: (self.service.facts_json(*asked), meta),
             document=True,
+            ready=lambda: self.service.facts_ready(*asked),
         )
 
     async def series(self, request: Request) -> Response:

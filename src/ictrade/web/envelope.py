@@ -5,20 +5,32 @@ from __future__ import annotations
 import gzip
 import hmac
 import json
-from collections.abc import Awaitable, Callable
+import math
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError
+from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError, quoted
 from .params import ApiError
 
 JSON = "application/json"
 GZIP_FROM = 1024  # bytes: smaller answers go out as they are
+# Level 1: a month's facts (880 kB) in a third of level 6's time, 16% larger (117 kB, 100 kB)
+GZIP_LEVEL = 1
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """An answer's data already serialized (``dumps``), to be put in the envelope as it is."""
+
+    raw: bytes
 
 
 @dataclass(frozen=True)
@@ -31,21 +43,79 @@ class Body:
 
     @classmethod
     def of(cls, document: Any, status: int = 200) -> Body:
-        raw = dumps(document)
-        return cls(raw, gzip.compress(raw, 6, mtime=0) if len(raw) >= GZIP_FROM else None, status)
+        return cls.sized(dumps(document), status)
+
+    @classmethod
+    def ok(cls, data: Any, meta: dict[str, Any]) -> Body:
+        """The envelope of a successful answer: ``Body.of({"ok": True, "data": data, "meta":
+        meta})``, with ``data`` serialized already when it is ``Serialized``."""
+        if not isinstance(data, Serialized):
+            return cls.of({"ok": True, "data": data, "meta": meta})
+        return cls.sized(b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}")
+
+    @classmethod
+    def sized(cls, raw: bytes, status: int = 200) -> Body:
+        zipped = gzip.compress(raw, GZIP_LEVEL, mtime=0) if len(raw) >= GZIP_FROM else None
+        return cls(raw, zipped, status)
 
     def size(self) -> int:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
 
     def response(self, request: Request) -> Response:
-        if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        if self.gz is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
             headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             return Response(self.gz, self.status, media_type=JSON, headers=headers)
         return Response(self.raw, self.status, media_type=JSON, headers={"Vary": "Accept-Encoding"})
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip: named (or ``*``, when gzip is not named)
+    with a weight above 0 (``gzip;q=0`` refuses it)."""
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        coding, *options = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for option in options:
+            key, _, value = option.partition("=")
+            if key.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding] = weight
+    gzip_weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return gzip_weight > 0  # NaN is not
+
+
 def dumps(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """``document`` as compact JSON in UTF-8, byte for byte as ``json.dumps(document,
+    ensure_ascii=False, separators=(",", ":"))`` writes it, except that a NaN or an infinity
+    is null (JSON has none; null is how answers say "undefined").
+
+    orjson writes it ten times faster (a month's facts: 1 ms, not 10), in the same bytes but
+    for floats under 1e-4, which Python writes with an exponent of two digits (1.2e-05, 1e-06)
+    and orjson not (0.000012, 1e-6): an answer where orjson wrote one is written by json."""
+    try:
+        raw: bytes | None = orjson.dumps(document)
+    except TypeError:  # what orjson does not take: keys that are not strings, say
+        raw = None
+    if raw is not None and b"0.0000" not in raw and b"e-" not in raw:
+        return raw
+    try:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or an infinity
+        text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
@@ -59,6 +129,16 @@ def error_document(status: int, message: str, allowed: list[str] | None = None) 
     return {"ok": False, "error": error}
 
 
+# A path of the server's disk in a library's message ("cannot open the store /srv/x.duckdb"):
+# answers show its file name only.
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\"/]+/)+([^\s'\"/:;,)]+)")
+
+
+def public(exc: Exception) -> str:
+    """The message of a library error as an answer shows it."""
+    return ABSOLUTE_PATH.sub(r"\1", str(exc))
+
+
 def request_error(exc: Exception) -> Body | None:
     """The answer to an error that is the request's (a bad parameter, no data for it): the
     same request gets the same answer until the store changes, so it may be cached. None for
@@ -66,14 +146,19 @@ def request_error(exc: Exception) -> Body | None:
     if isinstance(exc, ApiError):
         return Body.of(error_document(exc.status, exc.message, exc.allowed), exc.status)
     if isinstance(exc, IctradeError) and not isinstance(exc, StoreError):
-        return Body.of(error_document(400, str(exc)), 400)
+        return Body.of(error_document(400, public(exc)), 400)
     if isinstance(exc, NoDataError):
-        return Body.of(error_document(404, str(exc)), 404)
+        return Body.of(error_document(404, public(exc)), 404)
     return None
 
 
-def error_response(status: int, message: str, allowed: list[str] | None = None) -> Response:
-    return Response(error_body(status, message, allowed), status, media_type=JSON)
+def error_response(
+    status: int,
+    message: str,
+    allowed: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    return Response(error_body(status, message, allowed), status, headers, media_type=JSON)
 
 
 class ApiKeyMiddleware:
@@ -141,14 +226,19 @@ def error_handlers() -> dict[Any, Handler]:
         status = 400
         if isinstance(exc, StoreError):  # no data for what was asked, or a store that fails
             status = 404 if isinstance(exc, NoDataError) else 503
-        response = error_response(status, str(exc))
+        response = error_response(status, public(exc))
         if isinstance(exc, StoreBusyError):
             response.headers["Retry-After"] = "2"
         return response
 
     def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return error_response(exc.status_code, str(exc.detail))
+        path = quoted(request.url.path)
+        message = {
+            404: f"no such path {path}; the API's paths are listed at /api/openapi.json",
+            405: f"method {quoted(request.method)} is not allowed on {path}; use GET (or HEAD)",
+        }.get(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, message, headers=exc.headers)
 
     def server_error(request: Request, exc: Exception) -> Response:
         return internal_error(exc)

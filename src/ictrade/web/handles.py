@@ -28,6 +28,7 @@ V = TypeVar("V")
 
 FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
 RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
+CUBE_BYTES = 512 << 20  # cubes kept per store
 
 
 class LRU(Generic[V]):
@@ -70,6 +71,11 @@ class LRU(Generic[V]):
         return self.weigh(value) if self.weigh is not None else 0
 
 
+def cube_bytes(cube: Cube) -> int:
+    arrays = (cube.value, cube.prior, cube.unattributed, cube.estimated)
+    return sum(a.nbytes for a in arrays if a is not None)
+
+
 class StoreHandle:
     """One store the server answers from: its identity, its stamp and a way to use it.
 
@@ -98,7 +104,9 @@ class StoreHandle:
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
         self._stamp = "static"
         self._vintages: list[dt.date] = []
-        self.cubes: LRU[Cube] = LRU(16)
+        # A cube per set of lines in force asked (the default data's: 2.5 MB each, 155
+        # vintages): 16 made a mix of dates rebuild cubes again and again.
+        self.cubes: LRU[Cube] = LRU(256, budget=CUBE_BYTES, weigh=cube_bytes)
         # One cube is built at a time: a request that needs the cube another is building
         # waits for it instead of building it again, and builds do not crowd the cores.
         self._building = threading.Lock()

@@ -10,15 +10,19 @@ total, region world); months that are not drilled down are added up over the cho
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..months import Month
+from ..classify import regions, taxonomy
+from ..errors import quoted
+from ..months import Month, month_range
 from ..stats.cube import FLOWS, Cube
 from ..stats.history import yoy_pct
 from ..stats.series import SERIES_FLOWS
+from . import params
 from .params import ApiError
 
 DIMENSIONS = ("month", "flow", "item", "region")
@@ -159,3 +163,49 @@ def _rows(
 
 def _sort_key(dim: str, member: str, axes: dict[str, list[str]]) -> int:
     return axes[dim].index(member)
+
+
+# ---- a cube query from a request's parameters ------------------------------------------
+
+
+def check_month(cube: Cube, month: Month, name: str = "month") -> Month:
+    return params.in_span(month, cube.months[0], cube.months[-1], name)
+
+
+def time_span(cube: Cube, start: str | None, end: str | None) -> tuple[Month, Month]:
+    first = check_month(cube, params.month(start, "from"), "from") if start else cube.months[0]
+    last = check_month(cube, params.month(end, "to"), "to") if end else cube.months[-1]
+    if last < first:
+        raise ApiError(400, f"to {last} is before from {first}; give from <= to")
+    return first, last
+
+
+def cube_query(cube: Cube, query: Mapping[str, str]) -> CubeQuery:
+    drilldowns = params.members("drilldown", query.get("drilldowns"), DIMENSIONS) or []
+    measures = params.members("measure", query.get("measures"), CUBE_MEASURES) or ["value"]
+    allowed = {"flow": SERIES_FLOWS, "item": taxonomy().ids, "region": regions().ids}
+    cuts = {
+        dim: tuple(chosen)
+        for dim, values in allowed.items()
+        if (chosen := params.members(dim, query.get(dim), values)) is not None
+    }
+    months = months_of(cube, query, drilldowns)
+    return CubeQuery(tuple(drilldowns), cuts, months, tuple(measures))
+
+
+def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tuple[Month, ...]:
+    """``month=`` (one or a list), or ``from``/``to``; default all months when drilled, else
+    the latest."""
+    listed = query.get("month")
+    if listed and (query.get("from") or query.get("to")):
+        raise ApiError(400, "month and from/to exclude each other; give one of them")
+    if listed:
+        chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
+        if not chosen:
+            shown = f"month {quoted(listed)} names no month"
+            raise ApiError(400, shown, ["YYYY-MM[,YYYY-MM]"])
+        return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
+    if query.get("from") or query.get("to") or "month" in drilldowns:
+        first, last = time_span(cube, query.get("from"), query.get("to"))
+        return tuple(month_range(first, last))
+    return (cube.months[-1],)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from ..classify import regions, taxonomy
 from ..classify.rules import available_schemes
-from ..errors import UsageError
+from ..errors import UsageError, quoted
 from ..months import Month, parse_date
 from ..stats.series import MEASURES, SERIES_FLOWS
 from ..store.choice import check_reporter
@@ -29,8 +30,22 @@ class ApiError(Exception):
 
 def one_of(name: str, value: str, allowed: Sequence[str]) -> str:
     if value not in allowed:
-        raise ApiError(400, f"unknown {name} '{value}'; allowed: {', '.join(allowed)}", allowed)
+        shown = f"unknown {name} {quoted(value)}; allowed: {', '.join(allowed)}"
+        raise ApiError(400, shown, allowed)
     return value
+
+
+def names(given: Sequence[tuple[str, str]], allowed: Sequence[str]) -> None:
+    """The parameter names of a request (``given``: name, value pairs): each allowed, once."""
+    counts = collections.Counter(name for name, _ in given)
+    for name, count in counts.items():
+        one_of("parameter", name, allowed)
+        if count > 1:
+            raise ApiError(
+                400,
+                f"parameter {quoted(name)} is given {count} times; give it once (a list "
+                f"goes comma-separated: {name}=A,B)",
+            )
 
 
 def members(name: str, text: str | None, allowed: Sequence[str]) -> list[str] | None:
@@ -40,7 +55,7 @@ def members(name: str, text: str | None, allowed: Sequence[str]) -> list[str] | 
     chosen = [part.strip() for part in text.split(",") if part.strip()]
     if not chosen:
         raise ApiError(
-            400, f"{name} '{text}' names no value; give one or more, comma-separated", allowed
+            400, f"{name} {quoted(text)} names no value; give one or more, comma-separated", allowed
         )
     for value in chosen:
         one_of(name, value, allowed)
@@ -76,7 +91,7 @@ def boolean(name: str, value: str | None) -> bool:
         return True
     if text in FALSE:
         return False
-    raise ApiError(400, f"{name} '{value}' is not a boolean", ["true", "false"])
+    raise ApiError(400, f"{name} {quoted(value or '')} is not a boolean", ["true", "false"])
 
 
 def vintage(query: Mapping[str, str], *, published_allowed: bool) -> tuple[dt.date | None, bool]:
@@ -135,7 +150,8 @@ def reporter(value: str, held: Callable[[], list[str]]) -> str:
     if code not in available:
         raise ApiError(
             400,
-            f"the store holds no lines of reporter '{value}'; reporters: {', '.join(available)}",
+            f"the store holds no lines of reporter {quoted(value)}; "
+            f"reporters: {', '.join(available)}",
             available,
         )
     return code

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..release.renderers import MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
-from .params import ApiError
+from .params import ApiError, one_of
 
 __all__ = ["ReleaseFile", "Source", "available", "check", "pick", "render_files"]
 
@@ -18,10 +18,8 @@ def available() -> list[str]:
 
 
 def check(fmt: str, lang: str) -> None:
-    if fmt not in FORMATS:
-        raise ApiError(400, f"unknown format '{fmt}'; allowed: {', '.join(FORMATS)}", FORMATS)
-    if lang not in LANGS:
-        raise ApiError(400, f"unknown lang '{lang}'; allowed: {', '.join(LANGS)}", LANGS)
+    one_of("format", fmt, FORMATS)
+    one_of("lang", lang, LANGS)
     if f"{fmt}/{lang}" not in available():
         raise ApiError(
             400,
@@ -41,10 +39,4 @@ def pick(files: list[ReleaseFile], variant: str | None) -> ReleaseFile:
     by_variant = {f.variant: f for f in files}
     if variant is None:
         return by_variant.get("long") or files[0]
-    if variant not in by_variant:
-        raise ApiError(
-            400,
-            f"unknown variant '{variant}' for this format; allowed: {', '.join(by_variant)}",
-            list(by_variant),
-        )
-    return by_variant[variant]
+    return by_variant[one_of("variant", variant, list(by_variant))]

@@ -8,20 +8,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..classify import regions, taxonomy
-from ..months import Month, month_range
+from ..months import Month
 from ..release.build import release_facts
 from ..release.flash import flash_month
 from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
-from ..stats.cube import Cube
 from ..stats.facts_doc import Document
 from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
 from ..store.base import in_force
 from ..store.coverage import incomplete_months
 from ..store.query import publication_date, reporters
-from ..store.store import StoreChoice, available_datasets
+from ..store.store import Store, StoreChoice, available_datasets
 from . import olap, params, releases
+from .envelope import Serialized, dumps
 from .handles import LRU, ReporterHandle, StoreHandle
+from .olap import check_month, cube_query, time_span
 
 
 class Service:
@@ -35,6 +36,7 @@ class Service:
         }
         self._lock = threading.Lock()
         self.facts_cache: LRU[Document] = LRU(64)  # about 2 MB each
+        self.facts_bytes: LRU[tuple[bytes, bytes]] = LRU(64)  # about 0.9 MB each
         self._held: LRU[list[str]] = LRU(16)  # the reporters of a store, by identity and stamp
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
@@ -99,27 +101,73 @@ class Service:
         flash figures), from the cached cube. Documents are kept by the lines in force they
         are computed from (every date between two vintages shares one), and echo the date
         asked."""
-        with handle.use() as store:
-            if flash_month(store, month, as_of):
-                stamp = handle.stamp_of(store)
-                key: tuple[object, ...] = (handle.identity, stamp, month, as_of, as_published)
-                return self.facts_cache.get(key) or self.facts_cache.put(
-                    key, release_facts(store, month, as_of=as_of, as_published=as_published)
-                )
-            date = publication_date(store, month) if as_published else as_of
-            key = (handle.identity, handle.stamp_of(store), month, in_force(store, date))
-            kept = self.facts_cache.get(key)
-            if kept is None:
-                if not as_published:  # a month outside the data: 404 naming the span
+        _, facts, date = self._facts(handle, month, as_of, as_published)
+        return asked_as_of(facts, date)
+
+    def facts_json(
+        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+    ) -> Serialized:
+        """``facts(...)`` serialized: kept too, around the date asked, so a document asked at
+        another date between the same vintages costs a copy of its bytes."""
+        key, facts, date = self._facts(handle, month, as_of, as_published)
+        if facts["schema"] == FLASH_SCHEMA:
+            return Serialized(dumps(facts))
+        parts = self.facts_bytes.get(key)
+        if parts is None:
+            head, found, tail = dumps(asked_as_of(facts, ASKED)).partition(dumps(ASKED))
+            assert found, "a facts document echoes the date asked"
+            parts = self.facts_bytes.put(key, (head, tail))
+        return Serialized(parts[0] + dumps(str(date) if date else None) + parts[1])
+
+    def facts_ready(
+        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+    ) -> bool:
+        """Whether ``facts(...)`` answers at once: its document kept, or the request refused
+        (a month the data do not hold)."""
+        try:
+            with handle.use() as store:
+                key, flash, date = self._key(handle, store, month, as_of, as_published)
+                if self.facts_cache.get(key) is not None:
+                    return True
+                if not flash and not as_published:
                     check_month(handle.cube(as_of, store), month)
-                facts = release_facts(
-                    store,
-                    month,
-                    as_of=date,
-                    cube_loader=lambda s, vintage: handle.cube(vintage, s),
-                )
-                kept = self.facts_cache.put(key, facts)
-        return asked_as_of(kept, date)
+        except Exception:  # noqa: BLE001 - refused: facts() raises it again at once
+            return True
+        return False
+
+    def _key(
+        self,
+        handle: StoreHandle,
+        store: Store,
+        month: Month,
+        as_of: dt.date | None,
+        as_published: bool,
+    ) -> tuple[tuple[object, ...], bool, dt.date | None]:
+        """The key a document is kept under, whether it is a flash one, and its vintage date:
+        flash documents by the date asked, the others by the lines in force then."""
+        stamp = handle.stamp_of(store)
+        if flash_month(store, month, as_of):
+            return (handle.identity, stamp, month, as_of, as_published), True, as_of
+        date = publication_date(store, month) if as_published else as_of
+        return (handle.identity, stamp, month, in_force(store, date)), False, date
+
+    def _facts(
+        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
+    ) -> tuple[tuple[object, ...], Document, dt.date | None]:
+        with handle.use() as store:
+            key, flash, date = self._key(handle, store, month, as_of, as_published)
+            kept = self.facts_cache.get(key)
+            if kept is not None:
+                return key, kept, date
+            if flash:
+                facts = release_facts(store, month, as_of=as_of, as_published=as_published)
+                return key, self.facts_cache.put(key, facts), date
+            if not as_published:  # a month outside the data: 404 naming the span
+                check_month(handle.cube(as_of, store), month)
+            facts = release_facts(
+                store, month, as_of=date, cube_loader=lambda s, vintage: handle.cube(vintage, s)
+            )
+            return key, self.facts_cache.put(key, facts), date
 
     def release_source(
         self,
@@ -204,7 +252,10 @@ class Service:
         return sorted({str(g.month) for g in found})
 
 
-def asked_as_of(facts: Document, date: dt.date | None) -> Document:
+ASKED = "\x00asked\x00"  # where the date asked goes in a serialized document
+
+
+def asked_as_of(facts: Document, date: dt.date | str | None) -> Document:
     """A kept document as the answer for ``date``: its figures, and the date asked."""
     if facts["schema"] == FLASH_SCHEMA:
         return facts
@@ -216,45 +267,3 @@ def asked_as_of(facts: Document, date: dt.date | None) -> Document:
     answer = facts.copy()
     answer["data"] = data
     return answer
-
-
-def check_month(cube: Cube, month: Month, name: str = "month") -> Month:
-    return params.in_span(month, cube.months[0], cube.months[-1], name)
-
-
-def time_span(cube: Cube, start: str | None, end: str | None) -> tuple[Month, Month]:
-    first = check_month(cube, params.month(start, "from"), "from") if start else cube.months[0]
-    last = check_month(cube, params.month(end, "to"), "to") if end else cube.months[-1]
-    if last < first:
-        raise params.ApiError(400, f"to {last} is before from {first}; give from <= to")
-    return first, last
-
-
-def cube_query(cube: Cube, query: Mapping[str, str]) -> olap.CubeQuery:
-    drilldowns = params.members("drilldown", query.get("drilldowns"), olap.DIMENSIONS) or []
-    measures = params.members("measure", query.get("measures"), olap.CUBE_MEASURES) or ["value"]
-    allowed = {"flow": SERIES_FLOWS, "item": taxonomy().ids, "region": regions().ids}
-    cuts = {
-        dim: tuple(chosen)
-        for dim, values in allowed.items()
-        if (chosen := params.members(dim, query.get(dim), values)) is not None
-    }
-    months = months_of(cube, query, drilldowns)
-    return olap.CubeQuery(tuple(drilldowns), cuts, months, tuple(measures))
-
-
-def months_of(cube: Cube, query: Mapping[str, str], drilldowns: list[str]) -> tuple[Month, ...]:
-    """``month=`` (one or a list), or ``from``/``to``; default all months when drilled, else
-    the latest."""
-    listed = query.get("month")
-    if listed and (query.get("from") or query.get("to")):
-        raise params.ApiError(400, "month and from/to exclude each other; give one of them")
-    if listed:
-        chosen = [params.month(m.strip()) for m in listed.split(",") if m.strip()]
-        if not chosen:
-            raise params.ApiError(400, f"month '{listed}' names no month", ["YYYY-MM[,YYYY-MM]"])
-        return tuple(dict.fromkeys(check_month(cube, m) for m in chosen))
-    if query.get("from") or query.get("to") or "month" in drilldowns:
-        first, last = time_span(cube, query.get("from"), query.get("to"))
-        return tuple(month_range(first, last))
-    return (cube.months[-1],)

@@ -11,6 +11,7 @@ from .model import Claim
 from .numbers import Amount, amounts, is_range, range_width
 from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .sentences import sentences
+from .spans import overlaps, union
 from .subjects import Subject, subjects
 from .whole import broken_numbers, loosely_named
 
@@ -220,9 +221,9 @@ Figure = tuple[int, int, str, "Amount | Event | re.Match[str]"]
 
 def _figures(sentence: str) -> list[Figure]:
     found: list[Figure] = [(a.start, a.end, a.kind, a) for a in amounts(sentence)]
-    taken = [(f[0], f[1]) for f in found]
+    taken = union([(f[0], f[1]) for f in found])
     for e in events(sentence):
-        if not any(a < e.end and e.start < b for a, b in taken):
+        if not overlaps(taken, e.start, e.end):
             found.append((e.start, e.end, e.measure, e))
     found += [(m.start(), m.end(), "flat", m) for m in FLAT.finditer(sentence)]
     found.sort(key=lambda f: (f[0], -f[1]))
@@ -233,10 +234,11 @@ def _figures(sentence: str) -> list[Figure]:
     spans = [(f[0], f[1]) for f in out] + [(m.start, m.end) for m in mentions(sentence)]
     spans += [(m.start(), m.end()) for m in NOT_A_FIGURE.finditer(sentence)]
     spans += [(m.start(), m.end()) for k in PERIOD_WORDS for m in words(k).finditer(sentence)]
+    covered = union(spans)
     stray: list[Figure] = [
         (m.start(), m.end(), "number", m)
         for m in NUMBER.finditer(sentence)
-        if not any(a <= m.start() < b for a, b in spans)
+        if not overlaps(covered, m.start(), m.start() + 1)
     ]
     return sorted(out + stray, key=lambda f: f[0])
 

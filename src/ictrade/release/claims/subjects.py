@@ -235,6 +235,8 @@ def subjects(
     paired = _respectively(sentence, raw, figures)
     owning = {id(m) for m in owners.values()}
     ms = _pulled_forward(sentence, _set_aside(sentence, raw, figures), figures)
+    hangul = HANGUL.search(sentence) is not None
+    region_word = next((m.end() for m in REGION_WORD.finditer(sentence)), None)
     out = []
     for n, (start, end, kind) in enumerate(figures):
         usable = [m for m in ms if id(m) not in owning or owners.get(n) is m
@@ -263,12 +265,13 @@ def subjects(
         for given in (inside, balance, owners.get(n), paired.get(n)):
             if given is not None:
                 last[given.kind] = given.id
-        if "flow" not in last and HANGUL.search(sentence):
+        if "flow" not in last and hangul:
             later = next((m for m in raw if m.kind == "flow" and m.start >= end), None)
             if later is not None:  # verb-final: '중국(47.5억불)에서 최대 흑자', '...으로의 수출이'
                 last["flow"] = later.id
         if (
-            REGION_WORD.search(sentence[:start])
+            region_word is not None
+            and region_word <= start
             and "region" not in last
             and context.region != "world"
         ):

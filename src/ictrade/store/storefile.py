@@ -1,0 +1,73 @@
+"""What a store path must be before DuckDB opens it, and what a DuckDB file must hold to be
+read as a store: refused otherwise with the path and the fix, never DuckDB's own error."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import duckdb
+
+from ..errors import StoreError
+from .schema import LINE_SCHEMA
+
+_NEW_PATH = "give the path of a store ictrade wrote, or a new path for a new store"
+
+
+def check_store_file(target: str) -> None:
+    """Refuse, before DuckDB opens it, a path that is not a DuckDB file: a folder, a device or
+    pipe (which would block), an SQLite database (DuckDB would fetch an extension to read it),
+    any other file. A missing file is a new store."""
+    p = Path(target)
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot open the store {target}: {exc.strerror}; {_NEW_PATH}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"the store {target} is a folder; {_NEW_PATH} (a file name)")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"the store {target} is not a regular file; {_NEW_PATH}")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {target}: {exc.strerror}") from None
+    if head[8:12] != b"DUCK":
+        kind = (
+            "an empty file"
+            if not head
+            else "an SQLite database"
+            if head.startswith(b"SQLite format 3")
+            else "another kind of file"
+        )
+        raise StoreError(f"{target} is not a DuckDB store ({kind}); {_NEW_PATH}")
+
+
+def check_tables(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Refuse another program's DuckDB database, or a store whose lines table lacks columns
+    (written by an incompatible program), before anything reads or writes it."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
+        "current_database() AND schema_name = 'main'"
+    ).fetchall()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    if not tables:
+        return  # a new store
+    if "lines" not in tables:
+        if "ingests" in tables:
+            return
+        con.close()
+        names = ", ".join(sorted(tables)[:5])
+        raise StoreError(f"{target} is another program's DuckDB database (tables {names}); "
+                         f"{_NEW_PATH}")  # fmt: skip
+    lacking = [n for n in LINE_SCHEMA.names if n != "reporter" and n not in tables["lines"]]
+    if lacking:
+        con.close()
+        raise StoreError(
+            f"{target}: its table 'lines' lacks the columns {', '.join(lacking)}; it was not "
+            f"written by this version of ictrade; {_NEW_PATH}"
+        )

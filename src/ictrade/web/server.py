@@ -1,0 +1,72 @@
+"""The HTTP server under the app: uvicorn, whose answers to what never reaches the app (a
+request that is not HTTP/1.1) come in the API's envelope too."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .envelope import error_body
+
+MALFORMED = (
+    "the request is not valid HTTP/1.1 (its request line, headers or body framing are "
+    "malformed, or its request line and headers exceed 16 KB); send a GET request as "
+    "/api/openapi.json describes"
+)
+
+
+class Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, answering a request it cannot parse with the envelope
+    (uvicorn: plain text) and never over an answer in progress."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # Answers go out without waiting (TCP_NODELAY): asyncio sets it only on sockets made
+        # with the TCP protocol number, and a socket from socket.create_server (ictrade serve)
+        # has 0. Without it a small answer's body, written after its headers, waited for the
+        # client's delayed acknowledgement: 40 ms on every small answer of a keep-alive client.
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+    def send_400_response(self, msg: str) -> None:
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # Bad bytes after a request the app is still answering (a lying Content-Length,
+            # a broken chunked body): answering them first would put the 400 in that answer's
+            # place, and the app's answer would then fail (a traceback in the log). Drop both.
+            cycle.disconnected = True
+            self.transport.close()
+            return
+        body = error_body(400, MALFORMED)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        try:
+            for event in (
+                h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                h11.Data(data=body),
+                h11.EndOfMessage(),
+            ):
+                self.transport.write(self.conn.send(event) or b"")
+        except h11.LocalProtocolError:
+            pass  # no answer can be sent on this connection any more: closing says it
+        self.transport.close()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        """An Upgrade header (websocket, h2c) is ignored and the request answered as HTTP/1.1,
+        without a warning per request in the log."""
+
+
+def server(app: Any, **options: Any) -> uvicorn.Server:
+    """A uvicorn server of ``app`` speaking through ``Protocol``."""
+    return uvicorn.Server(uvicorn.Config(app, http=Protocol, **options))

@@ -1,0 +1,210 @@
+"""The API under hostile requests, at the HTTP level: what an error answer echoes, repeated
+parameters, methods, content codings, and what the server answers to bytes that are not HTTP."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+
+from ictrade.web import create_app
+from ictrade.web.envelope import accepts_gzip, dumps
+from ictrade.web.server import server
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+    from starlette.testclient import TestClient
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(dataset="default", api_key=""), raise_server_exceptions=False) as c:
+        yield c
+
+
+def message(answer: object) -> str:
+    return str(answer.json()["error"]["message"])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/cube", "as_of"),
+        ("/api/cube", "item"),
+        ("/api/series", "from"),
+        ("/api/meta", "reporter"),
+        ("/api/release/2020-11", "lang"),
+        ("/api/cube", None),  # the value as a parameter's name
+    ],
+)
+@pytest.mark.parametrize("value", ["x" * 30_000, "\u202e11-0202", "a\u200bb\x00c"])
+def test_an_error_echoes_the_bad_value_escaped_and_cut(client, path, param, value):
+    answer = client.get(path, params={param: value} if param else {value: "1"})
+    assert answer.status_code == 400
+    text = message(answer)
+    assert (param or "parameter") in text
+    assert len(text) < 1000
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in text), text
+    if len(value) > 1000:
+        assert "(30,000 characters)" in text
+    else:
+        assert "\\u202e" in text or "\\u200b" in text
+
+
+@pytest.mark.parametrize("param", ["item", "as_of", "month", "api_key"])
+def test_a_parameter_given_twice_is_refused_by_name(client, param):
+    answer = client.get(f"/api/cube?{param}=2020-11&{param}=2020-10")
+    assert answer.status_code == 400
+    assert f"'{param}' is given 2 times" in message(answer)
+
+
+@pytest.mark.parametrize("month", ["２０２０-11", "٢٠٢٠-11", "2020-１１", "202０11", "2020-11\n11"])
+def test_months_are_written_in_ascii_digits(client, month):
+    answer = client.get("/api/cube", params={"month": month})
+    assert answer.status_code == 400, answer.text
+    assert client.get(f"/api/facts/{quote(month)}").status_code == 400
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_a_wrong_method_names_itself_and_the_allowed_ones(client, method):
+    answer = client.request(method, "/api/cube")
+    assert answer.status_code == 405
+    assert set(answer.headers["allow"].split(", ")) == {"GET", "HEAD"}
+    assert method in message(answer) and "use GET" in message(answer)
+
+
+def test_an_unknown_path_points_to_the_api_description(client):
+    answer = client.get("/api/cubes")
+    assert answer.status_code == 404
+    assert "'/api/cubes'" in message(answer) and "/api/openapi.json" in message(answer)
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, identity", False),
+        ("*;q=0", False),
+        ("identity", False),
+        ("br", False),
+        ("gzip;q=nan", False),
+        ("gzip;q=oops", False),
+        ("*, gzip;q=0", False),
+    ],
+)
+def test_gzip_only_for_clients_that_accept_it(client, header, gzip):
+    assert accepts_gzip(header) is gzip
+    answer = client.get("/api/facts/2020-11", headers={"Accept-Encoding": header})
+    assert answer.status_code == 200
+    assert (answer.headers.get("content-encoding") == "gzip") is gzip
+
+
+def test_answers_carry_no_nan():
+    assert dumps({"a": [1.0, float("nan"), float("inf")]}) == b'{"a":[1.0,null,null]}'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/facts/2025-06?dataset=kcs-sample",  # records compared with nothing before
+        "/api/meta?dataset=kcs-sample&scheme=oecd-ict",  # coverage naming kr-ict items
+        "/api/cube?dataset=kcs-sample&scheme=oecd-ict&drilldowns=item",
+    ],
+)
+def test_a_partial_dataset_under_any_scheme(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 200, answer.text
+    assert "NaN" not in answer.text
+
+
+# ---- a real server: bytes that are not HTTP -------------------------------------------------
+
+
+class Running:
+    def __init__(self) -> None:
+        app = create_app(dataset="default", api_key="")
+        self.server = server(app, host="127.0.0.1", port=0, log_level="warning")
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> int:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        return int(self.server.servers[0].sockets[0].getsockname()[1])
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def exchange(port: int, raw: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(raw)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+        return out
+
+
+GET = b"GET /api/cube HTTP/1.1\r\nHost: x\r\n"
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    with Running() as p:
+        yield p
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET /api/ping HTTP/1.1\r\n\r\n",  # no Host
+        b"GET /api/ping HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        b"GET /api/ping HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        b"GET /api/ping HTTP/1.1\r\nHost: x\r\nAccept: \x00\r\n\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\r\n\r\n",  # a TLS hello
+    ],
+)
+def test_a_request_that_is_not_http_gets_the_envelope(port, raw):
+    answer = exchange(port, raw)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"connection: close" in head.lower()
+    assert json.loads(body)["error"]["code"] == 400
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        GET + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        GET + b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nxx\r\n",
+        GET + b"Content-Length: 3\r\n\r\nabcGARBAGE\r\n\r\n",
+        GET + b"\r\nGET /api/ping HTTP/1.1\r\nBad Header\r\n\r\n",  # pipelined: second is bad
+    ],
+)
+def test_bad_bytes_behind_a_request_leave_no_traceback(port, raw, caplog):
+    with caplog.at_level(logging.WARNING):
+        exchange(port, raw)
+        time.sleep(0.3)
+        assert exchange(port, b"GET /api/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def test_an_upgrade_header_is_ignored_quietly(port, caplog):
+    raw = GET + b"Connection: Upgrade\r\nUpgrade: websocket\r\nConnection: close\r\n\r\n"
+    with caplog.at_level(logging.WARNING):
+        answer = exchange(port, raw)
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert not caplog.records

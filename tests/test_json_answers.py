@@ -1,0 +1,43 @@
+"""The API's JSON writer: the bytes json.dumps writes, NaN as null, whatever the values."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ictrade.web.envelope import dumps
+
+NUMBERS = [1e-05, -1.234e-05, 1e-06, 1e-07, 9.99e-09, 1e-10, 0.0001, 1.5e16, 1e22, -0.0, 5e-324]
+values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(NUMBERS)
+    | st.text()
+    | st.sampled_from(["0.00001", ",0.00001,", "1e-5]", "e-5}", "\x00", "\u2028", "한국"]),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def python(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@given(values)
+def test_answers_are_written_as_json_writes_them(value: Any) -> None:
+    assert dumps(value) == python(value)
+
+
+@given(st.lists(st.floats(), max_size=8))
+def test_nan_and_infinity_are_null(numbers: list[float]) -> None:
+    assert dumps(numbers) == python([x if math.isfinite(x) else None for x in numbers])
+
+
+def test_keys_that_are_not_strings_are_written_as_json_writes_them() -> None:
+    assert dumps({1: 2.5e-07, None: [1e-05]}) == python({1: 2.5e-07, None: [1e-05]})

@@ -1,0 +1,61 @@
+"""verify on texts written to be hard: lines of thousands of figures are read in pieces (time
+grows with the text, not its square: bench/verify_speed.py), and what a piece holds is read
+as in a sentence of its own."""
+
+from __future__ import annotations
+
+import importlib
+
+from ictrade.months import Month
+from ictrade.release.claims import extract
+from ictrade.release.claims.spans import overlaps, union
+from ictrade.release.claims.whole import broken_numbers
+
+sentences_module = importlib.import_module("ictrade.release.claims.sentences")
+LONGEST = sentences_module.LONGEST
+NOV = Month(2020, 11)
+
+
+def test_a_line_without_sentence_ends_is_read_in_pieces_cut_at_commas_or_spaces():
+    clause = "semiconductors rose 16.1% to $8.5 billion, "
+    line = clause * 2000  # 86 KB, one "sentence"
+    pieces = sentences_module.sentences(line)
+    assert len(pieces) > 100
+    assert all(len(p.text) <= LONGEST for p in pieces)
+    assert all(p.text.rstrip().endswith(",") for p in pieces[:-1])  # cut after a comma
+    assert all(line[p.start : p.start + len(p.text)] == p.text for p in pieces)
+    claims = extract(line, NOV)
+    assert len(claims) == 4000
+    assert {(c.item, c.measure) for c in claims} == {
+        ("semiconductors", "yoy"),
+        ("semiconductors", "value"),
+    }
+
+
+def test_a_run_without_spaces_stays_whole_in_its_piece():
+    text = "exports rose 5% " * 40 + "7" * 5000 + " imports fell 2%."
+    pieces = sentences_module.sentences(text)
+    assert any("7" * 5000 in p.text for p in pieces)
+    long = [c for c in extract(text, NOV) if len(c.text) == 5000]
+    assert len(long) == 1 and "without a space" in long[0].why
+
+
+def test_thousands_of_numbers_are_each_read_once():
+    numbers = [f"{n % 999 + 1}.5" for n in range(5000)]  # 1000 and up may be years
+    claims = extract(" ".join(numbers), NOV)
+    assert [c.text for c in claims] == numbers
+
+
+def test_numbers_broken_by_line_breaks_are_blanked_in_one_pass():
+    text = "exports rose 12.\n5 percent; " * 3000
+    blanked, claims = broken_numbers(text)
+    assert len(claims) == 3000 and len(blanked) == len(text)
+    assert "12." not in blanked
+
+
+def test_spans_are_looked_up_by_bisection():
+    merged = union([(10, 20), (15, 30), (40, 41), (30, 35), (50, 50)])
+    assert merged == ([10, 40, 50], [35, 41, 50])
+    assert overlaps(merged, 34, 35) and not overlaps(merged, 35, 40)
+    assert overlaps(merged, 0, 11) and not overlaps(merged, 0, 10)
+    assert not overlaps(merged, 50, 51) and not overlaps(merged, 41, 50)
