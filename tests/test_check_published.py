@@ -53,3 +53,44 @@ def test_a_wrong_figure_is_reported_with_both_values(tmp_path):
     assert "mismatched 2020-11 export total/world value" in result.stdout
     assert "published 16,800" in result.stdout and "store 16,5" in result.stdout
     assert "matched    2020-11 export total/world yoy" in result.stdout
+
+
+HOSTILE_HEADER = (
+    "month,flow,series,region,value_usd_millions,stated_precision_usd_millions,yoy_pct,"
+    "yoy_precision_pct,vintage"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("2020-11,export,total,world,16551,1,15.8,0.1,2020-12-32", "vintage"),
+        ("2020-11,export,total,world,16551,1,15.8,0.1,9999-12-31", "vintage"),
+        ("2020-13,export,total,world,16551,1,15.8,0.1,2020-12-15", "month"),
+        ("2020-11,export,total,world,inf,1,15.8,0.1,2020-12-15", "value_usd_millions"),
+        ("2020-11,export,total,world,1,-1,1,0.1,2020-12-15", "stated_precision_usd_millions"),
+    ],
+)
+def test_impossible_published_figures_name_their_line_and_field(tmp_path, row, field):
+    path = tmp_path / "published.csv"
+    path.write_text(f"{HOSTILE_HEADER}\n{row}\n")
+    result = CliRunner().invoke(cli, ["check-published", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"line 2, field '{field}'" in result.output
+
+
+def test_unreadable_published_and_conflicts_files_are_input_errors(tmp_path):
+    good = tmp_path / "published.csv"
+    good.write_text(f"{HOSTILE_HEADER}\n2020-11,export,total,world,16551,1,15.8,0.1,2020-12-15\n")
+    big = tmp_path / "big.csv"
+    long_field = "x" * 200_000
+    big.write_text(f"{HOSTILE_HEADER}\n2020-11,export,total,world,1,1,1,1,2020-12-15,{long_field}\n")
+    result = CliRunner().invoke(cli, ["check-published", str(big)])
+    assert result.exit_code == 2 and "line 2: the CSV cannot be read" in result.output
+    conflicts = tmp_path / "conflicts.csv"
+    conflicts.write_text("a,b\n1,2\n")
+    result = CliRunner().invoke(cli, ["check-published", str(good), "--conflicts", str(conflicts)])
+    assert result.exit_code == 2 and "missing column figures_line" in result.output
+    conflicts.write_text("figures_file,figures_line,measure\nx\n")  # a short row
+    result = CliRunner().invoke(cli, ["check-published", str(good), "--conflicts", str(conflicts)])
+    assert result.exit_code == 0, result.output

@@ -172,3 +172,24 @@ def test_an_answer_over_the_size_bound_is_refused_also_compressed(tmp_path):
     refused = pytest.raises(SourceError, match="over 1 MB")
     with serve_script([zipped]) as server, httpx.Client() as http, refused:
         _http.get(http, server.url, max_body=1 << 20)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["kcs", "--start", "2999-01", "--end", "2999-01"], "outside the months"),
+        (["comtrade", "--reporter", "-5", "--start", "2020-11", "--end", "2020-11"],
+         "unknown reporter code -5"),
+        (["comtrade", "--reporter", "410", "--start", "2020-11", "--end", "2020-11",
+          "--daily-limit", "-1"], "--daily-limit"),
+        (["kcs", "--start", "2020-11", "--end", "2020-11", "--page-size", "0"], "--page-size"),
+    ],
+)
+def test_fetch_options_that_cannot_be_are_refused_before_any_request(tmp_path, args, said):
+    store = tmp_path / "s.duckdb"
+    env = {"ICTRADE_KCS_KEY": "k", "ICTRADE_COMTRADE_KEY": "k",
+           "ICTRADE_KCS_BASE_URL": "http://127.0.0.1:9/x",
+           "ICTRADE_COMTRADE_BASE_URL": "http://127.0.0.1:9/x"}  # fmt: skip
+    result = CliRunner(env=env).invoke(cli, ["fetch", *args, "--store", str(store)])
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert "refused the connection" not in result.output and not store.exists()

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from ictrade.cli import cli
 from ictrade.errors import SourceError
+from ictrade.sources.comtrade_bulk import COLUMNS as BULK_COLUMNS
 from ictrade.sources.kcs_parse import lines_from_items, parse_page
 from ictrade.store.store import open_store
 from ictrade.store.validate import plausible_span
@@ -172,6 +173,12 @@ ITEM = {
 def test_kcs_amounts_that_are_not_numbers_are_refused(bad):
     with pytest.raises(SourceError, match="expDlr"):
         lines_from_items([{**ITEM, "expDlr": bad}], dt.date(2021, 1, 20))
+
+
+@pytest.mark.parametrize("year", ["2020.13", "2020.00"])
+def test_a_kcs_row_of_a_month_that_cannot_be_is_refused_naming_the_row(year):
+    with pytest.raises(SourceError, match="row 1: year"):
+        lines_from_items([{**ITEM, "year": year}], dt.date(2021, 1, 20))
 
 
 @pytest.mark.parametrize(
@@ -415,3 +422,144 @@ def test_odd_ranges_and_counts_are_usage_errors():
         cli, ["revisions", "2020-11", "--from", "2020-12-01", "--to", "2021-01-01", "--lines", "-5"]
     )
     assert negative.exit_code == 2
+    swapped = CliRunner().invoke(
+        cli, ["revisions", "2020-11", "--from", "2021-01-01", "--to", "2020-12-01"]
+    )
+    assert swapped.exit_code == 2 and "swap them" in swapped.output
+    port = CliRunner().invoke(cli, ["serve", "--port", "99999"])
+    assert port.exit_code == 2 and "internal error" not in port.output
+
+
+@pytest.mark.parametrize("wait", ["nan", "-5", "1e400", "abc"])
+def test_a_lock_wait_that_is_no_plausible_number_of_seconds_is_refused(tmp_path, wait):
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    result = CliRunner(env={"ICTRADE_LOCK_WAIT": wait}).invoke(
+        cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 2 and "ICTRADE_LOCK_WAIT" in result.output
+
+
+
+
+def bulk_row(**changed: str) -> str:
+    row = {"freqCode": "M", "period": "202011", "reporterCode": "410", "flowCode": "X",
+           "partnerCode": "156", "partner2Code": "0", "customsCode": "C00", "motCode": "0",
+           "cmdCode": "854232", "primaryValue": "100", "netWgt": "1", "qty": "1",
+           "qtyUnitCode": "-1", **changed}  # fmt: skip
+    return "\t".join(row[c] for c in BULK_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([], "no data lines"),
+        ([bulk_row(period="202013")], "period not YYYYMM: 1"),
+        ([bulk_row(primaryValue="")], "no value: 1"),
+    ],
+)
+def test_a_comtrade_bulk_file_without_usable_lines_is_refused(tmp_path, rows, said):
+    body = "\t".join(BULK_COLUMNS) + "\n" + "".join(r + "\n" for r in rows)
+    for args in (["ingest", "--store", str(tmp_path / "s.duckdb")],
+                 ["lake", "ingest", "--lake", str(tmp_path / "lake")]):  # fmt: skip
+        path = tmp_path / "bulk.txt"
+        path.write_text(body)
+        result = CliRunner().invoke(cli, [*args, str(path)])
+        assert result.exit_code == 2 and said in result.output, result.output
+
+
+KCS_LONG = "년월,수출입구분,HS코드,국가코드,금액(달러)"
+
+
+@pytest.mark.parametrize("month", ["2020-11-31", "20201100", "2020-11-01 25:61", "2021-02-29"])
+def test_a_customs_export_month_given_as_a_date_that_cannot_be_is_refused(tmp_path, month):
+    result = ingest(tmp_path, f"{KCS_LONG}\n{month},수출,854232,CN,5\n")
+    assert result.exit_code == 2 and "line 2, field '년월'" in result.output
+
+
+@pytest.mark.parametrize("month", ["2020년 11월", "2020-11-30 23:59", "2020.11", "2020/11/5"])
+def test_customs_export_months_in_their_usual_forms_load(tmp_path, month):
+    result = ingest(tmp_path, f"{KCS_LONG}\n{month},수출,854232,CN,5\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_whose_rows_hold_no_amount_is_refused(tmp_path):
+    wide = "년월,HS코드,국가코드,수출금액(달러),수입금액(달러)\n2020-11,854232,CN,,\n"
+    result = ingest(tmp_path, wide)
+    assert result.exit_code == 2 and "none of the file's 1 data lines holds a line" in result.output
+
+
+def test_a_workbook_whose_months_a_spreadsheet_turned_into_dates_loads(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # typing 2020-11 in a cell makes it the date 2020-11-01
+    book.active.append(HEADER.split(","))
+    book.active.append([dt.datetime(2020, 11, 1), "export", "854232", "CN", 100, "kcs",
+                        dt.datetime(2020, 12, 15), "confirmed"])  # fmt: skip
+    book.save(tmp_path / "dates.xlsx")
+    result = ingest(tmp_path, (tmp_path / "dates.xlsx").read_bytes(), name="dates.xlsx")
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "s.duckdb") as store:
+        rows = store.con.execute("SELECT month, vintage FROM lines").fetchall()
+    assert rows == [(dt.date(2020, 11, 1), dt.date(2020, 12, 15))]
+
+
+def test_flash_files_name_the_file_line_past_quoted_breaks_and_refuse_doubled_columns(tmp_path):
+    row = "semiconductors,total,2025-06,10,1\n"
+    quoted = f'{FLASH_HEADER}\n"semi\nconductors",total,2025-06,10,1\n{row[:-2]}-1\n'
+    result = ingest(tmp_path, quoted, name="quoted.csv")
+    assert result.exit_code == 2 and "line 4, field 'cum_value'" in result.output
+    big = f"{FLASH_HEADER}\n{row * 25}semiconductors,{'x' * 200_000},2025-06,10,1\n"
+    result = ingest(tmp_path, big, name="big.csv")
+    assert result.exit_code == 2 and "line 27" in result.output
+    doubled = f"{FLASH_HEADER},cum_value\n{row.strip()},2\n"
+    result = ingest(tmp_path, doubled, name="doubled.csv")
+    assert result.exit_code == 2 and "cum_value appears more than once" in result.output
+
+
+@pytest.mark.parametrize("lake", ["", "a-file"])
+def test_a_lake_that_is_empty_or_a_file_is_refused(tmp_path, lake):
+    data = tmp_path / "lines.csv"
+    data.write_text(f"{HEADER}\n{line()}\n")
+    if lake:
+        lake = str(tmp_path / lake)
+        Path(lake).write_text("x")
+    result = CliRunner().invoke(cli, ["lake", "ingest", str(data), "--lake", lake])
+    assert result.exit_code == 2 and "--lake" in result.output
+
+
+def test_a_refused_first_ingest_leaves_no_empty_store_behind(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n{line(value='-1')}\n")
+    store = tmp_path / "new.duckdb"
+    refused = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert refused.exit_code == 2 and not store.exists()
+    # the user's own store: reading commands would prefer an empty one to the shipped data
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "ICTRADE_STORE": ""}
+    CliRunner(env=env).invoke(cli, ["ingest", str(bad)])
+    after = CliRunner(env=env).invoke(cli, ["vintages", "2020-11"])
+    assert after.exit_code == 0 and "shipped 'default' dataset" in after.output
+    good = tmp_path / "good.csv"
+    good.write_text(f"{HEADER}\n{line()}\n")
+    assert CliRunner().invoke(cli, ["ingest", str(good), "--store", str(store)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["ingest", str(bad), "--store", str(store)])
+    assert again.exit_code == 2 and store.exists()
+    with open_store(store) as opened:
+        assert opened.con.execute("SELECT count(*) FROM lines").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "said"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deep"),
+        ("long.csv", "subject,text\ntotal," + "x" * 200_000 + "\n", "line 2: the CSV cannot"),
+        ("binary.csv", "\x00\xff", "not UTF-8"),
+    ],
+)
+def test_notes_files_that_cannot_be_read_are_input_errors(tmp_path, name, body, said):
+    notes = tmp_path / name
+    notes.write_text(body, encoding="latin-1")
+    args = ["release", "2020-11", "--notes", str(notes), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and said in result.output, result.output

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ictrade.errors import InputError
 from ictrade.load import ingest_file
-from ictrade.sources._columns import first_of_month
+from ictrade.sources._dates import first_of_month
 from ictrade.sources.files import LineDefaults, read_lines
 from ictrade.store.schema import LINE_SCHEMA
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import NoDataError
+from ..errors import NoDataError, UsageError
 from ..load import ingest_file
 from ..months import Month, parse_date
 from ..sources._read import ENCODINGS
@@ -18,6 +18,7 @@ from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
+from ..store.storefile import removed_if_refused
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
 from .output import emit, format_option, phase_bars, record, say
@@ -83,7 +84,7 @@ def ingest_command(
     instead (see 'ictrade release')."""
     path = writable_store_path(store_path)
     say(f"loading into {path}", 1)
-    with open_store(path, wait=writer_wait()) as store:
+    with removed_if_refused(path), open_store(path, wait=writer_wait()) as store:
         with phase_bars(Path(file).name) as show:
             started = time.perf_counter()
             report = ingest_file(
@@ -173,6 +174,8 @@ def revisions_command(
     kind ('aggregate' or 'line') first."""
     target = Month.parse(month)
     start, end = parse_date(before, "--from"), parse_date(after, "--to")
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}; swap them")
     with open_for_reading(store_path, dataset) as store:
         aggregates = aggregate_changes(store, target, start, end)
         changed = line_changes(store, target, start, end)

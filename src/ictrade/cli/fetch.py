@@ -11,6 +11,8 @@ import click
 from ..errors import UsageError
 from ..months import Month
 from ..store.store import Store, open_store, writable_store_path, writer_wait
+from ..store.storefile import removed_if_refused
+from ..store.validate import plausible_span
 from .options import F
 from .output import emit, format_option, status_line
 
@@ -51,8 +53,19 @@ def _fetch(store_path: str | None, start: str, end: str, fmt: str, run: Run) -> 
     first, last = Month.parse(start), Month.parse(end)
     if last < first:
         raise UsageError(f"--end {last} is before --start {first}")
+    low, high = plausible_span()
+    for name, month in (("--start", first), ("--end", last)):
+        if not low <= month.first_day() <= high:
+            raise UsageError(
+                f"{name} {month} is outside the months customs publish (from {low:%Y-%m} to "
+                f"{high:%Y-%m}); check the year"
+            )
     path = writable_store_path(store_path)
-    with open_store(path, wait=writer_wait()) as store, status_line() as say:
+    with (
+        removed_if_refused(path),
+        open_store(path, wait=writer_wait()) as store,
+        status_line() as say,
+    ):
         report = run(store, path, first, last, say)
     if fmt == "text":
         click.echo(report.summary)
@@ -81,7 +94,13 @@ def fetch_group() -> None:
     metavar="ISO2",
     help="Partner country to ask for; repeatable. Default: every partner in one request.",
 )
-@click.option("--page-size", default=500, show_default=True, help="Rows per page (numOfRows).")
+@click.option(
+    "--page-size",
+    default=500,
+    type=click.IntRange(1, 10_000),
+    show_default=True,
+    help="Rows per page (numOfRows).",
+)
 @_fetch_store_option
 @format_option("one line saying what was stored")
 def fetch_kcs_command(
@@ -117,12 +136,14 @@ def fetch_kcs_command(
 @click.option(
     "--daily-limit",
     default=500,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Calls allowed per day (UTC) by your subscription.",
 )
 @click.option(
     "--row-limit",
     default=100_000,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Rows one call may return under your subscription.",
 )
@@ -139,8 +160,9 @@ def fetch_comtrade_command(
     fmt: str,
 ) -> None:
     """Fetch monthly lines from UN Comtrade (key: ICTRADE_COMTRADE_KEY)."""
-    from ..sources.fetch import fetch_comtrade_into
+    from ..sources.fetch import check_reporter_code, fetch_comtrade_into
 
+    check_reporter_code(reporter)  # before the store is opened (or made)
     codes = list(hs_codes)
     _fetch(
         store_path, start, end, fmt,

@@ -14,12 +14,21 @@ from ..months import Month, parse_date
 from .options import chosen_store
 from .output import emit, format_option, phase_bars, say
 
+
+def _folder(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():  # "" would be the current folder
+        raise click.BadParameter("is empty; give the lake's folder")
+    return value
+
+
 LAKE = click.option(
     "--lake",
     "lake_dir",
     required=True,
     envvar="ICTRADE_LAKE",
     metavar="DIR",
+    type=click.Path(file_okay=False),
+    callback=_folder,
     help="The lake's folder (env ICTRADE_LAKE).",
 )
 

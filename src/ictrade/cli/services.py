@@ -71,7 +71,13 @@ def nowcast_command(
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @store_options
 def serve_command(host: str, port: int, store_path: str | None, dataset: str | None) -> None:
     """Serve the read-only JSON API (/api/...) and the dashboard (/) over HTTP.

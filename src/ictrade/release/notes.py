@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..classify import regions, taxonomy
 from ..errors import InputError
+from ..sources._read import csv_error
 
 Notes = dict[str, list[str]]
 GENERAL = "general"
@@ -34,6 +35,8 @@ def _rows(path: Path) -> list[tuple[int | None, str, str]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"not JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
+        except RecursionError:  # nested beyond any notes file
+            raise InputError("not a notes file: JSON nested too deep", file=str(path)) from None
         if isinstance(data, dict):
             return [(None, str(k), str(v)) for k, v in data.items()]
         if isinstance(data, list) and all(isinstance(r, dict) for r in data):
@@ -49,7 +52,10 @@ def _rows(path: Path) -> list[tuple[int | None, str, str]]:
             file=str(path),
             line=1,
         )
-    return [(n, r["subject"] or "", r["text"] or "") for n, r in enumerate(reader, start=2)]
+    try:
+        return [(reader.line_num, r["subject"] or "", r["text"] or "") for r in reader]
+    except csv.Error as exc:  # e.g. a field over the csv module's limit
+        raise csv_error(exc, path, reader.line_num) from None
 
 
 def load_notes(path: str | Path) -> Notes:

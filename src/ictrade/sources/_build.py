@@ -15,6 +15,7 @@ from ..errors import InputError, LineOf, also_bad, shown_value
 from ..store.schema import DEFAULT_REPORTER, FLOWS, LINE_KEY, LINE_SCHEMA, STATUSES
 from ..store.validate import pack_keys
 from . import _columns as C
+from . import _dates as D
 from ._read import RawFile
 from .layouts import Layout, flow_values, partner_values
 
@@ -87,8 +88,8 @@ class _Builder:
     def month(self, key: str, strict: bool) -> pa.ChunkedArray:
         col = self.table[self.found[key]]
         if pa.types.is_date(col.type) or pa.types.is_timestamp(col.type):
-            return C.first_of_month(col.cast(pa.date32()))
-        return self.strings(key, C.month_strict if strict else C.month_loose, "month", pa.date32())
+            return D.first_of_month(col.cast(pa.date32()))
+        return self.strings(key, D.month_strict if strict else D.month_loose, "month", pa.date32())
 
     def keep(self, mask: pa.ChunkedArray | pa.Array) -> None:
         positions = pc.indices_nonzero(mask)
@@ -219,7 +220,7 @@ def _fill_defaults(
     }
     converters = {
         "source": lambda: b.strings("source", C.source_name, "source", pa.string()),
-        "vintage": lambda: _typed_or(b, "vintage", pa.date32(), C.date_strict),
+        "vintage": lambda: _typed_or(b, "vintage", pa.date32(), D.date_strict),
         "status": lambda: b.strings(
             "status", C.one_of({s: s for s in STATUSES}, fold=False), "status", pa.string()
         ),

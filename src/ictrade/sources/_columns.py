@@ -81,24 +81,6 @@ def constant_strings(value: str, n: int) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(zeros, pa.array([value], pa.string()))
 
 
-def first_of_month(days: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Dates floored to the first of their month, through a table of the days spanned (a few
-    thousand): calendar arithmetic on every line costs far more."""
-    if days.null_count or len(days) == 0:
-        return pc.floor_temporal(days, unit="month")
-    bounds = pc.min_max(days)
-    low, high = bounds["min"].value, bounds["max"].value
-    if high - low > 1_000_000:
-        return pc.floor_temporal(days, unit="month")
-    span = np.arange(low, high + 1).astype("datetime64[D]")
-    floors = span.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
-    out = [
-        pa.array(floors[np.asarray(c.cast(pa.int32()).to_numpy()) - low]).cast(pa.date32())
-        for c in days.chunks
-    ]
-    return pa.chunked_array(out, type=pa.date32())
-
-
 def convert_strings(
     col: pa.ChunkedArray,
     convert: Converter,
@@ -183,43 +165,6 @@ def _parse_float(col: pa.ChunkedArray, field: str) -> pa.ChunkedArray:
 
 
 # ---- converters on distinct string values --------------------------------------------------
-
-
-def month_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """'YYYY-MM' only (the canonical layout); spaces around it are dropped."""
-    values = pc.utf8_trim_whitespace(values)
-    ok = pc.match_substring_regex(values, r"^\d{4}-(0[1-9]|1[0-2])$")
-    safe = pc.if_else(ok, values, "1970-01")
-    days = pc.binary_join_element_wise(safe, "01", "-")
-    return pc.strptime(days, format="%Y-%m-%d", unit="s").cast(pa.date32()), ok
-
-
-_LOOSE_MONTH = (
-    r"^\s*(?P<y>\d{4})\s*(?:[-./]|년)?\s*(?P<m>\d{1,2})\s*월?\s*"
-    r"(?:[-./]?\s*\d{1,2}\s*일?)?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*$"
-)
-
-
-def month_loose(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """YYYYMM, YYYY-MM, YYYY.MM, YYYY/MM, 'YYYY년 MM월', or a date (its month)."""
-    parts = pc.extract_regex(values, _LOOSE_MONTH)
-    year = pc.struct_field(parts, "y")
-    month = pc.utf8_lpad(pc.struct_field(parts, "m"), 2, "0")
-    ok = pc.match_substring_regex(month, r"^(0[1-9]|1[0-2])$")
-    ok = pc.fill_null(ok, False)
-    text = pc.binary_join_element_wise(year, month, "01", "-")
-    safe = pc.if_else(ok, text, "1970-01-01")
-    return pc.strptime(safe, format="%Y-%m-%d", unit="s").cast(pa.date32()), ok
-
-
-def date_strict(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    values = pc.utf8_trim_whitespace(values)
-    ok = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
-    safe = pc.if_else(ok, values, "1970-01-01")
-    parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    # strptime rolls 2024-02-30 over to 1 March: a real date prints back as it was written.
-    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), safe)
-    return parsed.cast(pa.date32()), pc.and_(ok, pc.fill_null(real, False))
 
 
 def one_of(allowed: dict[str, str], *, fold: bool) -> Converter:

@@ -189,8 +189,11 @@ CR_ONLY = "the lines end with CR only (old Mac text); save the file with LF or C
 def read_text(path: Path) -> str:
     """A text file's content: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp949
     (Korean Windows). Binary data, undecodable text and empty files are InputErrors."""
-    raw = regular_file(path).read_bytes()
-    file = str(path)
+    return decode_text(regular_file(path).read_bytes(), str(path))
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """``read_text`` of bytes read elsewhere (standard input); ``file`` names them."""
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or raw.startswith(
         tuple(_COMPRESSED)
     ):
@@ -253,6 +256,8 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
 
 def csv_error(exc: csv.Error, path: Path, line: int) -> InputError:
     """The csv module's error at ``line``, with its fix."""
+    if "field larger than field limit" in str(exc):
+        line = _long_line(path) or line  # the reader's count is off by one there
     if "new-line character" in str(exc):  # a CR alone inside a file of LF lines
         return InputError(
             CR_ONLY.replace("the lines end", "a line ends"), file=str(path), line=line
@@ -305,6 +310,16 @@ def read_csv(
     finally:
         if isinstance(source, _Counted):
             source.close()
+
+
+def _long_line(path: Path) -> int | None:
+    """The first line longer than the csv module's field limit."""
+    limit = csv.field_size_limit()
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if len(raw) > limit:
+                return number
+    return None
 
 
 def ragged_row_error(path: Path, encoding: str, header_row: int, delimiter: str) -> InputError:

@@ -68,8 +68,16 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
-def excel_sheets(path: Path) -> list[tuple[str, list[list[str | None]]]]:
-    """Every sheet's name and rows, as text (numbers without a trailing '.0')."""
+Cells = list[list[object]]
+
+
+def text_rows(rows: Cells) -> list[list[str | None]]:
+    """Rows as text (numbers without a trailing '.0', dates as YYYY-MM-DD)."""
+    return [[_cell_text(v) for v in row] for row in rows]
+
+
+def excel_sheets(path: Path) -> list[tuple[str, Cells]]:
+    """Every sheet's name and rows of cell values."""
     import openpyxl
 
     try:
@@ -78,7 +86,7 @@ def excel_sheets(path: Path) -> list[tuple[str, list[list[str | None]]]]:
         raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
     try:
         return [
-            (sheet.title, [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)])
+            (sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)])
             for sheet in book.worksheets
         ]
     except Exception as exc:  # the sheet is read lazily: a damaged part fails here
@@ -87,11 +95,17 @@ def excel_sheets(path: Path) -> list[tuple[str, list[list[str | None]]]]:
         book.close()
 
 
-def rows_to_table(header: list[str], rows: list[list[str | None]], wanted: list[str]) -> pa.Table:
-    position = {name: header.index(name) for name in wanted}
-    return pa.table(
-        {
-            name: pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
-            for name, i in position.items()
-        }
-    )
+def rows_to_table(header: list[str], rows: Cells, wanted: list[str]) -> pa.Table:
+    """The ``wanted`` columns: dates where every value of a column is a date (a spreadsheet
+    turns a typed 2020-11 into the date 2020-11-01), else text."""
+    columns: dict[str, pa.Array] = {}
+    for name in wanted:
+        i = header.index(name)
+        cells = [row[i] if i < len(row) else None for row in rows]
+        given = [c for c in cells if c is not None]
+        if given and all(isinstance(c, dt.date) for c in given):
+            days = [c.date() if isinstance(c, dt.datetime) else c for c in cells]
+            columns[name] = pa.array(days, pa.date32())
+        else:
+            columns[name] = pa.array([_cell_text(c) for c in cells], pa.string())
+    return pa.table(columns)

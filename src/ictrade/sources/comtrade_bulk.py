@@ -20,6 +20,7 @@ import pyarrow.csv as pv
 
 from ..errors import InputError
 from ..store.schema import LINE_SCHEMA
+from ._read import HEADER_ONLY
 from .comtrade_parse import FLOW_CODES, partner_iso2, source_name
 
 COLUMNS = (
@@ -65,6 +66,8 @@ def read_comtrade_bulk(path: Path, vintage: dt.date) -> tuple[pa.Table, dict[str
             f"not a Comtrade bulk file (tab-separated, columns {', '.join(COLUMNS)}): {exc}",
             file=str(path),
         ) from None
+    if raw.num_rows == 0:
+        raise InputError(HEADER_ONLY.format(unit="line"), file=str(path))
     skipped: dict[str, int] = {}
 
     def keep(mask: pa.ChunkedArray, reason: str) -> None:
@@ -75,12 +78,8 @@ def read_comtrade_bulk(path: Path, vintage: dt.date) -> tuple[pa.Table, dict[str
             skipped[reason] = skipped.get(reason, 0) + int(dropped)
         raw = raw.filter(mask)
 
-    keep(
-        pc.and_(
-            pc.equal(raw["freqCode"], "M"), pc.match_substring_regex(raw["period"], r"^\d{6}$")
-        ),
-        "not monthly",
-    )
+    keep(pc.equal(raw["freqCode"], "M"), "not monthly")
+    keep(pc.match_substring_regex(raw["period"], r"^\d{4}(0[1-9]|1[0-2])$"), "period not YYYYMM")
     keep(pc.is_in(raw["flowCode"], pa.array(list(FLOW_CODES))), "flow")
     totals = pc.and_(
         pc.and_(pc.equal(raw["partner2Code"], 0), pc.equal(raw["motCode"], 0)),
@@ -98,6 +97,13 @@ def read_comtrade_bulk(path: Path, vintage: dt.date) -> tuple[pa.Table, dict[str
     keep_rep = pc.not_equal(reporters, "WORLD")
     raw, reporters = raw.filter(keep_rep), reporters.filter(keep_rep)
     n = raw.num_rows
+    if n == 0:
+        why = "; ".join(f"{reason}: {count}" for reason, count in skipped.items())
+        raise InputError(
+            f"no row of the file is a monthly total line of a known reporter (rows skipped, by "
+            f"reason: {why or 'world reporter'}); check that it is a monthly HS bulk file",
+            file=str(path),
+        )
     period = raw["period"]
     month = pc.strptime(pc.binary_join_element_wise(period, "01", ""), "%Y%m%d", "s")
     reporter_codes = pc.unique(raw["reporterCode"])

@@ -22,6 +22,7 @@ from ..months import Month
 from ..store.ingest import ingest_table
 from ..store.store import Store
 from . import _http, comtrade, kcs
+from .comtrade_parse import partner_iso2
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,16 @@ def check_hs(codes: list[str], lengths: tuple[int, ...]) -> list[str]:
             allowed = ", ".join(map(str, lengths))
             raise UsageError(f"HS code '{code}' is not {allowed} digits")
     return codes
+
+
+def check_reporter_code(reporter: int) -> int:
+    """A country's Comtrade (M49) code, else a UsageError (before any request)."""
+    if partner_iso2().get(reporter, "WORLD") == "WORLD":
+        raise UsageError(
+            f"unknown reporter code {reporter}; give a country's Comtrade (M49) code, e.g. 410 "
+            "for Korea (data/comtrade_partners.csv lists them)"
+        )
+    return reporter
 
 
 def check_partners(partners: list[str]) -> list[str]:
@@ -129,6 +140,7 @@ def fetch_comtrade_into(
     progress: _http.Progress | None = None,
 ) -> FetchReport:
     """Fetch UN Comtrade monthly lines of ``reporter`` into ``store``."""
+    check_reporter_code(reporter)
     counter = comtrade.CallCounter(_beside(store_path, ".comtrade-calls.json"), daily_limit)
     client = comtrade.ComtradeClient(
         key=comtrade.comtrade_key(),

@@ -11,7 +11,7 @@ the offending line is looked up only when a check fails.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -19,12 +19,13 @@ from typing import TypedDict, Unpack
 import pyarrow as pa
 
 from ..errors import InputError, LineOf
+from . import _header as H
 from . import _read as R
 from . import _tables as T
 from . import flash
 from ._build import LineDefaults, build_lines
 from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
-from .layouts import Layout, get_layout, layout_from_mapping, layouts
+from .layouts import Layout
 
 __all__ = [
     "READERS",
@@ -145,10 +146,10 @@ def read_line_batches(
             )
         yield read.table, read.first_line
         return
-    chosen, found, _ = _choose(
-        _candidates(options.layout, options.mapping or None), [T.parquet_columns(p)], p, False
+    chosen, found, _ = H.choose(
+        H.candidates(options.layout, options.mapping or None), [T.parquet_columns(p)], p, False
     )
-    offset = 0
+    offset = kept = 0
     for table in T.parquet_batches(p, sorted(set(found.values())), rows or BATCH_ROWS):
         raw = R.RawFile(table, 1 + offset, "row")
         built = build_lines(
@@ -156,9 +157,12 @@ def read_line_batches(
         )
         offset += table.num_rows
         if built[0].num_rows:
+            kept += built[0].num_rows
             yield built
     if offset == 0:
         raise InputError(R.HEADER_ONLY.format(unit="row"), file=str(p))
+    if kept == 0:
+        raise _no_lines(p, offset, "row")
 
 
 class LineReadOptions(TypedDict, total=False):
@@ -200,21 +204,21 @@ def read_located_lines(
     Also returns where each line sits in the file (for errors found later, e.g. a conflict
     with stored lines); a file with a header and no data lines is refused."""
     p = R.regular_file(path)
-    candidates = _candidates(layout, mapping)
+    candidates = H.candidates(layout, mapping)
     kind = R.file_kind(p)
     if kind == "parquet":
-        chosen, found, _ = _choose(candidates, [T.parquet_columns(p)], p, header_line=False)
+        chosen, found, _ = H.choose(candidates, [T.parquet_columns(p)], p, header_line=False)
         raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
-        rows, chosen, found, at = _choose_sheet(candidates, p)
-        header = [str(c) if c is not None else "" for c in rows[at]]
+        rows, chosen, found, at = H.choose_sheet(candidates, p)
+        header = [c or "" for c in T.text_rows([rows[at]])[0]]
         table = T.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
     else:
         raw, chosen, found = _read_csv(p, candidates, encoding)
     if raw.table.num_rows == 0:
         raise InputError(R.HEADER_ONLY.format(unit=raw.unit), file=str(p))
-    return build_lines(
+    built = build_lines(
         raw,
         chosen,
         found,
@@ -223,90 +227,17 @@ def read_located_lines(
         check_keys=check_keys or kind != "parquet",
         encoded=encoded,
     )
+    if built[0].num_rows == 0:
+        raise _no_lines(p, raw.table.num_rows, raw.unit)
+    return built
 
 
-def _candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layout]:
-    if mapping:
-        return [layout_from_mapping(mapping)]
-    if layout:
-        return [get_layout(layout)]
-    return layouts()
-
-
-def _find(
-    candidates: list[Layout], rows: Sequence[Sequence[str | None]]
-) -> tuple[Layout, dict[str, str], int, list[str]] | None:
-    """The first header row (of the leading rows) some layout recognises, and that layout."""
-    for at, row in enumerate(rows[:20]):
-        header = [str(c) if c is not None else "" for c in row]
-        for candidate in candidates:
-            found = candidate.match(header)
-            if found is not None:
-                return candidate, found, at, header
-    return None
-
-
-def _choose(
-    candidates: list[Layout],
-    rows: Sequence[Sequence[str | None]],
-    path: Path,
-    header_line: bool = True,
-) -> tuple[Layout, dict[str, str], int]:
-    """``_find``'s layout, or an InputError naming what the nearest layout lacks."""
-    line = 1 if header_line else None
-    hit = _find(candidates, rows)
-    if hit is not None:
-        chosen, found, at, header = hit
-        _check_unique(header, found, path, at + 1 if header_line else None)
-        return chosen, found, at
-    header = [str(c) for c in rows[0] if c] if rows else []
-    # Name what the nearest layout lacks: a file with most canonical headers wants to hear
-    # which column is missing, not a list of every layout.
-    nearest = min(candidates, key=lambda c: len(c.missing(header)) / c.size())
-    lacking = "missing column " + ", ".join(f"'{m}'" for m in nearest.missing(header))
-    if len(candidates) == 1:
-        raise InputError(
-            f"{lacking} (layout {nearest.name} expects {nearest.expects()})",
-            file=str(path),
-            line=line,
-        )
-    tried = "; ".join(f"{c.name} expects {c.expects()}" for c in candidates)
-    raise InputError(
-        f"{lacking} for the layout {nearest.name}; no layout recognises the headers "
-        f"({', '.join(header) or 'none'}). Layouts tried: {tried}. "
-        "Rename the columns, or pass --layout NAME or a column mapping",
+def _no_lines(path: Path, rows: int, unit: str) -> InputError:
+    return InputError(
+        f"none of the file's {rows} data {unit}s holds a line (every amount is empty, or the "
+        "rows are totals the layout skips); check that it is the file you meant",
         file=str(path),
-        line=line,
     )
-
-
-def _check_unique(header: list[str], found: dict[str, str], path: Path, line: int | None) -> None:
-    """A column the layout reads must be named once: which of two 'value_usd' is meant?"""
-    twice = sorted({name for name in found.values() if header.count(name) > 1})
-    if twice:
-        raise InputError(
-            f"the column {', '.join(repr(n) for n in twice)} appears more than once in the "
-            "header; rename or remove the extra one",
-            file=str(path),
-            line=line,
-        )
-
-
-def _choose_sheet(
-    candidates: list[Layout], path: Path
-) -> tuple[list[list[str | None]], Layout, dict[str, str], int]:
-    """The first sheet of a workbook whose header a layout recognises (a first sheet of notes
-    or an empty one is passed over); else the first sheet's error, naming the sheets read."""
-    sheets = T.excel_sheets(path)
-    for _, rows in sheets:
-        if _find(candidates, rows) is not None:
-            return (rows, *_choose(candidates, rows, path))
-    try:
-        _choose(candidates, sheets[0][1], path)
-    except InputError as exc:
-        names = ", ".join(repr(name) for name, _ in sheets)
-        raise InputError(f"{exc.message} (sheets read: {names})", file=str(path)) from None
-    raise AssertionError("unreachable: _choose found no layout above")
 
 
 def _read_csv(
@@ -314,7 +245,7 @@ def _read_csv(
 ) -> tuple[R.RawFile, Layout, dict[str, str]]:
     codec = R.csv_encoding(p, encoding)
     head = R.csv_head(p, codec)
-    chosen, found, at = _choose(candidates, head, p)
+    chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
         sample = fh.read(4096).decode(codec, errors="replace")
     delimiter = R.delimiter_of(sample.split("\n")[at] if at else sample)

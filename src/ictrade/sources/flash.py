@@ -142,7 +142,17 @@ def read_flash_lines(path: str | Path, encoding: str = "auto") -> list[FlashLine
             file=name,
             line=1,
         )
-    lines = [_line(row, name, n) for n, row in enumerate(reader, start=2)]
+    fields = reader.fieldnames or []
+    twice = sorted({c for c in COLUMNS if fields.count(c) > 1})
+    if twice:
+        message = f"the column {', '.join(twice)} appears more than once; remove the extra one"
+        raise InputError(message, file=name, line=1)
+    lines = []
+    try:
+        for row in reader:  # line_num: the file line, quoted line breaks counted
+            lines.append(_line(row, name, reader.line_num))
+    except csv.Error as exc:
+        raise R.csv_error(exc, p, reader.line_num) from None
     if not lines:
         raise InputError(R.HEADER_ONLY.format(unit="line"), file=name)
     return lines

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from ..classify.partners import partner_codes
-from ..errors import SourceError
+from ..errors import SourceError, UsageError
 from ..months import Month
 from ._http import Transient
 from ._rows import LineRows
@@ -132,7 +132,13 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
         if partner not in codes:
             out.unknown_partners.add(partner or "(empty)")
             continue
-        month = Month(int(m.group(1)), int(m.group(2)))
+        try:
+            month = Month(int(m.group(1)), int(m.group(2)))
+        except UsageError:
+            raise SourceError(
+                f"KCS answer row {number}: year {item.get('year')!r} is not a month; the "
+                "answer is malformed, so nothing of it was stored: run the command again later"
+            ) from None
         for flow, value, kg in (("export", "expDlr", "expWgt"), ("import", "impDlr", "impWgt")):
             rows.add(
                 month.first_day(),

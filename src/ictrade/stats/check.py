@@ -10,18 +10,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from ..classify import regions, taxonomy
-from ..errors import InputError
+from ..errors import IctradeError, InputError
 from ..months import Month
 from ..numbers import matches
-from ..sources._read import read_text
+from ..sources._read import csv_error, read_text
 from ..store.store import Store
+from ..store.validate import plausible_span
 from .cube import FLOWS, Cube, load_cube
 from .history import yoy_pct
 
@@ -36,6 +38,9 @@ COLUMNS = (
     "yoy_precision_pct",
     "vintage",
 )
+
+
+_VINTAGE_FIX = "write the publication date as YYYY-MM-DD, from 1988 to next month"
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,44 @@ def _number(row: dict[str, str], name: str, path: str, line: int) -> float | Non
     text = (row.get(name) or "").strip()
     if not text:
         return None
+    value = _parsed(row, name, path, line, float, "give a finite number")
+    if not math.isfinite(value) or (name in _PRECISIONS and value < 0):
+        fix = "give a precision of 0 or more" if name in _PRECISIONS else "give a finite number"
+        raise InputError(f"'{text}' is not valid: {fix}", file=path, line=line, field=name)
+    return value
+
+
+_PRECISIONS = ("stated_precision_usd_millions", "yoy_precision_pct")
+T = TypeVar("T")
+
+
+def _parsed(
+    row: dict[str, str], name: str, path: str, line: int, parse: Callable[[str], T], fix: str
+) -> T:
+    """``parse`` of a field; a bad value is an InputError naming file, line and field."""
+    text = (row.get(name) or "").strip()
     try:
-        return float(text)
-    except ValueError:
-        raise InputError(f"'{text}' is not a number", file=path, line=line, field=name) from None
+        return parse(text)
+    except (ValueError, IctradeError):
+        raise InputError(
+            f"'{text}' is not valid: {fix}", file=path, line=line, field=name
+        ) from None
+
+
+def _vintage(text: str) -> dt.date:
+    date = dt.date.fromisoformat(text)
+    low, high = plausible_span()
+    if not low <= date <= high:
+        raise ValueError(text)
+    return date
+
+
+def _csv_rows(text: str, path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(text.splitlines())
+    try:
+        return list(reader.fieldnames or []), list(reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's limit
+        raise csv_error(exc, Path(path), reader.line_num) from None
 
 
 def read_figures(
@@ -88,12 +127,8 @@ def read_figures(
     """In-scope figures of a published-figures CSV, and how many rows were out of scope."""
     items, region_ids = set(taxonomy().ids), set(regions().ids)
     text = read_text(Path(path))  # UTF-8, UTF-16 or cp949; binary or empty files refused
-    try:
-        reader = csv.DictReader(text.splitlines())
-        fields = reader.fieldnames
-    except csv.Error as exc:
-        raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
-    missing = [c for c in COLUMNS if c not in (fields or [])]
+    fields, rows = _csv_rows(text, path)
+    missing = [c for c in COLUMNS if c not in fields]
     if missing:
         raise InputError(
             f"missing column(s) {', '.join(missing)}; expected the columns of "
@@ -102,8 +137,8 @@ def read_figures(
             line=1,
         )
     figures, skipped = [], 0
-    for line, row in enumerate(reader, start=2):
-        primary = row.get("is_primary_source", "1").strip() != "0"
+    for line, row in enumerate(rows, start=2):
+        primary = (row.get("is_primary_source") or "1").strip() != "0"
         if (
             row["series"] not in items
             or row["region"] not in region_ids
@@ -114,11 +149,11 @@ def read_figures(
             continue
         base = PublishedFigure(
             line=line,
-            month=Month.parse(row["month"]),
+            month=_parsed(row, "month", str(path), line, Month.parse, "write YYYY-MM"),
             flow=row["flow"],
             item=row["series"],
             region=row["region"],
-            vintage=dt.date.fromisoformat(row["vintage"].strip()),
+            vintage=_parsed(row, "vintage", str(path), line, _vintage, _VINTAGE_FIX),
             primary=primary,
             file=Path(path).name,
             measure="",
@@ -149,10 +184,19 @@ def read_conflicts(path: str | Path | None) -> set[ConflictKey]:
     if path is None or not Path(path).is_file():
         return set()
     keys: set[ConflictKey] = set()
-    for row in csv.DictReader(read_text(Path(path)).splitlines()):
-        measure = row.get("measure") or row.get("constraint", "").split(":")[0].strip()
-        keys.add(((row.get("figures_file") or "").strip(), row["figures_line"].strip(),
-                  "value" if measure == "level" else measure))
+    fields, rows = _csv_rows(read_text(Path(path)), path)
+    if "figures_line" not in fields:
+        fix = "a conflicts CSV names the figures' lines (figures_file, figures_line, measure)"
+        raise InputError(f"missing column figures_line; {fix}", file=str(path), line=1)
+    for row in rows:
+        measure = row.get("measure") or (row.get("constraint") or "").split(":")[0].strip()
+        keys.add(
+            (
+                (row.get("figures_file") or "").strip(),
+                (row.get("figures_line") or "").strip(),
+                "value" if measure == "level" else measure,
+            )
+        )
     return keys
 
 

@@ -158,14 +158,18 @@ class Cells:
             if "estimated_usd" in rows.column_names
             else None
         )
+        # no estimated part anywhere (no split applies): none in any subset either
+        self.none_estimated = self.estimated is not None and not self.estimated.any()
 
-    def cube(self, keep: np.ndarray | None = None) -> Cube:
-        """The cube of the rows where ``keep`` (a boolean mask) is true; all rows by default."""
-        cell, t, flow_idx = self.cell, self.t, self.flow_idx
+    def cube(self, keep: np.ndarray | None = None, upto: int | None = None) -> Cube:
+        """The cube of the rows where ``keep`` (a boolean mask) is true; all rows by default.
+        ``upto``: only the rows before it count (``keep`` is then of those rows)."""
+        rows = slice(upto)
+        cell, t, flow_idx = self.cell[rows], self.t[rows], self.flow_idx[rows]
         if keep is not None:
             cell, t, flow_idx = cell[keep], t[keep], flow_idx[keep]
-            if not len(cell):
-                raise NoDataError("no ICT lines in force at that date")
+        if not len(cell):
+            raise NoDataError("no ICT lines in force at that date")
         a, b = int(t.min()), int(t.max()) + 1
         months = self.months[a:b]
         tax, region_ids = taxonomy(self.scheme_name), regions().ids
@@ -173,7 +177,7 @@ class Cells:
 
         # bincount sums the rows into their cells in one pass (np.add.at is far slower)
         def summed(weights: np.ndarray) -> np.ndarray:
-            weights = weights if keep is None else weights[keep]
+            weights = weights[rows] if keep is None else weights[rows][keep]
             full = np.bincount(cell, weights=weights, minlength=size).reshape(self.shape)
             return full[..., a:b] if (a, b) != (0, self.shape[3]) else full
 
@@ -182,7 +186,9 @@ class Cells:
         tensor = _membership_tensor(region_ids, partners, months)
         value = _to_regions(rolled, tensor)
         estimated = None
-        if self.estimated is not None:
+        if self.none_estimated:
+            estimated = np.zeros_like(value)
+        elif self.estimated is not None:
             estimated = _to_regions(_rollup(self.items, summed(self.estimated), tax), tensor)
         # prior at t: the value at t - 12 summed over the members at t (like for like)
         shifted = np.zeros_like(rolled)

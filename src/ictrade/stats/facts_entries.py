@@ -5,7 +5,8 @@ describes it, so mypy checks the writer as it checks the readers."""
 from __future__ import annotations
 
 import math
-from typing import SupportsIndex, TypedDict
+from collections.abc import Callable
+from typing import TypedDict
 
 import numpy as np
 
@@ -16,14 +17,6 @@ from .facts_doc import Cell, Coverage, Record, Streak, Turn, Ytd
 from .history import rank_high, rank_low, run_lengths, yoy_pct
 
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
-
-
-class _Key(TypedDict):
-    """The series an entry speaks of: the first keys of every entry."""
-
-    flow: str
-    item: str
-    region: str
 
 
 class _Threshold(TypedDict, total=False):
@@ -55,10 +48,6 @@ class FlatSeries:
         return (
             SERIES_FLOWS.index(flow) * n_i + self.cube.items.index(item)
         ) * n_r + self.cube.regions.index(region)
-
-    def key(self, n: SupportsIndex) -> _Key:
-        flow, item, region = self.keys[n]
-        return {"flow": flow, "item": item, "region": region}
 
 
 def _held(flow: str, region: str, covered: Coverage) -> bool:
@@ -132,39 +121,54 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
 
 def streaks(s: FlatSeries, t: int, months: list[Month], data_start_t: int) -> list[Streak]:
     out: list[Streak] = []
-    trade = s.trade
-    with np.errstate(invalid="ignore"):
-        kinds = {
-            "yoy_growth": s.yoy > 0,
-            "yoy_decline": s.yoy < 0,
-            "yoy_double_digit_growth": s.yoy >= 10,
-            "yoy_double_digit_decline": s.yoy <= -10,
-        }
-    for kind, condition in kinds.items():
-        runs = run_lengths(condition & trade[:, None], t)
-        out += _runs_to_streaks(s, runs, t, months, data_start_t, kind, {})
+    labels = [str(m) for m in months]
+    kinds: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "yoy_growth": lambda yoy: yoy > 0,
+        "yoy_decline": lambda yoy: yoy < 0,
+        "yoy_double_digit_growth": lambda yoy: yoy >= 10,
+        "yoy_double_digit_decline": lambda yoy: yoy <= -10,
+    }
+    for kind, test in kinds.items():
+        rows, runs = _long_runs(s.yoy, test, t, s.trade)
+        out += _runs_to_streaks(s, rows, runs, t, labels, data_start_t, kind, {})
     for bn in THRESHOLDS_BN:
-        above = (s.value > bn * 1e9) & trade[:, None]
-        runs = run_lengths(above, t)
+        rows, runs = _long_runs(s.value, _above(bn * 1e9), t, s.trade)
         threshold: _Threshold = {"threshold_usd": bn * 1e9}
-        out += _runs_to_streaks(s, runs, t, months, 0, "above_threshold", threshold)
+        out += _runs_to_streaks(s, rows, runs, t, labels, 0, "above_threshold", threshold)
     return out
+
+
+def _above(bar: float) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda value: value > bar
+
+
+def _long_runs(
+    data: np.ndarray, test: Callable[[np.ndarray], np.ndarray], t: int, among: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """The rows (of ``among``) where ``test`` holds on ``data`` at t and t - 1, and how many
+    months up to t it holds in a row (the history is read for those rows only)."""
+    if t < 1:
+        return [], []
+    with np.errstate(invalid="ignore"):
+        rows = np.nonzero(among & test(data[:, t]) & test(data[:, t - 1]))[0]
+        runs = run_lengths(test(data[rows, : t + 1]), t)
+    return rows.tolist(), runs.tolist()
 
 
 def _runs_to_streaks(
     s: FlatSeries,
-    runs: np.ndarray,
+    rows: list[int],
+    runs: list[int],
     t: int,
-    months: list[Month],
+    labels: list[str],
     start_t: int,
     kind: str,
     threshold: _Threshold,
 ) -> list[Streak]:
     out: list[Streak] = []
-    lengths = runs.tolist()
-    for n in np.nonzero(runs >= 2)[0].tolist():
+    for n, months in zip(rows, runs, strict=True):
         flow, item, region = s.keys[n]
-        since = t - lengths[n] + 1
+        since = t - months + 1
         out.append(
             {
                 "flow": flow,
@@ -172,8 +176,8 @@ def _runs_to_streaks(
                 "region": region,
                 "kind": kind,
                 **threshold,
-                "months": lengths[n],
-                "since": str(months[since]),
+                "months": months,
+                "since": labels[since],
                 "from_data_start": since <= start_t,
             }
         )
@@ -184,16 +188,23 @@ def turns(s: FlatSeries, t: int) -> list[Turn]:
     if t < 1:
         return []
     out: list[Turn] = []
-    growth, decline = s.yoy > 0, s.yoy < 0
+    growth, decline = s.yoy[:, : t + 1] > 0, s.yoy[:, : t + 1] < 0
     for kind, now, before in (
         ("growth_after_decline", growth, decline),
         ("decline_after_growth", decline, growth),
     ):
-        runs = run_lengths(before, t - 1)
-        for n in np.nonzero(now[:, t] & (runs > 0))[0]:
-            if s.keys[n][0] == "balance":
-                continue
-            out.append({**s.key(n), "kind": kind, "previous_months": int(runs[n])})
+        rows = np.nonzero(now[:, t] & before[:, t - 1] & s.trade)[0]
+        runs = run_lengths(before[rows], t - 1).tolist()
+        for n, previous in zip(rows.tolist(), runs, strict=True):
+            flow, item, region = s.keys[n]
+            turn: Turn = {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "kind": kind,
+                "previous_months": previous,
+            }
+            out.append(turn)
     return out
 
 
@@ -219,31 +230,39 @@ def _record_facts(
     # a record against no earlier figure (all blanked as incomplete) is no record
     chosen = ((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current)
     chosen &= counts > 0
+    high_kind, low_kind, periods = kind + "_high", kind + "_low", best.tolist()
+    high_ranks, low_ranks = highs.tolist(), lows.tolist()
     for n in np.nonzero(chosen)[0].tolist():
+        flow, item, region = s.keys[n]
         if high[n]:
-            record = _record(s.keys[n], scope, kind + "_high", compared[n], int(highs[n]))
-            period = labels[int(best[n])]
-            record["previous_record_period"] = period
-            record["previous_record_usd"] = best_usd[n]
+            period = labels[periods[n]]
+            record: Record = {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "scope": scope,
+                "kind": high_kind,
+                "periods_compared": compared[n],
+                "rank": high_ranks[n],
+                "previous_record_period": period,
+                "previous_record_usd": best_usd[n],
+            }
             if scope == "month":
                 record["previous_record_month"] = period
             out.append(record)
-        if low[n] and (s.keys[n][0] == "balance" or positive[n]):
-            out.append(_record(s.keys[n], scope, kind + "_low", compared[n], int(lows[n])))
+        if low[n] and (flow == "balance" or positive[n]):
+            out.append(
+                {
+                    "flow": flow,
+                    "item": item,
+                    "region": region,
+                    "scope": scope,
+                    "kind": low_kind,
+                    "periods_compared": compared[n],
+                    "rank": low_ranks[n],
+                }
+            )
     return out
-
-
-def _record(key: tuple[str, str, str], scope: str, kind: str, compared: int, rank: int) -> Record:
-    flow, item, region = key
-    return {
-        "flow": flow,
-        "item": item,
-        "region": region,
-        "scope": scope,
-        "kind": kind,
-        "periods_compared": compared,
-        "rank": rank,
-    }
 
 
 def records(s: FlatSeries, t: int, months: list[Month]) -> list[Record]:

@@ -16,6 +16,13 @@ from ..store.query import interval_rows
 from ..store.store import Store
 from .cube import Cells, Cube, load_cube, mask_partial
 
+NEVER = np.iinfo(np.int64).max  # a line not superseded
+
+
+def _days(dates: np.ndarray | np.datetime64) -> np.ndarray:
+    """Days since 1970-01-01."""
+    return np.asarray(np.asarray(dates).astype("datetime64[D]").astype(np.int64))
+
 
 class VintageCubes:
     """The cubes of ``store`` (a snapshot that does not change) at any vintage date."""
@@ -24,8 +31,13 @@ class VintageCubes:
         rows = interval_rows(store)
         self.cells: Cells | None = None
         if rows is not None and rows.num_rows:
-            self.vintage = rows.column("vintage").to_numpy()
-            self.superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
+            # by vintage: the rows published by a date come first (the rows of a cell in force
+            # at once are then summed in vintage order; DuckDB returns them in any order)
+            order = np.argsort(rows.column("vintage").to_numpy(), kind="stable")
+            rows = rows.take(order)
+            self.vintage = _days(rows.column("vintage").to_numpy())
+            superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
+            self.superseded = np.where(np.isnat(superseded), NEVER, _days(superseded))
             self.cells = Cells(rows.drop_columns(["vintage", "superseded_by"]), store.scheme_name)
 
     def cube(self, store: Store, as_of: dt.date | None) -> Cube:
@@ -33,10 +45,11 @@ class VintageCubes:
         latest figures and dates with nothing in force go there."""
         if self.cells is None or as_of is None:
             return load_cube(store, as_of)
-        day = np.datetime64(as_of, "D")
-        keep = (self.vintage <= day) & (np.isnat(self.superseded) | (self.superseded > day))
+        day = _days(np.datetime64(as_of, "D"))
+        published = int(np.searchsorted(self.vintage, day, side="right"))
+        keep = self.superseded[:published] > day
         if not keep.any():
             return load_cube(store, as_of)  # says what the store holds
-        cube = self.cells.cube(keep)
+        cube = self.cells.cube(keep, upto=published)
         mask_partial(cube, store, as_of)
         return cube

@@ -4,6 +4,7 @@ options exclude each other. Nothing is opened here (store.py opens)."""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -26,9 +27,15 @@ def writer_wait() -> float:
     ICTRADE_LOCK_WAIT, default 60): concurrent ingests queue instead of failing."""
     text = os.environ.get("ICTRADE_LOCK_WAIT", "60")
     try:
-        return max(float(text), 0.0)
+        seconds = float(text)
     except ValueError:
-        raise UsageError(f"ICTRADE_LOCK_WAIT '{text}' is not a number of seconds") from None
+        seconds = math.nan
+    if not 0 <= seconds <= 86_400:  # NaN, negative or over a day: a typo, not a wish
+        raise UsageError(
+            f"ICTRADE_LOCK_WAIT '{text}' is not a number of seconds from 0 to 86400; unset it "
+            "for the default (60)"
+        )
+    return seconds
 
 
 def _refuse_empty(store: str) -> None:

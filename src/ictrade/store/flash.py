@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..errors import InputError, LineOf
 from ..months import Month
-from .base import Store, first_row, in_force, remembered, resolve_vintage
+from .base import Store, first_row, remembered, resolve_vintage
 from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
 from .schema import FLASH_SCHEMA, FlashFigure
@@ -170,8 +170,29 @@ def _flash_rows(store: Store, before: Month | None, as_of: dt.date | None) -> li
 
 def lines_hold(store: Store, month: Month | None, as_of: dt.date | None = None) -> bool:
     """Does the store hold customs lines of ``month`` (of any month: None) as of ``as_of``?"""
-    key = ("lines_hold", store.reporter, month, in_force(store, as_of))
-    return remembered(store, key, lambda: _lines_hold(store, month, as_of))
+    if store.memo is None:
+        return _lines_hold(store, month, as_of)
+    spans = remembered(store, ("line_spans", store.reporter), lambda: _LineSpans(store))
+    return spans.hold(month, as_of)
+
+
+class _LineSpans:
+    """The months of the reporter's lines and the spans they are in force (a snapshot's:
+    whether a month is held at a date is then a look-up)."""
+
+    def __init__(self, store: Store) -> None:
+        rows = store.con.execute(
+            "SELECT DISTINCT month, vintage, superseded_by FROM lines WHERE reporter = ?",
+            [store.reporter],
+        ).fetchall()
+        self.spans = [(Month.from_date(m), v, s) for m, v, s in rows]
+
+    def hold(self, month: Month | None, as_of: dt.date | None) -> bool:
+        return any(
+            (month is None or m == month)
+            and (s is None if as_of is None else v <= as_of and (s is None or s > as_of))
+            for m, v, s in self.spans
+        )
 
 
 def _lines_hold(store: Store, month: Month | None, as_of: dt.date | None) -> bool:

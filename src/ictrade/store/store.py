@@ -205,10 +205,14 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
             return duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
             if "lock" not in str(exc).lower():
+                fix = (
+                    "the file may be damaged: restore it from a copy, or give a new path"
+                    if Path(target).exists()
+                    else "check that its folder exists and that you may write to it"
+                )
                 raise StoreError(
-                f"cannot open the store {target}: {_first_line(exc)}; the file may be damaged: "
-                "restore it from a copy, or give a new path"
-            ) from None
+                    f"cannot open the store {target}: {_first_line(exc)}; {fix}"
+                ) from None
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"the store {target} is in use by another program (an ingest writing to "

@@ -3,12 +3,14 @@ read as a store: refused otherwise with the path and the fix, never DuckDB's own
 
 from __future__ import annotations
 
+import contextlib
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
-from ..errors import StoreError
+from ..errors import IctradeError, StoreError
 from .schema import LINE_SCHEMA
 
 _NEW_PATH = "give the path of a store ictrade wrote, or a new path for a new store"
@@ -71,3 +73,30 @@ def check_tables(con: duckdb.DuckDBPyConnection, target: str) -> None:
             f"{target}: its table 'lines' lacks the columns {', '.join(lacking)}; it was not "
             f"written by this version of ictrade; {_NEW_PATH}"
         )
+
+
+@contextlib.contextmanager
+def removed_if_refused(path: Path) -> Iterator[None]:
+    """A store the block creates is removed again when the block is refused (IctradeError)
+    before anything was loaded: a refused first ingest leaves no empty store behind, which
+    reading commands would otherwise prefer to the shipped dataset."""
+    existed = path.exists()
+    try:
+        yield
+    except IctradeError:
+        if not existed and path.is_file() and _loaded_nothing(path):
+            for made in (path, path.with_name(path.name + ".wal")):
+                with contextlib.suppress(OSError):
+                    made.unlink()
+        raise
+
+
+def _loaded_nothing(path: Path) -> bool:
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute(
+                "SELECT (SELECT count(*) FROM ingests) + (SELECT count(*) FROM lines)"
+            ).fetchall()
+    except duckdb.Error:
+        return False  # not ours to judge: keep it
+    return rows == [(0,)]

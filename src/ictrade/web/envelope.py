@@ -233,7 +233,7 @@ def error_handlers() -> dict[Any, Handler]:
 
     def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        path = quoted(request.url.path)
+        path = quoted(str(request.scope.get("path", "")))  # as sent: "api/x" without its slash
         message = {
             404: f"no such path {path}; the API's paths are listed at /api/openapi.json",
             405: f"method {quoted(request.method)} is not allowed on {path}; use GET (or HEAD)",
