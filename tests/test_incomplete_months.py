@@ -251,4 +251,44 @@ def test_the_dashboard_opens_on_the_latest_complete_month(tmp_path):
 
 def test_the_dashboard_labels_an_incomplete_month():
     script = (ROOT / "src" / "ictrade" / "web" / "static" / "dashboard.js").read_text("utf-8")
-    assert "incomplete_months" in script and "(incomplete)" in script
+    assert "incomplete_months" in script and "not_releasable" in script
+    assert "not released" in script
+
+
+def test_refused_months_are_one_answer_for_release_and_meta(tmp_path):
+    """A store of a few long series beside a file of every code for some months, cut short in
+    its last one: the months of the series alone hold part of the goods, the cut month is
+    incomplete; the release refuses each naming the nearest months released, and the meta
+    the dashboard's month picker reads lists the same months with the same reasons."""
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.releasable import refused_months
+
+    wide = [f"8471{n:02d}" for n in range(40)]
+    rows = (
+        world_rows(months("2023-01", "2024-09"), CODES[:4], source="kcs")
+        + world_rows(months("2024-01", "2024-05"), wide, source="kcs")
+        + world_rows(["2024-06"], wide[:3], source="kcs")
+    )
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as store:
+        ingest_table(store, lines_table(rows), origin="t.csv")
+        refused = refused_months(store, load_cube(store, None), None)
+    assert "looks incomplete" in refused[Month.parse("2024-06")]
+    assert "only part of the ICT goods" in refused[Month.parse("2024-08")]
+    assert Month.parse("2024-05") not in refused
+    for month in ("2024-06", "2024-08"):
+        code, out = invoke("release", month, "--store", str(path), "--out", str(tmp_path / "r"))
+        assert code != 0 and refused[Month.parse(month)] in out, out
+        assert "(the nearest months released: 2024-05)" in out
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    with TestClient(create_app(str(path), api_key="")) as client:
+        meta = client.get("/api/meta").json()["data"]
+    assert meta["not_releasable"] == {str(m): why for m, why in sorted(refused.items())}
+    assert meta["months"]["last_whole"] == "2024-05"

@@ -59,6 +59,13 @@ class MonthCoverage:
     def key(self) -> Key:
         return (self.source, self.flow, self.scope, self.digits)
 
+    def refusal(self) -> str:
+        """Why a release of the month is refused, and what to do."""
+        return (
+            f"{self.describe()}, so it is not released as if complete; load the month's "
+            "complete lines (a later vintage of the file) or pick another month"
+        )
+
     def describe(self) -> str:
         by = " by partner" if self.scope == "partners" else ""
         value_pct = 100 * self.value_usd / self.typical_value_usd if self.typical_value_usd else 0
@@ -260,10 +267,7 @@ def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
     with what the store holds instead: neither is released as if it were data."""
     check_published_by(store, as_of)
     for gap in incomplete_months(store, (month, month), as_of):
-        raise NoDataError(
-            f"{gap.describe()}, so it is not released as if complete; load the month's "
-            "complete lines (a later vintage of the file) or pick another month"
-        )
+        raise NoDataError(gap.refusal())
 
 
 def published_after(store: Store, month: Month, as_of: dt.date | None) -> str | None:
