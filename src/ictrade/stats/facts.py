@@ -25,6 +25,7 @@ from ..store.query import (
 )
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
+from .compare_history import mark_history_start, mask_history
 from .cube import FLOWS, Cube, load_cube
 from .facts_doc import Coverage, Facts
 from .facts_entries import FlatSeries, cells, records, streaks, turns, ytd
@@ -77,11 +78,16 @@ def facts_from_cube(
             f"{cube.months[-1]}; pick a month in that span"
         )
     t = cube.t(month)
+    if cube.comparable is not None:
+        cube.comparable.check(month, t, cube.months)
     s = FlatSeries(cube)
+    if cube.comparable is not None:  # records, streaks and sums over comparable months only
+        s.value = s.value.copy()
+        mask_history(s.value, s.keys, cube.comparable, t)
     covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
-    return {
+    facts: Facts = {
         "schema": SCHEMA,
         "scheme": scheme_name,
         "reporter": reporter,
@@ -99,6 +105,15 @@ def facts_from_cube(
         "records": records(s, t, cube.months),
         "ytd": ytd(s, t, cube.months, covered),
     }
+    if cube.comparable is not None:
+        mark_history_start(facts["streaks"], facts["records"], s, cube.months, t)
+        same = np.nonzero(cube.comparable.with_month([0], "world", t))[0]
+        covered["compared_from"] = str(cube.months[int(same[0])] if len(same) else month)
+        partial = [f for n, f in enumerate(FLOWS) if cube.comparable.narrow[n, t]]
+        if partial:
+            covered["partial_flows"] = partial
+            covered["partial"] = True
+    return facts
 
 
 class FactsOptions(TypedDict, total=False):

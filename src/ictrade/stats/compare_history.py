@@ -1,0 +1,57 @@
+"""Facts of a month over the months that compare with it (``stats.comparable``): records,
+streaks and year-to-date sums leave out months made of other goods, and say where their
+comparable history begins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..months import Month
+from .comparable import Comparability
+from .cube import FLOWS
+from .facts_doc import Record, Streak
+from .facts_entries import FlatSeries
+
+
+def mask_history(
+    value: np.ndarray, keys: list[tuple[str, str, str]], comp: Comparability, t: int
+) -> None:
+    """Blank in ``value`` [series, t'] the months that do not compare with month ``t``."""
+    by: dict[tuple[str, str], np.ndarray] = {}
+    for n, (flow, _, region) in enumerate(keys):
+        key = (flow, "world" if region == "world" else "regions")
+        if key not in by:
+            flows = [0, 1] if flow == "balance" else [FLOWS.index(flow)]
+            by[key] = ~comp.with_month(flows, region, t)
+            by[key][t] = False
+        value[n, by[key]] = np.nan
+
+
+def mark_history_start(
+    facts_streaks: list[Streak],
+    facts_records: list[Record],
+    s: FlatSeries,
+    months: list[Month],
+    t: int,
+) -> None:
+    """Say where the comparable history of a streak or record begins: a streak that starts
+    right after a month that does not compare runs "as far back as the data go"; a record
+    compares from its series' first comparable month (``compared_from``), and one compared
+    with no month is dropped."""
+    first = months[0].index
+    for streak in facts_streaks:
+        n = s.index(streak["flow"], streak["item"], streak["region"])
+        k = Month.parse(streak["since"]).index - first - 1
+        before = s.value if streak["kind"] == "above_threshold" else s.prior
+        if k < 0 or not np.isfinite(before[n, k]):
+            streak["from_data_start"] = True
+    facts_records[:] = [r for r in facts_records if r["periods_compared"]]
+    for record in facts_records:
+        if record["scope"] != "month":
+            continue
+        n = s.index(record["flow"], record["item"], record["region"])
+        step = 12 if record["kind"].startswith("calendar_month") else 1
+        ks = range(t - step, -1, -step)
+        held = [k for k in ks if np.isfinite(s.value[n, k])]
+        if held and min(held) != min(ks):  # earlier months left out: they hold other goods
+            record["compared_from"] = str(months[min(held)])
