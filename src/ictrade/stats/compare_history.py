@@ -38,20 +38,30 @@ def mark_history_start(
     right after a month that does not compare runs "as far back as the data go"; a record
     compares from its series' first comparable month (``compared_from``), and one compared
     with no month is dropped."""
-    first = months[0].index
+    labels = [str(m) for m in months]
+    at = {label: k for k, label in enumerate(labels)}
+    row = {key: n for n, key in enumerate(s.keys)}
     for streak in facts_streaks:
-        n = s.index(streak["flow"], streak["item"], streak["region"])
-        k = Month.parse(streak["since"]).index - first - 1
+        n = row[(streak["flow"], streak["item"], streak["region"])]
+        k = at[streak["since"]] - 1
         before = s.value if streak["kind"] == "above_threshold" else s.prior
         if k < 0 or not np.isfinite(before[n, k]):
             streak["from_data_start"] = True
     facts_records[:] = [r for r in facts_records if r["periods_compared"]]
+    # each series' first month with a value among those a record compares with (the months
+    # before t, or the same calendar month of earlier years), and the first of those months
+    finite = np.isfinite(s.value[:, :t])
+    starts: dict[int, tuple[int, np.ndarray, np.ndarray]] = {}
+    for step in (1, 12):
+        start = t % step
+        compared = finite[:, start::step]
+        if compared.shape[1]:
+            starts[step] = (start, compared.any(axis=1), start + step * compared.argmax(axis=1))
     for record in facts_records:
-        if record["scope"] != "month":
-            continue
-        n = s.index(record["flow"], record["item"], record["region"])
         step = 12 if record["kind"].startswith("calendar_month") else 1
-        ks = range(t - step, -1, -step)
-        held = [k for k in ks if np.isfinite(s.value[n, k])]
-        if held and min(held) != min(ks):  # earlier months left out: they hold other goods
-            record["compared_from"] = str(months[min(held)])
+        if record["scope"] != "month" or step not in starts:
+            continue
+        n = row[(record["flow"], record["item"], record["region"])]
+        start, held, first = starts[step]
+        if held[n] and first[n] != start:  # earlier months left out: they hold other goods
+            record["compared_from"] = labels[int(first[n])]
