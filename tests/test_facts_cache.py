@@ -195,3 +195,21 @@ def test_no_record_is_claimed_against_no_earlier_figure() -> None:
     assert facts["records"] and all(r["periods_compared"] > 0 for r in facts["records"])  # type: ignore[typeddict-item]
     json.loads(service.facts_json(service.default, Month(2025, 2), None, False).raw)
     service.close()
+
+
+def test_a_snapshot_reads_the_code_layers_of_any_date_as_the_lines_give_them(
+    store_file: Path,
+) -> None:
+    from ictrade.store.layers import code_layers
+
+    keys = [(k, "ascending") for k in ("flow", "partnered", "month", "hs_code", "items")]
+    service = Service(choose_store(str(store_file), None))
+    for reporter in ("KR", "DE"):
+        handle = service.handle({"reporter": reporter})
+        with handle.use() as store:
+            for day in (None, dt.date(2020, 1, 1), V1, V2 - dt.timedelta(days=1), V2, V3):
+                kept = code_layers(store, day).sort_by(keys).to_pylist()
+                store.memo = None
+                assert kept == code_layers(store, day).sort_by(keys).to_pylist()
+                store.memo = handle._pinned()[0].memo
+    service.close()

@@ -164,3 +164,17 @@ def test_the_release_says_once_where_figures_rest_on_estimated_splits():
     assert english.count("estimated splits") == 1
     assert "computers and peripheral devices" in english.split("estimated splits")[0]
     assert short_markdown(facts, "ko").count("추정 비율") == 1
+
+
+def test_a_finer_line_measures_its_item_and_the_rest_goes_to_the_others():
+    # 852990 with its camera-module line: phone parts are the line however far it is from the
+    # table's share; the rest is the other item of the table (display parts)
+    for camera in (880, 700):
+        with store_of([row("852990", "WORLD", 1000), row("8529903020", "WORLD", camera)]) as s:
+            got = items(s)
+        assert got["mobile_parts"] == camera and got["display_parts"] == 1000 - camera
+        assert got["estimated"] == 1000 - camera
+    # without it, the table's period-wide share
+    with store_of([row("852990", "WORLD", 1000)]) as store:
+        got = items(store)
+    assert got["mobile_parts"] == 818 and got["display_parts"] == 182

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
+from click.testing import CliRunner
+
+from ictrade.cli import cli
 from ictrade.months import Month
 from ictrade.release.claims import extract
 from ictrade.release.claims.spans import overlaps, union
@@ -59,3 +63,25 @@ def test_spans_are_looked_up_by_bisection():
     assert overlaps(merged, 34, 35) and not overlaps(merged, 35, 40)
     assert overlaps(merged, 0, 11) and not overlaps(merged, 0, 10)
     assert not overlaps(merged, 50, 51) and not overlaps(merged, 41, 50)
+
+
+@pytest.mark.parametrize(
+    ("given", "status", "said"),
+    [
+        (b"ICT exports rose 15.8% to $16.6 billion.", 0, "2 claims"),
+        ("ICT 수출은 15.8% 증가한 166억 달러".encode("cp949"), 0, "2 claims"),
+        (b"", 2, "standard input: the file is empty"),
+        (b"\x00\x01\x02" * 100, 2, "standard input: the file holds binary data"),
+    ],
+)
+def test_the_text_from_standard_input(given, status, said):
+    args = ["verify", "-", "--month", "2020-11", "--dataset", "default"]
+    result = CliRunner().invoke(cli, args, input=given)
+    assert result.exit_code == status, result.output
+    assert said in result.output and "Traceback" not in result.output
+
+
+def test_a_missing_file_is_named(tmp_path):
+    args = ["verify", str(tmp_path / "nope.txt"), "--month", "2020-11", "--dataset", "default"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "no such file" in result.output

@@ -155,7 +155,7 @@ def _agrees(outcome: Outcome) -> bool:
 
 
 @click.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--month", "month_text", required=True, metavar="YYYY-MM", help="The month the text reports on."
 )
@@ -179,17 +179,20 @@ def verify_command(
     fmt: str,
     strict: bool,
 ) -> None:
-    """Check every figure of a release or news text FILE (English or Korean) against the
-    facts of a month: matched, mismatched, cannot be checked (another period, no such fact,
-    no published figure) or unrecognised. Exit 1 if any figure mismatches (with --strict,
-    also if any is unrecognised)."""
+    """Check every figure of a release or news text FILE (English or Korean; '-': standard
+    input) against the facts of a month: matched, mismatched, cannot be checked (another
+    period, no such fact, no published figure) or unrecognised. Exit 1 if any figure
+    mismatches (with --strict, also if any is unrecognised)."""
     from ..months import Month
     from ..release.verify import UNRECOGNISED, verify_in_store
-    from ..sources._read import read_text
+    from ..sources._read import decode_text, read_text
 
     month = Month.parse(month_text)
     vintage = parse_as_of(as_of, as_published)
-    text = read_text(Path(file))
+    if file == "-":
+        text = decode_text(sys.stdin.buffer.read(), "standard input")
+    else:
+        text = read_text(Path(file))
     with open_for_reading(store_path, dataset) as store:
         report = verify_in_store(store, text, month, as_of=vintage, as_published=as_published)
     if fmt != "text":
@@ -211,7 +214,6 @@ def _series_text(points: list[Point], subject: dict[str, str]) -> bytes:
         shown = "-" if p.value is None else f"{p.value:,.0f}" if unit == "USD" else f"{p.value:.1f}"
         lines.append(f"{p.month}  {shown:>20}")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
 
 
 @click.command("series")

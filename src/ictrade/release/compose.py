@@ -83,8 +83,10 @@ def missing_data(covered: Coverage) -> dict[str, Any]:
     share = shares.get("export")
     majors = taxonomy().majors()
     items = covered["major_items"]
+    partial_imports = "import" in covered.get("partial_flows", [])
     missing = {
-        "no_imports": "import" not in flows,
+        "no_imports": "import" not in flows and not partial_imports,
+        "partial_imports": partial_imports,
         "no_regions": share is not None and share <= 0,
         "partner_share": share if share is not None and 0 < share < 99.95 else None,
         "major_items": items if len(items) < len(majors) else None,
@@ -140,9 +142,9 @@ def record_statements(view: FactsView, flow: str, item: str, region: str) -> lis
             need if record["kind"] == "all_time_high" else need // 12
         )
         if enough and (record["kind"] == "all_time_high" or record["rank"] == 1):
-            out.append(
-                Statement("record", item, args={**record, "first_month": str(view.first_month)})
-            )
+            first = record.get("compared_from", str(view.first_month))
+            args = {**record, "first_month": first, "comparable": "compared_from" in record}
+            out.append(Statement("record", item, args=args))
     return out[:1]
 
 

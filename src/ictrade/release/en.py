@@ -73,6 +73,8 @@ def _turn(s: Statement, month: Month) -> str:
 def _record(s: Statement, month: Month) -> str:
     a = s.args
     begin = month_name(a["first_month"])
+    # where earlier months hold other goods, comparable data begin later than the data
+    since = ("comparable data begin" if a.get("comparable") else "the data begin") + f" in {begin}"
     if s.subject != "total" or a["region"] != "world":
         who = "ICT exports" if s.subject == "total" else f"Exports of {item_name(s.subject)}"
         if a["region"] != "world":
@@ -82,14 +84,14 @@ def _record(s: Statement, month: Month) -> str:
         ]
         if a["kind"] == "calendar_month_high":
             rank = f"a record for the month of {calendar.month_name[month.month]}"
-        return f"{who} reached {rank} since the data begin in {begin}."
+        return f"{who} reached {rank} since {since}."
     if a["kind"] == "calendar_month_high":
         return (
             f"This is a new record for the month of {calendar.month_name[month.month]} "
-            f"since the data begin in {begin}."
+            f"since {since}."
         )
     rank = {1: "highest", 2: "second-highest", 3: "third-highest"}[a["rank"]]
-    return f"This is the {rank} monthly figure since the data begin in {begin}."
+    return f"This is the {rank} monthly figure since {since}."
 
 
 def _imports_balance(s: Statement, month: Month) -> str:
@@ -208,10 +210,11 @@ def _period_record(s: Statement, month: Month) -> str:
     a = s.args
     rank = {1: "the highest", 2: "the second-highest", 3: "the third-highest"}[a["rank"]]
     periods = count_word(a["periods_compared"] + 1)
+    held = "of comparable data" if a.get("comparable") else "in the data"
     if a["scope"] == "ytd":
         span = f"{calendar.month_name[1]} to {calendar.month_name[month.month]}"
-        return f"This is {rank} year-to-date total ({span}) of the {periods} years in the data."
-    return f"This is {rank} half-year total of the {periods} half-years in the data."
+        return f"This is {rank} year-to-date total ({span}) of the {periods} years {held}."
+    return f"This is {rank} half-year total of the {periods} half-years {held}."
 
 
 def _estimated(s: Statement, month: Month) -> str:
@@ -231,6 +234,10 @@ def _coverage(s: Statement, month: Month) -> str:
         lacking.append("no partner countries (so no figures by region)")
     if lacking:
         clauses.append("these data hold " + " and ".join(lacking))
+    if a.get("partial_imports"):
+        clauses.append(
+            "the import lines cover only some ICT goods (so no imports or trade balance are given)"
+        )
     if a.get("partner_share") is not None:
         clauses.append(
             f"the figures by region cover only the {a['partner_share']:.1f} percent of "

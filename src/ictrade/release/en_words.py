@@ -95,5 +95,10 @@ def headline(figures: dict[str, Figure], reporter: str = "KR") -> str:
 
 
 def span_name(start: str, end: str) -> str:
-    """'January 2025 to September 2025', or 'January 2026' for a one-month span."""
-    return month_name(start) if start == end else f"{month_name(start)} to {month_name(end)}"
+    """'January to September 2025', 'November 2024 to February 2025', or 'January 2026' for a
+    one-month span."""
+    if start == end:
+        return month_name(start)
+    if start[:4] == end[:4]:
+        return f"{month_name(start).split()[0]} to {month_name(end)}"
+    return f"{month_name(start)} to {month_name(end)}"

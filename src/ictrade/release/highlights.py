@@ -54,5 +54,9 @@ def highlights(facts: Facts) -> Paragraph:
                 and record["kind"] == "all_time_high"
                 and record["periods_compared"] >= 2
             ):
-                out.append(Statement("period_record", "total", args={**record}))
+                compared = view.facts["data"]["coverage"].get("compared_from")
+                comparable = compared not in (None, view.facts["data"]["first_month"])
+                out.append(
+                    Statement("period_record", "total", args={**record, "comparable": comparable})
+                )
     return out

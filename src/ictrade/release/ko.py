@@ -137,24 +137,29 @@ def _record(s: Statement, month: Month) -> str:
         rank = f"{month.month}월 기준 역대 최대"
     else:
         rank = {1: "역대 최대", 2: "역대 두 번째로 높은", 3: "역대 세 번째로 높은"}[a["rank"]]
+    held = "비교 가능한 통계가 있는" if a.get("comparable") else "통계가 있는"
     if s.subject != "total" or region != "world":
-        return f"{_who(s.subject, region)} 통계가 있는 {begin} 이후 {rank} 실적을 기록했다."
+        return f"{_who(s.subject, region)} {held} {begin} 이후 {rank} 실적을 기록했다."
     if a["kind"] == "calendar_month_high":
-        return f"이는 통계가 있는 {begin} 이후 {rank} 실적이다."
-    return f"이는 통계가 있는 {begin} 이후 {rank} 월간 실적이다."
+        return f"이는 {held} {begin} 이후 {rank} 실적이다."
+    return f"이는 {held} {begin} 이후 {rank} 월간 실적이다."
 
 
 def _threshold(s: Statement, month: Month) -> str:
     a = s.args
     return (
         f"{_who(s.subject, a.get('region', 'world'))} {a['months']}개월 연속 "
-        f"{format_usd(a['threshold_usd'])}를 넘어섰다{since(a)}."
+        f"{a['threshold_usd'] / EOK:,.0f}억 달러를 넘어섰다{since(a)}."
     )
 
 
 def span_name(start: str, end: str) -> str:
-    """'2025년 1월~2025년 9월', or '2026년 1월' for a one-month span."""
-    return month_name(start) if start == end else f"{month_name(start)}~{month_name(end)}"
+    """'2025년 1~9월', '2024년 11월~2025년 2월', or '2026년 1월' for a one-month span."""
+    if start == end:
+        return month_name(start)
+    if start[:4] == end[:4]:
+        return f"{month_name(start)[:-1]}~{int(end[5:7])}월"
+    return f"{month_name(start)}~{month_name(end)}"
 
 
 def _ytd(s: Statement, month: Month) -> str:
@@ -175,9 +180,10 @@ def _period_record(s: Statement, month: Month) -> str:
     a = s.args
     rank = {1: "가장 많은", 2: "두 번째로 많은", 3: "세 번째로 많은"}[a["rank"]]
     periods = a["periods_compared"] + 1
+    held = "비교 가능한 자료가 있는" if a.get("comparable") else "자료가 있는"
     if a["scope"] == "ytd":
-        return f"이는 자료가 있는 {periods}개 연도의 1~{month.month}월 누계 중 {rank} 실적이다."
-    return f"이는 자료가 있는 {periods}개 반기 중 {rank} 반기 실적이다."
+        return f"이는 {held} {periods}개 연도의 1~{month.month}월 누계 중 {rank} 실적이다."
+    return f"이는 {held} {periods}개 반기 중 {rank} 반기 실적이다."
 
 
 def _estimated(s: Statement, month: Month) -> str:
@@ -200,6 +206,9 @@ def _coverage(s: Statement, month: Month) -> str:
     clauses = []  # (joined to the next, ending the sentence)
     if lacking:
         stem = f"이 자료에는 {' 및 '.join(lacking)} 실적이 없어 {' 및 '.join(left_out)}는 싣지 않았"
+        clauses.append((stem + "으며", stem + "다"))
+    if a.get("partial_imports"):
+        stem = "수입 자료는 일부 ICT 품목만 포괄해 수입·무역수지는 싣지 않았"
         clauses.append((stem + "으며", stem + "다"))
     if a.get("partner_share") is not None:
         stem = f"지역별 수치는 상대국이 기재된 수출(전체의 {a['partner_share']:.1f}%)만 포괄"

@@ -25,7 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
         "share": "Share %",
         "share_world": "Share of ICT exports %",
         "contribution": "Contribution to the growth of the item above, pp",
-        "no_data": "no data: the store holds no lines for this table",
+        "no_data": "no data: the figures hold nothing for this table",
         "ytd": "Year to date",
         "highlights": "Highlights",
         "as_of": "data as of",

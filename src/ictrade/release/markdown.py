@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..classify import regions, taxonomy
 from ..numbers import round_half_up
-from ..stats.facts_doc import Facts
+from ..stats.facts_doc import Cell, Facts
 from .compose import compose_short
 from .facts_view import FactsView
 from .highlights import highlights
@@ -16,10 +16,20 @@ from .statement import Paragraph
 
 SOURCE_NOTE = {
     "en": "Figures from {store}, as of {as_of}; ICT goods under the '{scheme}' classification; "
-    "values in US dollars ({valuation}). The data run from {first}; records and streaks reach "
-    "no further back.",
+    "values in US dollars ({valuation}).",
     "ko": "자료는 {store}({as_of} 기준)이며, ICT 품목은 '{scheme}' 분류를 따르고 금액은 미 달러"
-    "({valuation})이다. 자료는 {first}부터 있어 기록과 연속 기록도 그 이후만 따진다.",
+    "({valuation})이다.",
+}
+DATA_RUN = {
+    "en": "The data run from {first}; records and streaks reach no further back.",
+    "ko": "자료는 {first}부터 있어 기록과 연속 기록도 그 이후만 따진다.",
+}
+# where earlier months hold other goods (a narrower file) than this one
+COMPARED = {
+    "en": "The data run from {first}, but only months from {compared} hold the same goods as "
+    "this one; growth rates, records and streaks reach no further back.",
+    "ko": "자료는 {first}부터 있으나 이 달과 같은 품목 구성의 자료는 {compared}부터여서 증감률, "
+    "기록과 연속 기록도 그 이후만 따진다.",
 }
 VALUATION = {"export": "exports FOB", "import": "imports CIF"}
 VALUATION_KO = {"export": "수출 FOB", "import": "수입 CIF"}
@@ -132,6 +142,12 @@ def regions_table(view: FactsView, flow: str, lang: str = "en") -> str:
     return _table([label(lang, k) for k in keys], rows, lang)
 
 
+def _value_and_growth(cell: Cell) -> str:
+    """'8,287 (+12.3)', or the value alone where the year before does not compare."""
+    value = _millions(cell["value_usd"])
+    return value if cell["yoy_pct"] is None else f"{value} ({_pct(cell['yoy_pct'])})"
+
+
 def item_region_table(view: FactsView, flow: str, lang: str = "en") -> str:
     book = phrasebook(lang)
     region_ids = [r for r in ["world", *regions().majors()] if view.cell(flow, "total", r)]
@@ -140,7 +156,7 @@ def item_region_table(view: FactsView, flow: str, lang: str = "en") -> str:
         row = [book.item_name(item) if item != "total" else label(lang, "total")]
         for region in region_ids:
             cell = view.cell(flow, item, region)
-            row.append(f"{_millions(cell['value_usd'])} ({_pct(cell['yoy_pct'])})" if cell else "")
+            row.append(_value_and_growth(cell) if cell else "")
         rows.append(row)
     header = f"{label(lang, 'item')} \\ {label(lang, 'region')}"
     return _table([header, *[book.region_name(r) for r in region_ids]], rows, lang)
@@ -176,7 +192,12 @@ def source_note(facts: Facts, lang: str = "en") -> str:
         as_of=data["as_of"] or latest,
         scheme=facts["scheme"],
         valuation=", ".join(v for f, v in zip(VALUATION, valuation, strict=True) if f in flows),
-        first=phrasebook(lang).month_name(data["first_month"]),
+    )
+    first, compared = data["first_month"], data["coverage"].get("compared_from")
+    run = DATA_RUN if not compared or compared == first else COMPARED
+    note += " " + run[lang].format(
+        first=phrasebook(lang).month_name(first),
+        compared=phrasebook(lang).month_name(compared or first),
     )
     return note + (f" {data['description']}" if data.get("description") else "")
 

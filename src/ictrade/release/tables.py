@@ -112,7 +112,7 @@ def item_region(view: FactsView, flow: str, measure: str, lang: str) -> Table:
     table = Table(
         key, f"{flow_word}: {label(lang, 'item')} x {label(lang, 'region')} ({unit})", cols
     )
-    for item in ["total", *taxonomy().majors()]:
+    for item in ["total", *taxonomy().majors()] if region_ids else []:  # else: "no data"
         values: list[float | None] = []
         for region in region_ids:
             raw = number(view.cell(flow, item, region), measure)

@@ -202,8 +202,11 @@ CR_ONLY = "the lines end with CR only (old Mac text); save the file with LF or C
 def read_text(path: Path) -> str:
     """A text file's content: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp949
     (Korean Windows). Binary data, undecodable text and empty files are InputErrors."""
-    raw = regular_file(path).read_bytes()
-    file = str(path)
+    return decode_text(regular_file(path).read_bytes(), str(path))
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """``read_text`` of bytes read elsewhere (standard input); ``file`` names them."""
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or raw.startswith(
         tuple(_COMPRESSED)
     ):

@@ -21,9 +21,11 @@ from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
 from ..store.coverage import check_published_by
+from ..store.layers import code_layers
 from ..store.query import cube_rows, data_span_hint
 from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
+from .comparable import Comparability, comparability, mask_not_comparable
 
 SERIES_FLOWS = (*FLOWS, "balance")  # what a series or a facts cell may be of
 
@@ -42,6 +44,8 @@ class Cube:
     # codes apportioned by shares, partner lines split in the world's mix)
     estimated: np.ndarray | None = None
     scheme: str = "kr-ict"  # whose items ``items`` are
+    # which months are made of the same goods (stats.comparable); None: all of them
+    comparable: Comparability | None = None
 
     def t(self, month: Month) -> int:
         return month.index - self.months[0].index
@@ -266,9 +270,19 @@ def load_cube(store: Store, as_of: dt.date | None) -> Cube:
         check_published_by(store, as_of)  # a date before the first figures: say so
         raise NoDataError(f"no ICT lines of reporter {store.reporter}; {data_span_hint(store)}")
     cube = build_cube(rows, store.scheme_name)
+    mask_partial(cube, store, as_of)
+    return cube
+
+
+def mask_partial(cube: Cube, store: Store, as_of: dt.date | None) -> None:
+    """What a shipped dataset declares complete, else what the store's lines show to be made
+    of the same goods (stats.comparable)."""
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
-    return cube
+    elif store.compare_by_lines:
+        comp = comparability(code_layers(store, as_of), cube.months)
+        mask_not_comparable(comp, cube.value, cube.prior, cube.regions.index("world"))
+        cube.comparable = comp
 
 
 def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:

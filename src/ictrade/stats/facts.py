@@ -16,7 +16,7 @@ import numpy as np
 from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
-from ..store.coverage import check_month_held, published_after
+from ..store.coverage import check_month_held, check_published_by, published_after
 from ..store.query import (
     data_span_hint,
     latest_vintage,
@@ -25,9 +25,11 @@ from ..store.query import (
 )
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
+from .compare_history import mark_history_start, mask_history
 from .cube import FLOWS, Cube, load_cube
 from .facts_doc import Coverage, Facts
 from .facts_entries import FlatSeries, cells, records, streaks, turns, ytd
+from .releasable import nearest_released, refused_months
 
 SCHEMA: Final = "ictrade.facts/1"
 
@@ -77,11 +79,16 @@ def facts_from_cube(
             f"{cube.months[-1]}; pick a month in that span"
         )
     t = cube.t(month)
+    if cube.comparable is not None:
+        cube.comparable.check(month, t, cube.months)
     s = FlatSeries(cube)
+    if cube.comparable is not None:  # records, streaks and sums over comparable months only
+        s.value = s.value.copy()
+        mask_history(s.value, s.keys, cube.comparable, t)
     covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
-    return {
+    facts: Facts = {
         "schema": SCHEMA,
         "scheme": scheme_name,
         "reporter": reporter,
@@ -99,6 +106,15 @@ def facts_from_cube(
         "records": records(s, t, cube.months),
         "ytd": ytd(s, t, cube.months, covered),
     }
+    if cube.comparable is not None:
+        mark_history_start(facts["streaks"], facts["records"], s, cube.months, t)
+        same = np.nonzero(cube.comparable.with_month([0], "world", t))[0]
+        covered["compared_from"] = str(cube.months[int(same[0])] if len(same) else month)
+        partial = [f for n, f in enumerate(FLOWS) if cube.comparable.narrow[n, t]]
+        if partial:
+            covered["partial_flows"] = partial
+            covered["partial"] = True
+    return facts
 
 
 class FactsOptions(TypedDict, total=False):
@@ -122,13 +138,23 @@ def build_facts(
     ``cube_loader`` lets a caller that keeps cubes (the web server) hand over its own.
     """
     vintage_date = resolve_as_of(store, month, as_of, as_published)
-    check_month_held(store, month, vintage_date)
+    check_published_by(store, vintage_date)
+    try:
+        check_month_held(store, month, vintage_date)
+    except NoDataError as refused:  # say which months are released instead
+        cube = cube_loader(store, vintage_date)
+        hint = nearest_released(cube, refused_months(store, cube, vintage_date), month)
+        raise NoDataError(f"{refused}{hint}") from None
     cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
         raise NoDataError(
             published_after(store, month, vintage_date)
             or f"no data for {month}; {data_span_hint(store)}"
         )
+    narrow = cube.comparable and cube.comparable.refusal(month, cube.t(month), cube.months)
+    if narrow:
+        hint = nearest_released(cube, refused_months(store, cube, vintage_date), month)
+        raise NoDataError(f"{narrow}{hint}")
     facts = facts_from_cube(
         cube,
         month,

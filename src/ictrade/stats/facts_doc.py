@@ -17,6 +17,8 @@ class Coverage(TypedDict):
     major_items: list[str]
     partner_share_pct: dict[str, float]
     complete_spans: NotRequired[list[dict[str, Any]]]  # a partial dataset's complete spans
+    compared_from: NotRequired[str]  # the first month whose exports hold the same goods
+    partial_flows: NotRequired[list[str]]  # flows left out: their lines hold only some goods
 
 
 class Data(TypedDict):
@@ -75,6 +77,7 @@ class Record(TypedDict):
     previous_record_period: NotRequired[str]
     previous_record_usd: NotRequired[float]
     previous_record_month: NotRequired[str]
+    compared_from: NotRequired[str]  # the first month compared, where not the data's first
 
 
 # 'from' is a Python keyword: the functional form.

@@ -5,6 +5,7 @@ describes it, so mypy checks the writer as it checks the readers."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TypedDict
 
 import numpy as np
@@ -120,29 +121,44 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
 
 def streaks(s: FlatSeries, t: int, months: list[Month], data_start_t: int) -> list[Streak]:
     out: list[Streak] = []
-    trade = s.trade
-    with np.errstate(invalid="ignore"):
-        kinds = {
-            "yoy_growth": s.yoy > 0,
-            "yoy_decline": s.yoy < 0,
-            "yoy_double_digit_growth": s.yoy >= 10,
-            "yoy_double_digit_decline": s.yoy <= -10,
-        }
     labels = [str(m) for m in months]
-    for kind, condition in kinds.items():
-        runs = run_lengths(condition & trade[:, None], t)
-        out += _runs_to_streaks(s, runs, t, labels, data_start_t, kind, {})
+    kinds: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "yoy_growth": lambda yoy: yoy > 0,
+        "yoy_decline": lambda yoy: yoy < 0,
+        "yoy_double_digit_growth": lambda yoy: yoy >= 10,
+        "yoy_double_digit_decline": lambda yoy: yoy <= -10,
+    }
+    for kind, test in kinds.items():
+        rows, runs = _long_runs(s.yoy, test, t, s.trade)
+        out += _runs_to_streaks(s, rows, runs, t, labels, data_start_t, kind, {})
     for bn in THRESHOLDS_BN:
-        above = (s.value > bn * 1e9) & trade[:, None]
-        runs = run_lengths(above, t)
+        rows, runs = _long_runs(s.value, _above(bn * 1e9), t, s.trade)
         threshold: _Threshold = {"threshold_usd": bn * 1e9}
-        out += _runs_to_streaks(s, runs, t, labels, 0, "above_threshold", threshold)
+        out += _runs_to_streaks(s, rows, runs, t, labels, 0, "above_threshold", threshold)
     return out
+
+
+def _above(bar: float) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda value: value > bar
+
+
+def _long_runs(
+    data: np.ndarray, test: Callable[[np.ndarray], np.ndarray], t: int, among: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """The rows (of ``among``) where ``test`` holds on ``data`` at t and t - 1, and how many
+    months up to t it holds in a row (the history is read for those rows only)."""
+    if t < 1:
+        return [], []
+    with np.errstate(invalid="ignore"):
+        rows = np.nonzero(among & test(data[:, t]) & test(data[:, t - 1]))[0]
+        runs = run_lengths(test(data[rows, : t + 1]), t)
+    return rows.tolist(), runs.tolist()
 
 
 def _runs_to_streaks(
     s: FlatSeries,
-    runs: np.ndarray,
+    rows: list[int],
+    runs: list[int],
     t: int,
     labels: list[str],
     start_t: int,
@@ -150,10 +166,9 @@ def _runs_to_streaks(
     threshold: _Threshold,
 ) -> list[Streak]:
     out: list[Streak] = []
-    lengths = runs.tolist()
-    for n in np.nonzero(runs >= 2)[0].tolist():
+    for n, months in zip(rows, runs, strict=True):
         flow, item, region = s.keys[n]
-        since = t - lengths[n] + 1
+        since = t - months + 1
         out.append(
             {
                 "flow": flow,
@@ -161,7 +176,7 @@ def _runs_to_streaks(
                 "region": region,
                 "kind": kind,
                 **threshold,
-                "months": lengths[n],
+                "months": months,
                 "since": labels[since],
                 "from_data_start": since <= start_t,
             }
@@ -173,22 +188,21 @@ def turns(s: FlatSeries, t: int) -> list[Turn]:
     if t < 1:
         return []
     out: list[Turn] = []
-    growth, decline = s.yoy > 0, s.yoy < 0
+    growth, decline = s.yoy[:, : t + 1] > 0, s.yoy[:, : t + 1] < 0
     for kind, now, before in (
         ("growth_after_decline", growth, decline),
         ("decline_after_growth", decline, growth),
     ):
-        runs = run_lengths(before, t - 1)
-        for n in np.nonzero(now[:, t] & (runs > 0))[0]:
+        rows = np.nonzero(now[:, t] & before[:, t - 1] & s.trade)[0]
+        runs = run_lengths(before[rows], t - 1).tolist()
+        for n, previous in zip(rows.tolist(), runs, strict=True):
             flow, item, region = s.keys[n]
-            if flow == "balance":
-                continue
             turn: Turn = {
                 "flow": flow,
                 "item": item,
                 "region": region,
                 "kind": kind,
-                "previous_months": int(runs[n]),
+                "previous_months": previous,
             }
             out.append(turn)
     return out

@@ -24,9 +24,10 @@ def run_lengths(condition: np.ndarray, t: int) -> np.ndarray:
 
 
 def rank_high(history: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """1 + how many values of ``history`` [series, n] exceed ``current`` [series]."""
-    return np.asarray(1 + np.sum(np.nan_to_num(history, nan=-np.inf) > current[:, None], axis=1))
+    """1 + how many values of ``history`` [series, n] exceed ``current`` [series] (a nan is
+    neither above nor below anything)."""
+    return np.asarray(1 + np.sum(history > current[:, None], axis=1))
 
 
 def rank_low(history: np.ndarray, current: np.ndarray) -> np.ndarray:
-    return np.asarray(1 + np.sum(np.nan_to_num(history, nan=np.inf) < current[:, None], axis=1))
+    return np.asarray(1 + np.sum(history < current[:, None], axis=1))

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..store.query import interval_rows
 from ..store.store import Store
-from .cube import Cells, Cube, load_cube, mask_incomplete
+from .cube import Cells, Cube, load_cube, mask_partial
 
 NEVER = np.iinfo(np.int64).max  # a line not superseded
 
@@ -51,6 +51,5 @@ class VintageCubes:
         if not keep.any():
             return load_cube(store, as_of)  # says what the store holds
         cube = self.cells.cube(keep, upto=published)
-        if store.completeness is not None:
-            mask_incomplete(cube, store.completeness)
+        mask_partial(cube, store, as_of)
         return cube

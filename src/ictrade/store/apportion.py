@@ -11,9 +11,12 @@ value (the remainder its finer lines of the store leave, ``refine``) is apportio
 2. else by the shipped split table (``classify/splits``): dated shares of the code;
 3. else as the rules say (the item the finer rules share).
 
-Where shares are known and finer lines of the month are present, each item gets its expected
-value (share x the reported value) less what its finer lines already hold. Values from shares
-are *estimated*, and reported as such in every cell of the facts.
+Where shares are known and finer lines of the month are present, the finer lines measure their
+items that month (852990's camera-module line is the month's phone-part share, however it
+moves): the remainder goes to the other items of the shares, in their proportions; where the
+finer lines hold every item of the shares, each item gets its expected value (share x the
+reported value) less what its finer lines already hold. Values from shares are *estimated*,
+and reported as such in every cell of the facts.
 """
 
 from __future__ import annotations
@@ -111,6 +114,10 @@ class Apportioner:
         held: dict[str, float] = defaultdict(float)
         for code, value in part.finer.items():
             held[self.rules.classify(code, when).item] += value
+        unheld = {i: s for i, s in shares.items() if held[i] <= 0}
+        if held and unheld:  # the finer lines measure their items: the rest is the others'
+            total = sum(unheld.values())
+            return [(i, s / total, True) for i, s in unheld.items() if s > 0]
         expected = {i: max(s * part.reported - held[i], 0.0) for i, s in shares.items()}
         total = sum(expected.values())
         if total <= 0:

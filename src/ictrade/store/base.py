@@ -44,6 +44,9 @@ class Store:
         # Spans where a partial dataset is complete (meta.json "complete"); None: complete.
         self.completeness: list[dict[str, Any]] | None = None
         self.description: str | None = None  # what a shipped dataset holds (meta.json)
+        # Whether statistics find from the lines which months compare (stats.comparable): a
+        # user's store; a shipped dataset declares it (``completeness``).
+        self.compare_by_lines = True
         # Answers kept for a store whose data do not change (a server's snapshot), by query:
         # set by whoever knows that; None (the default) asks the database every time.
         self.memo: dict[tuple[object, ...], Any] | None = None

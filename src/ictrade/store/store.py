@@ -284,6 +284,7 @@ def _open_dataset(name: str, scheme_name: str, reporter: str) -> Store:
     store = Store(
         con, f"dataset:{name}", read_only=True, scheme_name=scheme_name, reporter=reporter
     )
+    store.compare_by_lines = False
     meta = path.with_name("meta.json")
     if meta.is_file():
         info = json.loads(meta.read_text(encoding="utf-8"))

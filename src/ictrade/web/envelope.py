@@ -46,17 +46,26 @@ class Body:
         return cls.sized(dumps(document), status)
 
     @classmethod
-    def ok(cls, data: Any, meta: dict[str, Any]) -> Body:
+    def ok(cls, data: Any, meta: dict[str, Any], *, gzipped: bool = True) -> Body:
         """The envelope of a successful answer: ``Body.of({"ok": True, "data": data, "meta":
-        meta})``, with ``data`` serialized already when it is ``Serialized``."""
-        if not isinstance(data, Serialized):
-            return cls.of({"ok": True, "data": data, "meta": meta})
-        return cls.sized(b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}")
+        meta})``, with ``data`` serialized already when it is ``Serialized``; not gzipped yet
+        unless ``gzipped`` (``gzipped()`` then)."""
+        if isinstance(data, Serialized):
+            raw = b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}"
+        else:
+            raw = dumps({"ok": True, "data": data, "meta": meta})
+        body = cls(raw, None)
+        return body.gzipped() if gzipped else body
 
     @classmethod
     def sized(cls, raw: bytes, status: int = 200) -> Body:
-        zipped = gzip.compress(raw, GZIP_LEVEL, mtime=0) if len(raw) >= GZIP_FROM else None
-        return cls(raw, zipped, status)
+        return cls(raw, None, status).gzipped()
+
+    def gzipped(self) -> Body:
+        """This body with its gzip form, when it is large enough to gain from one."""
+        if self.gz is not None or len(self.raw) < GZIP_FROM:
+            return self
+        return Body(self.raw, gzip.compress(self.raw, GZIP_LEVEL, mtime=0), self.status)
 
     def size(self) -> int:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
@@ -233,7 +242,7 @@ def error_handlers() -> dict[Any, Handler]:
 
     def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        path = quoted(request.url.path)
+        path = quoted(str(request.scope.get("path", "")))  # as sent: "api/x" without its slash
         message = {
             404: f"no such path {path}; the API's paths are listed at /api/openapi.json",
             405: f"method {quoted(request.method)} is not allowed on {path}; use GET (or HEAD)",

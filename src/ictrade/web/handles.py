@@ -124,6 +124,7 @@ class StoreHandle:
             reporter=self.choice.reporter,
         )
         store.completeness, store.description = kept.completeness, kept.description
+        store.compare_by_lines = kept.compare_by_lines
         store.memo = kept.memo  # the snapshot's answers, kept until the next snapshot
         self._issued[id(store)] = stamp
         try:

@@ -1,0 +1,100 @@
+"""Which ICT codes each month's lines hold, and how much each carries, on the lines that name
+no partner (WORLD) and on those that do (``stats.comparable`` tells from these which months
+are made of the same goods).
+
+A store that joins files of different reach (a series of a few HSK10 items since 2016 beside a
+file of every HS6 code since 2025) holds months whose totals are not made of the same goods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .base import Store, remembered
+from .query import vintage_filter
+
+# a code's items in the month (several where the split table apportions it)
+_ITEMS = """JOIN (SELECT hs_code, valid_from, valid_to, string_agg(item, '|' ORDER BY item) AS items
+          FROM code_map WHERE scheme = ? GROUP BY ALL) m
+      ON m.hs_code = l.hs_code AND l.month BETWEEN m.valid_from AND m.valid_to"""
+_SQL = f"""
+SELECT flow, partnered, month, hs_code, items, sum(value_usd) AS value_usd FROM (
+    SELECT l.flow, l.partner <> 'WORLD' AS partnered, l.month, l.hs_code, m.items,
+        max(abs(l.value_usd)) AS value_usd  -- a line two sources give counts once
+    FROM lines l
+    {_ITEMS}
+    WHERE {{vintage}} AND l.reporter = ? AND m.items <> 'non_ict'
+    GROUP BY l.flow, l.partner, l.month, l.hs_code, m.items)
+GROUP BY ALL
+"""
+# the same by the span each line is in force, for a store of one source (two sources' copies
+# of a line count once: a maximum, which does not split by span)
+_BY_SPAN = f"""
+SELECT l.vintage, l.superseded_by, l.flow, l.partner <> 'WORLD' AS partnered, l.month,
+    l.hs_code, m.items, sum(abs(l.value_usd)) AS value_usd
+FROM lines l
+{_ITEMS}
+WHERE l.reporter = ? AND m.items <> 'non_ict'
+GROUP BY ALL
+"""
+
+
+def code_layers(store: Store, as_of: dt.date | None) -> pa.Table:
+    """flow, partnered, month, hs_code, items, value_usd: the store's ICT lines (of its
+    reporter and scheme, as of a vintage) summed over partners, apart for WORLD and partner
+    lines; ``items`` are the code's items that month, joined by '|'."""
+    if store.memo is not None:  # a snapshot: the layers by span in force, read once
+        key = ("layers", store.reporter, store.scheme_name)
+        spans = remembered(store, key, lambda: LayerSpans.of(store))
+        if spans is not None:
+            return spans.at(as_of)
+    condition, params = vintage_filter(as_of)
+    return store.con.sql(
+        _SQL.format(vintage=condition), params=[store.scheme_name, *params, store.reporter]
+    ).to_arrow_table()
+
+
+class LayerSpans:
+    """``code_layers`` at any date from the layers summed by the span each line is in force
+    (``_BY_SPAN``): a mask and a sum per date instead of a pass over the lines."""
+
+    def __init__(self, rows: pa.Table) -> None:
+        keys = ["flow", "partnered", "month", "hs_code", "items"]
+        rows = rows.sort_by([(k, "ascending") for k in keys])
+        self.rows = rows.select(keys)
+        start = np.zeros(rows.num_rows, dtype=bool)
+        start[:1] = True
+        for name in keys:
+            column = rows.column(name)
+            if rows.num_rows > 1:
+                start[1:] |= pc.not_equal(column[1:], column[:-1]).to_numpy(zero_copy_only=False)
+        self.group = np.cumsum(start) - 1
+        self.first = np.nonzero(start)[0]
+        self.vintage = rows.column("vintage").to_numpy()
+        self.superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
+        self.value = rows.column("value_usd").to_numpy()
+
+    @classmethod
+    def of(cls, store: Store) -> LayerSpans | None:
+        sources = store.con.execute(
+            "SELECT count(DISTINCT source) FROM lines WHERE reporter = ?", [store.reporter]
+        ).fetchall()
+        if sources[0][0] > 1:
+            return None
+        rows = store.con.sql(_BY_SPAN, params=[store.scheme_name, store.reporter])
+        return cls(rows.to_arrow_table())
+
+    def at(self, as_of: dt.date | None) -> pa.Table:
+        keep = np.isnat(self.superseded)
+        if as_of is not None:
+            day = np.datetime64(as_of, "D")
+            keep = (self.vintage <= day) & (keep | (self.superseded > day))
+        size = len(self.first)
+        value = np.bincount(self.group[keep], weights=self.value[keep], minlength=size)
+        held = np.bincount(self.group[keep], minlength=size) > 0
+        picked = self.rows.take(pa.array(self.first[held]))
+        return picked.append_column("value_usd", pa.array(value[held]))
