@@ -181,7 +181,13 @@ def progress_shown() -> bool:
     forced = os.environ.get("ICTRADE_PROGRESS")
     if forced in ("0", "1"):
         return forced == "1"
+    if forced and forced not in _WARNED:
+        _WARNED.add(forced)
+        click.echo(f"warning: ICTRADE_PROGRESS {forced!r} is neither 0 nor 1; ignored", err=True)
     return verbosity() >= 0 and sys.stderr.isatty()
+
+
+_WARNED: set[str] = set()  # values of ICTRADE_PROGRESS already warned about
 
 
 class Progress(Protocol):
