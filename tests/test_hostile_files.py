@@ -607,3 +607,15 @@ def test_a_file_that_may_not_be_read_is_named(tmp_path, monkeypatch):
         read.regular_file(path)
     result = CliRunner().invoke(cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 2 and "readable" in result.output
+
+
+def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # openpyxl writes formulas without computing them
+    book.active.append(HEADER.split(","))
+    book.active.append([*line().split(",")[:4], "=2*50", *line().split(",")[5:]])
+    book.save(tmp_path / "f.xlsx")
+    result = ingest(tmp_path, (tmp_path / "f.xlsx").read_bytes(), name="f.xlsx")
+    assert result.exit_code == 2 and "line 2, field 'value_usd'" in result.output
+    assert "the formula '=2*50' but no saved value" in result.output
