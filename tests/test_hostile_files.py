@@ -619,3 +619,14 @@ def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):
     result = ingest(tmp_path, (tmp_path / "f.xlsx").read_bytes(), name="f.xlsx")
     assert result.exit_code == 2 and "line 2, field 'value_usd'" in result.output
     assert "the formula '=2*50' but no saved value" in result.output
+
+
+def test_errors_name_the_line_a_row_starts_on_past_quoted_line_breaks(tmp_path):
+    body = (
+        "month,flow,hs_code,partner,value_usd,note\n"
+        '2020-11,export,854232,CN,1,"two\nlines"\n'
+        "\n"
+        "2020-11,export,854231,CN,-1,x\n"
+    )
+    result = ingest(tmp_path, body, "--vintage", "2020-12-15")
+    assert result.exit_code == 2 and "line 5, field 'value_usd'" in result.output

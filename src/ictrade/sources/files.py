@@ -266,4 +266,5 @@ def _read_csv(
         table = R.read_csv(p, codec, at, {c: pa.string() for c in used}, delimiter)
     except UnicodeDecodeError:
         raise R.not_utf8_error(p) from None
-    return R.RawFile(table, at + 2, "line", csv_path=p), chosen, found
+    raw = R.RawFile(table, at + 2, "line", csv_path=p, csv_format=(codec, delimiter))
+    return raw, chosen, found
