@@ -598,7 +598,7 @@ def test_digits_other_than_ascii_never_give_a_wrong_answer():
 
 
 def test_a_file_that_may_not_be_read_is_named(tmp_path, monkeypatch):
-    import ictrade.sources._read as read
+    import ictrade.sources._text as read
 
     path = tmp_path / "lines.csv"
     path.write_text(f"{HEADER}\n{line()}\n")
@@ -630,3 +630,8 @@ def test_errors_name_the_line_a_row_starts_on_past_quoted_line_breaks(tmp_path):
     )
     result = ingest(tmp_path, body, "--vintage", "2020-12-15")
     assert result.exit_code == 2 and "line 5, field 'value_usd'" in result.output
+
+
+def test_a_utf8_file_read_as_cp949_is_told_to_leave_out_the_encoding(tmp_path):
+    result = ingest(tmp_path, f"{KCS_LONG}\n2020-11,수출,854232,CN,5\n", "--encoding", "cp949")
+    assert result.exit_code == 2 and "the file is UTF-8 text, not cp949" in result.output

@@ -17,7 +17,8 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
-from .sources._read import ReadProgress, reading_progress, regular_file, shown_path
+from .sources._read import ReadProgress, reading_progress
+from .sources._text import regular_file, shown_path
 from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable

@@ -13,7 +13,7 @@ import click
 from ..errors import NoDataError, UsageError
 from ..load import ingest_file
 from ..months import Month, parse_date
-from ..sources._read import ENCODINGS
+from ..sources._text import ENCODINGS
 from ..sources.layouts import parse_mapping
 from ..stats.revisions import aggregate_changes
 from ..store.classify_codes import mixed_codes, split_codes

@@ -185,7 +185,7 @@ def verify_command(
     mismatches (with --strict, also if any is unrecognised)."""
     from ..months import Month
     from ..release.verify import UNRECOGNISED, verify_in_store
-    from ..sources._read import decode_text, read_text
+    from ..sources._text import decode_text, read_text
 
     month = Month.parse(month_text)
     vintage = parse_as_of(as_of, as_published)

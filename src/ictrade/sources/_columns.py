@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
 from ..errors import REPORTED_LINES, InputError, shown_value
-from ._read import shown_path
+from ._text import shown_path
 
 # How to fix each field, for error messages.
 FIXES = {

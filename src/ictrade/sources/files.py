@@ -22,6 +22,7 @@ from ..errors import InputError, LineOf
 from . import _header as H
 from . import _read as R
 from . import _tables as T
+from . import _text as X
 from . import flash
 from ._build import LineDefaults, build_lines
 from .comtrade_bulk import is_comtrade_bulk, read_comtrade_bulk
@@ -111,7 +112,7 @@ READERS = (
 def read_file(path: str | Path, options: ReadOptions | None = None) -> FileRead:
     """Read a file with the reader ``options.layout`` names (a flash layout, else a lines
     layout) or, without one, the first reader that detects it."""
-    p = R.regular_file(path)
+    p = X.regular_file(path)
     options = options or ReadOptions()
     return _reader(p, options).read(p, options)
 
@@ -138,7 +139,7 @@ def read_line_batches(
     (``read_file``) as one batch. Keys are not checked across batches: the caller does it."""
     p = Path(path)
     options = options or ReadOptions()
-    if not p.is_file() or _reader(p, options).read is not _lines or R.file_kind(p) != "parquet":
+    if not p.is_file() or _reader(p, options).read is not _lines or X.file_kind(p) != "parquet":
         read = read_file(p, options)
         if read.kind != "lines":
             raise InputError(
@@ -203,9 +204,9 @@ def read_located_lines(
 
     Also returns where each line sits in the file (for errors found later, e.g. a conflict
     with stored lines); a file with a header and no data lines is refused."""
-    p = R.regular_file(path)
+    p = X.regular_file(path)
     candidates = H.candidates(layout, mapping)
-    kind = R.file_kind(p)
+    kind = X.file_kind(p)
     if kind == "parquet":
         chosen, found, _ = H.choose(candidates, [T.parquet_columns(p)], p, header_line=False)
         raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
@@ -248,7 +249,7 @@ def _no_lines(path: Path, rows: int, unit: str) -> InputError:
 def _read_csv(
     p: Path, candidates: list[Layout], encoding: str
 ) -> tuple[R.RawFile, Layout, dict[str, str]]:
-    codec = R.csv_encoding(p, encoding)
+    codec = X.csv_encoding(p, encoding)
     head = R.csv_head(p, codec)
     chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
@@ -265,6 +266,6 @@ def _read_csv(
         # A non-numeric value: read as text so the check can name the line.
         table = R.read_csv(p, codec, at, {c: pa.string() for c in used}, delimiter)
     except UnicodeDecodeError:
-        raise R.not_utf8_error(p) from None
+        raise X.not_utf8_error(p) from None
     raw = R.RawFile(table, at + 2, "line", csv_path=p, csv_format=(codec, delimiter))
     return raw, chosen, found

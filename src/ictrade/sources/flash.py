@@ -23,6 +23,7 @@ from ..months import Month
 from ..store.schema import FLASH_SCHEMA, VALUE_CEILING_USD, FlashFigure, Series
 from ..store.validate import plausible_span
 from . import _read as R
+from . import _text as X
 
 __all__ = [
     "COLUMNS",
@@ -61,9 +62,9 @@ def detect(path: Path) -> bool:
     """Is ``path`` a CSV whose header names the flash columns? (Parquet, workbooks and
     undecodable files are not.)"""
     try:
-        if R.file_kind(path) != "csv":
+        if X.file_kind(path) != "csv":
             return False
-        head = R.csv_head(path, R.csv_encoding(path, "auto"))
+        head = R.csv_head(path, X.csv_encoding(path, "auto"))
     except (InputError, OSError):
         return False
     return bool(head) and all(c in head[0] for c in REQUIRED)
@@ -121,17 +122,17 @@ def _line(row: dict[str, str], file: str, line: int) -> FlashLine:
 
 def read_flash_lines(path: str | Path, encoding: str = "auto") -> list[FlashLine]:
     """The rows of a flash file (line n of the file is row n - 2)."""
-    p, name = R.regular_file(path), str(path)
+    p, name = X.regular_file(path), str(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=name) from None
-    codec = R.csv_encoding(p, encoding)
+    codec = X.csv_encoding(p, encoding)
     try:
         text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError:
         if codec == "utf-8":
-            raise R.not_utf8_error(p) from None
+            raise X.not_utf8_error(p) from None
         message = f"cannot decode the file as {codec}; check --encoding"
         raise InputError(message, file=name) from None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=R.delimiter_of(text))

@@ -21,7 +21,8 @@ from ..classify import regions, taxonomy
 from ..errors import IctradeError, InputError
 from ..months import Month
 from ..numbers import matches
-from ..sources._read import csv_error, read_text
+from ..sources._read import csv_error
+from ..sources._text import read_text
 from ..store.store import Store
 from ..store.validate import plausible_span
 from .cube import FLOWS, Cube, load_cube
