@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -118,3 +120,24 @@ def write_flash(path: Path, figures: Iterable[FlashFigure], hs_code: str = "") -
                 [f.series[0], hs_code, "수출", f.unit, f.series[1], f.month_text, f.cut, f.value]
             )
     return path
+
+
+class Running:
+    """``app`` served on a free loopback port in a thread, as ``ictrade serve`` serves it
+    (its HTTP protocol included); ``with Running(app) as port: ...``."""
+
+    def __init__(self, app: object, log_level: str = "error") -> None:
+        from ictrade.web.server import server
+
+        self.server = server(app, host="127.0.0.1", port=0, log_level=log_level)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> int:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        return int(self.server.servers[0].sockets[0].getsockname()[1])
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

@@ -192,6 +192,15 @@ def test_ingest_and_lake_ingest_show_checking_and_writing(tmp_path, monkeypatch)
     assert "checking" not in quiet.stderr
 
 
+def test_a_progress_setting_that_is_neither_0_nor_1_is_named(tmp_path, monkeypatch):
+    file = tmp_path / "one.csv"
+    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
+                    encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("ICTRADE_PROGRESS", "sometimes")
+    result = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
+    assert result.exit_code == 0 and "ICTRADE_PROGRESS 'sometimes'" in result.stderr
+
+
 def test_status_line_rewrites_one_line_on_a_terminal(monkeypatch, capsys):
     from ictrade.cli.output import VERBOSITY, status_line
 

@@ -243,7 +243,9 @@ def test_dashboard_opens_on_the_latest_complete_month(tmp_path):
             page = dashboard(p, url)
             page.wait_for_selector("body[data-loaded='2024-12|total|world']")
             labels = page.eval_on_selector_all("#month option", "os => os.map(o => o.text)")
-            assert labels[:2] == ["2025-01 (incomplete)", "2024-12"]
+            assert labels[:2] == ["2025-01 (incomplete, not released)", "2024-12"]
+            why = page.eval_on_selector("#month option", "o => o.title")
+            assert why.startswith("2025-01 looks incomplete")
             page.select_option("#month", "2025-01")
             page.wait_for_selector("body[data-loaded='error']")
             assert "2025-01 looks incomplete" in page.inner_text("#error")

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +26,7 @@ from ictrade.store.store import open_store
 from ictrade.web import create_app
 from ictrade.web import handles as handles_module
 
-from conftest import lines_table, series_rows
+from conftest import Running, lines_table, series_rows
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
@@ -141,24 +140,6 @@ def store_file(tmp_path: Path) -> Path:
             row["vintage"] = "2020-06-15"
         ingest_table(store, lines_table(new), origin="revision")
     return path
-
-
-class Running:
-    def __init__(self, app: object) -> None:
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> int:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-        return int(self.server.servers[0].sockets[0].getsockname()[1])
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 def test_keep_alive_survives_an_internal_error(store_file, monkeypatch):

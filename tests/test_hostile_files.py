@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ictrade.cli import cli
-from ictrade.errors import SourceError
+from ictrade.errors import InputError, SourceError
 from ictrade.sources.comtrade_bulk import COLUMNS as BULK_COLUMNS
 from ictrade.sources.kcs_parse import lines_from_items, parse_page
 from ictrade.store.store import open_store
@@ -563,3 +563,70 @@ def test_notes_files_that_cannot_be_read_are_input_errors(tmp_path, name, body, 
     args = ["release", "2020-11", "--notes", str(notes), "--out", str(tmp_path / "out")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_file_names_that_cannot_name_a_source_or_be_opened_are_refused(tmp_path):
+    import os
+
+    body = f"{HEADER}\n{line()}\n".replace(",source", ",src")
+    store = str(tmp_path / "s.duckdb")
+    for name in ("two\nlines.csv", "x" * 120 + ".csv"):
+        path = tmp_path / name
+        path.write_text(body)
+        result = CliRunner().invoke(cli, ["ingest", str(path), "--store", store])
+        assert result.exit_code == 2 and "pass --source NAME" in result.output
+        named = CliRunner().invoke(cli, ["ingest", str(path), "--store", store, "--source", "a"])
+        assert named.exit_code == 0, named.output
+    undecodable = os.fsdecode(bytes(tmp_path) + b"/bad\xffname.csv")
+    Path(undecodable).write_text(body)
+    for args in (["ingest", undecodable, "--store", store], ["nowcast", undecodable],
+                 ["ingest", str(tmp_path / "two\nlines.csv"), "--store", undecodable + ".db"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and "is not UTF-8 text" in result.output, result.output
+
+
+def test_digits_other_than_ascii_never_give_a_wrong_answer():
+    from ictrade.classify.rules import scheme
+    from ictrade.errors import UsageError
+    from ictrade.months import Month
+
+    typed = CliRunner().invoke(cli, ["classify", "８５４２３２", "--month", "2020-11"])
+    assert typed.exit_code == 0 and typed.output.startswith("854232 in 2020-11: memory")
+    for code in ("８５４２", "٨٥٤٢"):  # fullwidth, Arabic-Indic: not read as some other code
+        with pytest.raises(UsageError):
+            scheme("kr-ict").classify(code, Month(2020, 11))
+
+
+def test_a_file_that_may_not_be_read_is_named(tmp_path, monkeypatch):
+    import ictrade.sources._read as read
+
+    path = tmp_path / "lines.csv"
+    path.write_text(f"{HEADER}\n{line()}\n")
+    monkeypatch.setattr(read.os, "access", lambda *_: False)  # as for another user's file
+    with pytest.raises(InputError, match="permission denied; make the file readable"):
+        read.regular_file(path)
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2 and "readable" in result.output
+
+
+def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()  # openpyxl writes formulas without computing them
+    book.active.append(HEADER.split(","))
+    book.active.append([*line().split(",")[:4], "=2*50", *line().split(",")[5:]])
+    book.save(tmp_path / "f.xlsx")
+    result = ingest(tmp_path, (tmp_path / "f.xlsx").read_bytes(), name="f.xlsx")
+    assert result.exit_code == 2 and "line 2, field 'value_usd'" in result.output
+    assert "the formula '=2*50' but no saved value" in result.output
+
+
+def test_errors_name_the_line_a_row_starts_on_past_quoted_line_breaks(tmp_path):
+    body = (
+        "month,flow,hs_code,partner,value_usd,note\n"
+        '2020-11,export,854232,CN,1,"two\nlines"\n'
+        "\n"
+        "2020-11,export,854231,CN,-1,x\n"
+    )
+    result = ingest(tmp_path, body, "--vintage", "2020-12-15")
+    assert result.exit_code == 2 and "line 5, field 'value_usd'" in result.output

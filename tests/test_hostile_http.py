@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 import time
 import unicodedata
 import warnings
@@ -17,7 +16,8 @@ import pytest
 
 from ictrade.web import create_app
 from ictrade.web.envelope import accepts_gzip, dumps
-from ictrade.web.server import server
+
+from conftest import Running
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
@@ -133,23 +133,6 @@ def test_a_partial_dataset_under_any_scheme(client, path):
 # ---- a real server: bytes that are not HTTP -------------------------------------------------
 
 
-class Running:
-    def __init__(self) -> None:
-        app = create_app(dataset="default", api_key="")
-        self.server = server(app, host="127.0.0.1", port=0, log_level="warning")
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> int:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-        return int(self.server.servers[0].sockets[0].getsockname()[1])
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 def exchange(port: int, raw: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(raw)
@@ -164,7 +147,7 @@ GET = b"GET /api/cube HTTP/1.1\r\nHost: x\r\n"
 
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
-    with Running() as p:
+    with Running(create_app(dataset="default", api_key=""), log_level="warning") as p:
         yield p
 
 

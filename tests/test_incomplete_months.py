@@ -81,13 +81,55 @@ def test_steps_real_changes_and_small_losses_are_not_incomplete():
     assert gaps(few_missing) == []
 
 
+OTHER = [f"851713{n:04d}" for n in range(40)]  # 40 phone codes, goods CODES do not hold
+
+
 def test_a_partial_month_of_one_source_is_found_beside_a_complete_other():
     rows = (
         world_rows(months("2024-01", "2024-06"), CODES, source="a")
-        + world_rows(months("2024-01", "2024-05"), CODES, source="b")
-        + world_rows(["2024-06"], CODES[:2], source="b")
+        + world_rows(months("2024-01", "2024-05"), OTHER, source="b")
+        + world_rows(["2024-06"], OTHER[:2], source="b")
     )
     assert gaps(rows) == ["2024-06 2/40 before"]
+
+
+def partner_rows(months_: list[str], codes: list[str], source: str) -> list[dict[str, object]]:
+    return [
+        {**r, "partner": partner, "value_usd": float(r["value_usd"]) / 4}  # type: ignore[arg-type]
+        for r in world_rows(months_, codes, source=source)
+        for partner in ("CN", "US")
+    ]
+
+
+def test_a_sparse_companion_covered_by_complete_world_lines_is_not_incomplete():
+    """An item x partner file whose first month holds a few codes, beside a file of every
+    code of the world (at coarser codes, as HS4 items beside HS6 lines, or finer): the world's
+    figures are made of the complete file, so the month is released."""
+    whole = world_rows(months("2024-01", "2024-06"), CODES, source="world")
+    headings = ["8542", "854232"]  # coarser than the world's codes, and HS6
+    companion = (
+        world_rows(["2024-01"], CODES[:1], source="items")
+        + world_rows(months("2024-02", "2024-06"), CODES[:8] + headings, source="items")
+        + partner_rows(["2024-01"], CODES[:1], source="items")
+        + partner_rows(months("2024-02", "2024-06"), CODES[:8] + headings, source="items")
+    )
+    for order in (whole + companion, companion + whole):
+        assert gaps(order) == []
+    # the same companion beside world lines that are themselves cut short that month
+    cut = [r for r in whole if r["month"] != "2024-01" or r["hs_code"] in CODES[:3]]
+    assert "2024-01 3/40 after" in gaps(cut + companion)
+
+
+def test_a_wide_file_cut_short_beside_a_narrow_series_of_the_same_source():
+    """A source joining a few long series and a wide file that ends on a cut month (the KCS
+    HS6 file's last month beside the HSK10 series that go on): the cut month is incomplete."""
+    series, wide = CODES[:4], [f"8471{n:02d}" for n in range(40)]
+    rows = (
+        world_rows(months("2023-01", "2024-12"), series, source="kcs")
+        + world_rows(months("2024-01", "2024-05"), wide, source="kcs")
+        + world_rows(["2024-06"], wide[:3], source="kcs")
+    )
+    assert gaps(rows) == ["2024-06 3/40 before"]
 
 
 def write_csv(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -209,4 +251,44 @@ def test_the_dashboard_opens_on_the_latest_complete_month(tmp_path):
 
 def test_the_dashboard_labels_an_incomplete_month():
     script = (ROOT / "src" / "ictrade" / "web" / "static" / "dashboard.js").read_text("utf-8")
-    assert "incomplete_months" in script and "(incomplete)" in script
+    assert "incomplete_months" in script and "not_releasable" in script
+    assert "not released" in script
+
+
+def test_refused_months_are_one_answer_for_release_and_meta(tmp_path):
+    """A store of a few long series beside a file of every code for some months, cut short in
+    its last one: the months of the series alone hold part of the goods, the cut month is
+    incomplete; the release refuses each naming the nearest months released, and the meta
+    the dashboard's month picker reads lists the same months with the same reasons."""
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.releasable import refused_months
+
+    wide = [f"8471{n:02d}" for n in range(40)]
+    rows = (
+        world_rows(months("2023-01", "2024-09"), CODES[:4], source="kcs")
+        + world_rows(months("2024-01", "2024-05"), wide, source="kcs")
+        + world_rows(["2024-06"], wide[:3], source="kcs")
+    )
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as store:
+        ingest_table(store, lines_table(rows), origin="t.csv")
+        refused = refused_months(store, load_cube(store, None), None)
+    assert "looks incomplete" in refused[Month.parse("2024-06")]
+    assert "only part of the ICT goods" in refused[Month.parse("2024-08")]
+    assert Month.parse("2024-05") not in refused
+    for month in ("2024-06", "2024-08"):
+        code, out = invoke("release", month, "--store", str(path), "--out", str(tmp_path / "r"))
+        assert code != 0 and refused[Month.parse(month)] in out, out
+        assert "(the nearest months released: 2024-05)" in out
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    with TestClient(create_app(str(path), api_key="")) as client:
+        meta = client.get("/api/meta").json()["data"]
+    assert meta["not_releasable"] == {str(m): why for m, why in sorted(refused.items())}
+    assert meta["months"]["last_whole"] == "2024-05"

@@ -62,3 +62,34 @@ def test_the_companion_file_loads_beside_the_hs6_file(tmp_path):
         for name in FILES[:2]:
             report = ingest_file(store, RAW / name)
             assert report.lines_added == report.lines_seen > 0
+
+
+@pytest.mark.slow
+def test_a_store_of_the_three_files_releases_what_kcs_sample_releases(tmp_path):
+    """All three files whole in one store: the item x partner file's sparse first month does
+    not refuse 2025-01 (the HS6 file holds every code of it), its world figures are those of
+    kcs-sample; the HS6 file's cut-off 2026-02 is still refused, naming its coverage."""
+    from ictrade.months import Month
+    from ictrade.stats.cube import load_cube
+    from ictrade.stats.facts import build_facts
+    from ictrade.stats.releasable import refused_months
+
+    def cells(store: Store, month: Month) -> dict[str, float]:
+        facts = build_facts(store, month)
+        return {
+            c["item"]: round(c["value_usd"])
+            for c in facts["cells"]
+            if c["region"] == "world" and c["flow"] == "export" and c["value_usd"] is not None
+        }
+
+    first, last = Month.parse("2025-01"), Month.parse("2026-01")
+    with open_store(dataset="kcs-sample") as store:
+        expected = {m: cells(store, m) for m in (first, last)}
+    with open_store(tmp_path / "s.duckdb") as store:
+        for name in reversed(FILES):
+            ingest_file(store, RAW / name)
+        for month in (first, last):
+            assert cells(store, month) == expected[month]
+        refused = refused_months(store, load_cube(store, None), None)
+    assert first not in refused and last not in refused
+    assert "251 export codes of 6 digits" in refused[Month.parse("2026-02")]

@@ -17,7 +17,7 @@ from typing import Protocol, Unpack
 import pyarrow as pa
 
 from .errors import InputError, LineOf
-from .sources._read import ReadProgress, reading_progress, regular_file
+from .sources._read import ReadProgress, reading_progress, regular_file, shown_path
 from .sources.files import LineDefaults, ReadOptions, read_file, read_line_batches
 from .store.base import Store
 from .store.batch import FileRecord, IngestReport, is_loaded, writable
@@ -116,7 +116,7 @@ def ingest_file(
         report = LOADERS[read.kind](
             store,
             read.table,
-            origin=str(path),
+            origin=shown_path(path),
             first_line=read.first_line,
             raw=raw,
             sha256=sha,
@@ -148,4 +148,4 @@ def ingest_lake_file(
     # a big Parquet file is read a batch at a time: memory does not grow with its size
     batches = read_line_batches(file, options)
     with steps_shown(steps):
-        return append_batches(lake, batches, origin=str(path), sha256=sha, finest=finest)
+        return append_batches(lake, batches, origin=shown_path(path), sha256=sha, finest=finest)

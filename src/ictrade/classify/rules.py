@@ -26,7 +26,7 @@ from .taxonomy import taxonomy
 from .validity import FIRST, LAST, Valid
 
 NON_ICT = "non_ict"
-_CODE = re.compile(r"^\d{2,10}$")
+_CODE = re.compile(r"^\d{2,10}$", re.ASCII)  # not fullwidth or Arabic-Indic digits
 _FIRST, _LAST = FIRST, LAST  # month indexes for open rule bounds
 
 

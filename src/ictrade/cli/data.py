@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -234,7 +235,8 @@ def classify_command(code: str, month_text: str | None, scheme_name: str, fmt: s
 
     month = Month.parse(month_text) if month_text else Month.from_date(dt.date.today())
     rules = scheme(scheme_name)
-    code = code.strip().replace(".", "").replace("-", "")  # accept 8542.32-1010 as printed
+    # accept 8542.32-1010 as printed, and fullwidth digits (８５４２) as typed in Korean text
+    code = unicodedata.normalize("NFKC", code).strip().replace(".", "").replace("-", "")
     decision = rules.classify(code, month)
     segments = rules.segments(code)
     if fmt != "text":

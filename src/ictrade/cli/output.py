@@ -181,7 +181,13 @@ def progress_shown() -> bool:
     forced = os.environ.get("ICTRADE_PROGRESS")
     if forced in ("0", "1"):
         return forced == "1"
+    if forced and forced not in _WARNED:
+        _WARNED.add(forced)
+        click.echo(f"warning: ICTRADE_PROGRESS {forced!r} is neither 0 nor 1; ignored", err=True)
     return verbosity() >= 0 and sys.stderr.isatty()
+
+
+_WARNED: set[str] = set()  # values of ICTRADE_PROGRESS already warned about
 
 
 class Progress(Protocol):
@@ -193,33 +199,23 @@ def progress_bar(label: str, *, counted: bool = True) -> Iterator[Progress]:
     """A callback ``(done, total)`` that draws a bar on standard error when shown, else does
     nothing; the bar starts at the first call, when the total is known (``counted``: show
     "done/total" beside the percentage)."""
-    if not progress_shown():
-        yield lambda done, total: None
-        return
-    bars: list[Any] = []
-
-    def update(done: int, total: int) -> None:
-        if not bars:
-            bar: Any = click.progressbar(
-                length=max(total, 1), label=label, file=sys.stderr, show_pos=counted
-            )
-            bars.append(bar.__enter__())
-        bar = bars[0]
-        bar.length = max(total, 1)
-        bar.update(min(done, bar.length) - bar.pos)
-
-    try:
-        yield update
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
+    with _bars(lambda _: label, counted) as show:
+        yield lambda done, total: show("", done, total)
 
 
 @contextmanager
 def phase_bars(name: str) -> Iterator[Callable[[str, int, int], None]]:
     """A callback ``(phase, done, total)`` drawing one bar per phase of work on ``name``
     ("reading lines.csv", then "checking lines.csv", "writing lines.csv"), each closed when the
-    next begins; nothing when progress is not shown (``progress_shown``)."""
+    next begins."""
+    with _bars(lambda phase: f"{phase} {name}", False) as show:
+        yield show
+
+
+@contextmanager
+def _bars(label: Callable[[str], str], counted: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A bar per phase, started at the phase's first call (when its total is known); nothing
+    when progress is not shown (``progress_shown``)."""
     if not progress_shown():
         yield lambda phase, done, total: None
         return
@@ -233,8 +229,8 @@ def phase_bars(name: str) -> Iterator[Callable[[str, int, int], None]]:
     def show(phase: str, done: int, total: int) -> None:
         if not current or current[0] != phase:
             close()
-            bar = click.progressbar(length=max(total, 1), label=f"{phase} {name}",
-                                    file=sys.stderr, show_pos=False)  # fmt: skip
+            bar = click.progressbar(length=max(total, 1), label=label(phase),
+                                    file=sys.stderr, show_pos=counted)  # fmt: skip
             current.extend([phase, bar.__enter__()])
         bar = current[1]
         bar.length = max(total, 1)

@@ -210,7 +210,9 @@ def _fill_defaults(
     vintage = defaults.vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     # Built only for the columns the file lacks (lazily: ten million copies cost time).
     fixed: dict[str, Callable[[], pa.Array]] = {
-        "source": lambda: C.constant_strings(defaults.source or b.layout.source or path.stem, n),
+        "source": lambda: C.constant_strings(
+            defaults.source or b.layout.source or C.name_source(path), n
+        ),
         "vintage": lambda: pa.repeat(pa.scalar(vintage, pa.date32()), n),
         "status": lambda: C.constant_strings(defaults.status, n),
         "imputed": lambda: pa.repeat(defaults.imputed, n),

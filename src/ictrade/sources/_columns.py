@@ -7,13 +7,15 @@ distinct values), so checking ten million lines costs a hash pass, not ten milli
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
-from ..errors import REPORTED_LINES, shown_value
+from ..errors import REPORTED_LINES, InputError, shown_value
+from ._read import shown_path
 
 # How to fix each field, for error messages.
 FIXES = {
@@ -226,6 +228,18 @@ def source_name(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     short = pc.less_equal(pc.utf8_length(values), SOURCE_MAX)
     plain = pc.invert(pc.match_substring_regex(values, r"[\x00-\x1f\x7f]"))
     return values, pc.and_(ok, pc.and_(short, plain))
+
+
+def name_source(path: Path) -> str:
+    """A file's name as its lines' source, when it can be one (else an InputError)."""
+    name = shown_path(path.stem)
+    if not source_name(pa.array([name]))[1][0].as_py():
+        raise InputError(
+            f"the file's name {name!r} cannot name the lines' source ({FIXES['source']}); "
+            "pass --source NAME",
+            file=shown_path(path),
+        )
+    return name
 
 
 BOOLS = {

@@ -80,14 +80,15 @@ def _check_unique(header: list[str], found: dict[str, str], path: Path, line: in
 
 def choose_sheet(
     candidates: list[Layout], path: Path
-) -> tuple[T.Cells, Layout, dict[str, str], int]:
+) -> tuple[int, T.Cells, Layout, dict[str, str], int]:
     """The first sheet of a workbook whose header a layout recognises (a first sheet of notes
-    or an empty one is passed over); else the first sheet's error, naming the sheets read."""
+    or an empty one is passed over), with its index; else the first sheet's error, naming the
+    sheets read."""
     sheets = T.excel_sheets(path)
-    for _, rows in sheets:
+    for index, (_, rows) in enumerate(sheets):
         head = T.text_rows(rows[:20])
         if find(candidates, head) is not None:
-            return (rows, *choose(candidates, head, path))
+            return (index, rows, *choose(candidates, head, path))
     try:
         choose(candidates, T.text_rows(sheets[0][1][:20]), path)
     except InputError as exc:

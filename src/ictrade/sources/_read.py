@@ -58,34 +58,53 @@ class RawFile:
     first_line: int  # file line (or sheet row) of data row 0
     unit: str = "line"
     csv_path: Path | None = None  # set for CSV: blank lines are skipped by the reader
+    csv_format: tuple[str, str] = ("utf-8", ",")  # its encoding and delimiter
 
     def line_of(self, index: int) -> int:
         return self.lines_of([index])[0]
 
     def lines_of(self, indices: list[int]) -> list[int]:
-        """The file lines of data rows ``indices`` (one pass over the file for them all)."""
+        """The file lines where data rows ``indices`` start (one pass over the file for them
+        all): blank lines are skipped and quoted line breaks counted, as the reader did."""
         if self.csv_path is None:
             return [self.first_line + i for i in indices]
-        # Only on the error path: count the data rows the reader saw, skipping blank lines.
-        wanted = {i: i for i in indices}
-        found: dict[int, int] = {}
-        index = 0
-        with self.csv_path.open("rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                if number < self.first_line or not raw.rstrip(b"\r\n"):
-                    continue
-                if index in wanted:
-                    found[index] = number
-                    if len(found) == len(wanted):
-                        break
-                index += 1
+        wanted, found, index = set(indices), {}, 0
+        codec, delimiter = self.csv_format
+        codec = "utf-8-sig" if codec == "utf-8" else codec
+        with self.csv_path.open(encoding=codec, errors="replace", newline="") as fh:
+            reader, start = csv.reader(fh, delimiter=delimiter), 1
+            try:
+                for row in reader:  # only on the error path: a Python pass is fine
+                    line, start = start, reader.line_num + 1
+                    if line < self.first_line or not row:
+                        continue
+                    if index in wanted:
+                        found[index] = line
+                        if len(found) == len(wanted):
+                            break
+                    index += 1
+            except csv.Error:
+                pass  # the rows before it are counted; the others keep their estimate
         return [found.get(i, self.first_line + i) for i in indices]
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as text that can be stored and printed: a file name that is not UTF-8 (bytes a
+    terminal or another system wrote) gets U+FFFD where its undecodable bytes were."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def regular_file(path: str | Path) -> Path:
     """``path`` if it names a regular file that can be read; else an InputError that says what
     it is (a folder, a device such as /dev/null, a pipe that would wait for a writer)."""
-    p, name = Path(path), str(path)
+    p, name = Path(path), shown_path(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes the readers cannot open the file by
+        raise InputError(
+            "the file's name is not UTF-8 text; rename the file (or copy it to a plain name)",
+            file=name,
+        ) from None
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:

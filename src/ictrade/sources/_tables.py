@@ -95,6 +95,40 @@ def excel_sheets(path: Path) -> list[tuple[str, Cells]]:
         book.close()
 
 
+def unsaved_formula(
+    path: Path, sheet: int, header: list[str], error: InputError
+) -> InputError | None:
+    """``error`` in the words of its cause when its cell holds a formula without a saved value
+    (a workbook a program wrote without computing it reads as empty there); else None."""
+    import openpyxl
+
+    if error.line is None or error.field not in header:
+        return None
+    column = header.index(error.field) + 1
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            cells = book.worksheets[sheet].iter_rows(
+                min_row=error.line, max_row=error.line, min_col=column, max_col=column,
+                values_only=True,
+            )  # fmt: skip
+            value = next(iter(cells), (None,))[0]
+        finally:
+            book.close()
+    except Exception:  # only a better message was at stake
+        return None
+    if not (isinstance(value, str) and value.startswith("=")):
+        return None
+    return InputError(
+        f"the cell holds the formula {value!r} but no saved value (the workbook was written "
+        "by a program that does not compute formulas); open and save it in a spreadsheet, or "
+        "paste the values",
+        file=error.file,
+        line=error.line,
+        field=error.field,
+    )
+
+
 def rows_to_table(header: list[str], rows: Cells, wanted: list[str]) -> pa.Table:
     """The ``wanted`` columns: dates where every value of a column is a date (a spreadsheet
     turns a typed 2020-11 into the date 2020-11-01), else text."""

@@ -23,8 +23,8 @@ from ._rows import LineRows
 
 FLOW_CODES = {"X": "export", "M": "import"}
 KOREA = 410
-_HS = re.compile(r"^\d{2,10}$")
-_PERIOD = re.compile(r"^(\d{4})(\d{2})$")
+_HS = re.compile(r"^\d{2,10}$", re.ASCII)
+_PERIOD = re.compile(r"^(\d{4})(\d{2})$", re.ASCII)
 
 
 @functools.cache

@@ -63,7 +63,7 @@ def _beside(store_path: Path, suffix: str) -> Path:
 
 def check_hs(codes: list[str], lengths: tuple[int, ...]) -> list[str]:
     for code in codes:
-        if not re.fullmatch(r"\d+", code) or len(code) not in lengths:
+        if not re.fullmatch(r"[0-9]+", code) or len(code) not in lengths:
             allowed = ", ".join(map(str, lengths))
             raise UsageError(f"HS code '{code}' is not {allowed} digits")
     return codes

@@ -210,7 +210,7 @@ def read_located_lines(
         chosen, found, _ = H.choose(candidates, [T.parquet_columns(p)], p, header_line=False)
         raw = R.RawFile(T.read_parquet(p, sorted(set(found.values()))), 1, "row")
     elif kind == "excel":
-        rows, chosen, found, at = H.choose_sheet(candidates, p)
+        sheet, rows, chosen, found, at = H.choose_sheet(candidates, p)
         header = [c or "" for c in T.text_rows([rows[at]])[0]]
         table = T.rows_to_table(header, rows[at + 1 :], sorted(set(found.values())))
         raw = R.RawFile(table, at + 2, "row")
@@ -218,15 +218,20 @@ def read_located_lines(
         raw, chosen, found = _read_csv(p, candidates, encoding)
     if raw.table.num_rows == 0:
         raise InputError(R.HEADER_ONLY.format(unit=raw.unit), file=str(p))
-    built = build_lines(
-        raw,
-        chosen,
-        found,
-        defaults or LineDefaults(),
-        str(p),
-        check_keys=check_keys or kind != "parquet",
-        encoded=encoded,
-    )
+    try:
+        built = build_lines(
+            raw,
+            chosen,
+            found,
+            defaults or LineDefaults(),
+            str(p),
+            check_keys=check_keys or kind != "parquet",
+            encoded=encoded,
+        )
+    except InputError as exc:
+        if kind != "excel":
+            raise
+        raise T.unsaved_formula(p, sheet, header, exc) or exc from None
     if built[0].num_rows == 0:
         raise _no_lines(p, raw.table.num_rows, raw.unit)
     return built
@@ -261,4 +266,5 @@ def _read_csv(
         table = R.read_csv(p, codec, at, {c: pa.string() for c in used}, delimiter)
     except UnicodeDecodeError:
         raise R.not_utf8_error(p) from None
-    return R.RawFile(table, at + 2, "line", csv_path=p), chosen, found
+    raw = R.RawFile(table, at + 2, "line", csv_path=p, csv_format=(codec, delimiter))
+    return raw, chosen, found

@@ -26,8 +26,8 @@ from ._http import Transient
 from ._rows import LineRows
 
 SOURCE = "kcs"
-_MONTH = re.compile(r"^(\d{4})\.(\d{2})$")
-_HS = re.compile(r"^\d{2,10}$")
+_MONTH = re.compile(r"^(\d{4})\.(\d{2})$", re.ASCII)
+_HS = re.compile(r"^\d{2,10}$", re.ASCII)
 
 # data.go.kr result codes: worth retrying / stop now (quota, key) / the request is wrong.
 TRANSIENT_CODES = {"01", "02", "04", "05", "99"}

@@ -61,10 +61,17 @@ class Comparability:
 
     def check(self, month: Month, t: int, months: list[Month]) -> None:
         """Refuse a month whose export lines hold only part of the goods of another month."""
+        reason = self.refusal(month, t, months)
+        if reason is not None:
+            raise NoDataError(reason)
+
+    def refusal(self, month: Month, t: int, months: list[Month]) -> str | None:
+        """Why a release of a month whose export lines hold only part of the goods of another
+        month is refused (None: they do not)."""
         if not self.narrow[0, t]:
-            return
+            return None
         w, missed = self.wider[(0, t)]
-        raise NoDataError(
+        return (
             f"{month} holds only part of the ICT goods of other months: its codes carry "
             f"{100 * (1 - missed):.0f}% of {months[w]}'s export value (the rest is in codes "
             f"{month} has no line for, or only finer lines of), so it is not released as ICT "

@@ -16,7 +16,7 @@ import numpy as np
 from ..classify import taxonomy
 from ..errors import NoDataError
 from ..months import Month
-from ..store.coverage import check_month_held, published_after
+from ..store.coverage import check_month_held, check_published_by, published_after
 from ..store.query import (
     data_span_hint,
     latest_vintage,
@@ -29,6 +29,7 @@ from .compare_history import mark_history_start, mask_history
 from .cube import FLOWS, Cube, load_cube
 from .facts_doc import Coverage, Facts
 from .facts_entries import FlatSeries, cells, records, streaks, turns, ytd
+from .releasable import nearest_released, refused_months
 
 SCHEMA: Final = "ictrade.facts/1"
 
@@ -137,13 +138,23 @@ def build_facts(
     ``cube_loader`` lets a caller that keeps cubes (the web server) hand over its own.
     """
     vintage_date = resolve_as_of(store, month, as_of, as_published)
-    check_month_held(store, month, vintage_date)
+    check_published_by(store, vintage_date)
+    try:
+        check_month_held(store, month, vintage_date)
+    except NoDataError as refused:  # say which months are released instead
+        cube = cube_loader(store, vintage_date)
+        hint = nearest_released(cube, refused_months(store, cube, vintage_date), month)
+        raise NoDataError(f"{refused}{hint}") from None
     cube = cube_loader(store, vintage_date)
     if not cube.holds(month):
         raise NoDataError(
             published_after(store, month, vintage_date)
             or f"no data for {month}; {data_span_hint(store)}"
         )
+    narrow = cube.comparable and cube.comparable.refusal(month, cube.t(month), cube.months)
+    if narrow:
+        hint = nearest_released(cube, refused_months(store, cube, vintage_date), month)
+        raise NoDataError(f"{narrow}{hint}")
     facts = facts_from_cube(
         cube,
         month,

@@ -3,11 +3,19 @@ visibly incomplete (far fewer codes than the months around them).
 
 A customs file cut before its last month was complete (the KCS HS6 file's 2026-02 holds 251
 codes where its other months hold about 5,100) would otherwise be released as a collapse of
-trade. The rule is the same for every source and flow: a month is incomplete when it holds
-less than half the codes of the months on each side of it that exist (up to three, median),
-or less than half their value with under 90% of their codes. Comparing each side separately
-keeps the start and end of a series of another width (a narrow series followed by a wide
-file) from looking incomplete; a last month has one side only.
+trade. The rule is the same for every source and flow, on its WORLD lines and on its partner
+lines apart, and on its codes of each length apart (a source may join files of different
+reach: a few HSK10 series since 2016 and every HS6 code since 2025): a month is short when it
+holds less than half the codes of the months on each side of it that exist (up to three,
+median), or less than half their value with under 90% of their codes. Comparing each side
+separately keeps the start and end of a series of another width (a narrow series followed by
+a wide file) from looking incomplete; a last month has one side only.
+
+A short month is incomplete only when the figures are made of its lines: lines whose every
+code is held by the WORLD lines of another source (or of the same source's WORLD lines, for
+partner lines) that are not short that month, at that code or a coarser or finer one, add
+detail to figures those lines make (the item x partner file's first month, sparse, beside
+every HS6 code of the world), and leave the world's figures whole.
 """
 
 from __future__ import annotations
@@ -39,18 +47,33 @@ class MonthCoverage:
     month: Month
     source: str
     flow: str
+    scope: str  # 'world': the source's WORLD lines; 'partners': its lines naming a partner
+    digits: int  # the length of the codes counted
     codes: int
     typical_codes: float  # median over the months compared with
     value_usd: float
     typical_value_usd: float
     compared_with: str  # 'before', 'after' or 'around': which months the typical level is of
 
+    @property
+    def key(self) -> Key:
+        return (self.source, self.flow, self.scope, self.digits)
+
+    def refusal(self) -> str:
+        """Why a release of the month is refused, and what to do."""
+        return (
+            f"{self.describe()}, so it is not released as if complete; load the month's "
+            "complete lines (a later vintage of the file) or pick another month"
+        )
+
     def describe(self) -> str:
+        by = " by partner" if self.scope == "partners" else ""
         value_pct = 100 * self.value_usd / self.typical_value_usd if self.typical_value_usd else 0
         return (
             f"{self.month} looks incomplete: source '{self.source}' has {self.codes:,} "
-            f"{self.flow} codes for it against about {self.typical_codes:,.0f} in the months "
-            f"{self.compared_with} it ({value_pct:.1f}% of their value)"
+            f"{self.flow} codes{by} of {self.digits} digits for it against about "
+            f"{self.typical_codes:,.0f} in the months {self.compared_with} it "
+            f"({value_pct:.1f}% of their value)"
         )
 
 
@@ -73,10 +96,15 @@ def _short_of(held: tuple[int, float], side: tuple[float, float]) -> bool:
     return codes < CODE_SHARE_WITH_VALUE * typical_codes and value < VALUE_SHARE * typical_value
 
 
+Key = tuple[str, str, str, int]  # source, flow, scope, digits
+Series = dict[Key, dict[Month, tuple[int, float]]]
+
+
 class CodeCounts:
-    """The lines' codes and values by month, source and flow, at any vintage date: the lines
-    summed by code and by the span each is in force, sorted so that the codes of one month,
-    source and flow are consecutive (what is in force at a date is then a mask and a count).
+    """The lines' codes and values by month, source, flow, scope (WORLD or partner lines) and
+    code length, at any vintage date: the lines summed by code and by the span each is in
+    force, sorted so that the codes of one group are consecutive (what is in force at a date
+    is then a mask and a count).
     """
 
     def __init__(self, store: Store, months: tuple[Month, Month] | None = None) -> None:
@@ -84,17 +112,18 @@ class CodeCounts:
         if months is not None:
             within, params = "WHERE month BETWEEN ? AND ?", [m.first_day() for m in months]
         table = store.con.sql(
-            f"""SELECT month, source, flow, hs_code, vintage, superseded_by,
+            f"""SELECT month, source, flow, partner <> 'WORLD' AS partnered,
+                length(hs_code) AS digits, hs_code, vintage, superseded_by,
                 coalesce(sum(value_usd), 0) AS value FROM lines {within}
-            GROUP BY ALL ORDER BY month, source, flow, hs_code""",
+            GROUP BY ALL ORDER BY month, source, flow, partnered, digits, hs_code""",
             params=params,
         ).to_arrow_table()
         month = table.column("month").to_numpy().astype("datetime64[M]").astype(np.int64)
         self.month = month + 1970 * 12  # Month.index
-        group = np.zeros(len(month), dtype=bool)  # a row starts a month, source and flow
+        group = np.zeros(len(month), dtype=bool)  # a row starts a group
         group[:1] = True
-        code = group.copy()  # a row starts a code (of its month, source and flow)
-        for name in ("month", "source", "flow", "hs_code"):
+        code = group.copy()  # a row starts a code of its group
+        for name in ("month", *KEYS, "hs_code"):
             column = table.column(name)
             if len(month) > 1:
                 changed = pc.not_equal(column[1:], column[:-1]).to_numpy(zero_copy_only=False)
@@ -103,22 +132,20 @@ class CodeCounts:
                     group[1:] |= changed
         self.group, self.code = np.cumsum(group) - 1, np.cumsum(code) - 1
         self.keys = [
-            (m, str(src), str(flow))
-            for m, src, flow in zip(
+            (m, str(src), str(flow), SCOPES[bool(partnered)], int(digits))
+            for m, src, flow, partnered, digits in zip(
                 self.month[group].tolist(),
-                table.column("source").filter(pa.array(group)).to_pylist(),
-                table.column("flow").filter(pa.array(group)).to_pylist(),
+                *(table.column(c).filter(pa.array(group)).to_pylist() for c in KEYS),
                 strict=True,
             )
         ]
+        self.hs_code = table.column("hs_code").combine_chunks()
         self.vintage = table.column("vintage").to_numpy()
         self.superseded = table.column("superseded_by").to_numpy(zero_copy_only=False)
         self.value = table.column("value").to_numpy()
 
-    def held(
-        self, months: tuple[Month, Month] | None, as_of: dt.date | None
-    ) -> dict[tuple[str, str], dict[Month, tuple[int, float]]]:
-        """(source, flow) -> month -> (codes, value) of the lines in force as of ``as_of``."""
+    def held(self, months: tuple[Month, Month] | None, as_of: dt.date | None) -> Held:
+        """What each group holds by month as of ``as_of``."""
         a, b = 0, len(self.month)
         if months is not None:
             a, b = np.searchsorted(self.month, [months[0].index, months[1].index + 1])
@@ -126,17 +153,79 @@ class CodeCounts:
         if as_of is not None:
             day = np.datetime64(as_of, "D")
             keep = (self.vintage[a:b] <= day) & (keep | (self.superseded[a:b] > day))
-        group, code = self.group[a:b][keep], self.code[a:b][keep]
+        rows = np.nonzero(keep)[0] + a
+        group, code = self.group[rows], self.code[rows]
         first = np.ones(len(code), dtype=bool)
         first[1:] = code[1:] != code[:-1]
         size = len(self.keys)
         codes = np.bincount(group[first], minlength=size)
-        value = np.bincount(group, weights=self.value[a:b][keep], minlength=size)
-        series: dict[tuple[str, str], dict[Month, tuple[int, float]]] = defaultdict(dict)
+        value = np.bincount(group, weights=self.value[rows], minlength=size)
+        series: Series = defaultdict(dict)
         for g in np.unique(group).tolist():
-            month, source, flow = self.keys[g]
-            series[(source, flow)][Month.from_index(month)] = (int(codes[g]), float(value[g]))
-        return series
+            month, *key = self.keys[g]
+            series[(key[0], key[1], key[2], key[3])][Month.from_index(month)] = (
+                int(codes[g]),
+                float(value[g]),
+            )
+        return Held(self, series, rows[first], group[first])
+
+
+KEYS = ("source", "flow", "partnered", "digits")
+SCOPES = ("world", "partners")
+
+
+@dataclass(frozen=True)
+class Held:
+    """The counts of ``CodeCounts.held``, and the codes of each month's groups on demand."""
+
+    counts: CodeCounts
+    series: Series
+    rows: np.ndarray  # a row of each code in force
+    group: np.ndarray  # its group
+
+    def codes(self, month: Month, key: Key) -> set[str]:
+        """The codes of a group in ``month``."""
+        wanted = (month.index, *key)
+        groups = [g for g, k in enumerate(self.counts.keys) if k == wanted]
+        rows = self.rows[np.isin(self.group, groups)]
+        return {str(c) for c in self.counts.hs_code.take(pa.array(rows)).to_pylist()}
+
+
+def _covered(codes: set[str], world: set[str]) -> bool:
+    """Whether ``world`` holds each of ``codes``, a coarser code or a finer one."""
+    prefixes = {w[:k] for w in world for k in range(2, len(w) + 1)}
+    return all(c in prefixes or any(c[:k] in world for k in range(2, len(c))) for c in codes)
+
+
+def _short_months(held: Held, months: tuple[Month, Month] | None) -> list[MonthCoverage]:
+    """The months each source holds visibly fewer lines of than the months around them."""
+    out = []
+    for key, by_month in sorted(held.series.items()):
+        for month in sorted(by_month):
+            if months is not None and not months[0] <= month <= months[1]:
+                continue
+            before, after = _side(by_month, month, -1), _side(by_month, month, 1)
+            sides = [s for s in (before, after) if s]
+            if sides and all(_short_of(by_month[month], s) for s in sides):
+                codes, value = by_month[month]
+                typical_codes, typical_value = min(sides)  # the side nearer the month's level
+                where = "around" if len(sides) == 2 else "before" if before else "after"
+                source, flow, scope, digits = key
+                level = (codes, typical_codes, value, typical_value, where)
+                out.append(MonthCoverage(month, source, flow, scope, digits, *level))
+    return out
+
+
+def _makes_figures(gap: MonthCoverage, held: Held, short: set[tuple[Month, Key]]) -> bool:
+    """Whether the figures of the gap's month are made of its lines: not when other WORLD
+    lines that are not short that month hold every code it has."""
+    own = gap.key
+    world: set[str] = set()
+    for key, by_month in held.series.items():
+        other = key[1:3] == (gap.flow, "world") and key != own
+        if other and gap.month in by_month and (gap.month, key) not in short:
+            world |= held.codes(gap.month, key)
+    return not world or not _covered(held.codes(gap.month, own), world)
 
 
 def incomplete_months(
@@ -145,28 +234,22 @@ def incomplete_months(
     """The incomplete months within ``months`` (first, last; None: all), as of a vintage."""
     reach = None if months is None else (months[0] - NEIGHBOURS, months[1] + NEIGHBOURS)
     if store.memo is None:
-        series = CodeCounts(store, reach).held(reach, as_of)
-    else:  # a snapshot: its counts are read once, and each answer kept
-        counts = remembered(store, ("code_counts",), lambda: CodeCounts(store))
-        key = ("incomplete", reach, in_force(store, as_of))
-        series = remembered(store, key, lambda: counts.held(reach, as_of))
-    out = []
-    for (source, flow), held in sorted(series.items()):
-        for month in sorted(held):
-            if months is not None and not months[0] <= month <= months[1]:
-                continue
-            before, after = _side(held, month, -1), _side(held, month, 1)
-            sides = [s for s in (before, after) if s]
-            if sides and all(_short_of(held[month], s) for s in sides):
-                codes, value = held[month]
-                typical_codes, typical_value = min(sides)  # the side nearer the month's level
-                where = "around" if len(sides) == 2 else "before" if before else "after"
-                out.append(
-                    MonthCoverage(
-                        month, source, flow, codes, typical_codes, value, typical_value, where
-                    )
-                )
-    return out
+        held = CodeCounts(store, reach).held(reach, as_of)
+        short = _short_months(held, months)
+        return [g for g in short if _makes_figures(g, held, _keys(short))]
+    # a snapshot: its counts are read once, and each answer kept
+    counts = remembered(store, ("code_counts",), lambda: CodeCounts(store))
+
+    def found() -> list[MonthCoverage]:
+        held = counts.held(reach, as_of)
+        short = _short_months(held, months)
+        return [g for g in short if _makes_figures(g, held, _keys(short))]
+
+    return remembered(store, ("incomplete", months, in_force(store, as_of)), found)
+
+
+def _keys(gaps: list[MonthCoverage]) -> set[tuple[Month, Key]]:
+    return {(g.month, g.key) for g in gaps}
 
 
 def check_published_by(store: Store, as_of: dt.date | None) -> None:
@@ -184,10 +267,7 @@ def check_month_held(store: Store, month: Month, as_of: dt.date | None) -> None:
     with what the store holds instead: neither is released as if it were data."""
     check_published_by(store, as_of)
     for gap in incomplete_months(store, (month, month), as_of):
-        raise NoDataError(
-            f"{gap.describe()}, so it is not released as if complete; load the month's "
-            "complete lines (a later vintage of the file) or pick another month"
-        )
+        raise NoDataError(gap.refusal())
 
 
 def published_after(store: Store, month: Month, as_of: dt.date | None) -> str | None:

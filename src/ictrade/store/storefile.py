@@ -22,6 +22,11 @@ def check_store_file(target: str) -> None:
     any other file. A missing file is a new store."""
     p = Path(target)
     try:
+        target.encode("utf-8")
+    except UnicodeEncodeError:  # DuckDB cannot open such a path
+        shown = target.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise StoreError(f"the store's path {shown} is not UTF-8 text; {_NEW_PATH}") from None
+    try:
         info = p.stat()
     except FileNotFoundError:
         return

@@ -14,6 +14,7 @@ from ..release.flash import flash_month
 from ..release.flash_text import SCHEMA as FLASH_SCHEMA
 from ..release.page import trend_from_cube
 from ..stats.facts_doc import Document
+from ..stats.releasable import refused_months
 from ..stats.series import MEASURES, SERIES_FLOWS, SeriesQuery, series_from_cube
 from ..store.base import in_force
 from ..store.coverage import incomplete_months
@@ -220,10 +221,11 @@ class Service:
         # code of; a file cut before its last month was complete holds a fraction of it)
         total, world = cube.items.index("total"), cube.regions.index("world")
         gaps = self.incomplete(handle, as_of)
+        refused = handle.compute(lambda store: refused_months(store, cube, as_of))
         whole = [
             m
             for t, m in enumerate(cube.months)
-            if cube.value[0, total, world, t] > 0 and str(m) not in gaps
+            if cube.value[0, total, world, t] > 0 and m not in refused
         ]
         return {
             "store": handle.name,
@@ -233,6 +235,7 @@ class Service:
                 "last_whole": str(whole[-1]) if whole else None,
             },
             "incomplete_months": gaps,
+            "not_releasable": {str(m): why for m, why in sorted(refused.items())},
             "flows": list(SERIES_FLOWS),
             "items": [
                 {"id": i.id, "parent": i.parent, "major": i.major, "name": i.name_en}

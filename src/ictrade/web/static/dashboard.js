@@ -262,20 +262,26 @@ async function refresh() {
 }
 
 function fill(select, options, chosen) {
-  select.innerHTML = options.map((o) => `<option value="${o.id}">${o.label}</option>`).join("");
+  select.replaceChildren(...options.map((o) => {
+    const option = new Option(o.label, o.id);
+    if (o.title) option.title = o.title;  // shown on hover: why a month is not released
+    return option;
+  }));
   select.value = chosen;
 }
 
 async function start() {
   state.meta = await api("/api/meta");
-  // Months whose lines look incomplete are offered, labelled, but never opened on: their
-  // release is refused (the error says why) until the month's complete lines are loaded.
+  // Months a release refuses (lines cut short, or part of the goods of other months) are
+  // offered, labelled, with the reason on hover, but never opened on; choosing one shows why.
   const months = [], incomplete = new Set(state.meta.incomplete_months || []);
+  const refused = state.meta.not_releasable || {};
   const [y0, m0] = state.meta.months.first.split("-").map(Number);
   const [y1, m1] = state.meta.months.last.split("-").map(Number);
   for (let k = y1 * 12 + m1 - 1; k >= y0 * 12 + m0 - 1; k--) {
     const id = `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`;
-    months.push({ id, label: incomplete.has(id) ? `${id} (incomplete)` : id });
+    const why = incomplete.has(id) ? "incomplete" : refused[id] ? "part of the goods" : "";
+    months.push({ id, label: why ? `${id} (${why}, not released)` : id, title: refused[id] });
   }
   fill($("month"), months, page.get("month") || state.meta.months.last_whole || state.meta.months.last);
   fill($("item"), state.meta.items.map((i) => ({ id: i.id, label: i.name })), page.get("item") || "total");
