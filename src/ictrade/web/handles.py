@@ -8,6 +8,7 @@ of every cache key, so answers computed before an ingest are never served after 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import threading
@@ -18,10 +19,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from ..errors import StoreBusyError
+from ..errors import IctradeError, StoreBusyError
 from ..stats.cube import Cube, load_cube
 from ..stats.vintage_cubes import VintageCubes
 from ..store.base import line_vintages, resolve_vintage
+from ..store.coverage import incomplete_months
+from ..store.layers import code_layers
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
 
 V = TypeVar("V")
@@ -171,10 +174,22 @@ class StoreHandle:
             fresh, state, stamp = taken
         fresh.memo = {}
         vintages = line_vintages(fresh)
+        if kept is not None:  # after an ingest: requests meanwhile read the last snapshot
+            self._prepare(fresh, stamp)
         with self._swap:
             self._vintages = vintages
             self._kept, self._stamp, self._file_state = fresh, stamp, state
         return fresh
+
+    def _prepare(self, store: Store, stamp: str) -> None:
+        """What requests at any date read of a new snapshot, built before it answers: the
+        latest cube, the cube rows by span in force, the codes and layers of each month (the
+        first requests after an ingest waited for them, one after the other)."""
+        with contextlib.suppress(IctradeError), self._building:  # an empty store: later
+            self.cubes.put((stamp, None), self._build(store, stamp, None))
+            self._at_vintages = (stamp, VintageCubes(store))
+            code_layers(store, None)
+            incomplete_months(store)
 
     def _snapshot(self, *, wait: bool) -> tuple[Store, tuple[int, int, int], str] | None:
         """A snapshot of the file, the file's state before it and its stamp; None while a
