@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ...months import Month
 from .events import Event, events, is_calendar_record
 from .lexicon import mentions, words
 from .model import Claim
-from .numbers import Amount, amounts, is_range, range_width
+from .numbers import Amount, amounts, is_range, range_width, starting_with
 from .periods import MONTH, MONTH_ON_MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .sentences import sentences
 from .spans import overlaps, union
@@ -20,11 +21,14 @@ MONTHS_EN = (
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
 NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that are no claim
-    rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
-    rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
-    r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
-    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)|"
-    r"\d+\s?년\s?(?:사이|전|새)|https?://\S+"
+    starting_with(
+        "\\dJFMASONDHQch'‘’",
+        rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
+        rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
+        r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
+        r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)|"
+        r"\d+\s?년\s?(?:사이|전|새)|https?://\S+",
+    )
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
 SHARE = re.compile(r"share|accounting for|accounted for|account(?:s)? for|take up|took up|"
@@ -87,10 +91,9 @@ def _money(claim: Claim, a: Amount, sentence: str) -> None:
     if is_range(sentence, a.end):
         claim.measure, claim.step = "range", range_width(a.value)
         return
-    cue = words("threshold")
     hedge_above = words("approx_above").search(before + "\0")
     round_level = (a.value * a.unit) % 1e9 == 0 and a.step * a.unit >= 1e8
-    near_before = re.search(rf"(?:{cue.pattern})\s*(?:the\s+)?(?:a\s+)?$", before, re.I)
+    near_before = _ending("threshold", r"\s*(?:the\s+)?(?:a\s+)?$").search(before)
     near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after) or (
         round_level and re.match(r"\s*(?:을|를)?\s*이상", after)
     )
@@ -139,9 +142,14 @@ def _hedge(sentence: str, start: int) -> str:
     before = sentence[max(0, start - 30) : start]
     for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
                         ("above", "approx_above"), ("under", "at_most")):  # fmt: skip
-        if re.search(rf"(?:{words(kind).pattern})\s*$", before, re.I):
+        if _ending(kind, r"\s*$").search(before):
             return hedge
     return ""
+
+
+@functools.cache  # compiled once: these run for every figure
+def _ending(kind: str, tail: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{words(kind).pattern}){tail}", re.I)
 
 
 def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:
