@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import base64
+from typing import Any
+
 from ..release.renderers import MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
 from .params import ApiError, one_of
 
-__all__ = ["ReleaseFile", "Source", "available", "check", "pick", "render_files"]
+__all__ = ["ReleaseFile", "Source", "available", "check", "file_list", "pick", "render_files"]
 
 FORMATS = tuple(MEDIA_TYPES)
 LANGS = ("en", "ko")
@@ -40,3 +43,21 @@ def pick(files: list[ReleaseFile], variant: str | None) -> ReleaseFile:
     if variant is None:
         return by_variant.get("long") or files[0]
     return by_variant[one_of("variant", variant, list(by_variant))]
+
+
+def file_list(files: list[ReleaseFile]) -> list[dict[str, Any]]:
+    """The files as the API lists them: text as it is, binary files (PDF, Excel) in base64."""
+    out = []
+    for f in files:
+        text = f.content if isinstance(f.content, str) else None
+        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
+        out.append(
+            {
+                "name": f.name,
+                "variant": f.variant,
+                "media_type": f.media_type,
+                "text": text,
+                "base64": encoded,
+            }
+        )
+    return out
