@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ictrade"
-BASE = {"ictrade.errors", "ictrade.months", "ictrade.numbers"}  # below every layer
+BASE = {"ictrade.errors", "ictrade.months", "ictrade.numbers", "ictrade.progress"}  # below all
 
 
 def _name(path: Path) -> str:
