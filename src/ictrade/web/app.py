@@ -22,14 +22,13 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
 from ..classify import using_scheme
 from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
 from . import olap, params, releases
-from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
+from .dashboard import VENDOR_PATH, VendorFiles, dashboard_html
 from .envelope import (
     JSON,
     ApiKeyMiddleware,
@@ -178,9 +177,9 @@ class Api:
         )
         query = request.query_params
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
-        releases.check(fmt, lang)
+        variant = query.get("variant") or None
+        releases.check(fmt, lang, variant)
         download = params.boolean("download", query.get("download"))
-        variant = query.get("variant")
         key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
 
         def files() -> list[releases.ReleaseFile]:
@@ -259,7 +258,7 @@ def create_app(
         Route("/api/series", api.series),
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
-        Mount(VENDOR_PATH, StaticFiles(packages=[VENDOR_DIR])),
+        Mount(VENDOR_PATH, VendorFiles()),
     ]
     app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
     app.state.api = api

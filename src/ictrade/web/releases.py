@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from ..release.renderers import MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
+from ..release.renderers import FLASH_RENDERERS, MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
 from .params import ApiError, one_of
 
 __all__ = ["ReleaseFile", "Source", "available", "check", "file_list", "pick", "render_files"]
@@ -15,14 +15,23 @@ FORMATS = tuple(MEDIA_TYPES)
 LANGS = ("en", "ko")
 
 
+def variants(fmt: str) -> list[str]:
+    """The files a release of format ``fmt`` may have (a month's depend on its figures)."""
+    tables = (RENDERERS, FLASH_RENDERERS)
+    return list(dict.fromkeys(r.variant for table in tables for r in table.get(fmt, [])))
+
+
 def available() -> list[str]:
     """The format/language pairs this version renders, e.g. ['md/en', 'md/ko', ...]."""
     return [f"{fmt}/{lang}" for fmt in RENDERERS for lang in LANGS]
 
 
-def check(fmt: str, lang: str) -> None:
+def check(fmt: str, lang: str, variant: str | None = None) -> None:
+    """A release's format, language and file variant (checked with or without download=)."""
     one_of("format", fmt, FORMATS)
     one_of("lang", lang, LANGS)
+    if variant is not None:
+        one_of("variant", variant, variants(fmt))
     if f"{fmt}/{lang}" not in available():
         raise ApiError(
             400,
