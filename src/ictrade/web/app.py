@@ -8,7 +8,6 @@ parsed request, so a repeated request costs a dictionary look-up.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
 from collections.abc import AsyncIterator, Callable
@@ -23,14 +22,13 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
 from ..classify import using_scheme
 from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
-from . import params, releases
-from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
+from . import olap, params, releases
+from .dashboard import VENDOR_PATH, VendorFiles, dashboard_html
 from .envelope import (
     JSON,
     ApiKeyMiddleware,
@@ -40,7 +38,8 @@ from .envelope import (
     error_handlers,
     request_error,
 )
-from .handles import LRU, StoreHandle
+from .handles import StoreHandle
+from .lru import LRU
 from .openapi import openapi_document
 from .service import Service
 
@@ -162,7 +161,7 @@ class Api:
         if fmt == "csv":
             data = await self.run(self.service.cube, handle, query, as_of)
             return Response(
-                _csv(data),
+                olap.cube_csv(data),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="ictrade-cube.csv"'},
             )
@@ -178,9 +177,9 @@ class Api:
         )
         query = request.query_params
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
-        releases.check(fmt, lang)
+        variant = query.get("variant") or None
+        releases.check(fmt, lang, variant)
         download = params.boolean("download", query.get("download"))
-        variant = query.get("variant")
         key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
 
         def files() -> list[releases.ReleaseFile]:
@@ -199,7 +198,7 @@ class Api:
             )
         meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
         return await self.answer(
-            request, key, lambda: ({"files": _file_list(files())}, meta), document=True
+            request, key, lambda: ({"files": releases.file_list(files())}, meta), document=True
         )
 
     async def meta(self, request: Request) -> Response:
@@ -216,35 +215,6 @@ class Api:
 
 def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in query.items() if k != "api_key"))
-
-
-def _file_list(files: list[releases.ReleaseFile]) -> list[dict[str, Any]]:
-    out = []
-    for f in files:
-        text = f.content if isinstance(f.content, str) else None
-        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
-        out.append(
-            {
-                "name": f.name,
-                "variant": f.variant,
-                "media_type": f.media_type,
-                "text": text,
-                "base64": encoded,
-            }
-        )
-    return out
-
-
-def _csv(data: dict[str, Any]) -> str:
-    import csv
-    import io
-
-    columns = [*data["drilldowns"], *data["measures"]]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(data["rows"])
-    return out.getvalue()
 
 
 def create_app(
@@ -288,7 +258,7 @@ def create_app(
         Route("/api/series", api.series),
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
-        Mount(VENDOR_PATH, StaticFiles(packages=[VENDOR_DIR])),
+        Mount(VENDOR_PATH, VendorFiles()),
     ]
     app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
     app.state.api = api
