@@ -5,7 +5,6 @@ stored when refused; no traceback."""
 from __future__ import annotations
 
 import pytest
-
 from test_hostile_files import HEADER, ingest, line, stored_lines
 
 

@@ -22,7 +22,8 @@ from ..store.query import publication_date, reporters
 from ..store.store import Store, StoreChoice, available_datasets
 from . import olap, params, releases
 from .envelope import Serialized, dumps
-from .handles import LRU, ReporterHandle, StoreHandle
+from .handles import ReporterHandle, StoreHandle
+from .lru import LRU
 from .olap import check_month, cube_query, time_span
 
 
