@@ -14,3 +14,21 @@ def test_utf16_csv_without_a_byte_order_mark_is_named_utf16(tmp_path, codec, hea
     result = ingest(tmp_path, f"{header}\n{line()}\n".encode(codec), name="u.csv")
     assert result.exit_code == 2 and "UTF-16" in result.output, result.output
     assert not (tmp_path / "s.duckdb").exists() or stored_lines(tmp_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("merge", "field", "cell"), [("A2:A4", "month", "A3"), ("D3:E3", "value_usd", "E3")]
+)
+def test_merged_workbook_cells_are_named_with_their_fix(tmp_path, merge, field, cell):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    for value in ("1", "2", "3"):
+        book.active.append(line(value=value).split(","))
+    book.active.merge_cells(merge)
+    book.save(tmp_path / "m.xlsx")
+    result = ingest(tmp_path, (tmp_path / "m.xlsx").read_bytes(), name="m.xlsx")
+    assert result.exit_code == 2 and f"line 3, field '{field}'" in result.output, result.output
+    assert f"the cell {cell} is part of the merged cells {merge}" in result.output
+    assert "unmerge" in result.output and not (tmp_path / "s.duckdb").exists()

@@ -232,7 +232,7 @@ def read_located_lines(
     except InputError as exc:
         if kind != "excel":
             raise
-        raise T.unsaved_formula(p, sheet, header, exc) or exc from None
+        raise T.empty_cell_cause(p, sheet, header, exc) or exc from None
     if built[0].num_rows == 0:
         raise _no_lines(p, raw.table.num_rows, raw.unit)
     return built
