@@ -254,7 +254,7 @@ def _read_csv(
     chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
         sample = fh.read(4096).decode(codec, errors="replace")
-    delimiter = R.delimiter_of(sample.split("\n")[at] if at else sample)
+    delimiter = R.delimiter_of(R.nth_line(sample, at))
     used = sorted(set(found.values()))
     typed = chosen.kind == "canonical"
     types = {c: _CANONICAL_TYPES.get(c, _DICT) if typed else pa.string() for c in used}
