@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -113,13 +114,27 @@ def dumps(document: Any) -> bytes:
         raw: bytes | None = orjson.dumps(document)
     except TypeError:  # what orjson does not take: keys that are not strings, say
         raw = None
-    if raw is not None and b"0.0000" not in raw and b"e-" not in raw:
+    if raw is not None and not _small_floats(raw):
         return raw
     try:
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:  # a NaN or an infinity
         text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
     return text.encode()
+
+
+def _small_floats(raw: bytes) -> bool:
+    """Whether ``raw`` holds b"e-" or b"0.0000" (where orjson may have written a float under
+    1e-4). Read with numpy: bytes' own search takes a millisecond for each on a month's facts
+    (they abound in the bytes it tries first: '0', '-'), numpy a fifth of that for both."""
+    text = np.frombuffer(raw, dtype=np.uint8)
+    before_minus = np.flatnonzero(text[1:] == ord("-"))
+    if (text[before_minus] == ord("e")).any():
+        return True
+    found = np.flatnonzero(text[1:-4] == ord(".")) + 1
+    for offset in (1, 2, 3, 4, -1):  # then "0000" after the point and a "0" before it
+        found = found[text[found + offset] == ord("0")]
+    return len(found) > 0
 
 
 def _finite(value: Any) -> Any:
