@@ -191,3 +191,64 @@ def test_an_upgrade_header_is_ignored_quietly(port, caplog):
         answer = exchange(port, raw)
     assert answer.startswith(b"HTTP/1.1 200")
     assert not caplog.records
+
+
+def test_a_bad_variant_is_refused_with_or_without_download(client):
+    for query in ("variant=bogus", "variant=bogus&download=1", "variant=%00"):
+        answer = client.get(f"/api/release/2020-11?{query}")
+        assert answer.status_code == 400, answer.text
+        assert "unknown variant" in message(answer)
+        assert answer.json()["error"]["allowed"] == ["short", "long", "flash"]
+    assert client.get("/api/release/2020-11?variant=short").status_code == 200
+    assert client.get("/api/release/2020-11?variant=").status_code == 200  # as not given
+    spec = client.get("/api/openapi.json").json()["paths"]["/api/release/{month}"]
+    variant = next(p for p in spec["get"]["parameters"] if p["name"] == "variant")
+    assert "flash" in variant["schema"]["enum"]
+
+
+@pytest.mark.parametrize("range_", ["bytes=abc", "items=0-1", "bytes=100-1", "bytes=9" * 30 + "-"])
+def test_vendor_files_are_sent_whole_whatever_the_range(client, range_):
+    whole = client.get("/static/vendor/README.md")
+    answer = client.get("/static/vendor/README.md", headers={"Range": range_})
+    assert answer.status_code == 200 and answer.content == whole.content
+
+
+@pytest.mark.parametrize(
+    ("as_of", "said"),
+    [
+        ("2020-W46", "is not a date"),  # a week date: fromisoformat reads it as a Monday
+        ("2020-W46-1", "is not a date"),
+        ("2020-1115", "is not a date"),
+        ("2021-02-29", "is not a day of the calendar"),
+        ("2020-11-15T10:00", "has a time or time zone"),
+        ("2020-11-15+09:00", "has a time or time zone"),
+        ("2020-11-15Z", "has a time or time zone"),
+    ],
+)
+def test_as_of_is_a_day_written_one_way(client, as_of, said):
+    answer = client.get("/api/cube", params={"as_of": as_of})
+    assert answer.status_code == 400 and said in message(answer), answer.text
+    assert "YYYY-MM-DD" in message(answer)
+    assert client.get("/api/cube?as_of=20201215").json()["meta"]["as_of"] == "2020-12-15"
+
+
+def test_a_client_that_half_closes_gets_its_answers(monkeypatch):
+    app = create_app(dataset="default", api_key="")
+    service = app.state.api.service
+    cube = service.cube
+
+    def slow(*args: object) -> object:
+        time.sleep(0.5)  # still computing when the client's end of file arrives
+        return cube(*args)
+
+    monkeypatch.setattr(service, "cube", slow)
+    with Running(app) as p:
+        for asked in (b"GET /api/cube?as_of=2020-12-01 HTTP/1.1\r\nHost: x\r\n\r\n",
+                      GET + b"\r\n" + GET + b"\r\n"):  # fmt: skip
+            with socket.create_connection(("127.0.0.1", p), timeout=10) as sock:
+                sock.sendall(asked)
+                sock.shutdown(socket.SHUT_WR)  # as `nc -N` does
+                out = b""
+                while chunk := sock.recv(65536):
+                    out += chunk
+            assert out.count(b"HTTP/1.1 200") == asked.count(b"GET"), out[:200]

@@ -1,6 +1,6 @@
 """The package's layers, read from the source (every import statement, also those inside
-functions): no import cycle, the store below the file readers and the nowcast, renderers
-that take facts and never a store."""
+functions): no import cycle, each layer importing only the layers below it (the store below
+the file readers and the nowcast), renderers that take facts and never a store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ictrade"
-BASE = {"ictrade.errors", "ictrade.months", "ictrade.numbers"}  # below every layer
+BASE = {"ictrade.errors", "ictrade.months", "ictrade.numbers", "ictrade.progress"}  # below all
 
 
 def _name(path: Path) -> str:
@@ -79,6 +79,45 @@ def test_the_store_imports_only_classify_and_its_own_modules():
         if _within(m, "ictrade.store"):
             bad = [d for d in imports(m) if not _within(d, "ictrade.store", "ictrade.classify")]
             assert set(bad) <= BASE, f"{m} imports {sorted(set(bad) - BASE)}"
+
+
+# The layers from the bottom up (BASE below them all): a module imports its own layer's modules
+# and those of the layers below, never one beside or above it. The store sits below the file
+# readers, which make its lines (store/schema.py) and fetch into it.
+LAYERS = [
+    ["ictrade.classify"],
+    ["ictrade.store"],
+    ["ictrade.sources", "ictrade.engine"],
+    ["ictrade.load", "ictrade.nowcast"],
+    ["ictrade.stats"],
+    ["ictrade.release"],
+    ["ictrade.api"],  # the public functions' arguments checked (frames and the package use it)
+    ["ictrade.frames"],
+    ["ictrade"],  # the package itself: the library's API
+    ["ictrade.web"],
+    ["ictrade.cli"],
+]
+
+
+def _layer(module: str) -> tuple[int, str]:
+    """The layer of ``module`` (its place from the bottom, its name); BASE is -1."""
+    if module in BASE:
+        return -1, "base"
+    for n, names in enumerate(LAYERS):
+        for name in names:
+            if module == name or (name != "ictrade" and _within(module, name)):
+                return n, name
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS in {Path(__file__).name}")
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    bad = []
+    for m in sorted(modules()):
+        level, name = _layer(m)
+        for d in sorted(imports(m)):
+            if _layer(d)[1] != name and _layer(d)[0] >= level:
+                bad.append(f"{m} -> {d}")
+    assert not bad, "\n".join(bad)
 
 
 def test_renderers_take_facts_and_never_a_store():

@@ -11,7 +11,7 @@ import pytest
 
 from ictrade.errors import StoreBusyError
 from ictrade.web import create_app
-from ictrade.web.handles import LRU
+from ictrade.web.lru import LRU
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)

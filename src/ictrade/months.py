@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import numbers
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from .errors import UsageError, quoted
 
 # ASCII digits only: int() would also read full-width and Arabic-Indic ones
 _MONTH = re.compile(r"^([0-9]{4})-?([0-9]{2})\Z")
+_DATE = re.compile(r"^([0-9]{4})(-?)([0-9]{2})\2([0-9]{2})\Z")
+_TIMED = re.compile(r"^[0-9-]{8,10}(?:[T ][0-9]|[+-][0-9]{2}:?[0-9]{2}\Z|Z\Z)")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +25,13 @@ class Month:
     month: int
 
     def __post_init__(self) -> None:
+        if not isinstance(self.year, numbers.Integral) or not isinstance(
+            self.month, numbers.Integral
+        ):
+            raise UsageError(
+                f"Month takes a year and a month as numbers, not {self.year!r} and {self.month!r}"
+                "; for text use Month.parse('2020-11')"
+            )
         if not 1 <= self.month <= 12:
             raise UsageError(f"month {self.year}-{self.month:02d} is not a month; use YYYY-MM")
 
@@ -75,6 +85,7 @@ def month_range(first: Month, last: Month) -> Iterator[Month]:
 
 def parse_months(text: str) -> list[Month]:
     """Parse 'YYYY-MM' or 'FROM..TO' into the list of months it names."""
+    text = str(text)
     if ".." in text:
         start, _, end = text.partition("..")
         first, last = Month.parse(start), Month.parse(end)
@@ -87,14 +98,26 @@ def parse_months(text: str) -> list[Month]:
 
 
 def parse_date(text: str, what: str = "date") -> dt.date:
-    """Parse an ISO date 'YYYY-MM-DD' (a 'YYYY-MM' means the month's last day)."""
+    """Parse a date 'YYYY-MM-DD' or 'YYYYMMDD' (a 'YYYY-MM' means the month's last day).
+
+    Only these: ``date.fromisoformat`` would also take week dates ('2020-W46' is a Monday)
+    and, depending on the Python version, other ISO forms, so one text could name a day
+    here and be refused elsewhere."""
     text = str(text).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
+    m = _DATE.match(text)
+    if m and int(m.group(1)) >= 1:  # year 0 is no date
+        try:
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            raise UsageError(
+                f"{what} {quoted(text)} is not a day of the calendar; use YYYY-MM-DD, "
+                "e.g. 2020-12-15"
+            ) from None
     m = _MONTH.match(text)
-    if m and 1 <= int(m.group(1)) <= 9999:  # year 0 is no date
+    if m and 1 <= int(m.group(1)) <= 9999 and 1 <= int(m.group(2)) <= 12:
         month = Month(int(m.group(1)), int(m.group(2)))
         return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    if _TIMED.search(text):
+        shown = f"{what} {quoted(text)} has a time or time zone; give the day alone"
+        raise UsageError(f"{shown}: YYYY-MM-DD, e.g. 2020-12-15")
     raise UsageError(f"{what} {quoted(text)} is not a date; use YYYY-MM-DD, e.g. 2020-12-15")

@@ -7,9 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,22 +15,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
+from ..progress import Scoped
 from ._text import CR_ONLY, not_utf8_error
 
 _SCAN_ROWS = 20  # a header may sit under a few title rows (K-stat exports)
 
 ReadProgress = Callable[[int, int], None]  # (bytes read, file size)
-_READ_PROGRESS: ContextVar[ReadProgress | None] = ContextVar("ictrade_read", default=None)
-
-
-@contextmanager
-def reading_progress(callback: ReadProgress | None) -> Iterator[None]:
-    """Tell ``callback`` how far CSV reads within the block have got (a progress bar)."""
-    token = _READ_PROGRESS.set(callback)
-    try:
-        yield
-    finally:
-        _READ_PROGRESS.reset(token)
+_READ_PROGRESS: Scoped[ReadProgress] = Scoped("ictrade_read")
+reading_progress = _READ_PROGRESS.within  # tell the callback how far CSV reads have got
 
 
 class _Counted(io.FileIO):

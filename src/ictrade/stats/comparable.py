@@ -25,22 +25,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import NoDataError
 from ..months import Month
+from ..store.layers import Layers
 from ..store.schema import FLOWS
+from .reach import code_tree, reach
 
 REACH = 0.95
-REGULAR = 3
-HS6 = 6
 SCOPES = ("world", "partners")
-
-
-def finer_held(held: np.ndarray, index: dict[str, int], code: str) -> np.ndarray:
-    """[t] whether the month holds a code finer than ``code``."""
-    under = [n for c, n in index.items() if len(c) > len(code) and c.startswith(code)]
-    return np.asarray(held[:, under].any(axis=1)) if under else np.zeros(len(held), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -80,67 +73,7 @@ class Comparability:
         )
 
 
-def _indexes(column: pa.ChunkedArray | pa.Array) -> tuple[list[str], np.ndarray]:
-    encoded = pc.dictionary_encode(column)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    return encoded.dictionary.to_pylist(), np.asarray(encoded.indices.to_numpy())
-
-
-def _reach(rows: pa.Table, t: np.ndarray, n_t: int, finer_covers: bool = False) -> np.ndarray:
-    """[a, b]: the share of month b's value that month a covers (``finer_covers``: also by
-    codes finer than b's: whether a holds goods of b's kinds, not all of them)."""
-    codes, c = _indexes(rows.column("hs_code"))
-    keys, k = _indexes(rows.column("items"))
-    held = np.zeros((n_t, len(codes)), dtype=bool)
-    held[t, c] = True
-    value = np.zeros((n_t, len(codes)))
-    np.add.at(value, (t, c), rows.column("value_usd").to_numpy(zero_copy_only=False))
-    held_key = np.zeros((n_t, len(keys)), dtype=bool)
-    held_key[t, k] = True
-    lengths = sorted({len(code) for code in codes})
-    held_length = np.stack(
-        [
-            held[:, [n for n, code in enumerate(codes) if len(code) == d]].any(axis=1)
-            for d in lengths
-        ],
-        axis=1,
-    )
-    covered = held.copy()
-    for code_n, key_n in set(zip(c.tolist(), k.tolist(), strict=True)):
-        # a code of the same items, in a month that holds codes as detailed as this one
-        level = held_length[:, lengths.index(len(codes[code_n]))]
-        covered[:, code_n] |= held_key[:, key_n] & level
-    siblings: dict[tuple[int, str], list[int]] = {}
-    for n, code in enumerate(codes):
-        siblings.setdefault((len(code), code[:HS6]), []).append(n)
-    for group in siblings.values():
-        covered[:, group] |= np.asarray(held[:, group].any(axis=1))[:, None]
-    index = {code: n for n, code in enumerate(codes)}
-    own = value.copy()  # what each code adds beyond its finer codes
-    for n, code in enumerate(codes):
-        prefixes = [p for p in (index.get(code[:d]) for d in range(2, len(code))) if p is not None]
-        for p in prefixes:
-            covered[:, n] |= held[:, p]
-            if finer_covers:
-                covered[:, p] |= held[:, n]
-        if prefixes and len(codes[prefixes[-1]]) >= HS6:
-            own[:, prefixes[-1]] -= value[:, n]  # the nearest coarser code holds it
-    for n, code in enumerate(codes):
-        if len(code) < HS6:  # a heading beside its detail adds nothing: its detail has it
-            own[finer_held(held, index, code), n] = 0.0
-    own = np.clip(own, 0.0, None)
-    regular = own * (held.sum(axis=0) >= min(REGULAR, n_t))[None, :]
-    # one-off codes are not asked of other months, unless they are most of the month
-    mostly = regular.sum(axis=1) >= 0.5 * own.sum(axis=1)
-    own = np.where(mostly[:, None], regular, own)
-    total = own.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: np.ndarray = np.nan_to_num((covered.astype(float) @ own.T) / total[None, :])
-    return out
-
-
-def comparability(layers: pa.Table, months: list[Month]) -> Comparability:
+def comparability(layers: Layers | pa.Table, months: list[Month]) -> Comparability:
     """The comparability of the cube's ``months`` from ``store.layers.code_layers`` rows."""
     n_t = len(months)
     same = np.zeros((len(FLOWS), len(SCOPES), n_t, n_t), dtype=bool)
@@ -148,33 +81,51 @@ def comparability(layers: pa.Table, months: list[Month]) -> Comparability:
     wider: dict[tuple[int, int], tuple[int, float]] = {}
     if not n_t:
         return Comparability(same, narrow, wider)
-    month_t = layers.column("month").to_numpy().astype("datetime64[M]").astype(np.int64)
-    month_t = month_t + 1970 * 12 - months[0].index
+    if isinstance(layers, pa.Table):
+        layers = Layers.of(layers)
+    month_t = layers.month - months[0].index
     inside = (month_t >= 0) & (month_t < n_t)
-    partnered = layers.column("partnered").to_numpy(zero_copy_only=False).astype(bool)
-    flow = layers.column("flow").to_numpy(zero_copy_only=False)
-    for f, name in enumerate(FLOWS):
+    for f in range(len(FLOWS)):
         for s, scope in enumerate(SCOPES):
-            pick = inside & (flow == name) & (partnered if scope == "partners" else True)
+            pick = inside & (layers.flow == f) & (layers.partnered if scope == "partners" else True)
             if not pick.any():  # no such lines: nothing tells the months apart
                 same[f, s] = True
                 continue
-            reach = _reach(layers.filter(pa.array(pick)), month_t[pick], n_t)
-            ok = reach >= REACH
+            rows = np.flatnonzero(pick)
+            shares, _ = _reach(layers, rows, month_t[rows], n_t)
+            ok = shares >= REACH
             np.fill_diagonal(ok, True)
             same[f, s] = ok & ok.T
             if scope == "world":
                 short = ok.T & ~ok  # [t, w]: w reaches t, t does not reach w
-                for t in np.nonzero(short.any(axis=1))[0]:
-                    w = int(np.argmin(np.where(short[t], reach[t], np.inf)))
+                closest = np.argmin(np.where(short, shares, np.inf), axis=1)
+                for t in np.flatnonzero(short.any(axis=1)).tolist():
+                    w = int(closest[t])
                     narrow[f, t] = True
-                    wider[(f, int(t))] = (w, float(1 - reach[t, w]))
-    _imports_short(layers.filter(pa.array(inside)), month_t[inside], n_t, narrow, wider)
+                    wider[(f, t)] = (w, float(1 - shares[t, w]))
+    _imports_short(layers, np.flatnonzero(inside), month_t, n_t, narrow, wider)
     return Comparability(same, narrow, wider)
 
 
+def _reach(
+    layers: Layers, rows: np.ndarray, t: np.ndarray, n_t: int, kinds: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``stats.reach.reach`` of the layers' ``rows`` at months ``t``."""
+    return reach(
+        t,
+        layers.code[rows],
+        layers.key[rows],
+        layers.value[rows],
+        n_t,
+        code_tree(layers.codes),
+        len(layers.keys),
+        kinds,
+    )
+
+
 def _imports_short(
-    rows: pa.Table,
+    layers: Layers,
+    rows: np.ndarray,
     month_t: np.ndarray,
     n_t: int,
     narrow: np.ndarray,
@@ -183,19 +134,19 @@ def _imports_short(
     """Mark narrow the months whose import lines hold a part of the goods of their export
     lines: the exports hold goods of every kind the imports do, the imports do not reach the
     exports (imports of other goods than the exports are not a part of them)."""
-    flow = rows.column("flow").to_numpy(zero_copy_only=False)
-    if not ((flow == "export").any() and (flow == "import").any()):
-        return
     imports = FLOWS.index("import")
-    at = month_t + n_t * (flow == "import")
-    reach = _reach(rows, at, 2 * n_t)
-    kinds = _reach(rows, at, 2 * n_t, finer_covers=True)
-    for t in range(n_t):
-        missed = 1 - reach[n_t + t, t]
-        part = kinds[t, n_t + t] >= REACH and missed > 1 - REACH
-        if reach[n_t + t, n_t + t] > 0 and part and not narrow[imports, t]:
-            narrow[imports, t] = True
-            wider[(imports, t)] = (t, float(missed))
+    flow = layers.flow[rows]
+    if not ((flow != imports).any() and (flow == imports).any()):
+        return
+    shares, kinds = _reach(layers, rows, month_t[rows] + n_t * (flow == imports), 2 * n_t, True)
+    assert kinds is not None
+    t = np.arange(n_t)
+    missed = 1 - shares[n_t + t, t]
+    part = (kinds[t, n_t + t] >= REACH) & (missed > 1 - REACH)
+    found = (shares[n_t + t, n_t + t] > 0) & part & ~narrow[imports]
+    for m in np.flatnonzero(found).tolist():
+        narrow[imports, m] = True
+        wider[(imports, m)] = (m, float(missed[m]))
 
 
 def mask_not_comparable(

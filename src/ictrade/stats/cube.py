@@ -21,7 +21,7 @@ from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
 from ..store.coverage import check_published_by
-from ..store.layers import code_layers
+from ..store.layers import layer_arrays
 from ..store.query import cube_rows, data_span_hint
 from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
@@ -280,7 +280,7 @@ def mask_partial(cube: Cube, store: Store, as_of: dt.date | None) -> None:
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
     elif store.compare_by_lines:
-        comp = comparability(code_layers(store, as_of), cube.months)
+        comp = comparability(layer_arrays(store, as_of), cube.months)
         mask_not_comparable(comp, cube.value, cube.prior, cube.regions.index("world"))
         cube.comparable = comp
 

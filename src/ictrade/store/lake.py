@@ -10,6 +10,7 @@ files and never rewrites one, so every vintage stays readable; which vintage is 
 a date is computed when the lake is read (``ictrade.engine``). Appending checks the batch like
 the store does (flows, codes, partners, values, duplicated keys), skips lines identical to
 stored ones, and refuses a line whose key and vintage are stored with another value.
+Checking and staging a batch before it is compared with the lake: lake_stage.py.
 """
 
 from __future__ import annotations
@@ -21,23 +22,20 @@ import hashlib
 import shutil
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from ..errors import InputError, LineOf, StoreError
 from .base import first_row
 from .batch import LoadReport
+from .lake_stage import Staged, quoted, stage_batches, staged_sql
 from .nesting import KEY as NESTING_KEY
 from .nesting import Nested, find_nested, nested_with
-from .schema import KEY_SQL, LINE_KEY, LINE_SCHEMA
+from .schema import LINE_KEY, LINE_SCHEMA
 from .steps import step
-from .validate import validate
 
 PARTITIONS = ("reporter", "month")
 STAGING = ".staging"  # batches being checked; never read as lines
@@ -149,11 +147,11 @@ def append_batches(
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(stage)})
     try:
         step("checking", 0, 2)
-        staged = _stage(con, batches, stage, origin, sha256)
+        staged = stage_batches(con, batches, stage, origin, sha256)
         if staged.sha in _ingested(lake):
             return LakeReport(origin, staged.lines, 0, already_loaded=True)
         step("checking", 1, 2)
-        nested = find_nested(con, _staged_sql(stage), _NESTED) if staged.lines else None
+        nested = find_nested(con, staged_sql(stage), _NESTED) if staged.lines else None
         if nested is not None and not finest:
             raise InputError(nested.message(fix), file=origin)
         step("writing", 0, 1)
@@ -179,94 +177,17 @@ def append_batches(
     )
 
 
-@dataclass
-class _Staged:
-    sha: str
-    lines: int = 0
-    reporters: set[str] = field(default_factory=set)
-    months: tuple[dt.date, dt.date] | None = None
-    partitions: set[tuple[str, dt.date]] = field(default_factory=set)  # reporter, month
-
-
-def _stage(
-    con: duckdb.DuckDBPyConnection,
-    batches: Iterable[tuple[pa.Table, LineOf]],
-    stage: Path,
-    origin: str,
-    sha256: str | None,
-) -> _Staged:
-    """Check each batch and write it to ``stage``; refuse keys duplicated across batches."""
-    digest = hashlib.sha256()
-    staged = _Staged(sha256 or "")
-    hashes = []
-    for n, (table, first_line) in enumerate(batches):
-        con.register("batch", table)
-        validate(con, table, origin, first_line)
-        hashes.append(con.sql(f"SELECT hash({KEY_SQL}, vintage) AS h FROM batch").fetchnumpy()["h"])
-        parts = con.execute("SELECT DISTINCT reporter, month FROM batch").fetchall()
-        staged.partitions |= {(str(r), m) for r, m in parts}
-        con.unregister("batch")
-        plain = table.select(LINE_SCHEMA.names).cast(LINE_SCHEMA)
-        if sha256 is None:
-            digest.update(_table_bytes(plain))
-        pq.write_table(plain, stage / f"{n:06d}.parquet", compression="lz4")
-        staged.lines += plain.num_rows
-        staged.reporters |= set(pc.unique(plain["reporter"]).to_pylist())
-        bounds = pc.min_max(plain["month"])
-        low, high = bounds["min"].as_py(), bounds["max"].as_py()
-        if staged.months is not None:
-            low, high = min(low, staged.months[0]), max(high, staged.months[1])
-        staged.months = (low, high)
-    staged.sha = sha256 or digest.hexdigest()
-    if len(hashes) > 1:
-        _refuse_duplicates(con, stage, hashes, origin)
-    return staged
-
-
-def _refuse_duplicates(
-    con: duckdb.DuckDBPyConnection, stage: Path, hashes: list[np.ndarray], origin: str
-) -> None:
-    keys = np.sort(np.concatenate(hashes))
-    twice = np.unique(keys[1:][keys[1:] == keys[:-1]])
-    if not len(twice):
-        return
-    con.register("twice", pa.table({"h": pa.array(twice[:1000], pa.uint64())}))
-    dup = first_row(
-        con.execute(
-            f"""SELECT {KEY_SQL}, vintage FROM {_staged_sql(stage)}
-            WHERE hash({KEY_SQL}, vintage) IN (SELECT h FROM twice)
-            GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
-        ).fetchall()
-    )
-    if dup:  # else the hashes collided: the keys differ
-        source, reporter, month, flow, code, partner, vintage = dup
-        raise InputError(
-            f"duplicated line: {reporter} {flow} {code} {month:%Y-%m} partner {partner} of "
-            f"source {source} and vintage {vintage} comes twice; remove one of them or give "
-            "them different vintages",
-            file=origin,
-        )
-
-
-def _staged_sql(stage: Path) -> str:
-    return f"read_parquet('{_quoted(stage / '*.parquet')}')"
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def _write_new(
     con: duckdb.DuckDBPyConnection,
     lake: Path,
     stage: Path,
-    staged: _Staged,
+    staged: Staged,
     origin: str,
     nested: Nested | None,
 ) -> int:
     """Write the staged lines the lake lacks, less the ``nested`` ones (table ``nested``);
     refuse one the lake holds with another value, or lines that nest with the lake's."""
-    new = _staged_sql(stage)
+    new = staged_sql(stage)
     if nested is not None:
         same = " AND ".join(f"n.{k} = s.{k}" for k in NESTING_KEY)
         new = f"(SELECT * FROM {new} s WHERE NOT EXISTS (SELECT 1 FROM {_NESTED} n WHERE {same}))"
@@ -296,7 +217,7 @@ def _write_new(
     (lake / "lines").mkdir(parents=True, exist_ok=True)
     written = first_row(
         con.execute(
-            f"""COPY (SELECT * FROM {new}) TO '{_quoted(lake / "lines")}' (FORMAT parquet,
+            f"""COPY (SELECT * FROM {new}) TO '{quoted(lake / "lines")}' (FORMAT parquet,
             PARTITION_BY (reporter, month), APPEND, COMPRESSION zstd)"""
         ).fetchall()
     )
@@ -304,7 +225,7 @@ def _write_new(
 
 
 def _refuse_nesting_with_lake(
-    con: duckdb.DuckDBPyConnection, lake: Path, staged: _Staged, new: str, stored: str, origin: str
+    con: duckdb.DuckDBPyConnection, lake: Path, staged: Staged, new: str, stored: str, origin: str
 ) -> None:
     """Refuse lines that nest with lines the lake holds (read only when the lake has a folder
     of one of the batch's reporters and months)."""
@@ -314,13 +235,6 @@ def _refuse_nesting_with_lake(
     found = nested_with(con, new, stored)
     if found is not None:
         raise InputError(found, file=origin)
-
-
-def _table_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return bytes(sink.getvalue().to_pybytes())
 
 
 def export_store(

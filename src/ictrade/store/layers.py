@@ -9,6 +9,7 @@ file of every HS6 code since 2025) holds months whose totals are not made of the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 
 from .base import Store, remembered
 from .query import vintage_filter
+from .schema import FLOWS
 
 # a code's items in the month (several where the split table apportions it)
 _ITEMS = """JOIN (SELECT hs_code, valid_from, valid_to, string_agg(item, '|' ORDER BY item) AS items
@@ -47,15 +49,80 @@ def code_layers(store: Store, as_of: dt.date | None) -> pa.Table:
     """flow, partnered, month, hs_code, items, value_usd: the store's ICT lines (of its
     reporter and scheme, as of a vintage) summed over partners, apart for WORLD and partner
     lines; ``items`` are the code's items that month, joined by '|'."""
-    if store.memo is not None:  # a snapshot: the layers by span in force, read once
-        key = ("layers", store.reporter, store.scheme_name)
-        spans = remembered(store, key, lambda: LayerSpans.of(store))
-        if spans is not None:
-            return spans.at(as_of)
+    spans = _spans(store)
+    if spans is not None:
+        return spans.at(as_of)
     condition, params = vintage_filter(as_of)
     return store.con.sql(
         _SQL.format(vintage=condition), params=[store.scheme_name, *params, store.reporter]
     ).to_arrow_table()
+
+
+def layer_arrays(store: Store, as_of: dt.date | None) -> Layers:
+    """``code_layers`` as arrays (a snapshot's without a table in between)."""
+    spans = _spans(store)
+    return spans.arrays(as_of) if spans is not None else Layers.of(code_layers(store, as_of))
+
+
+def _spans(store: Store) -> LayerSpans | None:
+    if store.memo is None:
+        return None
+    # a snapshot: the layers by span in force, read once
+    key = ("layers", store.reporter, store.scheme_name)
+    return remembered(store, key, lambda: LayerSpans.of(store))
+
+
+def _indexes(column: pa.ChunkedArray | pa.Array) -> tuple[tuple[str, ...], np.ndarray]:
+    """The distinct values of a string column and each row's index among them."""
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return tuple(encoded.dictionary.to_pylist()), indices
+
+
+@dataclass(frozen=True)
+class Layers:
+    """``code_layers`` rows as arrays, in the same order."""
+
+    flow: np.ndarray  # index in FLOWS
+    partnered: np.ndarray  # bool
+    month: np.ndarray  # Month.index
+    code: np.ndarray  # index in ``codes``
+    key: np.ndarray  # index in ``keys`` (a code's items that month, joined by '|')
+    value: np.ndarray
+    codes: tuple[str, ...]  # a snapshot's: every code it holds at any date
+    keys: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: pa.Table) -> Layers:
+        codes, code = _indexes(rows.column("hs_code"))
+        keys, key = _indexes(rows.column("items"))
+        flows = pc.index_in(rows.column("flow"), value_set=pa.array(FLOWS))
+        month = rows.column("month").to_numpy().astype("datetime64[M]").astype(np.int64)
+        return cls(
+            np.asarray(flows.to_numpy(zero_copy_only=False), dtype=np.int64),
+            rows.column("partnered").to_numpy(zero_copy_only=False).astype(bool),
+            month + 1970 * 12,
+            code,
+            key,
+            np.asarray(rows.column("value_usd").to_numpy(zero_copy_only=False), dtype=float),
+            codes,
+            keys,
+        )
+
+    def take(self, rows: np.ndarray, value: np.ndarray) -> Layers:
+        """The rows ``rows`` with values ``value``."""
+        return Layers(
+            self.flow[rows],
+            self.partnered[rows],
+            self.month[rows],
+            self.code[rows],
+            self.key[rows],
+            value,
+            self.codes,
+            self.keys,
+        )
 
 
 class LayerSpans:
@@ -77,6 +144,11 @@ class LayerSpans:
         self.vintage = rows.column("vintage").to_numpy()
         self.superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
         self.value = rows.column("value_usd").to_numpy()
+        # each group's row as arrays (a zero value: the arrays' values come at each date)
+        firsts = self.rows.take(pa.array(self.first))
+        self.layers = Layers.of(
+            firsts.append_column("value_usd", pa.array(np.zeros(len(self.first))))
+        )
 
     @classmethod
     def of(cls, store: Store) -> LayerSpans | None:
@@ -88,7 +160,8 @@ class LayerSpans:
         rows = store.con.sql(_BY_SPAN, params=[store.scheme_name, store.reporter])
         return cls(rows.to_arrow_table())
 
-    def at(self, as_of: dt.date | None) -> pa.Table:
+    def _in_force(self, as_of: dt.date | None) -> tuple[np.ndarray, np.ndarray]:
+        """The groups with lines in force at ``as_of``, and their values."""
         keep = np.isnat(self.superseded)
         if as_of is not None:
             day = np.datetime64(as_of, "D")
@@ -96,5 +169,13 @@ class LayerSpans:
         size = len(self.first)
         value = np.bincount(self.group[keep], weights=self.value[keep], minlength=size)
         held = np.bincount(self.group[keep], minlength=size) > 0
-        picked = self.rows.take(pa.array(self.first[held]))
-        return picked.append_column("value_usd", pa.array(value[held]))
+        return np.nonzero(held)[0], value[held]
+
+    def at(self, as_of: dt.date | None) -> pa.Table:
+        groups, value = self._in_force(as_of)
+        picked = self.rows.take(pa.array(self.first[groups]))
+        return picked.append_column("value_usd", pa.array(value))
+
+    def arrays(self, as_of: dt.date | None) -> Layers:
+        groups, value = self._in_force(as_of)
+        return self.layers.take(groups, value)

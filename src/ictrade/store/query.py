@@ -124,7 +124,7 @@ def interval_rows(store: Store) -> pa.Table | None:
 # - ingest recomputes the months its batch spans, inside the batch's transaction: a batch
 #   only changes which vintage is in force for its own keys, and only brings new codes in its
 #   own lines (the code map of stored codes does not change);
-# - a change of the classification rules (store._ensure_code_map) rebuilds it whole;
+# - a change of the classification rules (upgrade.ensure_code_map) rebuilds it whole;
 # - shipped datasets, loaded into memory at open, build it then.
 # Where lines refine one another (``needs_counting``) a batch may change how lines of other
 # months are counted and apportioned: the table is then rebuilt whole, from the counted cube.

@@ -3,22 +3,13 @@ tells the callback the caller installed with ``steps_shown`` (none: nothing happ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+
+from ..progress import Scoped
 
 Steps = Callable[[str, int, int], None]  # (phase, steps done, steps in the phase)
-_STEPS: ContextVar[Steps | None] = ContextVar("ictrade_steps", default=None)
-
-
-@contextmanager
-def steps_shown(callback: Steps | None) -> Iterator[None]:
-    """Tell ``callback`` the steps of the operations within the block."""
-    token = _STEPS.set(callback)
-    try:
-        yield
-    finally:
-        _STEPS.reset(token)
+_STEPS: Scoped[Steps] = Scoped("ictrade_steps")
+steps_shown = _STEPS.within  # tell the callback the steps of the operations within the block
 
 
 def step(phase: str, done: int, total: int) -> None:

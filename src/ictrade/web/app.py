@@ -8,7 +8,6 @@ parsed request, so a repeated request costs a dictionary look-up.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
 from collections.abc import AsyncIterator, Callable
@@ -16,21 +15,20 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
-import anyio.to_thread
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
 from ..classify import using_scheme
 from ..classify.rules import available_schemes
 from ..store.store import StoreChoice, choose_store
-from . import params, releases
-from .dashboard import VENDOR_DIR, VENDOR_PATH, dashboard_html
+from . import olap, params, releases
+from .dashboard import VENDOR_PATH, VendorFiles, dashboard_html
 from .envelope import (
     JSON,
     ApiKeyMiddleware,
@@ -40,13 +38,14 @@ from .envelope import (
     error_handlers,
     request_error,
 )
-from .handles import LRU, StoreHandle
+from .handles import StoreHandle
+from .lru import LRU
 from .openapi import openapi_document
 from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
 COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
-DOCUMENTS = 1  # of which facts documents and releases (tens of milliseconds each)
+DOCUMENTS = 1  # facts documents and releases computed at once, on threads of their own
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
 COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
@@ -61,8 +60,9 @@ class Api:
         self.responses: LRU[Body] = LRU(1024, budget=RESPONSE_BYTES, weigh=Body.size)
         self.computing = anyio.CapacityLimiter(COMPUTING)
         # Documents queue apart: a cube or series asked at a new date (milliseconds) does not
-        # wait behind several facts documents.
+        # wait behind several facts documents, nor a document behind them.
         self.documents = anyio.CapacityLimiter(DOCUMENTS)
+        self.compressing = anyio.CapacityLimiter(COMPUTING)
         self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
@@ -90,11 +90,12 @@ class Api:
                 return Body.ok(data, meta, gzipped=gzipped)
 
             if document and (ready is None or not await self.run(ready)):
-                async with self.documents:
-                    body = await self.run(envelope, False)
+                # on the documents' own thread: a document waiting for a computing slot held
+                # the documents' queue meanwhile (its wait doubled the documents' tail)
+                body = await to_thread.run_sync(envelope, False, limiter=self.documents)
                 # gzipped out of the queue: the next document is computed meanwhile (zlib
                 # lets go of the interpreter lock)
-                body = await self.run(body.gzipped)
+                body = await to_thread.run_sync(body.gzipped, limiter=self.compressing)
             else:
                 body = await self.run(envelope)
             body = self.responses.put(key, body)
@@ -103,7 +104,7 @@ class Api:
     async def run(self, func: Callable[..., V], *args: Any) -> V:
         """``func(*args)`` in a worker thread, at most COMPUTING at once: more would only
         share the cores (and the interpreter lock) with the answers served from the caches."""
-        return await anyio.to_thread.run_sync(func, *args, limiter=self.computing)
+        return await to_thread.run_sync(func, *args, limiter=self.computing)
 
     async def context(
         self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False
@@ -162,7 +163,7 @@ class Api:
         if fmt == "csv":
             data = await self.run(self.service.cube, handle, query, as_of)
             return Response(
-                _csv(data),
+                olap.cube_csv(data),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="ictrade-cube.csv"'},
             )
@@ -178,9 +179,9 @@ class Api:
         )
         query = request.query_params
         fmt, lang = query.get("format") or "md", query.get("lang") or "en"
-        releases.check(fmt, lang)
+        variant = query.get("variant") or None
+        releases.check(fmt, lang, variant)
         download = params.boolean("download", query.get("download"))
-        variant = query.get("variant")
         key = ("release", handle.identity, handle.stamp(), month, as_of, published, fmt, lang)
 
         def files() -> list[releases.ReleaseFile]:
@@ -199,7 +200,7 @@ class Api:
             )
         meta = {**meta, "month": str(month), "format": fmt, "lang": lang}
         return await self.answer(
-            request, key, lambda: ({"files": _file_list(files())}, meta), document=True
+            request, key, lambda: ({"files": releases.file_list(files())}, meta), document=True
         )
 
     async def meta(self, request: Request) -> Response:
@@ -216,35 +217,6 @@ class Api:
 
 def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in query.items() if k != "api_key"))
-
-
-def _file_list(files: list[releases.ReleaseFile]) -> list[dict[str, Any]]:
-    out = []
-    for f in files:
-        text = f.content if isinstance(f.content, str) else None
-        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
-        out.append(
-            {
-                "name": f.name,
-                "variant": f.variant,
-                "media_type": f.media_type,
-                "text": text,
-                "base64": encoded,
-            }
-        )
-    return out
-
-
-def _csv(data: dict[str, Any]) -> str:
-    import csv
-    import io
-
-    columns = [*data["drilldowns"], *data["measures"]]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(data["rows"])
-    return out.getvalue()
 
 
 def create_app(
@@ -288,7 +260,7 @@ def create_app(
         Route("/api/series", api.series),
         Route("/api/cube", api.cube),
         Route("/api/release/{month}", api.release),
-        Mount(VENDOR_PATH, StaticFiles(packages=[VENDOR_DIR])),
+        Mount(VENDOR_PATH, VendorFiles()),
     ]
     app = Starlette(routes=routes, exception_handlers=error_handlers(), lifespan=lifespan)
     app.state.api = api

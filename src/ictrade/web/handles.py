@@ -13,11 +13,10 @@ import dataclasses
 import datetime as dt
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from ..errors import IctradeError, StoreBusyError
 from ..stats.cube import Cube, load_cube
@@ -26,52 +25,13 @@ from ..store.base import line_vintages, resolve_vintage
 from ..store.coverage import incomplete_months
 from ..store.layers import code_layers
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
+from .lru import LRU
 
 V = TypeVar("V")
 
 FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
 RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
 CUBE_BYTES = 512 << 20  # cubes kept per store
-
-
-class LRU(Generic[V]):
-    """A small thread-safe least-recently-used map: at most ``size`` entries, and at most
-    ``budget`` in total of what ``weigh`` says an entry costs (bytes, say), when given."""
-
-    def __init__(
-        self, size: int, budget: int | None = None, weigh: Callable[[V], int] | None = None
-    ) -> None:
-        self.size, self.budget, self.weigh = size, budget, weigh
-        self._data: OrderedDict[tuple[object, ...], V] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-        self.weight = 0
-
-    def get(self, key: tuple[object, ...]) -> V | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self._data.move_to_end(key)
-            self.hits += 1
-            return value
-
-    def put(self, key: tuple[object, ...], value: V) -> V:
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self.weight -= self._weigh(old)
-            self._data[key] = value
-            self.weight += self._weigh(value)
-            while len(self._data) > self.size or (
-                self.budget is not None and self.weight > self.budget and len(self._data) > 1
-            ):
-                self.weight -= self._weigh(self._data.popitem(last=False)[1])
-        return value
-
-    def _weigh(self, value: V) -> int:
-        return self.weigh(value) if self.weigh is not None else 0
 
 
 def cube_bytes(cube: Cube) -> int:

@@ -191,9 +191,9 @@ def _paths() -> Doc:
                 _param(
                     "variant",
                     "query",
-                    "with download: short or long (md), page (html), workbook (xlsx); "
-                    "default the long text or the only file",
-                    _enum(["short", "long", "page", "workbook"]),
+                    "with download: short or long (md), page (html), workbook (xlsx), flash "
+                    "(a month of flash figures only); default the long text or the only file",
+                    _enum([v for fmt in releases.FORMATS for v in releases.variants(fmt)]),
                 ),
                 *_common(True),
             ],

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
-from ..release.renderers import MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
+import base64
+from typing import Any
+
+from ..release.renderers import FLASH_RENDERERS, MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
 from .params import ApiError, one_of
 
-__all__ = ["ReleaseFile", "Source", "available", "check", "pick", "render_files"]
+__all__ = ["ReleaseFile", "Source", "available", "check", "file_list", "pick", "render_files"]
 
 FORMATS = tuple(MEDIA_TYPES)
 LANGS = ("en", "ko")
+
+
+def variants(fmt: str) -> list[str]:
+    """The files a release of format ``fmt`` may have (a month's depend on its figures)."""
+    tables = (RENDERERS, FLASH_RENDERERS)
+    return list(dict.fromkeys(r.variant for table in tables for r in table.get(fmt, [])))
 
 
 def available() -> list[str]:
@@ -17,9 +26,12 @@ def available() -> list[str]:
     return [f"{fmt}/{lang}" for fmt in RENDERERS for lang in LANGS]
 
 
-def check(fmt: str, lang: str) -> None:
+def check(fmt: str, lang: str, variant: str | None = None) -> None:
+    """A release's format, language and file variant (checked with or without download=)."""
     one_of("format", fmt, FORMATS)
     one_of("lang", lang, LANGS)
+    if variant is not None:
+        one_of("variant", variant, variants(fmt))
     if f"{fmt}/{lang}" not in available():
         raise ApiError(
             400,
@@ -40,3 +52,21 @@ def pick(files: list[ReleaseFile], variant: str | None) -> ReleaseFile:
     if variant is None:
         return by_variant.get("long") or files[0]
     return by_variant[one_of("variant", variant, list(by_variant))]
+
+
+def file_list(files: list[ReleaseFile]) -> list[dict[str, Any]]:
+    """The files as the API lists them: text as it is, binary files (PDF, Excel) in base64."""
+    out = []
+    for f in files:
+        text = f.content if isinstance(f.content, str) else None
+        encoded = None if isinstance(f.content, str) else base64.b64encode(f.content).decode()
+        out.append(
+            {
+                "name": f.name,
+                "variant": f.variant,
+                "media_type": f.media_type,
+                "text": text,
+                "base64": encoded,
+            }
+        )
+    return out

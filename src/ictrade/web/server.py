@@ -62,6 +62,22 @@ class Protocol(H11Protocol):
             pass  # no answer can be sent on this connection any more: closing says it
         self.transport.close()
 
+    half_closed = False
+
+    def eof_received(self) -> bool | None:  # type: ignore[override]
+        """A client that closes its side after sending (``shutdown(SHUT_WR)``, ``nc -N``)
+        still gets its answers: uvicorn closed the connection at once, dropping an answer
+        still being computed. The connection closes once the requests read are answered."""
+        if self.cycle is None or self.cycle.response_complete:
+            return None  # nothing being answered: close now
+        self.half_closed = True
+        return True  # keep the socket open for writing
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # answers the next request already read, if any
+        if self.half_closed and (self.cycle is None or self.cycle.response_complete):
+            self.transport.close()
+
     def _unsupported_upgrade_warning(self) -> None:
         """An Upgrade header (websocket, h2c) is ignored and the request answered as HTTP/1.1,
         without a warning per request in the log."""

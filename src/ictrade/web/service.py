@@ -23,7 +23,8 @@ from ..store.store import Store, StoreChoice, available_datasets
 from . import olap, params, releases
 from .envelope import Serialized, dumps
 from .gzipped import Part
-from .handles import LRU, ReporterHandle, StoreHandle
+from .handles import ReporterHandle, StoreHandle
+from .lru import LRU
 from .olap import check_month, cube_query, time_span
 
 
