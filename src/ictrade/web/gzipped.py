@@ -17,7 +17,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from isal import isal_zlib
+try:
+    from isal import isal_zlib
+except ImportError:  # an environment set up before isal was required: zlib's deflate, slower
+    import zlib as isal_zlib  # type: ignore[no-redef]
 
 LEVEL = 1
 # gzip magic, deflate, no flags, no modification time, fastest compression, unknown system
