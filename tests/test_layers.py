@@ -90,7 +90,9 @@ LAYERS = [
     ["ictrade.sources", "ictrade.engine"],
     ["ictrade.load", "ictrade.nowcast"],
     ["ictrade.stats"],
-    ["ictrade.release", "ictrade.frames"],
+    ["ictrade.release"],
+    ["ictrade.api"],  # the public functions' arguments checked (frames and the package use it)
+    ["ictrade.frames"],
     ["ictrade"],  # the package itself: the library's API
     ["ictrade.web"],
     ["ictrade.cli"],

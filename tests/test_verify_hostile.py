@@ -85,3 +85,23 @@ def test_a_missing_file_is_named(tmp_path):
     args = ["verify", str(tmp_path / "nope.txt"), "--month", "2020-11", "--dataset", "default"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text", ["ICT exports rose 15.8% to $16.6 billion.\n", "ICT 수출은 15.8% 증가한 166억 달러\n"]
+)
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, codec, text):
+    path = tmp_path / "news.txt"
+    path.write_bytes(text.encode(codec))
+    args = ["verify", str(path), "--month", "2020-11", "--dataset", "default"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0 and "2 claims" in result.output, result.output
+
+
+def test_nul_bytes_that_are_no_utf16_are_binary(tmp_path):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"ICT\x00\x00\x00exports\x00rose 15.8%" * 20)  # NULs on both sides
+    args = ["verify", str(path), "--month", "2020-11", "--dataset", "default"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "binary data" in result.output, result.output

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .api import checked
 from .errors import (
     IctradeError,
     InputError,
@@ -23,15 +24,28 @@ from .errors import (
     UsageError,
 )
 from .frames import cube_table, facts_table, series_table
-from .load import ingest_file
+from .load import ingest_file as _ingest_file
 from .months import Month, parse_months
-from .release.build import write_release
-from .release.markdown import long_markdown, short_markdown
-from .stats.check import check_published
-from .stats.facts import build_facts
-from .stats.series import series
-from .store.ingest import ingest_table
-from .store.store import Store, open_store
+from .release.build import write_release as _write_release
+from .release.markdown import long_markdown as _long_markdown
+from .release.markdown import short_markdown as _short_markdown
+from .stats.check import check_published as _check_published
+from .stats.facts import build_facts as _build_facts
+from .stats.series import series as _series
+from .store.ingest import ingest_table as _ingest_table
+from .store.store import Store
+from .store.store import open_store as _open_store
+
+# Checked where a user calls them (api.py): text for months and dates, clear errors otherwise.
+build_facts = checked(_build_facts)
+check_published = checked(_check_published)
+ingest_file = checked(_ingest_file)
+ingest_table = checked(_ingest_table)
+long_markdown = checked(_long_markdown)
+open_store = checked(_open_store)
+series = checked(_series)
+short_markdown = checked(_short_markdown)
+write_release = checked(_write_release)
 
 __all__ = [
     "IctradeError",

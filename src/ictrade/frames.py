@@ -19,7 +19,9 @@ from contextlib import contextmanager
 import numpy as np
 import pyarrow as pa
 
-from .months import Month, parse_date
+from .api import checked, date_of, month_of
+from .errors import UsageError
+from .months import Month
 from .stats.cube import FLOWS, load_cube
 from .stats.facts import build_facts
 from .stats.series import series
@@ -31,6 +33,13 @@ MonthLike = Month | str
 DateLike = dt.date | str | None
 
 
+def _month(value: MonthLike) -> Month:
+    month = month_of(value)
+    if month is None:
+        raise UsageError("month is required: a Month or text 'YYYY-MM', e.g. '2020-11'")
+    return month
+
+
 @contextmanager
 def _opened(store: Store | None) -> Iterator[Store]:
     if store is not None:
@@ -40,16 +49,7 @@ def _opened(store: Store | None) -> Iterator[Store]:
         yield chosen
 
 
-def _month(value: MonthLike) -> Month:
-    return value if isinstance(value, Month) else Month.parse(value)
-
-
-def _date(value: DateLike) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return parse_date(value, "as_of")
-
-
+@checked
 def facts_table(
     store: Store | None = None,
     *,
@@ -63,12 +63,13 @@ def facts_table(
     import json
 
     with _opened(store) as opened:
-        facts = build_facts(opened, _month(month), as_of=_date(as_of), as_published=as_published)
+        facts = build_facts(opened, _month(month), as_of=date_of(as_of), as_published=as_published)
     table = pa.Table.from_pylist(facts["cells"])
     head = {k: v for k, v in facts.items() if k not in ("cells", "streaks", "turns", "records")}
     return table.replace_schema_metadata({"ictrade.facts": json.dumps(head, default=str)})
 
 
+@checked
 def series_table(
     store: Store | None = None,
     *,
@@ -89,9 +90,9 @@ def series_table(
             item,
             region,
             measure=measure,
-            start=_month(start) if start is not None else None,
-            end=_month(end) if end is not None else None,
-            as_of=_date(as_of),
+            start=month_of(start, "start"),
+            end=month_of(end, "end"),
+            as_of=date_of(as_of),
         )
     return pa.table(
         {
@@ -101,12 +102,13 @@ def series_table(
     )
 
 
+@checked
 def cube_table(store: Store | None = None, *, as_of: DateLike = None) -> pa.Table:
     """The cube every statistic comes from, long: ``month``, ``flow``, ``item`` (items roll up
     their descendants), ``region``, ``value_usd`` and ``prior_usd`` (twelve months before, with
     the region's members of the month); cells without trade are left out."""
     with _opened(store) as opened:
-        cube = load_cube(opened, _date(as_of))
+        cube = load_cube(opened, date_of(as_of))
     f, i, r, t = np.nonzero(np.nan_to_num(cube.value) != 0)
     months = np.array([m.first_day() for m in cube.months], dtype="datetime64[D]")
     return pa.table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import numbers
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,13 @@ class Month:
     month: int
 
     def __post_init__(self) -> None:
+        if not isinstance(self.year, numbers.Integral) or not isinstance(
+            self.month, numbers.Integral
+        ):
+            raise UsageError(
+                f"Month takes a year and a month as numbers, not {self.year!r} and {self.month!r}"
+                "; for text use Month.parse('2020-11')"
+            )
         if not 1 <= self.month <= 12:
             raise UsageError(f"month {self.year}-{self.month:02d} is not a month; use YYYY-MM")
 
@@ -77,6 +85,7 @@ def month_range(first: Month, last: Month) -> Iterator[Month]:
 
 def parse_months(text: str) -> list[Month]:
     """Parse 'YYYY-MM' or 'FROM..TO' into the list of months it names."""
+    text = str(text)
     if ".." in text:
         start, _, end = text.partition("..")
         first, last = Month.parse(start), Month.parse(end)

@@ -89,10 +89,11 @@ class Report:
         header = ("status", "claim", "read as", "subject", "facts")
         shown = [o for o in self.outcomes if not (skip_matched and o.status == MATCHED)]
         rows = [header, *[o.row() for o in shown]]
-        widths = [max(_width(r[k]) for r in rows) for k in range(4)]
+        sizes = [[_width(r[k]) for k in range(4)] for r in rows]
+        widths = [max(size[k] for size in sizes) for k in range(4)]
         lines = [
-            "  ".join(r[k] + " " * (widths[k] - _width(r[k])) for k in range(4)) + "  " + r[4]
-            for r in rows
+            "  ".join(r[k] + " " * (widths[k] - size[k]) for k in range(4)) + "  " + r[4]
+            for r, size in zip(rows, sizes, strict=True)
         ]
         return "\n".join(lines)
 
@@ -113,4 +114,6 @@ class Report:
 
 def _width(text: str) -> int:
     """Columns a terminal gives ``text``: Hangul and other wide characters take two."""
+    if text.isascii():  # most cells: no character to look up
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -113,9 +113,7 @@ def check_text_head(head: bytes, file: str) -> None:
         raise InputError(
             f"the file is {packed}-compressed; decompress it and give the file inside", file=file
         )
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-        head[:2].count(0) == 1 and head.count(0) * 3 > len(head)
-    ):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
         raise InputError(
             "the file is UTF-16 text; save it as UTF-8 (or cp949) CSV and load it again", file=file
         )
@@ -132,8 +130,9 @@ CR_ONLY = "the lines end with CR only (old Mac text); save the file with LF or C
 
 
 def read_text(path: Path) -> str:
-    """A text file's content: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp949
-    (Korean Windows). Binary data, undecodable text and empty files are InputErrors."""
+    """A text file's content: UTF-8 (with or without BOM), UTF-16 (with a BOM or without,
+    told by its NULs), else cp949 (Korean Windows). Binary data, undecodable text and empty
+    files are InputErrors."""
     return decode_text(regular_file(path).read_bytes(), str(path))
 
 
@@ -148,6 +147,17 @@ def decode_text(raw: bytes, file: str) -> str:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("the file starts as UTF-16 but does not decode", file=file) from None
+    elif codec := utf16_without_bom(raw[: 1 << 16]):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            raise InputError(
+                f"the file looks like {codec.upper()} text without a byte-order mark but does "
+                "not decode; save it as UTF-8",
+                file=file,
+            ) from None
+        if "\0" in text:
+            raise InputError("the file holds binary data (NUL bytes), not text", file=file)
     else:
         if 0 in raw[: 1 << 16]:
             raise InputError("the file holds binary data (NUL bytes), not text", file=file)
@@ -164,6 +174,18 @@ def decode_text(raw: bytes, file: str) -> str:
     if not text.strip():
         raise InputError("the file is empty; give a text that states figures", file=file)
     return text
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``head`` looks like UTF-16 text without a byte-order
+    mark: in UTF-16 the letters, digits and spaces of ASCII have a NUL beside them, on one side
+    (U+xx00 characters such as '가' put a few on the other)."""
+    units = head[: len(head) // 2 * 2]
+    big, little = units[0::2].count(0), units[1::2].count(0)  # NULs first, second in a pair
+    most, fewest = max(big, little), min(big, little)
+    if not most or most * 10 < len(units) // 2 or fewest * 4 > most:  # binary data
+        return None
+    return "utf-16-le" if little > big else "utf-16-be"
 
 
 def not_utf8_error(path: Path, codec: str = "utf-8") -> InputError:

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
-import anyio.to_thread
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -45,7 +45,7 @@ from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
 COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
-DOCUMENTS = 1  # of which facts documents and releases (tens of milliseconds each)
+DOCUMENTS = 1  # facts documents and releases computed at once, on threads of their own
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
 COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
@@ -60,8 +60,9 @@ class Api:
         self.responses: LRU[Body] = LRU(1024, budget=RESPONSE_BYTES, weigh=Body.size)
         self.computing = anyio.CapacityLimiter(COMPUTING)
         # Documents queue apart: a cube or series asked at a new date (milliseconds) does not
-        # wait behind several facts documents.
+        # wait behind several facts documents, nor a document behind them.
         self.documents = anyio.CapacityLimiter(DOCUMENTS)
+        self.compressing = anyio.CapacityLimiter(COMPUTING)
         self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
@@ -89,11 +90,12 @@ class Api:
                 return Body.ok(data, meta, gzipped=gzipped)
 
             if document and (ready is None or not await self.run(ready)):
-                async with self.documents:
-                    body = await self.run(envelope, False)
+                # on the documents' own thread: a document waiting for a computing slot held
+                # the documents' queue meanwhile (its wait doubled the documents' tail)
+                body = await to_thread.run_sync(envelope, False, limiter=self.documents)
                 # gzipped out of the queue: the next document is computed meanwhile (zlib
                 # lets go of the interpreter lock)
-                body = await self.run(body.gzipped)
+                body = await to_thread.run_sync(body.gzipped, limiter=self.compressing)
             else:
                 body = await self.run(envelope)
             body = self.responses.put(key, body)
@@ -102,7 +104,7 @@ class Api:
     async def run(self, func: Callable[..., V], *args: Any) -> V:
         """``func(*args)`` in a worker thread, at most COMPUTING at once: more would only
         share the cores (and the interpreter lock) with the answers served from the caches."""
-        return await anyio.to_thread.run_sync(func, *args, limiter=self.computing)
+        return await to_thread.run_sync(func, *args, limiter=self.computing)
 
     async def context(
         self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False

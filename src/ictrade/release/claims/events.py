@@ -14,19 +14,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .numbers import KO_COUNTS, WORD, leftmost_longest, number_word
+from .numbers import KO_COUNTS, WORD, WORD_STARTS, leftmost_longest, number_word, starting_with
 
 N = rf"(?:\d+|{WORD})"
 STREAK = re.compile(
-    rf"(?P<a>{N})(?:st|nd|rd|th)?[- ](?:straight|consecutive|successive)[- ]months?"
-    rf"|(?P<b>{N})(?:st|nd|rd|th)?(?:-month| months?) "
-    r"(?:consecutive|straight|successive|in a row|running)"
-    rf"|for (?:the )?(?P<c>{N})(?:st|nd|rd|th)? (?:straight |consecutive )?months?\b"
-    rf"(?=[^.]*(?:since|in a row|straight|consecutive|continu|kept|running|through|during))"
-    rf"|(?<=continuing )an? [\w-]+ (?:trend|streak) for (?P<d>{N}) months"
-    rf"|for (?:the )?(?P<e>\d+)(?:st|nd|rd|th) month"
-    r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속"
-    r"|(?P<kw>한|두|세|석|네|넉|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
+    starting_with(
+        rf"\d{WORD_STARTS}fa한두세석네넉다여",
+        rf"(?P<a>{N})(?:st|nd|rd|th)?[- ](?:straight|consecutive|successive)[- ]months?"
+        rf"|(?P<b>{N})(?:st|nd|rd|th)?(?:-month| months?) "
+        r"(?:consecutive|straight|successive|in a row|running)"
+        rf"|for (?:the )?(?P<c>{N})(?:st|nd|rd|th)? (?:straight |consecutive )?months?\b"
+        rf"(?=[^.]*(?:since|in a row|straight|consecutive|continu|kept|running|through|during))"
+        rf"|(?<=continuing )an? [\w-]+ (?:trend|streak) for (?P<d>{N}) months"
+        rf"|for (?:the )?(?P<e>\d+)(?:st|nd|rd|th) month"
+        r"|(?P<ko>\d+)\s?개월\s?(?:연속|째|동안 연속)|(?P<koy>\d+)\s?년\s?연속"
+        r"|(?P<kw>한|두|세|석|네|넉|다섯|여섯|\d+)\s?달\s?(?:연속|째)",
+    ),
     re.IGNORECASE,
 )
 SPAN = re.compile(
@@ -36,13 +39,16 @@ SPAN = re.compile(
 )
 SUPERLATIVE = re.compile(r"fastest|highest|biggest|largest|strongest|steepest|sharpest|최대|최고")
 RECORD = re.compile(
-    rf"(?P<rank>{WORD}|\d+(?:st|nd|rd|th))[- ](?:highest|biggest|largest|best)"
-    r"|역대\s?(?P<ko>두|세|네|다섯)\s?번째|역대\s?(?P<kn>\d)\s?위"
-    r"|record[- ]high|all-time high|highest[- ]ever|(?:new|monthly|previous|a) record"
-    r"|record (?:performance|level|monthly|for)|highest (?:monthly )?(?:level|record)|new high"
-    r"|highest(?= since| on record| ever)|highest(?=(?: [\w-]+){1,2} on record)"
-    r"|fastest (?:growth|pace)|record(?= \$| US\$| USD)"
-    r"|역대\s?(?:\d+월\s?(?:중\s?|기준\s?)?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
+    starting_with(
+        rf"\d{WORD_STARTS}rahnmpf역사월",
+        rf"(?P<rank>{WORD}|\d+(?:st|nd|rd|th))[- ](?:highest|biggest|largest|best)"
+        r"|역대\s?(?P<ko>두|세|네|다섯)\s?번째|역대\s?(?P<kn>\d)\s?위"
+        r"|record[- ]high|all-time high|highest[- ]ever|(?:new|monthly|previous|a) record"
+        r"|record (?:performance|level|monthly|for)|highest (?:monthly )?(?:level|record)|new high"
+        r"|highest(?= since| on record| ever)|highest(?=(?: [\w-]+){1,2} on record)"
+        r"|fastest (?:growth|pace)|record(?= \$| US\$| USD)"
+        r"|역대\s?(?:\d+월\s?(?:중\s?|기준\s?)?)?(?:최대|최고)|사상\s?(?:최대|최고)|월간\s?최대",
+    ),
     re.IGNORECASE,
 )
 RANK = re.compile(
@@ -65,6 +71,11 @@ CALENDAR = re.compile(
     r"|highest [A-Z][a-z]+(?: [a-z]+)? on record"
     r"|\d+월\s?(?:기준|중)?\s?역대|역대\s?\d+월",
 )
+
+
+# Streaks and spans count months or years: a sentence without these words has none, and its
+# scan (number words at every place) is skipped.
+COUNTED = ("month", "year", "개월", "년", "달")
 
 
 @dataclass
@@ -91,13 +102,15 @@ def _count(text: str | None) -> int | None:
 def events(sentence: str) -> list[Event]:
     """Streaks, turns, records, ranks and fractions of a sentence, in order."""
     out: list[Event] = []
-    for m in STREAK.finditer(sentence):
+    folded = sentence.lower()
+    counted = any(word in folded for word in COUNTED)
+    for m in STREAK.finditer(sentence) if counted else ():
         years = _count(m.group("koy"))
         n = _count(next((g for g in m.groups() if g), None)) if years is None else years * 12
         if n:
             out.append(Event(m.start(), m.end(), "streak", {"months": n},
                              n, 12.0 if years else 1.0))  # fmt: skip
-    for m in SPAN.finditer(sentence):
+    for m in SPAN.finditer(sentence) if counted else ():
         n = _count(m.group("n") or m.group("ko"))
         if not n:
             continue

@@ -35,6 +35,13 @@ def _rows(name: str) -> list[dict[str, str]]:
 @functools.cache
 def names() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """(pattern, kind, id) for every name; the longest first so 'memory chips' beats 'memory'."""
+    return tuple((pattern, kind, ident) for pattern, _, kind, ident in _names())
+
+
+@functools.cache
+def _names() -> tuple[tuple[re.Pattern[str], tuple[str, bool], str, str], ...]:
+    """(pattern, (key, folded), kind, id): ``key``, the name's first word, is in every text
+    the pattern matches (folded by ``_fold`` if ``folded``: the pattern ignores case)."""
     by_text: dict[tuple[str, str], str] = {}
     for item in taxonomy().items:
         by_text |= {(item.name_en, "item"): item.id, (item.name_ko, "item"): item.id}
@@ -50,11 +57,21 @@ def names() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         exact = name.isupper() or not name.isascii()
         body = re.escape(name).replace(r"\ ", r"\s+")
         edge = r"(?![A-Za-z])" if name[-1].isalnum() and name.isascii() else ""
-        start = r"(?<![A-Za-z])" if name[0].isalnum() and name.isascii() else ""
+        if name[0].isalnum() and name.isascii():  # the look-behind after the first letter lets
+            body = f"{body[0]}(?<![A-Za-z]{body[0]}){body[1:]}"  # re skip to where it occurs
         if kind == "region":
             edge += r"(?!\s?\$|\s+dollars?\b)"  # 'US$15.1 billion', 'U.S. dollars'
-        out.append((re.compile(f"{start}{body}{edge}", 0 if exact else re.IGNORECASE), kind, ident))
+        key = (name.split()[0], False) if exact else (_fold(name.split()[0]), True)
+        out.append((re.compile(f"{body}{edge}", 0 if exact else re.I), key, kind, ident))
     return tuple(out)
+
+
+# Beside lower case, re's IGNORECASE matches these letters to ASCII ones (tests check the list).
+_ODD_CASES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(text: str) -> str:
+    return text.translate(_ODD_CASES).lower()
 
 
 @functools.cache
@@ -72,12 +89,20 @@ def words(kind: str) -> re.Pattern[str]:
 
 def mentions(sentence: str) -> list[Mention]:
     """Names of flows, items and regions in a sentence, longest first, never overlapping."""
+    return list(_mentions(sentence))
+
+
+@functools.lru_cache(maxsize=8)  # a sentence's names are asked for by its figures and subjects
+def _mentions(sentence: str) -> tuple[Mention, ...]:
     taken = [False] * len(sentence)
+    folded = _fold(sentence)
     found = []
-    for pattern, kind, ident in names():
+    for pattern, (key, fold), kind, ident in _names():
+        if key not in (folded if fold else sentence):
+            continue  # a plain search for the first word is many times cheaper than the pattern's
         for m in pattern.finditer(sentence):
             if any(taken[m.start() : m.end()]):
                 continue
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             found.append(Mention(m.start(), m.end(), kind, ident, m.group(0)))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))

@@ -3,6 +3,7 @@ once its subject and period are known (read.py finds the figures)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .events import Event, is_calendar_record
@@ -57,10 +58,9 @@ def money(claim: Claim, a: Amount, sentence: str) -> None:
     if is_range(sentence, a.end):
         claim.measure, claim.step = "range", range_width(a.value)
         return
-    cue = words("threshold")
     hedge_above = words("approx_above").search(before + "\0")
     round_level = (a.value * a.unit) % 1e9 == 0 and a.step * a.unit >= 1e8
-    near_before = re.search(rf"(?:{cue.pattern})\s*(?:the\s+)?(?:a\s+)?$", before, re.I)
+    near_before = _ending("threshold", r"\s*(?:the\s+)?(?:a\s+)?$").search(before)
     near_after = re.match(r"\s*(?:를|을)?\s*(?:돌파|넘|상회|웃돌)", after) or (
         round_level and re.match(r"\s*(?:을|를)?\s*이상", after)
     )
@@ -109,9 +109,14 @@ def _hedge(sentence: str, start: int) -> str:
     before = sentence[max(0, start - 30) : start]
     for hedge, kind in (("around", "approx_around"), ("below", "approx_below"),
                         ("above", "approx_above"), ("under", "at_most")):  # fmt: skip
-        if re.search(rf"(?:{words(kind).pattern})\s*$", before, re.I):
+        if _ending(kind, r"\s*$").search(before):
             return hedge
     return ""
+
+
+@functools.cache  # compiled once: these run for every figure
+def _ending(kind: str, tail: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{words(kind).pattern}){tail}", re.I)
 
 
 def _direction(sentence: str, start: int, end: int, lo: int, hi: int) -> str | None:

@@ -9,6 +9,7 @@ Each amount keeps the step it is printed to, in its own unit: '$860 million' is 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -28,7 +29,25 @@ ORDINAL_WORDS = {
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
 KO_COUNTS = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6}
-WORD = "|".join(sorted([*DIGIT_WORDS, *ORDINAL_WORDS], key=len, reverse=True))
+
+
+def one_of(words: Collection[str]) -> str:
+    """A pattern for any of ``words`` (the longest at a place first) as a tree of their shared
+    beginnings, 's(?:even(?:teen)?|ix)': re follows one branch by its letters instead of trying
+    every word at every place (dense text read twice as fast)."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(words):
+        if word:
+            heads.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(head) + one_of(rest) for head, rest in heads.items()]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in words else body  # greedy: the longer word first
+
+
+WORDS = [*DIGIT_WORDS, *ORDINAL_WORDS]
+WORD = one_of(WORDS)
 # A number starts where no digit, point or digit-comma stands before it: without this, every
 # position inside a long run of digits would start a new match (quadratic on hostile text).
 START = r"(?<![\d.])(?<!\d,)"
@@ -36,12 +55,25 @@ DIGITS = rf"{START}\d[\d,]*(?:\.\d+)?"
 # '12-point-seven', 'six-point-87' (broadcast style), plain digits, or a number word
 SPELLED = rf"(?:{START}\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
 NUM = rf"(?:{SPELLED}|{DIGITS}|\b(?:{WORD})\b)"
+WORD_STARTS = "".join(sorted({w[0] for w in WORDS}))
+
+
+def starting_with(chars: str, pattern: str) -> str:
+    """``pattern`` tried only where one of ``chars`` (a character class's inside) stands: re
+    skips other places at C speed instead of trying every alternative at each (figure-dense
+    text read several times faster). Every match of ``pattern`` must begin with one of them."""
+    return f"(?=[{chars}])(?:{pattern})"
+
 
 MONEY_EN = re.compile(
-    rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})(?:\s*(?P<au>trillion|billion|million|bn|mn|bln|mln)\b)?)"
-    rf"|(?:(?P<b>{SPELLED}|{DIGITS})\s*(?P<bu>trillion|billion|million)\s+"
-    r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)"
-    rf"|(?:(?P<c>{DIGITS})\s*(?P<cu>billion|million|bn|mn)\s+(?:USD|US\$|\$)(?![\w$]))",
+    starting_with(
+        rf"\d$€U{WORD_STARTS}",
+        rf"(?:(?:US\s?\$|USD\s?|\$|€)\s?(?P<a>{DIGITS})"
+        r"(?:\s*(?P<au>trillion|billion|million|bn|mn|bln|mln)\b)?)"
+        rf"|(?:(?P<b>{SPELLED}|{DIGITS})\s*(?P<bu>trillion|billion|million)\s+"
+        r"(?:(?:U\.S\.|US|American)\s+)?dollars?\b)"
+        rf"|(?:(?P<c>{DIGITS})\s*(?P<cu>billion|million|bn|mn)\s+(?:USD|US\$|\$)(?![\w$]))",
+    ),
     re.IGNORECASE,
 )
 MONEY_KO = re.compile(
@@ -56,9 +88,13 @@ WON = re.compile(
     re.I,
 )
 PERCENT = re.compile(
-    rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
-    r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|pct\b\.?|퍼센트)"
-    r"(?P<arrow>\s?[↑↓▲▼])?",
+    starting_with(
+        rf"+\-−△▽▲▼\d{WORD_STARTS}",
+        rf"(?P<sign>[+\-−△▽▲▼]\s?)?(?P<num>{NUM})\s*-?\s*"
+        r"(?P<unit>percentage points?|%\s?p\b|%p|%포인트|pp\b|%|percent\b|per cent\b|pct\b\.?"
+        r"|퍼센트)"
+        r"(?P<arrow>\s?[↑↓▲▼])?",
+    ),
     re.IGNORECASE,
 )
 RANGE_AFTER = re.compile(r"\s?대(?![한형규])")  # '100억달러대', '10%대': a range, not a value

@@ -73,10 +73,12 @@ def _named(match: re.Match[str], data: Month | None) -> str:
 def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | None:
     """The first (or last) period marker in ``text``, with its position."""
     found: list[tuple[int, str]] = []
-    spans = [
-        (m.start(), m.end()) for k in ("ytd", "half", "quarter") for m in words(k).finditer(text)
-    ]
-    for m in NAMED_MONTH.finditer(text):
+    if not text.strip():
+        return None
+    spans_of = {k: list(words(k).finditer(text)) for k in ("ytd", "half", "quarter")}
+    spans = [(m.start(), m.end()) for k in ("ytd", "half", "quarter") for m in spans_of[k]]
+    named_months = list(NAMED_MONTH.finditer(text))  # each pattern scans the text once
+    for m in named_months:
         if not any(a <= m.start(1) < b for a, b in spans):
             found.append((m.start(), _named(m, data)))
     for m in KO_MONTH.finditer(text):
@@ -91,21 +93,21 @@ def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | N
         found.append((m.start(), MONTH))
     for m in PREVIOUS_MONTH.finditer(text):
         found.append((m.start(), str(data - 1) if data else EARLIER))
-    for m in words("half").finditer(text):
+    for m in spans_of["half"]:
         year_m = HALF_YEAR.search(text, m.end(), m.end() + 12)
         year = int(year_m.group("year")) if year_m else (data.year if data else 0)
         second = re.search(r"second|last|하반기|H2", m.group(0), re.I)
         found.append((m.start(), f"{year}H{2 if second else 1}"))
-    for m in words("ytd").finditer(text):
+    for m in spans_of["ytd"]:
         found.append((m.start(), YTD))
-    for m in words("quarter").finditer(text):
+    for m in spans_of["quarter"]:
         digit = re.search(r"[1-4]", m.group(0))
         ordinal = m.group(0).lower().split()[0]
         n = int(digit.group(0)) if digit else 1 + QUARTERS.index(ordinal)
         year_m = HALF_YEAR.search(text, m.end(), m.end() + 12)
         year = int(year_m.group("year")) if year_m else (data.year if data else 0)
         found.append((m.start(), f"{year}Q{n}"))
-    named = [(m.start(), m.end()) for m in NAMED_MONTH.finditer(text)]
+    named = [(m.start(), m.end()) for m in named_months]
     for m in words("year").finditer(text):
         if any(a <= m.start() < b for a, b in named):
             continue  # 'in January this year'
@@ -122,9 +124,12 @@ def _marker(text: str, data: Month | None, *, last: bool) -> tuple[int, str] | N
     return found[-1] if last else found[0]
 
 
+CLAUSE_END = re.compile(r",\s(?!\d)|;|\bwhile\b|\bbut\b|\bwhereas\b|다\.|며,|고,")
+
+
 def clause_end(sentence: str, end: int) -> int:
     """Where the clause of a figure ends: a comma or conjunction that starts a new subject."""
-    m = re.compile(r",\s(?!\d)|;|\bwhile\b|\bbut\b|\bwhereas\b|다\.|며,|고,").search(sentence, end)
+    m = CLAUSE_END.search(sentence, end)
     return m.start() if m else len(sentence)
 
 

@@ -9,7 +9,7 @@ from .events import Event, events
 from .lexicon import mentions, words
 from .measures import event, money, own_clause, percent
 from .model import Claim
-from .numbers import Amount, amounts
+from .numbers import Amount, amounts, starting_with
 from .periods import MONTH, PREV_YEAR, clause_end, lead_period, period_of
 from .sentences import sentences
 from .spans import overlaps, union
@@ -21,11 +21,14 @@ MONTHS_EN = (
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
 NOT_A_FIGURE = re.compile(  # dates, years, ordinals and labels: numbers that are no claim
-    rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
-    rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
-    r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
-    r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)|"
-    r"\d+\s?년\s?(?:사이|전|새)|https?://\S+"
+    starting_with(
+        "\\dJFMASONDHQch'‘’",
+        rf"\d{{4}}[-.]\d{{1,2}}(?:[-.]\d{{1,2}})?|\b(?:19|20)\d{{2}}\b|\d{{4}}년|\d{{1,2}}\s?(?:월|일)|"
+        rf"{MONTHS_EN}\.? \d{{1,2}}\b|\b\d+(?:st|nd|rd|th)\b|\b[HQ][1-4]\b|\d+[A-Z]\b|"
+        r"compare \d+ periods|\d+개 기간|\d+ (?:years|half-years) in the data|\d+개 (?:연도|반기)|"
+        r"\b1~(?=\d{1,2}월)|\d\s?분기|['‘’]\d\d\.|\d{1,2}:\d\d|\d+\s?(?:번째|times)|"
+        r"\d+\s?년\s?(?:사이|전|새)|https?://\S+",
+    )
 )
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9])")
 FLAT = re.compile(r"\bwas flat\b|\bflat (?:at|compared)|보합")

@@ -54,10 +54,10 @@ class Subject:
 
 
 def _spans_ko(
-    sentence: str, ms: list[Mention], kind: str, stops: list[int]
+    sentence: str, ms: list[Mention], cues: list[re.Match[str]], stops: list[int]
 ) -> Iterator[tuple[int, int]]:
     """Korean causes and examples end with their cue: back to the topic or the last figure."""
-    for cue in words(kind).finditer(sentence):
+    for cue in cues:
         if cue.group(0).isascii():
             continue
         start = max([0, *[s for s in stops if s <= cue.start()]])
@@ -67,8 +67,10 @@ def _spans_ko(
         yield start, cue.start()
 
 
-def _spans_en(sentence: str, kind: str, stops: list[int]) -> Iterator[tuple[int, int]]:
-    for cue in words(kind).finditer(sentence):
+def _spans_en(
+    sentence: str, cues: list[re.Match[str]], stops: list[int]
+) -> Iterator[tuple[int, int]]:
+    for cue in cues:
         if not cue.group(0).isascii():
             continue
         end = min([len(sentence), *[s for s in stops if s >= cue.end()]])
@@ -193,8 +195,9 @@ def _set_aside(
     starts, ends = [f[0] for f in figures], [f[1] for f in figures]
     spans = [(m.start(), m.end()) for m in RELATIVE.finditer(sentence)]
     for kind in ("cause", "example"):
-        spans += list(_spans_en(sentence, kind, starts))
-        spans += list(_spans_ko(sentence, ms, kind, ends))
+        cues = list(words(kind).finditer(sentence))  # one scan for both languages' cues
+        spans += list(_spans_en(sentence, cues, starts))
+        spans += list(_spans_ko(sentence, ms, cues, ends))
     return [m for m in ms if not any(a <= m.start and m.end <= b for a, b in spans)]
 
 
