@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ictrade.web.envelope import dumps
+from ictrade.web.envelope import _small_floats, dumps
 
 NUMBERS = [1e-05, -1.234e-05, 1e-06, 1e-07, 9.99e-09, 1e-10, 0.0001, 1.5e16, 1e22, -0.0, 5e-324]
 values = st.recursive(
@@ -41,3 +41,9 @@ def test_nan_and_infinity_are_null(numbers: list[float]) -> None:
 
 def test_keys_that_are_not_strings_are_written_as_json_writes_them() -> None:
     assert dumps({1: 2.5e-07, None: [1e-05]}) == python({1: 2.5e-07, None: [1e-05]})
+
+
+@given(st.lists(st.sampled_from([b"0", b".", b"e", b"-", b"1", b'"', b"0.0000", b"e-"])))
+def test_small_floats_are_found_as_bytes_search_finds_them(pieces: list[bytes]) -> None:
+    raw = b"".join(pieces)
+    assert _small_floats(raw) == (b"0.0000" in raw or b"e-" in raw)
