@@ -32,6 +32,8 @@ class CodeTree:
     fine: np.ndarray
     by_coarse: np.ndarray
     coarse_length: np.ndarray
+    levels: int  # how many numbers ``level`` uses
+    siblings: int
 
 
 @functools.lru_cache(maxsize=8)
@@ -50,14 +52,17 @@ def code_tree(codes: tuple[str, ...]) -> CodeTree:
     groups: dict[tuple[int, str], int] = {}
     sibling = [groups.setdefault((len(c), c[:HS6]), len(groups)) for c in codes]
     coarse_a = np.asarray(coarse, dtype=np.int64)
+    lengths, level = np.unique(length, return_inverse=True)
     return CodeTree(
         length,
-        np.unique(length, return_inverse=True)[1].reshape(-1),
+        level.reshape(-1),
         np.asarray(sibling, dtype=np.int64),
         coarse_a,
         np.asarray(fine, dtype=np.int64),
         np.argsort(coarse_a, kind="stable"),
         length[coarse_a],
+        len(lengths),
+        len(groups),
     )
 
 
@@ -79,14 +84,14 @@ def _any_over(cols: np.ndarray, to: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _group_any(held: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """[t, code]: whether the month holds any code of the code's group."""
-    order = np.argsort(group, kind="stable")
-    runs = _runs(group[order])
-    which = np.empty(len(group), dtype=np.int64)
-    which[order] = np.cumsum(runs) - 1
-    starts = np.flatnonzero(runs)
-    return np.asarray(np.logical_or.reduceat(held[:, order], starts, axis=1))[:, which]
+def _group_held(
+    t: np.ndarray, group: np.ndarray, shape: tuple[int, int], of: np.ndarray
+) -> np.ndarray:
+    """[t, code]: whether the month holds a code of the group of each code of ``of``
+    (``group``: the group of each row's code, at month ``t``; ``shape``: months, groups)."""
+    out = np.zeros(shape, dtype=bool)
+    out[t, group] = True
+    return out[:, of]
 
 
 def _subtract_in_order(own: np.ndarray, value: np.ndarray, to: np.ndarray, of: np.ndarray) -> None:
@@ -132,13 +137,14 @@ def reach(
     held_key = np.zeros((n_t, n_keys), dtype=bool)
     held_key[t, key] = True
     # a code of the same items, in a month that holds codes as detailed as this one
-    level = _group_any(held, tree.level[codes])
+    level = _group_held(t, tree.level[code], (n_t, tree.levels), tree.level[codes])
     pairs = np.zeros(n_c * n_keys, dtype=bool)
     pairs[c * n_keys + key] = True
     pair = np.flatnonzero(pairs)
     pair_code, pair_key = pair // n_keys, pair % n_keys
     same_items = held_key[:, pair_key] & level[:, pair_code]
-    covered = held | _any_over(same_items, pair_code, n_c) | _group_any(held, tree.sibling[codes])
+    covered = held | _any_over(same_items, pair_code, n_c)
+    covered |= _group_held(t, tree.sibling[code], (n_t, tree.siblings), tree.sibling[codes])
     coarse, fine = local[tree.coarse], local[tree.fine]
     both = (coarse >= 0) & (fine >= 0)
     prefix = both & (tree.coarse_length >= 2)
