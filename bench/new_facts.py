@@ -16,6 +16,8 @@ import datetime as dt
 import statistics
 import time
 
+from threadpoolctl import threadpool_limits
+
 from ictrade.months import Month
 from ictrade.store.store import choose_store
 from ictrade.web.envelope import Body
@@ -27,6 +29,8 @@ def main() -> None:
     parser.add_argument("--store", default=None, help="a store file (default: the dataset)")
     parser.add_argument("--documents", type=int, default=60)
     args = parser.parse_args()
+    # as the server keeps BLAS (web/app.py): its threads waiting for busy cores set the times
+    threadpool_limits(1, user_api="blas")
     service = Service(choose_store(args.store, None if args.store else "default"))
     handle = service.default
     service.facts(handle, Month(2020, 11), None, False)  # the snapshot and its indexes

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ictrade.months import Month
-from ictrade.stats.comparable import comparability
+from ictrade.stats.comparable import Comparability, comparability, mask_not_comparable
 from ictrade.stats.reach import code_tree, reach
 from ictrade.store.layers import Layers
 from ictrade.store.schema import FLOWS
@@ -250,3 +250,29 @@ def test_each_reach_equals_the_reference_to_the_last_bit(
     )  # fmt: skip
     expected = reference_reach(table, t, n_t, finer_covers)
     assert np.array_equal(kinds if finer_covers else shares, expected)
+
+
+def reference_mask(comp: Comparability, value: np.ndarray, prior: np.ndarray, world: int) -> None:
+    """mask_not_comparable as it was: month by month."""
+    for f in range(len(FLOWS)):
+        for t in range(12, value.shape[3]):
+            if not comp.same[f, 0, t, t - 12]:
+                prior[f, :, :, t] = np.nan
+            elif not comp.same[f, 1, t, t - 12]:
+                keep = prior[f, :, world, t].copy()
+                prior[f, :, :, t] = np.nan
+                prior[f, :, world, t] = keep
+        value[f, :, :, comp.narrow[f]] = np.nan
+
+
+@settings(max_examples=100)
+@given(st.integers(1, 40), st.integers(0, 3), st.integers(0, 2**32 - 1))
+def test_masking_equals_the_reference(n_t: int, world: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    comp = Comparability(rng.random((2, 2, n_t, n_t)) < 0.7, rng.random((2, n_t)) < 0.2, {})
+    value, prior = rng.random((2, 3, 4, n_t)), rng.random((2, 3, 4, n_t))
+    expected_value, expected_prior = value.copy(), prior.copy()
+    reference_mask(comp, expected_value, expected_prior, world)
+    mask_not_comparable(comp, value, prior, world)
+    assert np.array_equal(value, expected_value, equal_nan=True)
+    assert np.array_equal(prior, expected_prior, equal_nan=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+from ictrade.classify.partners import WORLD
 from ictrade.errors import NoDataError
-from ictrade.stats.cube import Cube, load_cube
-from ictrade.stats.vintage_cubes import VintageCubes
+from ictrade.months import Month
+from ictrade.stats.cube import Cells, Cube, load_cube
+from ictrade.stats.vintage_cubes import NEVER, MonthSlices, VintageCubes
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import Store, open_store
 
@@ -64,3 +67,44 @@ def test_lines_counted_one_by_one_take_the_aggregation(store):
     assert cubes.cells is None
     as_of = dt.date(2021, 1, 15)
     assert same(cubes.cube(store, as_of), load_cube(store, as_of))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_month_slices_make_the_cube_of_the_cells_to_the_last_bit(seed):
+    """Fractional values given several times a cell, revised and superseded, estimated parts,
+    partners leaving a region (GB and the EU, 2020-02): each month's slices make the same
+    cube as the cells summed at once."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    first = Month(2018, 6)
+    months = [first + int(k) for k in rng.integers(0, 37, n)]
+    after = rng.integers(0, 400, n).tolist()  # published that many days after the month
+    vintage = np.array(
+        [(m + 1).first_day() + dt.timedelta(days=d) for m, d in zip(months, after, strict=True)],
+        dtype="datetime64[D]",
+    )
+    order = np.argsort(vintage, kind="stable")
+    items = ["dram", "nand", "lcd", "computers", "tv", "other_ict"]
+    rows = pa.table(
+        {
+            "month": pa.array([months[i].first_day() for i in order], pa.date32()),
+            "flow": [["export", "import"][k] for k in rng.integers(0, 2, n)],
+            "item": [items[k] for k in rng.integers(0, len(items), n)],
+            "partner": [["DE", "GB", "US", "CN", "VN", WORLD][k] for k in rng.integers(0, 6, n)],
+            "value_usd": rng.random(n) * 10.0 ** rng.integers(0, 9, n),
+            "estimated_usd": np.where(rng.random(n) < 0.7, 0.0, rng.random(n) * 1e3),
+        }
+    )
+    days = vintage[order].astype(np.int64)
+    lasting = rng.integers(1, 500, n)
+    superseded = np.where(rng.random(n) < 0.4, NEVER, days + lasting)
+    cells = Cells(rows)
+    slices = MonthSlices(cells, days, superseded)
+    for day in sorted(rng.integers(int(days.min()) - 5, int(days.max()) + 5, 25).tolist()):
+        published = int(np.searchsorted(days, day, side="right"))
+        keep = superseded[:published] > day
+        if not keep.any():
+            with pytest.raises(NoDataError):
+                slices.cube(day)
+            continue
+        assert same(slices.cube(day), cells.cube(keep, upto=published))

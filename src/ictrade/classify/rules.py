@@ -242,9 +242,11 @@ def _check_overlaps(name: str, rules: list[Rule]) -> None:
         seen.setdefault(rule.prefix, []).append(rule)
 
 
-def available_schemes() -> list[str]:
+@functools.cache
+def available_schemes() -> tuple[str, ...]:
+    """The shipped schemes (read once: the server asks on every request)."""
     folder = resources.files("ictrade").joinpath("classify", "rules")
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csv"))
+    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csv")))
 
 
 @functools.cache

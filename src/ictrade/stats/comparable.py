@@ -155,12 +155,12 @@ def mask_not_comparable(
     """In a cube's ``value`` and ``prior`` [flow, item, region, t]: no prior-year value where
     the year before is not comparable (regions: also on their partner lines), no value in a
     narrow month."""
+    t = np.arange(12, value.shape[3])
     for f in range(len(FLOWS)):
-        for t in range(12, value.shape[3]):
-            if not comp.same[f, 0, t, t - 12]:
-                prior[f, :, :, t] = np.nan
-            elif not comp.same[f, 1, t, t - 12]:
-                keep = prior[f, :, world, t].copy()
-                prior[f, :, :, t] = np.nan
-                prior[f, :, world, t] = keep
-        value[f, :, :, comp.narrow[f]] = np.nan
+        whole = comp.same[f, 0, t, t - 12]
+        prior[f][..., t[~whole]] = np.nan
+        regions = t[whole & ~comp.same[f, 1, t, t - 12]]  # the world's figure stands
+        kept = prior[f, :, world][:, regions]
+        prior[f][..., regions] = np.nan
+        prior[f, :, world][:, regions] = kept
+        value[f][..., comp.narrow[f]] = np.nan

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..classify import Taxonomy, membership, regions, taxonomy
+from ..classify import regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
@@ -26,6 +26,7 @@ from ..store.query import cube_rows, data_span_hint
 from ..store.schema import FLOWS as FLOWS  # the cube's first axis
 from ..store.store import Store
 from .comparable import Comparability, comparability, mask_not_comparable
+from .cube_sums import membership_tensor, month_indexes, positions, rollup, to_regions
 
 SERIES_FLOWS = (*FLOWS, "balance")  # what a series or a facts cell may be of
 
@@ -54,71 +55,6 @@ class Cube:
         return bool(self.months) and self.months[0] <= month <= self.months[-1]
 
 
-def _rollup(items: list[str], raw: np.ndarray, tax: Taxonomy) -> np.ndarray:
-    """[flow, item, ...]: each item plus its descendants, children added to parents deepest
-    first (one slice addition per item)."""
-    index = {item: n for n, item in enumerate(items)}
-
-    def depth(item: str) -> int:
-        parent = tax.by_id[item].parent
-        return 0 if not parent else 1 + depth(parent)
-
-    rolled = raw.copy()
-    for item in sorted(items, key=depth, reverse=True):
-        parent = tax.by_id[item].parent
-        if parent:
-            rolled[:, index[parent]] += rolled[:, index[item]]
-    return rolled
-
-
-def _membership_tensor(
-    region_ids: list[str], partners: list[str], months: list[Month]
-) -> np.ndarray:
-    """[region, partner, t] = 1 where the partner belongs to the region that month."""
-    tensor = np.zeros((len(region_ids), len(partners), len(months)))
-    region_index = {r: n for n, r in enumerate(region_ids)}
-    partner_index = {p: n for n, p in enumerate(partners) if p != WORLD}
-    first = months[0].index
-    if "world" in region_index:
-        tensor[region_index["world"]] = 1.0
-    # A member counts from its span's first month to its last (regions other than 'world').
-    for span in membership().spans:
-        r, p = region_index.get(span.region), partner_index.get(span.iso2)
-        if r is None or p is None or span.region == "world":
-            continue
-        start, end = max(span.valid_from - first, 0), min(span.valid_to - first, len(months) - 1)
-        if start <= end:
-            tensor[r, p, start : end + 1] = 1.0
-    return tensor
-
-
-def _positions(column: pa.ChunkedArray, values: list[str]) -> np.ndarray:
-    return np.asarray(
-        pc.index_in(column, value_set=pa.array(values)).to_numpy(zero_copy_only=False)
-    )
-
-
-def _month_indexes(column: pa.ChunkedArray) -> np.ndarray:
-    days = column.to_numpy().astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    return np.asarray(days + 1970 * 12)
-
-
-def _to_regions(by_partner: np.ndarray, tensor: np.ndarray) -> np.ndarray:
-    """[flow, item, partner, t] x [region, partner, t] -> [flow, item, region, t].
-
-    Membership changes rarely (the EU once), so months are taken in runs of equal membership
-    and each region is a sum of its members' slices (no per-month matrix products)."""
-    n_f, n_i, _, n_t = by_partner.shape
-    out = np.zeros((n_f, n_i, tensor.shape[0], n_t))
-    changes = np.any(tensor[:, :, 1:] != tensor[:, :, :-1], axis=(0, 1))
-    starts = [0, *(np.nonzero(changes)[0] + 1).tolist()]
-    for a, b in zip(starts, [*starts[1:], n_t], strict=True):
-        for r in range(tensor.shape[0]):
-            members = np.nonzero(tensor[r, :, a])[0]
-            out[:, :, r, a:b] = by_partner[:, :, members, a:b].sum(axis=2)
-    return out
-
-
 def build_cube(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
     """Turn month x flow x item x partner sums (items of ``scheme_name``) into the rolled-up
     cube."""
@@ -135,19 +71,19 @@ class Cells:
             raise NoDataError("the store holds no ICT lines; load data with 'ictrade ingest FILE'")
         self.scheme_name = scheme_name
         self.items = taxonomy(scheme_name).ids
-        month_idx = _month_indexes(rows.column("month"))
+        month_idx = month_indexes(rows.column("month"))
         self.first = int(month_idx.min())
         self.t = month_idx - self.first
         last = Month.from_index(int(month_idx.max()))
         self.months = list(month_range(Month.from_index(self.first), last))
         self.partners = sorted(pc.unique(rows.column("partner")).to_pylist())
-        self.flow_idx = _positions(rows.column("flow"), list(FLOWS))
+        self.flow_idx = positions(rows.column("flow"), list(FLOWS))
         self.shape = (len(FLOWS), len(self.items), len(self.partners), len(self.months))
         self.cell = np.ravel_multi_index(
             (
                 self.flow_idx,
-                _positions(rows.column("item"), self.items),
-                _positions(rows.column("partner"), self.partners),
+                positions(rows.column("item"), self.items),
+                positions(rows.column("partner"), self.partners),
                 self.t,
             ),
             self.shape,
@@ -182,18 +118,18 @@ class Cells:
             return full[..., a:b] if (a, b) != (0, self.shape[3]) else full
 
         partners = self.partners
-        rolled = _rollup(self.items, summed(self.value), tax)
-        tensor = _membership_tensor(region_ids, partners, months)
-        value = _to_regions(rolled, tensor)
+        rolled = rollup(self.items, summed(self.value), tax)
+        tensor = membership_tensor(region_ids, partners, months)
+        value = to_regions(rolled, tensor)
         estimated = None
         if self.none_estimated:
             estimated = np.zeros_like(value)
         elif self.estimated is not None:
-            estimated = _to_regions(_rollup(self.items, summed(self.estimated), tax), tensor)
+            estimated = to_regions(rollup(self.items, summed(self.estimated), tax), tensor)
         # prior at t: the value at t - 12 summed over the members at t (like for like)
         shifted = np.zeros_like(rolled)
         shifted[..., 12:] = rolled[..., :-12]
-        prior = _to_regions(shifted, tensor)
+        prior = to_regions(shifted, tensor)
         prior[..., :12] = np.nan
         present = [f for n, f in enumerate(FLOWS) if (flow_idx == n).any()]
         unattributed = (
@@ -227,28 +163,28 @@ def cube_from_regions(rows: pa.Table, scheme_name: str = "kr-ict") -> Cube:
         raise NoDataError("no ICT lines; load data with 'ictrade lake ingest FILE'")
     tax = taxonomy(scheme_name)
     items, region_ids = tax.ids, [*regions().ids, UNATTRIBUTED]
-    month_idx = _month_indexes(rows.column("month"))
+    month_idx = month_indexes(rows.column("month"))
     valued = month_idx[own.to_numpy(zero_copy_only=False)]
     first, last = Month.from_index(int(valued.min())), Month.from_index(int(valued.max()))
     months = list(month_range(first, last))
     # a value is the prior of the month a year later: shift, and drop what falls past the end
     at = month_idx - first.index + np.asarray(rows["lag"].to_numpy(), dtype=np.int64)
     inside = at < len(months)
-    flow_idx = _positions(rows.column("flow"), list(FLOWS))
+    flow_idx = positions(rows.column("flow"), list(FLOWS))
     shape = (2, len(FLOWS), len(items), len(region_ids), len(months))
     cell = np.ravel_multi_index(
         (
             (at != month_idx - first.index).astype(np.int64)[inside],
             flow_idx[inside],
-            _positions(rows.column("item"), items)[inside],
-            _positions(rows.column("region"), region_ids)[inside],
+            positions(rows.column("item"), items)[inside],
+            positions(rows.column("region"), region_ids)[inside],
             at[inside],
         ),
         shape,
     )
     weights = rows.column("value_usd").to_numpy()[inside]
     sums = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
-    value, prior = _rollup(items, sums[0], tax), _rollup(items, sums[1], tax)
+    value, prior = rollup(items, sums[0], tax), rollup(items, sums[1], tax)
     prior[..., :12] = np.nan
     present = sorted(set(flow_idx[own.to_numpy(zero_copy_only=False)].tolist()))
     return Cube(

@@ -25,10 +25,12 @@ from ..store.query import (
 )
 from ..store.schema import DEFAULT_REPORTER
 from ..store.store import Store
-from .compare_history import mark_history_start, mask_history
+from .compare_history import mask_history
 from .cube import FLOWS, Cube, load_cube
 from .facts_doc import Coverage, Facts
-from .facts_entries import FlatSeries, cells, records, streaks, turns, ytd
+from .facts_entries import cells, streaks, turns, ytd
+from .facts_records import records
+from .facts_series import FlatSeries, labels
 from .releasable import nearest_released, refused_months
 
 SCHEMA: Final = "ictrade.facts/1"
@@ -81,10 +83,11 @@ def facts_from_cube(
     t = cube.t(month)
     if cube.comparable is not None:
         cube.comparable.check(month, t, cube.months)
-    s = FlatSeries(cube)
+    s, months = FlatSeries(cube), labels(cube.months)
+    gaps = cube.comparable is not None
     if cube.comparable is not None:  # records, streaks and sums over comparable months only
         s.value = s.value.copy()
-        mask_history(s.value, s.keys, cube.comparable, t)
+        mask_history(s.value, s.shape, cube.regions, cube.comparable, t)
     covered = coverage(cube, t)
     if not np.any(s.value[:, t]):
         raise NoDataError(f"no data for {month} in the store; pick another month")
@@ -101,13 +104,12 @@ def facts_from_cube(
             "coverage": covered,
         },
         "cells": cells(s, t, covered),
-        "streaks": streaks(s, t, cube.months, 12),
+        "streaks": streaks(s, t, months, 12, gaps=gaps),
         "turns": turns(s, t),
-        "records": records(s, t, cube.months),
-        "ytd": ytd(s, t, cube.months, covered),
+        "records": records(s, t, months, gaps=gaps),
+        "ytd": ytd(s, t, months, covered),
     }
     if cube.comparable is not None:
-        mark_history_start(facts["streaks"], facts["records"], s, cube.months, t)
         same = np.nonzero(cube.comparable.with_month([0], "world", t))[0]
         covered["compared_from"] = str(cube.months[int(same[0])] if len(same) else month)
         partial = [f for n, f in enumerate(FLOWS) if cube.comparable.narrow[n, t]]

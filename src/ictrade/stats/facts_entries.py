@@ -1,74 +1,23 @@
-"""The entries of a facts document (cells, streaks, turns, records, year to date), computed
-from the cube over all its series at once. Each is built as the TypedDict of facts_doc.py that
-describes it, so mypy checks the writer as it checks the readers."""
+"""The entries of a facts document (cells, streaks, turns, year to date; records in
+facts_records.py), computed from the cube over all its series at once. Each is built as the
+TypedDict of facts_doc.py that describes it, so mypy checks the writer as it checks the readers.
+
+Entries are written column by column: the arrays of the entries kept, then one dict per entry
+from lists (a new document's entries are its main cost: a few thousand of them). The columns
+are of one length by construction: their zips are not strict (a strict one costs a fifth more)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from typing import TypedDict
 
 import numpy as np
 
 from ..classify import taxonomy
-from ..months import Month
-from .cube import FLOWS, SERIES_FLOWS, Cube
-from .facts_doc import Cell, Coverage, Record, Streak, Turn, Ytd
-from .history import rank_high, rank_low, run_lengths, yoy_pct
+from .facts_doc import Cell, Coverage, Streak, Turn, Ytd
+from .facts_series import FlatSeries, held_mask, nums
+from .history import run_lengths, yoy_pct
 
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
-
-
-class _Threshold(TypedDict, total=False):
-    threshold_usd: float  # only on 'above_threshold' streaks
-
-
-class FlatSeries:
-    """The cube flattened to [series, t] with a key per series, balance included."""
-
-    def __init__(self, cube: Cube) -> None:
-        balance = cube.value[0] - cube.value[1]
-        balance_prior = cube.prior[0] - cube.prior[1]
-        value = np.concatenate([cube.value, balance[None]], axis=0)
-        prior = np.concatenate([cube.prior, balance_prior[None]], axis=0)
-        n_f, n_i, n_r, n_t = value.shape
-        self.keys = [(f, i, r) for f in SERIES_FLOWS for i in cube.items for r in cube.regions]
-        self.value = value.reshape(n_f * n_i * n_r, n_t)
-        self.prior = prior.reshape(n_f * n_i * n_r, n_t)
-        self.yoy = yoy_pct(self.value, self.prior)
-        self.shape: tuple[int, int, int] = (int(n_f), int(n_i), int(n_r))
-        self.cube = cube
-        estimated = np.zeros_like(cube.value) if cube.estimated is None else cube.estimated
-        none = np.full_like(balance, np.nan)[None]  # a balance is not a sum of lines
-        self.estimated = np.concatenate([estimated, none], axis=0).reshape(n_f * n_i * n_r, n_t)
-        self.trade = np.repeat(np.array([f != "balance" for f in SERIES_FLOWS]), n_i * n_r)
-
-    def index(self, flow: str, item: str, region: str) -> int:
-        n_f, n_i, n_r = self.shape
-        return (
-            SERIES_FLOWS.index(flow) * n_i + self.cube.items.index(item)
-        ) * n_r + self.cube.regions.index(region)
-
-
-def _held(flow: str, region: str, covered: Coverage) -> bool:
-    """Whether the month's data hold ``flow`` for ``region`` at all (balance: both flows): a
-    store without import lines, or without partner lines, says nothing of them, not zero."""
-    flows = FLOWS if flow == "balance" else (flow,)
-    if any(f not in covered["flows"] for f in flows):
-        return False
-    shares = covered["partner_share_pct"]
-    return region == "world" or all(shares.get(f, 100.0) > 0 for f in flows)
-
-
-def _held_mask(s: FlatSeries, covered: Coverage) -> np.ndarray:
-    """[series]: ``_held`` of each series' flow and region."""
-    held = np.array([[_held(f, r, covered) for r in s.cube.regions] for f in SERIES_FLOWS])
-    return np.broadcast_to(held[:, None, :], s.shape).ravel()
-
-
-def _nums(values: np.ndarray) -> list[float | None]:
-    """Each value as a Python float; None where not finite (JSON has no nan)."""
-    return [x if math.isfinite(x) else None for x in values.tolist()]
 
 
 def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
@@ -83,105 +32,154 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
         if children:
             children_held[:, i, :] = (grid[:, children, :] != 0).any(axis=1)
     prior_held = np.isfinite(prior) & (prior != 0)
-    keep = np.isfinite(value) & ((value != 0) | prior_held) & _held_mask(s, covered)
+    keep = np.isfinite(value) & ((value != 0) | prior_held) & held_mask(s, covered)
     keep &= ~((value == 0) & children_held.ravel())
     total = np.broadcast_to(grid[:, [items.index("total")], :], s.shape).ravel()
     w = s.cube.regions.index("world")
     world = np.broadcast_to(grid[:, :, [w]], s.shape).ravel()
     parents = [items.index(tax.by_id[item].parent or item) for item in items]
     parent_prior = prior_grid[:, parents, :].ravel()
+    rows = np.flatnonzero(keep)
+    value, trade = value[rows], s.trade[rows]
+    total, world, parent_prior = total[rows], world[rows], parent_prior[rows]
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(total != 0, value / total * 100, np.nan)
-        share_of_world = np.where(world != 0, value / world * 100, np.nan)
-        contribution = np.where(parent_prior > 0, (value - prior) / parent_prior * 100, np.nan)
-        estimated = np.where(value != 0, s.estimated[:, t] / value * 100, np.nan)
-    values, priors, yoys = value.tolist(), _nums(prior), _nums(s.yoy[:, t])
-    shares, world_shares = _nums(share), _nums(share_of_world)
-    contributions, estimates = _nums(contribution), _nums(estimated)
-    out: list[Cell] = []
-    for n in np.nonzero(keep)[0].tolist():
-        flow, item, region = s.keys[n]
-        trade = flow != "balance"
-        out.append(
-            {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "value_usd": values[n],
-                "prev_year_value_usd": priors[n],
-                "yoy_pct": yoys[n],
-                "share_pct": shares[n] if trade else None,
-                "share_of_world_pct": world_shares[n] if trade else None,
-                "contribution_pp": contributions[n] if trade else None,
-                "estimated_pct": estimates[n],
-            }
+        # a balance has no share or contribution: nan, written null
+        share = np.where(trade & (total != 0), value / total * 100, np.nan)
+        share_of_world = np.where(trade & (world != 0), value / world * 100, np.nan)
+        growth = value - prior[rows]
+        contribution = np.where(trade & (parent_prior > 0), growth / parent_prior * 100, np.nan)
+        estimated = np.where(value != 0, s.estimated[rows, t] / value * 100, np.nan)
+    flows, item_of, regions = s.key_columns(rows)
+    return [
+        {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "value_usd": v,
+            "prev_year_value_usd": p,
+            "yoy_pct": y,
+            "share_pct": sh,
+            "share_of_world_pct": sw,
+            "contribution_pp": c,
+            "estimated_pct": e,
+        }
+        for flow, item, region, v, p, y, sh, sw, c, e in zip(
+            flows,
+            item_of,
+            regions,
+            value.tolist(),
+            nums(prior[rows]),
+            nums(s.yoy[rows, t]),
+            nums(share),
+            nums(share_of_world),
+            nums(contribution),
+            nums(estimated),
+            strict=False,
         )
-    return out
+    ]
 
 
-def streaks(s: FlatSeries, t: int, months: list[Month], data_start_t: int) -> list[Streak]:
-    out: list[Streak] = []
-    labels = [str(m) for m in months]
-    kinds: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-        "yoy_growth": lambda yoy: yoy > 0,
-        "yoy_decline": lambda yoy: yoy < 0,
-        "yoy_double_digit_growth": lambda yoy: yoy >= 10,
-        "yoy_double_digit_decline": lambda yoy: yoy <= -10,
-    }
-    for kind, test in kinds.items():
-        rows, runs = _long_runs(s.yoy, test, t, s.trade)
-        out += _runs_to_streaks(s, rows, runs, t, labels, data_start_t, kind, {})
-    for bn in THRESHOLDS_BN:
-        rows, runs = _long_runs(s.value, _above(bn * 1e9), t, s.trade)
-        threshold: _Threshold = {"threshold_usd": bn * 1e9}
-        out += _runs_to_streaks(s, rows, runs, t, labels, 0, "above_threshold", threshold)
-    return out
+# The kinds of streak of the growth rate, in the order a document lists them: each holds while
+# the running minimum (``True``) or maximum (``False``) of the rate back from the month
+# passes a test (a run of "above x" lasts while the running minimum is above x; a nan ends
+# it, as np.minimum keeps it).
+YOY_KINDS: tuple[tuple[str, bool, Callable[[np.ndarray], np.ndarray]], ...] = (
+    ("yoy_growth", True, lambda bound: bound > 0),
+    ("yoy_decline", False, lambda bound: bound < 0),
+    ("yoy_double_digit_growth", True, lambda bound: bound >= 10),
+    ("yoy_double_digit_decline", False, lambda bound: bound <= -10),
+)
 
 
-def _above(bar: float) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda value: value > bar
-
-
-def _long_runs(
-    data: np.ndarray, test: Callable[[np.ndarray], np.ndarray], t: int, among: np.ndarray
-) -> tuple[list[int], list[int]]:
-    """The rows (of ``among``) where ``test`` holds on ``data`` at t and t - 1, and how many
-    months up to t it holds in a row (the history is read for those rows only)."""
-    if t < 1:
-        return [], []
-    with np.errstate(invalid="ignore"):
-        rows = np.nonzero(among & test(data[:, t]) & test(data[:, t - 1]))[0]
-        runs = run_lengths(test(data[rows, : t + 1]), t)
-    return rows.tolist(), runs.tolist()
-
-
-def _runs_to_streaks(
-    s: FlatSeries,
-    rows: list[int],
-    runs: list[int],
-    t: int,
-    labels: list[str],
-    start_t: int,
-    kind: str,
-    threshold: _Threshold,
+def streaks(
+    s: FlatSeries, t: int, labels: np.ndarray, data_start_t: int, *, gaps: bool = False
 ) -> list[Streak]:
-    out: list[Streak] = []
-    for n, months in zip(rows, runs, strict=True):
-        flow, item, region = s.keys[n]
-        since = t - months + 1
-        out.append(
+    """Runs of growth, decline and values above thresholds up to month t, of the series where
+    they hold at t and t - 1. ``gaps``: the history holds months left out (blank,
+    compare_history.py): a streak that starts right after one runs "as far back as the data
+    go"."""
+    if t < 1:
+        return []
+    bounds = {}
+    with np.errstate(invalid="ignore"):
+        for low in (True, False):
+            edge = s.yoy[:, t - 1 : t + 1]
+            rows = np.flatnonzero(s.trade & ((edge > 0) if low else (edge < 0)).all(axis=1))
+            back = s.yoy[rows, t::-1]
+            running = np.minimum if low else np.maximum
+            bounds[low] = rows, running.accumulate(back, axis=1)
+        kinds, rows_of, runs_of = [], [], []
+        for kind, low, test in YOY_KINDS:
+            rows, bound = bounds[low]
+            runs = test(bound).sum(axis=1)
+            held = runs >= 2
+            kinds += [kind] * int(held.sum())
+            rows_of.append(rows[held])
+            runs_of.append(runs[held])
+        rows, runs = np.concatenate(rows_of), np.concatenate(runs_of)
+        before = s.prior if gaps else None
+        out = _streaks(s, rows, runs, kinds, t, labels, data_start_t, before)
+        bars = np.array(THRESHOLDS_BN) * 1e9
+        rows = np.flatnonzero(s.trade & (s.value[:, t - 1 : t + 1] > bars[0]).all(axis=1))
+        bound = np.minimum.accumulate(s.value[rows, t::-1], axis=1)
+        runs_by_bar = (bound[None] > bars[:, None, None]).sum(axis=2)
+    before = s.value if gaps else None
+    for bar, runs in zip(bars.tolist(), runs_by_bar, strict=True):
+        held = runs >= 2
+        out += _streaks(s, rows[held], runs[held], None, t, labels, 0, before, bar)
+    return out
+
+
+def _streaks(
+    s: FlatSeries,
+    rows: np.ndarray,
+    runs: np.ndarray,
+    kinds: list[str] | None,
+    t: int,
+    labels: np.ndarray,
+    start_t: int,
+    before: np.ndarray | None,
+    threshold: float = 0.0,
+) -> list[Streak]:
+    """The streaks of ``rows``, ``runs`` months long, of ``kinds`` (None: above
+    ``threshold``); ``before``: the data whose blank month right before a streak means it
+    starts where the comparable history does."""
+    since = t - runs + 1
+    from_start = since <= start_t
+    if before is not None:  # (a streak from month 0 is from the start already)
+        from_start |= ~np.isfinite(before[rows, np.maximum(since - 1, 0)])
+    flows, items, regions = s.key_columns(rows)
+    columns = (runs.tolist(), labels[since].tolist(), from_start.tolist())
+    if kinds is not None:
+        return [
             {
                 "flow": flow,
                 "item": item,
                 "region": region,
                 "kind": kind,
-                **threshold,
                 "months": months,
-                "since": labels[since],
-                "from_data_start": since <= start_t,
+                "since": first,
+                "from_data_start": start,
             }
+            for flow, item, region, kind, months, first, start in zip(
+                flows, items, regions, kinds, *columns, strict=False
+            )
+        ]
+    return [
+        {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "kind": "above_threshold",
+            "threshold_usd": threshold,
+            "months": months,
+            "since": first,
+            "from_data_start": start,
+        }
+        for flow, item, region, months, first, start in zip(
+            flows, items, regions, *columns, strict=False
         )
-    return out
+    ]
 
 
 def turns(s: FlatSeries, t: int) -> list[Turn]:
@@ -193,127 +191,51 @@ def turns(s: FlatSeries, t: int) -> list[Turn]:
         ("growth_after_decline", growth, decline),
         ("decline_after_growth", decline, growth),
     ):
-        rows = np.nonzero(now[:, t] & before[:, t - 1] & s.trade)[0]
+        rows = np.flatnonzero(now[:, t] & before[:, t - 1] & s.trade)
         runs = run_lengths(before[rows], t - 1).tolist()
-        for n, previous in zip(rows.tolist(), runs, strict=True):
-            flow, item, region = s.keys[n]
-            turn: Turn = {
+        flows, items, regions = s.key_columns(rows)
+        out += [
+            {
                 "flow": flow,
                 "item": item,
                 "region": region,
                 "kind": kind,
                 "previous_months": previous,
             }
-            out.append(turn)
+            for flow, item, region, previous in zip(flows, items, regions, runs, strict=False)
+        ]
     return out
 
 
-def _record_facts(
-    s: FlatSeries,
-    current: np.ndarray,
-    history: np.ndarray,
-    labels: list[str],
-    scope: str,
-    kind: str,
-) -> list[Record]:
-    """Rank-1..3 highs and lows of ``current`` [series] against ``history`` [series, n]."""
-    if history.shape[1] == 0:
-        return []
-    out: list[Record] = []
-    highs, lows = rank_high(history, current), rank_low(history, current)
-    best = np.argmax(np.nan_to_num(history, nan=-np.inf), axis=1)
-    best_usd = history[np.arange(len(best)), best].tolist()
-    counts = np.sum(~np.isnan(history), axis=1)
-    compared = counts.tolist()
-    high, low = (highs <= 3).tolist(), (lows <= 3).tolist()
-    positive = (current > 0).tolist()
-    # a record against no earlier figure (all blanked as incomplete) is no record
-    chosen = ((highs <= 3) | (lows <= 3)) & (current != 0) & np.isfinite(current)
-    chosen &= counts > 0
-    high_kind, low_kind, periods = kind + "_high", kind + "_low", best.tolist()
-    high_ranks, low_ranks = highs.tolist(), lows.tolist()
-    for n in np.nonzero(chosen)[0].tolist():
-        flow, item, region = s.keys[n]
-        if high[n]:
-            period = labels[periods[n]]
-            record: Record = {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "scope": scope,
-                "kind": high_kind,
-                "periods_compared": compared[n],
-                "rank": high_ranks[n],
-                "previous_record_period": period,
-                "previous_record_usd": best_usd[n],
-            }
-            if scope == "month":
-                record["previous_record_month"] = period
-            out.append(record)
-        if low[n] and (flow == "balance" or positive[n]):
-            out.append(
-                {
-                    "flow": flow,
-                    "item": item,
-                    "region": region,
-                    "scope": scope,
-                    "kind": low_kind,
-                    "periods_compared": compared[n],
-                    "rank": low_ranks[n],
-                }
-            )
-    return out
-
-
-def records(s: FlatSeries, t: int, months: list[Month]) -> list[Record]:
-    labels = [str(m) for m in months]
-    out = _record_facts(s, s.value[:, t], s.value[:, :t], labels[:t], "month", "all_time")
-    same = list(range(t - 12, -1, -12))[::-1]
-    out += _record_facts(
-        s, s.value[:, t], s.value[:, same], [labels[k] for k in same], "month", "calendar_month"
-    )
-    month = months[t]
-    spans = [(k - month.month + 1, k) for k in range(t, -1, -12) if k - month.month + 1 >= 0]
-    if len(spans) > 1:
-        sums = np.stack([s.value[:, a : b + 1].sum(axis=1) for a, b in spans[::-1]], axis=1)
-        years = [str(months[b].year) for _, b in spans[::-1][:-1]]
-        out += _record_facts(s, sums[:, -1], sums[:, :-1], years, "ytd", "all_time")
-    if month.month in (6, 12):
-        halves = [(k - 5, k) for k in range(t, -1, -6) if k - 5 >= 0 and months[k].month in (6, 12)]
-        if len(halves) > 1:
-            sums = np.stack([s.value[:, a : b + 1].sum(axis=1) for a, b in halves[::-1]], axis=1)
-            names = [
-                f"{months[b].year}-H{1 if months[b].month == 6 else 2}"
-                for _, b in halves[::-1][:-1]
-            ]
-            out += _record_facts(s, sums[:, -1], sums[:, :-1], names, "half_year", "all_time")
-    return out
-
-
-def ytd(s: FlatSeries, t: int, months: list[Month], covered: Coverage) -> list[Ytd]:
-    month = months[t]
-    start = t - month.month + 1
+def ytd(s: FlatSeries, t: int, months: np.ndarray, covered: Coverage) -> list[Ytd]:
+    """Year-to-date sums up to month t (``months``: the cube's months as labels)."""
+    start = t - s.cube.months[t].month + 1
     if start < 0:
         return []
     value = s.value[:, start : t + 1].sum(axis=1)
     prior = s.prior[:, start : t + 1].sum(axis=1)
-    yoy = yoy_pct(value, prior)
-    values, priors, yoys = value.tolist(), _nums(prior), _nums(yoy)
-    frm, to = str(months[start]), str(month)
-    out: list[Ytd] = []
-    chosen = (value != 0) & np.isfinite(value) & _held_mask(s, covered)
-    for n in np.nonzero(chosen)[0].tolist():
-        flow, item, region = s.keys[n]
-        out.append(
-            {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "from": frm,
-                "to": to,
-                "value_usd": values[n],
-                "prev_year_value_usd": priors[n],
-                "yoy_pct": yoys[n],
-            }
+    rows = np.flatnonzero((value != 0) & np.isfinite(value) & held_mask(s, covered))
+    value, prior = value[rows], prior[rows]
+    frm, to = months[start], months[t]
+    flows, items, regions = s.key_columns(rows)
+    return [
+        {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "from": frm,
+            "to": to,
+            "value_usd": v,
+            "prev_year_value_usd": p,
+            "yoy_pct": y,
+        }
+        for flow, item, region, v, p, y in zip(
+            flows,
+            items,
+            regions,
+            value.tolist(),
+            nums(prior),
+            nums(yoy_pct(value, prior)),
+            strict=False,
         )
-    return out
+    ]

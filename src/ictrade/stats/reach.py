@@ -32,6 +32,8 @@ class CodeTree:
     fine: np.ndarray
     by_coarse: np.ndarray
     coarse_length: np.ndarray
+    levels: int  # how many numbers ``level`` uses
+    siblings: int
 
 
 @functools.lru_cache(maxsize=8)
@@ -50,15 +52,23 @@ def code_tree(codes: tuple[str, ...]) -> CodeTree:
     groups: dict[tuple[int, str], int] = {}
     sibling = [groups.setdefault((len(c), c[:HS6]), len(groups)) for c in codes]
     coarse_a = np.asarray(coarse, dtype=np.int64)
+    lengths, level = np.unique(length, return_inverse=True)
     return CodeTree(
         length,
-        np.unique(length, return_inverse=True)[1].reshape(-1),
+        level.reshape(-1),
         np.asarray(sibling, dtype=np.int64),
         coarse_a,
         np.asarray(fine, dtype=np.int64),
         np.argsort(coarse_a, kind="stable"),
         length[coarse_a],
+        len(lengths),
+        len(groups),
     )
+
+
+def _runs(numbers: np.ndarray) -> np.ndarray:
+    """Whether each number of a sorted array begins a run of equal ones."""
+    return np.concatenate(([True], numbers[1:] != numbers[:-1]))
 
 
 def _any_over(cols: np.ndarray, to: np.ndarray, size: int) -> np.ndarray:
@@ -66,16 +76,22 @@ def _any_over(cols: np.ndarray, to: np.ndarray, size: int) -> np.ndarray:
     (``to``: equal numbers together)."""
     out = np.zeros((cols.shape[0], size), dtype=bool)
     if len(to):
-        starts = np.flatnonzero(np.r_[True, to[1:] != to[:-1]])
-        out[:, to[starts]] = np.logical_or.reduceat(cols, starts, axis=1)
+        starts = np.flatnonzero(_runs(to))
+        if len(starts) == len(to):
+            out[:, to] = cols
+        else:
+            out[:, to[starts]] = np.logical_or.reduceat(cols, starts, axis=1)
     return out
 
 
-def _group_held(t: np.ndarray, group: np.ndarray, n_t: int) -> np.ndarray:
-    """[t, group]: whether the month holds a code of the group (``group``: each row's)."""
-    out = np.zeros((n_t, int(group.max(initial=-1)) + 1), dtype=bool)
+def _group_held(
+    t: np.ndarray, group: np.ndarray, shape: tuple[int, int], of: np.ndarray
+) -> np.ndarray:
+    """[t, code]: whether the month holds a code of the group of each code of ``of``
+    (``group``: the group of each row's code, at month ``t``; ``shape``: months, groups)."""
+    out = np.zeros(shape, dtype=bool)
     out[t, group] = True
-    return out
+    return out[:, of]
 
 
 def _subtract_in_order(own: np.ndarray, value: np.ndarray, to: np.ndarray, of: np.ndarray) -> None:
@@ -84,7 +100,7 @@ def _subtract_in_order(own: np.ndarray, value: np.ndarray, to: np.ndarray, of: n
         return
     order = np.lexsort((of, to))
     to, of = to[order], of[order]
-    starts = np.flatnonzero(np.r_[True, to[1:] != to[:-1]])
+    starts = np.flatnonzero(_runs(to))
     # each column's own value, then what it loses: one left-to-right subtraction per column
     cols = np.insert(of, starts, to[starts])
     own[:, to[starts]] = np.subtract.reduceat(
@@ -106,10 +122,13 @@ def reach(
     ``code`` (a number of ``tree``), of items ``key``, worth ``values``; and with ``kinds``
     the same when codes finer than b's cover too (whether a holds goods of b's kinds, not all
     of them)."""
-    distinct, first = np.unique(code, return_index=True)
-    codes = distinct[np.argsort(first)]  # in the order the rows give them
+    n_rows, n_codes = len(code), len(tree.length)
+    first = np.full(n_codes, n_rows)
+    np.minimum.at(first, code, np.arange(n_rows))
+    present = np.flatnonzero(first < n_rows)
+    codes = present[np.argsort(first[present])]  # in the order the rows give them
     n_c = len(codes)
-    local = np.full(len(tree.length), -1, dtype=np.int64)
+    local = np.full(n_codes, -1, dtype=np.int64)
     local[codes] = np.arange(n_c)
     c = local[code]
     held = np.zeros((n_t, n_c), dtype=bool)
@@ -118,12 +137,14 @@ def reach(
     held_key = np.zeros((n_t, n_keys), dtype=bool)
     held_key[t, key] = True
     # a code of the same items, in a month that holds codes as detailed as this one
-    level = _group_held(t, tree.level[code], n_t)[:, tree.level[codes]]
-    pairs = np.unique(c * n_keys + key)
-    pair_code, pair_key = pairs // n_keys, pairs % n_keys
+    level = _group_held(t, tree.level[code], (n_t, tree.levels), tree.level[codes])
+    pairs = np.zeros(n_c * n_keys, dtype=bool)
+    pairs[c * n_keys + key] = True
+    pair = np.flatnonzero(pairs)
+    pair_code, pair_key = pair // n_keys, pair % n_keys
     same_items = held_key[:, pair_key] & level[:, pair_code]
     covered = held | _any_over(same_items, pair_code, n_c)
-    covered |= _group_held(t, tree.sibling[code], n_t)[:, tree.sibling[codes]]
+    covered |= _group_held(t, tree.sibling[code], (n_t, tree.siblings), tree.sibling[codes])
     coarse, fine = local[tree.coarse], local[tree.fine]
     both = (coarse >= 0) & (fine >= 0)
     prefix = both & (tree.coarse_length >= 2)
@@ -136,7 +157,7 @@ def reach(
     # what each code adds beyond its finer codes: the nearest coarser code (the last of a
     # finer code's pairs) holds what they carry, when it is an HS6 code or finer
     pc, pf = coarse[prefix], fine[prefix]
-    nearest = np.r_[pf[1:] != pf[:-1], True] if len(pf) else np.zeros(0, dtype=bool)
+    nearest = np.concatenate((pf[1:] != pf[:-1], [True]))[: len(pf)]
     nearest &= tree.coarse_length[prefix] >= HS6
     own = value.copy()
     _subtract_in_order(own, value, pc[nearest], pf[nearest])
@@ -144,7 +165,7 @@ def reach(
     heading = by_coarse[tree.coarse_length[by_coarse] < HS6]
     own[_any_over(held[:, fine[heading]], coarse[heading], n_c)] = 0.0
     own = np.clip(own, 0.0, None)
-    regular = own * (held.sum(axis=0) >= min(REGULAR, n_t))[None, :]
+    regular = own * (np.count_nonzero(held, axis=0) >= min(REGULAR, n_t))[None, :]
     # one-off codes are not asked of other months, unless they are most of the month
     mostly = regular.sum(axis=1) >= 0.5 * own.sum(axis=1)
     own = np.where(mostly[:, None], regular, own)

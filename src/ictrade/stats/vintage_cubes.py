@@ -2,21 +2,28 @@
 
 A line is in force from its vintage until the vintage that supersedes it, so the store's
 cube rows summed by that span (``interval_rows``) hold every vintage's cube: the cube as of a
-date is the weighted count of the rows in force then. Placing the rows in their cells once
-makes each new date a mask and a count (milliseconds), not an aggregation of all the lines.
+date is the weighted count of the rows in force then. A month's part of it changes only on
+the days a line of that month is published or superseded, so each month's slice is made once
+per set of its lines in force and a new date mostly reuses the slices of others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..classify import regions, taxonomy
+from ..classify.partners import WORLD
+from ..errors import NoDataError
 from ..store.query import interval_rows
 from ..store.store import Store
-from .cube import Cells, Cube, load_cube, mask_partial
+from .cube import FLOWS, Cells, Cube, load_cube, mask_partial
+from .cube_sums import membership_tensor, rollup, to_regions
 
 NEVER = np.iinfo(np.int64).max  # a line not superseded
+_DAYS = 1 << 32  # a month's events are its number times this plus the day
 
 
 def _days(dates: np.ndarray | np.datetime64) -> np.ndarray:
@@ -39,17 +46,136 @@ class VintageCubes:
             superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
             self.superseded = np.where(np.isnat(superseded), NEVER, _days(superseded))
             self.cells = Cells(rows.drop_columns(["vintage", "superseded_by"]), store.scheme_name)
+            self.slices = MonthSlices(self.cells, self.vintage, self.superseded)
 
     def cube(self, store: Store, as_of: dt.date | None) -> Cube:
         """As ``load_cube(store, as_of)``; lines counted one by one (``needs_counting``), the
         latest figures and dates with nothing in force go there."""
         if self.cells is None or as_of is None:
             return load_cube(store, as_of)
-        day = _days(np.datetime64(as_of, "D"))
-        published = int(np.searchsorted(self.vintage, day, side="right"))
-        keep = self.superseded[:published] > day
-        if not keep.any():
+        try:
+            cube = self.slices.cube(int(_days(np.datetime64(as_of, "D"))))
+        except NoDataError:
             return load_cube(store, as_of)  # says what the store holds
-        cube = self.cells.cube(keep, upto=published)
         mask_partial(cube, store, as_of)
         return cube
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A month's part of the cube, for one set of its lines in force."""
+
+    rolled: np.ndarray  # [flow, item, partner]: the month's values, items rolled up
+    value: np.ndarray  # [flow, item, region]: in the month's regions
+    estimated: np.ndarray | None  # [flow, item, region]
+    flows: np.ndarray  # [flow]: whether a line of the flow is in force
+    held: bool  # whether any line is
+
+
+class MonthSlices:
+    """``Cells.cube`` of the rows in force at a date, from each month's slice (made as
+    ``Cells.cube`` makes it: the same sums in the same order)."""
+
+    def __init__(self, cells: Cells, vintage: np.ndarray, superseded: np.ndarray) -> None:
+        self.cells, self.vintage, self.superseded = cells, vintage, superseded
+        n_months = cells.shape[3]
+        self.order = np.argsort(cells.t, kind="stable")  # by month, in vintage order within
+        self.bounds = np.searchsorted(cells.t[self.order], np.arange(n_months + 1))
+        self.cell = cells.cell // n_months  # the cell within a month
+        # the days each month's lines in force change on
+        ends = superseded != NEVER
+        self.events = np.unique(
+            np.r_[cells.t * _DAYS + vintage, cells.t[ends] * _DAYS + superseded[ends]]
+        )
+        self.first_event = np.searchsorted(self.events, np.arange(n_months) * _DAYS)
+        self.tax, self.region_ids = taxonomy(cells.scheme_name), regions().ids
+        self.kept: dict[tuple[int, int], Slice] = {}
+        self.priors: dict[tuple[int, int], np.ndarray] = {}
+        shape = (len(FLOWS), len(cells.items), len(self.region_ids))
+        estimated = np.zeros(shape) if cells.estimated is not None else None
+        nothing = np.zeros(len(FLOWS), dtype=bool)
+        self.empty = Slice(np.zeros(cells.shape[:3]), np.zeros(shape), estimated, nothing, False)
+
+    def cube(self, day: int) -> Cube:
+        cells = self.cells
+        n_months = cells.shape[3]
+        state = np.searchsorted(self.events, np.arange(n_months) * _DAYS + day, side="right")
+        keys = list(enumerate((state - self.first_event).tolist()))
+        slices = [self._slice(m, s, day) for m, s in keys]
+        held = [m for m, s in enumerate(slices) if s.held]
+        if not held:
+            raise NoDataError("no ICT lines in force at that date")
+        a, b = held[0], held[-1] + 1
+        within = slices[a:b]
+        value = np.stack([s.value for s in within], axis=-1)
+        estimated = None
+        if cells.none_estimated:
+            estimated = np.zeros_like(value)
+        elif cells.estimated is not None:
+            estimated = np.stack([s.estimated for s in within], axis=-1)  # type: ignore[misc]
+        prior = np.full_like(value, np.nan)  # nan in the cube's first year
+        if b - a > 12:
+            earlier = range(a, b - 12)
+            prior[..., 12:] = np.stack(
+                [self._prior(m + 12, keys[m][1], slices[m]) for m in earlier], axis=-1
+            )
+        partners = cells.partners
+        unattributed = (
+            np.stack([s.rolled[:, :, partners.index(WORLD)] for s in within], axis=-1)
+            if WORLD in partners
+            else np.zeros((len(FLOWS), len(cells.items), b - a))
+        )
+        flows = np.any([s.flows for s in within], axis=0)
+        return Cube(
+            cells.months[a:b],
+            cells.items,
+            self.region_ids,
+            value,
+            prior,
+            [f for n, f in enumerate(FLOWS) if flows[n]],
+            unattributed,
+            estimated,
+            cells.scheme_name,
+        )
+
+    def _slice(self, m: int, state: int, day: int) -> Slice:
+        found = self.kept.get((m, state))
+        if found is not None:
+            return found
+        cells = self.cells
+        rows = self.order[self.bounds[m] : self.bounds[m + 1]]
+        rows = rows[(self.vintage[rows] <= day) & (self.superseded[rows] > day)]
+        if not len(rows):  # (a month before its first vintage: most months of early dates)
+            found = self.kept[(m, state)] = self.empty
+            return found
+        shape = cells.shape[:3]
+        size = int(np.prod(shape))
+
+        def summed(weights: np.ndarray) -> np.ndarray:
+            full = np.bincount(self.cell[rows], weights=weights[rows], minlength=size)
+            return rollup(cells.items, full.reshape(shape), self.tax)
+
+        tensor = membership_tensor(self.region_ids, cells.partners, cells.months[m : m + 1])
+        rolled = summed(cells.value)
+        estimated = None
+        if cells.estimated is not None and not cells.none_estimated:
+            estimated = to_regions(summed(cells.estimated)[..., None], tensor)[..., 0]
+        found = self.kept[(m, state)] = Slice(
+            rolled,
+            to_regions(rolled[..., None], tensor)[..., 0],
+            estimated,
+            np.bincount(cells.flow_idx[rows], minlength=len(FLOWS)) > 0,
+            bool(len(rows)),
+        )
+        return found
+
+    def _prior(self, m: int, state: int, year_before: Slice) -> np.ndarray:
+        """[flow, item, region]: the values of the month a year before ``m`` (its lines in
+        force: ``state``) summed over the members at ``m`` (like for like)."""
+        found = self.priors.get((m, state))
+        if found is None:
+            cells = self.cells
+            tensor = membership_tensor(self.region_ids, cells.partners, cells.months[m : m + 1])
+            found = to_regions(year_before.rolled[..., None], tensor)[..., 0]
+            self.priors[(m, state)] = found
+        return found

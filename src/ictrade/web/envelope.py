@@ -2,44 +2,47 @@
 
 from __future__ import annotations
 
-import gzip
 import hmac
-import json
-import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError, quoted
+from .gzipped import Part, gzip_of, raw_of
+from .json_bytes import dumps as dumps
 from .params import ApiError
 
 JSON = "application/json"
 GZIP_FROM = 1024  # bytes: smaller answers go out as they are
-# Level 1: a month's facts (880 kB) in a third of level 6's time, 16% larger (117 kB, 100 kB)
-GZIP_LEVEL = 1
 
 
 @dataclass(frozen=True)
 class Serialized:
-    """An answer's data already serialized (``dumps``), to be put in the envelope as it is."""
+    """An answer's data already serialized (``dumps``), to be put in the envelope as it is: in
+    parts, of which the big ones may be kept with their deflate stream (gzipped.py)."""
 
-    raw: bytes
+    parts: tuple[bytes | Part, ...]
+
+    @property
+    def raw(self) -> bytes:
+        return raw_of(self.parts)
 
 
 @dataclass(frozen=True)
 class Body:
-    """A serialized answer, and its gzip form for clients that accept it (big answers only)."""
+    """A serialized answer, and its gzip form for clients that accept it (big answers only);
+    ``parts``: ``raw`` in parts, to gzip from (not kept once gzipped)."""
 
     raw: bytes
     gz: bytes | None
     status: int = 200
+    parts: tuple[bytes | Part, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def of(cls, document: Any, status: int = 200) -> Body:
@@ -51,10 +54,10 @@ class Body:
         meta})``, with ``data`` serialized already when it is ``Serialized``; not gzipped yet
         unless ``gzipped`` (``gzipped()`` then)."""
         if isinstance(data, Serialized):
-            raw = b'{"ok":true,"data":' + data.raw + b',"meta":' + dumps(meta) + b"}"
+            parts = (b'{"ok":true,"data":', *data.parts, b',"meta":' + dumps(meta) + b"}")
+            body = cls(raw_of(parts), None, parts=parts)
         else:
-            raw = dumps({"ok": True, "data": data, "meta": meta})
-        body = cls(raw, None)
+            body = cls(dumps({"ok": True, "data": data, "meta": meta}), None)
         return body.gzipped() if gzipped else body
 
     @classmethod
@@ -64,8 +67,8 @@ class Body:
     def gzipped(self) -> Body:
         """This body with its gzip form, when it is large enough to gain from one."""
         if self.gz is not None or len(self.raw) < GZIP_FROM:
-            return self
-        return Body(self.raw, gzip.compress(self.raw, GZIP_LEVEL, mtime=0), self.status)
+            return Body(self.raw, self.gz, self.status) if self.parts else self
+        return Body(self.raw, gzip_of(self.parts or (self.raw,)), self.status)
 
     def size(self) -> int:
         return len(self.raw) + (len(self.gz) if self.gz is not None else 0)
@@ -94,37 +97,6 @@ def accepts_gzip(header: str) -> bool:
         weights[coding] = weight
     gzip_weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
     return gzip_weight > 0  # NaN is not
-
-
-def dumps(document: Any) -> bytes:
-    """``document`` as compact JSON in UTF-8, byte for byte as ``json.dumps(document,
-    ensure_ascii=False, separators=(",", ":"))`` writes it, except that a NaN or an infinity
-    is null (JSON has none; null is how answers say "undefined").
-
-    orjson writes it ten times faster (a month's facts: 1 ms, not 10), in the same bytes but
-    for floats under 1e-4, which Python writes with an exponent of two digits (1.2e-05, 1e-06)
-    and orjson not (0.000012, 1e-6): an answer where orjson wrote one is written by json."""
-    try:
-        raw: bytes | None = orjson.dumps(document)
-    except TypeError:  # what orjson does not take: keys that are not strings, say
-        raw = None
-    if raw is not None and b"0.0000" not in raw and b"e-" not in raw:
-        return raw
-    try:
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a NaN or an infinity
-        text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
-    return text.encode()
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:

@@ -22,6 +22,7 @@ from ..store.query import publication_date, reporters
 from ..store.store import Store, StoreChoice, available_datasets
 from . import olap, params, releases
 from .envelope import Serialized, dumps
+from .gzipped import Part
 from .handles import ReporterHandle, StoreHandle
 from .lru import LRU
 from .olap import check_month, cube_query, time_span
@@ -38,7 +39,7 @@ class Service:
         }
         self._lock = threading.Lock()
         self.facts_cache: LRU[Document] = LRU(64)  # about 2 MB each
-        self.facts_bytes: LRU[tuple[bytes, bytes]] = LRU(64)  # about 0.9 MB each
+        self.facts_bytes: LRU[tuple[bytes, Part]] = LRU(64)  # about 1 MB each
         self._held: LRU[list[str]] = LRU(16)  # the reporters of a store, by identity and stamp
 
     def handle(self, query: Mapping[str, str]) -> StoreHandle:
@@ -109,17 +110,18 @@ class Service:
     def facts_json(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
     ) -> Serialized:
-        """``facts(...)`` serialized: kept too, around the date asked, so a document asked at
-        another date between the same vintages costs a copy of its bytes."""
+        """``facts(...)`` serialized: kept too, around the date asked, with the gzip stream of
+        what follows the date (gzipped.py), so a document asked at another date between the
+        same vintages costs a copy of its bytes and the gzip of a few."""
         key, facts, date = self._facts(handle, month, as_of, as_published)
         if facts["schema"] == FLASH_SCHEMA:
-            return Serialized(dumps(facts))
+            return Serialized((dumps(facts),))
         parts = self.facts_bytes.get(key)
         if parts is None:
             head, found, tail = dumps(asked_as_of(facts, ASKED)).partition(dumps(ASKED))
             assert found, "a facts document echoes the date asked"
-            parts = self.facts_bytes.put(key, (head, tail))
-        return Serialized(parts[0] + dumps(str(date) if date else None) + parts[1])
+            parts = self.facts_bytes.put(key, (head, Part(tail)))
+        return Serialized((parts[0], dumps(str(date) if date else None), parts[1]))
 
     def facts_ready(
         self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
