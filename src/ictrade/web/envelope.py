@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import hmac
-import json
-import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import IctradeError, NoDataError, StoreBusyError, StoreError, UsageError, quoted
 from .gzipped import Part, gzip_of, raw_of
+from .json_bytes import dumps as dumps
 from .params import ApiError
 
 JSON = "application/json"
@@ -100,51 +97,6 @@ def accepts_gzip(header: str) -> bool:
         weights[coding] = weight
     gzip_weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
     return gzip_weight > 0  # NaN is not
-
-
-def dumps(document: Any) -> bytes:
-    """``document`` as compact JSON in UTF-8, byte for byte as ``json.dumps(document,
-    ensure_ascii=False, separators=(",", ":"))`` writes it, except that a NaN or an infinity
-    is null (JSON has none; null is how answers say "undefined").
-
-    orjson writes it ten times faster (a month's facts: 1 ms, not 10), in the same bytes but
-    for floats under 1e-4, which Python writes with an exponent of two digits (1.2e-05, 1e-06)
-    and orjson not (0.000012, 1e-6): an answer where orjson wrote one is written by json."""
-    try:
-        raw: bytes | None = orjson.dumps(document)
-    except TypeError:  # what orjson does not take: keys that are not strings, say
-        raw = None
-    if raw is not None and not _small_floats(raw):
-        return raw
-    try:
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a NaN or an infinity
-        text = json.dumps(_finite(document), ensure_ascii=False, separators=(",", ":"))
-    return text.encode()
-
-
-def _small_floats(raw: bytes) -> bool:
-    """Whether ``raw`` holds b"e-" or b"0.0000" (where orjson may have written a float under
-    1e-4). Read with numpy: bytes' own search takes a millisecond for each on a month's facts
-    (they abound in the bytes it tries first: '0', '-'), numpy a fifth of that for both."""
-    text = np.frombuffer(raw, dtype=np.uint8)
-    before_minus = np.flatnonzero(text[1:] == ord("-"))
-    if (text[before_minus] == ord("e")).any():
-        return True
-    found = np.flatnonzero(text[1:-4] == ord(".")) + 1
-    for offset in (1, 2, 3, 4, -1):  # then "0000" after the point and a "0" before it
-        found = found[text[found + offset] == ord("0")]
-    return len(found) > 0
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 def error_body(status: int, message: str, allowed: list[str] | None = None) -> bytes:
