@@ -232,7 +232,7 @@ def read_located_lines(
     except InputError as exc:
         if kind != "excel":
             raise
-        raise T.unsaved_formula(p, sheet, header, exc) or exc from None
+        raise T.empty_cell_cause(p, sheet, header, exc) or exc from None
     if built[0].num_rows == 0:
         raise _no_lines(p, raw.table.num_rows, raw.unit)
     return built
@@ -254,7 +254,7 @@ def _read_csv(
     chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
         sample = fh.read(4096).decode(codec, errors="replace")
-    delimiter = R.delimiter_of(sample.split("\n")[at] if at else sample)
+    delimiter = R.delimiter_of(R.nth_line(sample, at))
     used = sorted(set(found.values()))
     typed = chosen.kind == "canonical"
     types = {c: _CANONICAL_TYPES.get(c, _DICT) if typed else pa.string() for c in used}
