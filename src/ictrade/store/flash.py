@@ -185,13 +185,16 @@ class _LineSpans:
             "SELECT DISTINCT month, vintage, superseded_by FROM lines WHERE reporter = ?",
             [store.reporter],
         ).fetchall()
-        self.spans = [(Month.from_date(m), v, s) for m, v, s in rows]
+        # by month: a facts document asks of one month, three times
+        self.spans: dict[Month | None, list[tuple[dt.date, dt.date | None]]] = {None: []}
+        for m, v, s in rows:
+            self.spans.setdefault(Month.from_date(m), []).append((v, s))
+            self.spans[None].append((v, s))
 
     def hold(self, month: Month | None, as_of: dt.date | None) -> bool:
         return any(
-            (month is None or m == month)
-            and (s is None if as_of is None else v <= as_of and (s is None or s > as_of))
-            for m, v, s in self.spans
+            s is None if as_of is None else v <= as_of and (s is None or s > as_of)
+            for v, s in self.spans.get(month, [])
         )
 
 
