@@ -3,6 +3,8 @@ months it refuses as incomplete, when a month was published, its earliest figure
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from test_incomplete_months import CODES, months, world_rows
 
@@ -77,3 +79,34 @@ def test_ingest_judges_each_reporter_of_a_batch_apart() -> None:
         report = ingest_table(store, lines_table(SHORT_KR), origin="t.csv")
         (warning,) = report.warnings()
         assert warning.startswith("warning: 2024-06 looks incomplete")
+
+
+def _dated(reporter: str, rows: list[dict[str, object]], vintage: str) -> list[dict[str, object]]:
+    return [{**r, "reporter": reporter, "vintage": vintage} for r in rows]
+
+
+def test_a_date_before_the_reporters_first_figures_names_its_own_first_vintage() -> None:
+    """JP published earlier than KR: a date before KR's first figures is refused with KR's
+    first vintage, not JP's (which led to another refusal)."""
+    first_half = world_rows(months("2024-01", "2024-06"), CODES)
+    rows = _dated("KR", first_half, "2024-09-01") + _dated("JP", first_half, "2024-07-10")
+    with open_store(":memory:") as store:
+        ingest_table(store, lines_table(rows), origin="t.csv")
+        for day in ("2024-07-01", "2024-08-01"):
+            with pytest.raises(NoDataError, match="earliest vintage is 2024-09-01"):
+                build_facts(store, JUNE, as_of=dt.date.fromisoformat(day))
+        assert build_facts(_reading(store, "JP"), JUNE, as_of=dt.date(2024, 8, 1))
+
+
+def test_a_month_published_later_says_when_for_its_reporter() -> None:
+    """KR's June came out after the date asked, JP's before it: the answer says when KR's
+    June was published."""
+    rows = (
+        _dated("KR", world_rows(months("2024-01", "2024-05"), CODES), "2024-06-15")
+        + _dated("KR", world_rows(["2024-06"], CODES), "2024-09-01")
+        + _dated("JP", world_rows(["2024-06"], CODES), "2024-07-10")
+    )
+    with open_store(":memory:") as store:
+        ingest_table(store, lines_table(rows), origin="t.csv")
+        with pytest.raises(NoDataError, match="2024-06 was first published on 2024-09-01"):
+            build_facts(store, JUNE, as_of=dt.date(2024, 8, 1))
