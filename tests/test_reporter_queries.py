@@ -4,15 +4,19 @@ months it refuses as incomplete, when a month was published, its earliest figure
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from test_incomplete_months import CODES, months, world_rows
 
 from ictrade.errors import NoDataError
+from ictrade.load import ingest_file
 from ictrade.months import Month
+from ictrade.release.build import release_facts
 from ictrade.stats.facts import build_facts
 from ictrade.store.base import Store
 from ictrade.store.coverage import incomplete_months
+from ictrade.store.flash import flash_rows
 from ictrade.store.ingest import ingest_table
 from ictrade.store.store import open_store
 
@@ -110,3 +114,21 @@ def test_a_month_published_later_says_when_for_its_reporter() -> None:
         ingest_table(store, lines_table(rows), origin="t.csv")
         with pytest.raises(NoDataError, match="2024-06 was first published on 2024-09-01"):
             build_facts(store, JUNE, as_of=dt.date(2024, 8, 1))
+
+
+def test_korean_flash_figures_are_no_other_reporters_month(tmp_path: Path) -> None:
+    """Flash files are the Korea Customs Service's (the flash table names no reporter): a JP
+    month without lines is no Korean flash estimate."""
+    from test_flash_release import pick, write_flash
+
+    may = Month(2025, 5)
+    with open_store(":memory:") as store:
+        flash = write_flash(tmp_path / "flash.csv", pick({"2025-04", "2025-05"}, finals=False))
+        ingest_file(store, flash, vintage=dt.date(2025, 5, 21))
+        jp = _of("JP", world_rows(months("2025-01", "2025-04"), CODES))
+        ingest_table(store, lines_table(jp), origin="t.csv")
+        assert release_facts(store, may)["estimate"] is True  # KR: the flash estimate
+        japan = _reading(store, "JP")
+        assert flash_rows(japan) == []
+        with pytest.raises(NoDataError, match="no data for 2025-05"):
+            release_facts(japan, may)
