@@ -18,9 +18,10 @@ from ictrade.store.base import Store
 from ictrade.store.coverage import incomplete_months
 from ictrade.store.flash import flash_rows
 from ictrade.store.ingest import ingest_table
+from ictrade.store.query import cube_rows, interval_rows
 from ictrade.store.store import open_store
 
-from conftest import lines_table
+from conftest import lines_table, series_rows
 
 JUNE = Month(2024, 6)
 
@@ -132,3 +133,17 @@ def test_korean_flash_figures_are_no_other_reporters_month(tmp_path: Path) -> No
         assert flash_rows(japan) == []
         with pytest.raises(NoDataError, match="no data for 2025-05"):
             release_facts(japan, may)
+
+
+def test_another_reporters_nested_lines_leave_the_cube_by_span() -> None:
+    """JP's WORLD lines beside partner lines are counted line by line; KR's plain lines keep
+    their cube rows by span in force (a cube per vintage in milliseconds, not a count of every
+    line in Python), with the same figures."""
+    plain = series_rows({"854232": [10.0 + k for k in range(14)]}, "2019-11")
+    jp = _of("JP", plain + [{**r, "partner": "WORLD"} for r in plain])
+    with open_store(":memory:") as store:
+        ingest_table(store, lines_table(plain), origin="kr.csv")
+        alone = cube_rows(store, dt.date(2021, 6, 1))
+        ingest_table(store, lines_table(jp), origin="jp.csv")
+        assert interval_rows(store) is not None and interval_rows(_reading(store, "JP")) is None
+        assert cube_rows(store, dt.date(2021, 6, 1)).equals(alone)
