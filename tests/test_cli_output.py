@@ -266,3 +266,34 @@ def test_verbose_names_the_vintage_an_as_of_date_resolves_to(store):
     latest = run("series", "-v", "--store", str(store))
     assert "vintage: latest figures -> lines published up to 2021-02-15" in latest.stderr
     assert "vintage:" not in run("series", "--store", str(store)).stderr
+
+
+def test_nowcast_offers_text_csv_and_json_with_and_without_backtest(monkeypatch, tmp_path):
+    from ictrade.months import Month
+    from ictrade.nowcast import engine
+
+    found = [engine.Nowcast("반도체 _낸드", "전세계", Month(2025, 12), 10, 905678.81, 679418.7,
+                            float("inf"), "202512")]  # fmt: skip
+    scores = [engine.Score("model", 10, 2078, 0.2583, 0.1475, 0.774),
+              engine.Score("working_days", 10, 2078, 0.3523, 0.2429, 0.706)]  # fmt: skip
+    monkeypatch.setattr(engine, "nowcasts", lambda flash, histories: found)
+    monkeypatch.setattr(engine, "backtest_scores", lambda *args, **kwargs: scores)
+    flash = tmp_path / "flash.csv"
+    text = run("nowcast", str(flash))
+    assert text.exit_code == 0, text.output
+    head, row = text.stdout.splitlines()
+    assert head.split() == ["item_key", "partner_ko", "month", "cut_day", "nowcast", "lo80",
+                            "hi80"]  # fmt: skip
+    assert row.split() == ["반도체", "_낸드", "전세계", "202512", "10", "905,678.8", "679,418.7",
+                           "inf"]  # fmt: skip
+    hangul = len("반도체낸드")  # each takes two columns
+    assert head.index("partner_ko") == row.index("전세계") + hangul
+    rows = as_csv(run("nowcast", str(flash), "--format", "csv").stdout)
+    assert rows[0]["nowcast"] == "905678.8" and rows[0]["month"] == "202512"
+    assert json.loads(run("nowcast", str(flash), "--format", "json").stdout)[0]["cut_day"] == 10
+    table = run("nowcast", "--backtest").stdout.splitlines()
+    assert table[0].split()[:3] == ["cut", "method", "n"] and "+0.267" in table[1]
+    csv_scores = as_csv(run("nowcast", "--backtest", "--format", "csv").stdout)
+    assert csv_scores[0]["mape_vs_wd"] == "+0.267" and csv_scores[1]["method"] == "working_days"
+    doc = json.loads(run("nowcast", "--backtest", "--format", "json").stdout)
+    assert doc[0]["method"] == "model" and round(doc[0]["mape_vs_wd"], 3) == 0.267

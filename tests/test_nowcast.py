@@ -53,7 +53,7 @@ def test_cli_prints_a_row_for_every_10_and_20_day_cut(tmp_path: Path) -> None:
     figures = pick({HBM, RAMEN}, {"2025-03", "2025-04"})
     figures = [f for f in figures if not (f.series == RAMEN and str(f.month) == "2025-04")]
     path = write_flash(tmp_path / "flash.csv", figures)
-    result = CliRunner().invoke(cli, ["nowcast", str(path)])
+    result = CliRunner().invoke(cli, ["nowcast", str(path), "--format", "csv"])
     assert result.exit_code == 0, result.output
     out = rows(result.output)
     expected = {(f.series[0], f.series[1], f.month_text, str(f.cut)) for f in figures if f.cut < 30}
@@ -166,7 +166,9 @@ def test_full_backtest_meets_the_targets_of_docs_nowcast() -> None:
 
 @pytest.mark.slow
 def test_cli_backtest_prints_the_table(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["nowcast", "--backtest", "--from", "2025-11"])
+    result = CliRunner().invoke(
+        cli, ["nowcast", "--backtest", "--from", "2025-11", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     out = rows(result.output)
     assert [(r["cut"], r["method"]) for r in out][:3] == [

@@ -105,3 +105,50 @@ def test_nul_bytes_that_are_no_utf16_are_binary(tmp_path):
     args = ["verify", str(path), "--month", "2020-11", "--dataset", "default"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and "binary data" in result.output, result.output
+
+
+def _read(text: str) -> list[tuple[str, str, float | None]]:
+    return [(c.text, c.measure, c.printed if c.measure != "number" else None)
+            for c in extract(text, NOV)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chip exports grew 15-16% in November.",
+        "Chip exports grew 15–16 percent in November.",
+        "반도체 수출은 15~16% 증가했다.",
+        "ICT 수출은 160~170억 달러로 늘었다.",
+        "ICT exports were $16.6bn-$17bn in November.",
+        "Displays fell 3.1%-3.5% in November.",
+    ],
+)
+def test_a_range_is_one_figure_verify_does_not_read(text):
+    claims = extract(text, NOV)
+    assert len(claims) == 1 and claims[0].measure == "number", _read(text)
+    assert "range" in claims[0].why
+    assert claims[0].printed == 0.0  # no end of it read as a figure ('-16%' was)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ICT exports were $16,6 billion, up 15,8%.",  # decimal commas
+        "ICT exports rose ١٥٫٨% to $١٦٫٦ billion.",  # Arabic-Indic digits and separator
+        "ICT exports rose 1e308% in November.",
+        "ICT exports rose 1,2345% in November.",
+    ],
+)
+def test_no_part_of_a_number_is_read_as_a_figure(text):
+    claims = extract(text, NOV)
+    assert all(c.measure == "number" for c in claims), _read(text)
+    if "," in text or "٫" in text:
+        assert all("decimal comma" in c.why or "not 0-9" in c.why for c in claims)
+
+
+def test_thousands_and_decimals_still_read():
+    got = _read("ICT exports were $1,234.5 million, up 15.8%, and 1,234억 달러; 3,4 and 5.")
+    assert got[:3] == [("$1,234.5 million", "value", 1234.5), ("15.8%", "yoy", 15.8),
+                       ("1,234억 달러", "value", 1234.0)]  # fmt: skip
+    moved = extract("Its share rose from 58.1% to 60%.", NOV)  # 'to' makes no range
+    assert [c.printed for c in moved] == [58.1, 60.0]

@@ -14,8 +14,9 @@ import io
 import json
 import math
 import os
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -170,6 +171,27 @@ def emit(records: Iterable[object], fmt: str, document: object = None) -> None:
     for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
     click.echo(out.getvalue(), nl=False)
+
+
+NUMERIC = re.compile(r"[-+]?(?:[\d,]+(?:\.\d*)?|inf|nan)")
+
+
+def text_table(rows: Sequence[Mapping[str, str]]) -> str:
+    """Rows of shown values as columns for people: the keys head them, figures are aligned
+    right, wide (Hangul) characters take two columns."""
+    from ..release.verify_report import text_width
+
+    header = list(rows[0]) if rows else []
+    cells = [header, *[[row[k] for k in header] for row in rows]]
+    widths = [max(text_width(c[k]) for c in cells) for k in range(len(header))]
+    lines = []
+    for row in cells:
+        padded = []
+        for k, cell in enumerate(row):
+            pad = " " * (widths[k] - text_width(cell))
+            padded.append(pad + cell if NUMERIC.fullmatch(cell) else cell + pad)
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines) + "\n"
 
 
 # ---- progress ---------------------------------------------------------------------------------

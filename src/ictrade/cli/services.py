@@ -6,7 +6,7 @@ import click
 
 from ..errors import UsageError
 from .options import chosen_store, store_options
-from .output import emit, progress_bar, say
+from .output import emit, format_option, progress_bar, say, text_table
 
 
 @click.command("nowcast")
@@ -30,13 +30,12 @@ from .output import emit, progress_bar, say
     metavar="YYYY-MM",
     help="First month the backtest predicts (default 2023-01).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="Of the nowcasts: CSV as above, or a JSON list of objects with the same keys.",
+@format_option(
+    "a table of the nowcasts (with --backtest: of the scores)",
+    json_help="a list of objects with the CSV's keys",
+    csv_help="item_key, partner_ko, month, cut_day, nowcast, lo80, hi80 (80% interval, in the "
+    "unit of cum_value); with --backtest: cut, method, n, mape, median_ape, coverage80, "
+    "mape_vs_wd, median_vs_wd",
 )
 def nowcast_command(
     flash: str | None,
@@ -46,24 +45,46 @@ def nowcast_command(
     fmt: str,
 ) -> None:
     """Nowcast each month's exports from the 10- and 20-day flash figures in FLASH (CSV in the
-    provisional_10day.csv layout); prints CSV item_key, partner_ko, month, cut_day, nowcast,
-    lo80, hi80 (80% interval), in the unit of cum_value."""
-    from ..errors import UsageError
-    from ..nowcast import nowcast_file, nowcasts
-    from ..nowcast import run_backtest as backtest_text
+    provisional_10day.csv layout): the month-end estimate of each figure with its 80% interval,
+    in the unit of cum_value."""
+    from ..nowcast.engine import (
+        SCORE_DIGITS,
+        backtest_scores,
+        format_scores,
+        nowcasts,
+        nowcasts_csv,
+        score_rows,
+    )
 
-    if run_backtest and fmt != "csv":
-        raise UsageError("the backtest prints CSV only; leave out --format")
     if run_backtest:
         with progress_bar("backtest: months by method") as update:
-            scores = backtest_text(histories, flash, start, progress=update)
-        click.echo(scores, nl=False)
-    elif flash is None:
+            scores = backtest_scores(histories, flash, start, progress=update)
+        rows = score_rows(scores)
+        if fmt == "csv":
+            click.echo(format_scores(scores), nl=False)
+        elif fmt == "json":
+            emit(rows, fmt)
+        else:
+            digits = {"cut": "d", "method": "s", "n": ",d", **SCORE_DIGITS}
+            click.echo(
+                text_table([{k: format(r[k], digits[k]) for k in r} for r in rows]), nl=False
+            )
+        return
+    if flash is None:
         raise UsageError("give a FLASH.csv to nowcast, or --backtest")
+    found = nowcasts(flash, histories)
+    if fmt == "csv":
+        click.echo(nowcasts_csv(found), nl=False)
     elif fmt == "json":
-        emit(nowcasts(flash, histories), fmt)
+        emit(found, fmt)
     else:
-        click.echo(nowcast_file(flash, histories), nl=False)
+        shown = [
+            {"item_key": n.item_key, "partner_ko": n.partner_ko, "month": n.month_text,
+             "cut_day": str(n.cut_day), "nowcast": f"{n.nowcast:,.1f}", "lo80": f"{n.lo80:,.1f}",
+             "hi80": f"{n.hi80:,.1f}"}
+            for n in found
+        ]  # fmt: skip
+        click.echo(text_table(shown), nl=False)
 
 
 # --- ictrade serve: the JSON API and the dashboard ---------------------------------------------

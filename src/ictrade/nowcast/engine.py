@@ -133,9 +133,14 @@ def nowcasts(flash: str | Path, histories: Sequence[str | Path] = ()) -> list[No
 
 def nowcast_file(flash: str | Path, histories: Sequence[str | Path] = ()) -> str:
     """CSV (item_key, partner_ko, month, cut_day, nowcast, lo80, hi80) of ``nowcasts``."""
+    return nowcasts_csv(nowcasts(flash, histories))
+
+
+def nowcasts_csv(found: Sequence[Nowcast]) -> str:
+    """``nowcast_file``'s CSV of nowcasts already made."""
     buffer = io.StringIO()
     buffer.write("item_key,partner_ko,month,cut_day,nowcast,lo80,hi80\n")
-    for n in nowcasts(flash, histories):
+    for n in found:
         buffer.write(
             f"{_q(n.item_key)},{_q(n.partner_ko)},{n.month_text},{n.cut_day},"
             f"{n.nowcast:.1f},{n.lo80:.1f},{n.hi80:.1f}\n"
@@ -218,18 +223,46 @@ def backtest(
     return score(backtest_estimates(panel, start, series, progress))
 
 
-def format_scores(scores: Sequence[Score]) -> str:
-    lines = ["cut,method,n,mape,median_ape,coverage80,mape_vs_wd,median_vs_wd"]
+SCORE_DIGITS = {"mape": ".4f", "median_ape": ".4f", "coverage80": ".3f", "mape_vs_wd": "+.3f",
+                "median_vs_wd": "+.3f"}  # fmt: skip
+
+
+def score_rows(scores: Sequence[Score]) -> list[dict[str, str | int | float]]:
+    """One row per cut and method, the model first; ``*_vs_wd``: the share of the
+    working-day baseline's error the method saves."""
     base = {s.cut: s for s in scores if s.method == "working_days"}
+    rows: list[dict[str, str | int | float]] = []
     for s in sorted(scores, key=lambda s: (s.cut, s.method != "model", s.method)):
         b = base[s.cut]
-        gain = 1 - s.mape / b.mape if b.mape else math.nan
-        gain_med = 1 - s.median_ape / b.median_ape if b.median_ape else math.nan
-        lines.append(
-            f"{s.cut},{s.method},{s.n},{s.mape:.4f},{s.median_ape:.4f},{s.coverage:.3f},"
-            f"{gain:+.3f},{gain_med:+.3f}"
-        )
+        rows.append({
+            "cut": s.cut, "method": s.method, "n": s.n, "mape": s.mape,
+            "median_ape": s.median_ape, "coverage80": s.coverage,
+            "mape_vs_wd": 1 - s.mape / b.mape if b.mape else math.nan,
+            "median_vs_wd": 1 - s.median_ape / b.median_ape if b.median_ape else math.nan,
+        })  # fmt: skip
+    return rows
+
+
+def format_scores(scores: Sequence[Score]) -> str:
+    """``score_rows`` as CSV, each figure to its digits."""
+    rows = score_rows(scores)
+    lines = [",".join(["cut", "method", "n", *SCORE_DIGITS])]
+    for r in rows:
+        figures = [format(r[k], digits) for k, digits in SCORE_DIGITS.items()]
+        lines.append(",".join([str(r["cut"]), str(r["method"]), str(r["n"]), *figures]))
     return "\n".join(lines) + "\n"
+
+
+def backtest_scores(
+    histories: Sequence[str | Path] = (),
+    flash: str | Path | None = None,
+    start: str | None = None,
+    progress: Progress | None = None,
+) -> list[Score]:
+    """The backtest's scores; ``progress`` is told (months predicted, to predict)."""
+    panel = load_panel(read_flash_figures(flash) if flash is not None else (), histories)
+    first = Month.parse(start) if start else BACKTEST_START
+    return backtest(panel, first, progress=progress)
 
 
 def run_backtest(
@@ -238,7 +271,5 @@ def run_backtest(
     start: str | None = None,
     progress: Progress | None = None,
 ) -> str:
-    """The backtest's scores as CSV; ``progress`` is told (months predicted, to predict)."""
-    panel = load_panel(read_flash_figures(flash) if flash is not None else (), histories)
-    first = Month.parse(start) if start else BACKTEST_START
-    return format_scores(backtest(panel, first, progress=progress))
+    """The backtest's scores as CSV (``backtest_scores``, ``format_scores``)."""
+    return format_scores(backtest_scores(histories, flash, start, progress))

@@ -89,7 +89,7 @@ class Report:
         header = ("status", "claim", "read as", "subject", "facts")
         shown = [o for o in self.outcomes if not (skip_matched and o.status == MATCHED)]
         rows = [header, *[o.row() for o in shown]]
-        sizes = [[_width(r[k]) for k in range(4)] for r in rows]
+        sizes = [[text_width(r[k]) for k in range(4)] for r in rows]
         widths = [max(size[k] for size in sizes) for k in range(4)]
         lines = [
             "  ".join(r[k] + " " * (widths[k] - size[k]) for k in range(4)) + "  " + r[4]
@@ -112,7 +112,7 @@ class Report:
         return [o.as_json() for o in self.outcomes]
 
 
-def _width(text: str) -> int:
+def text_width(text: str) -> int:
     """Columns a terminal gives ``text``: Hangul and other wide characters take two."""
     if text.isascii():  # most cells: no character to look up
         return len(text)

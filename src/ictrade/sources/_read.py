@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..progress import Scoped
-from ._text import CR_ONLY, not_utf8_error
+from ._text import CR_ONLY, file_lines, not_utf8_error
 
 _SCAN_ROWS = 20  # a header may sit under a few title rows (K-stat exports)
 
@@ -79,8 +81,7 @@ class RawFile:
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
     """The first rows of a CSV, split into fields."""
-    with path.open("rb") as fh:
-        lines = [fh.readline() for _ in range(_SCAN_ROWS)]
+    lines = list(itertools.islice(file_lines(path), _SCAN_ROWS))
     codec = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
         text = b"".join(lines).decode(codec)
@@ -111,8 +112,16 @@ DELIMITERS = (",", "\t", ";")
 
 def delimiter_of(text: str) -> str:
     """The delimiter of the first line: the one of comma, tab and semicolon it holds most of."""
-    first = text.split("\n", 1)[0]
-    return max(DELIMITERS, key=first.count)
+    return max(DELIMITERS, key=nth_line(text, 0).count)
+
+
+def nth_line(text: str, n: int) -> str:
+    """Line ``n`` (0-based) of ``text``, lines ended by LF, CRLF or a CR alone."""
+    lines = LINE_END.split(text, maxsplit=n + 1)
+    return lines[n] if n < len(lines) else ""
+
+
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def read_csv(
@@ -154,10 +163,9 @@ def read_csv(
 def _long_line(path: Path) -> int | None:
     """The first line longer than the csv module's field limit."""
     limit = csv.field_size_limit()
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if len(raw) > limit:
-                return number
+    for number, raw in enumerate(file_lines(path), start=1):
+        if len(raw) > limit:
+            return number
     return None
 
 

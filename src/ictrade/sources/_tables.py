@@ -95,20 +95,25 @@ def excel_sheets(path: Path) -> list[tuple[str, Cells]]:
         book.close()
 
 
-def unsaved_formula(
+def empty_cell_cause(
     path: Path, sheet: int, header: list[str], error: InputError
 ) -> InputError | None:
-    """``error`` in the words of its cause when its cell holds a formula without a saved value
-    (a workbook a program wrote without computing it reads as empty there); else None."""
+    """``error`` in the words of its cause when its cell is empty because it is merged with
+    the cells above or beside it, or because it holds a formula without a saved value (a
+    workbook a program wrote without computing it); else None."""
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     if error.line is None or error.field not in header:
         return None
     column = header.index(error.field) + 1
+    cell = f"{get_column_letter(column)}{error.line}"
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
         try:
-            cells = book.worksheets[sheet].iter_rows(
+            ws = book.worksheets[sheet]
+            merged = _merged_range(path, getattr(ws, "_worksheet_path", ""), column, error.line)
+            cells = ws.iter_rows(
                 min_row=error.line, max_row=error.line, min_col=column, max_col=column,
                 values_only=True,
             )  # fmt: skip
@@ -117,16 +122,40 @@ def unsaved_formula(
             book.close()
     except Exception:  # only a better message was at stake
         return None
-    if not (isinstance(value, str) and value.startswith("=")):
+    if merged:
+        why = (
+            f"the cell {cell} is part of the merged cells {merged}, whose value only their "
+            "first cell holds; unmerge them and fill the value into every row (in a "
+            "spreadsheet: select them, turn Merge off, fill down), then save and load again"
+        )
+    elif isinstance(value, str) and value.startswith("="):
+        why = (
+            f"the cell holds the formula {value!r} but no saved value (the workbook was "
+            "written by a program that does not compute formulas); open and save it in a "
+            "spreadsheet, or paste the values"
+        )
+    else:
         return None
-    return InputError(
-        f"the cell holds the formula {value!r} but no saved value (the workbook was written "
-        "by a program that does not compute formulas); open and save it in a spreadsheet, or "
-        "paste the values",
-        file=error.file,
-        line=error.line,
-        field=error.field,
-    )
+    return InputError(why, file=error.file, line=error.line, field=error.field)
+
+
+def _merged_range(path: Path, part: str, column: int, row: int) -> str | None:
+    """The merged range (e.g. 'A2:A4') of a sheet's XML ``part`` that covers a cell."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils import range_boundaries
+
+    with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as xml:
+        for _, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell"):
+                ref = element.get("ref", "")
+                low_col, low_row, high_col, high_row = range_boundaries(ref)
+                if low_col <= column <= high_col and low_row <= row <= high_row:
+                    return ref
+            elif element.tag.endswith("}row"):
+                element.clear()  # the sheet's data: no need to keep it
+    return None
 
 
 def rows_to_table(header: list[str], rows: Cells, wanted: list[str]) -> pa.Table:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError, UsageError
@@ -126,6 +127,16 @@ def check_text_head(head: bytes, file: str) -> None:
         raise InputError(CR_ONLY, file=file)
 
 
+def file_lines(path: Path) -> Iterator[bytes]:
+    """A text file's lines as bytes, ended as editors and the csv module end them: by LF, CRLF
+    or a CR alone (an error's line number after old-Mac lines is then the one people see).
+    Latin-1 maps bytes to characters one for one, so any file reads, and in UTF-8 and cp949
+    no byte of a character is a CR or LF."""
+    with path.open(encoding="latin-1", newline="") as fh:
+        for line in fh:
+            yield line.encode("latin-1")
+
+
 CR_ONLY = "the lines end with CR only (old Mac text); save the file with LF or CRLF line endings"
 
 
@@ -201,12 +212,11 @@ def not_utf8_error(path: Path, codec: str = "utf-8") -> InputError:
             file=str(path),
         )
     decoder = codecs.getincrementaldecoder(codec)()
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                decoder.decode(raw)
-            except UnicodeDecodeError:
-                return InputError(fix, file=str(path), line=number)
+    for number, raw in enumerate(file_lines(path), start=1):
+        try:
+            decoder.decode(raw)
+        except UnicodeDecodeError:
+            return InputError(fix, file=str(path), line=number)
     return InputError(fix, file=str(path))
 
 

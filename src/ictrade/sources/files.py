@@ -232,7 +232,7 @@ def read_located_lines(
     except InputError as exc:
         if kind != "excel":
             raise
-        raise T.unsaved_formula(p, sheet, header, exc) or exc from None
+        raise T.empty_cell_cause(p, sheet, header, exc) or exc from None
     if built[0].num_rows == 0:
         raise _no_lines(p, raw.table.num_rows, raw.unit)
     return built
@@ -251,10 +251,12 @@ def _read_csv(
 ) -> tuple[R.RawFile, Layout, dict[str, str]]:
     codec = X.csv_encoding(p, encoding)
     head = R.csv_head(p, codec)
+    if not any(cell.strip() for row in head for cell in row):
+        raise InputError(H.EMPTY.format(what="file is"), file=str(p))
     chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
         sample = fh.read(4096).decode(codec, errors="replace")
-    delimiter = R.delimiter_of(sample.split("\n")[at] if at else sample)
+    delimiter = R.delimiter_of(R.nth_line(sample, at))
     used = sorted(set(found.values()))
     typed = chosen.kind == "canonical"
     types = {c: _CANONICAL_TYPES.get(c, _DICT) if typed else pa.string() for c in used}

@@ -44,8 +44,11 @@ CUTS = (10, 20, 30)  # 30: the month end, i.e. the final figure
 COLUMNS = ("item_key", "hs_code", "flow_ko", "unit", "partner_ko", "month", "cut_day", "cum_value")
 REQUIRED = ("item_key", "partner_ko", "month", "cut_day", "cum_value")
 _FLOW_WORDS = {
-    "": "export", "수출": "export", "export": "export",
-    "수입": "import", "import": "import",
+    "": "export",
+    "수출": "export",
+    "export": "export",
+    "수입": "import",
+    "import": "import",
 }
 
 

@@ -3,7 +3,8 @@ facts_records.py), computed from the cube over all its series at once. Each is b
 TypedDict of facts_doc.py that describes it, so mypy checks the writer as it checks the readers.
 
 Entries are written column by column: the arrays of the entries kept, then one dict per entry
-from lists (a new document's entries are its main cost: a few thousand of them)."""
+from lists (a new document's entries are its main cost: a few thousand of them). The columns
+are of one length by construction: their zips are not strict (a strict one costs a fifth more)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
             nums(share_of_world),
             nums(contribution),
             nums(estimated),
-            strict=True,
+            strict=False,
         )
     ]
 
@@ -161,7 +162,7 @@ def _streaks(
                 "from_data_start": start,
             }
             for flow, item, region, kind, months, first, start in zip(
-                flows, items, regions, kinds, *columns, strict=True
+                flows, items, regions, kinds, *columns, strict=False
             )
         ]
     return [
@@ -176,7 +177,7 @@ def _streaks(
             "from_data_start": start,
         }
         for flow, item, region, months, first, start in zip(
-            flows, items, regions, *columns, strict=True
+            flows, items, regions, *columns, strict=False
         )
     ]
 
@@ -201,7 +202,7 @@ def turns(s: FlatSeries, t: int) -> list[Turn]:
                 "kind": kind,
                 "previous_months": previous,
             }
-            for flow, item, region, previous in zip(flows, items, regions, runs, strict=True)
+            for flow, item, region, previous in zip(flows, items, regions, runs, strict=False)
         ]
     return out
 
@@ -235,6 +236,6 @@ def ytd(s: FlatSeries, t: int, months: np.ndarray, covered: Coverage) -> list[Yt
             value.tolist(),
             nums(prior),
             nums(yoy_pct(value, prior)),
-            strict=True,
+            strict=False,
         )
     ]

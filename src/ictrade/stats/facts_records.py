@@ -53,25 +53,38 @@ def _records(
     if history.shape[1] == 0:
         return []
     highs, lows = rank_high(history, current), rank_low(history, current)
-    counts = np.sum(~np.isnan(history), axis=1)
+    counts = np.count_nonzero(~np.isnan(history), axis=1)
     # a record against no earlier figure (all blanked as incomplete) is no record
     chosen = (current != 0) & np.isfinite(current) & (counts > 0)
     high = np.flatnonzero(chosen & (highs <= 3))
-    balance = ~s.trade
-    low = np.flatnonzero(chosen & (lows <= 3) & (balance | (current > 0)))
-    best = np.argmax(np.nan_to_num(history[high], nan=-np.inf), axis=1)
-    periods = labels[best].tolist()
-    flows, items, regions = s.key_columns(high)
+    low = np.flatnonzero(chosen & (lows <= 3) & (~s.trade | (current > 0)))
+    # the entries in the order they are listed (by series, a high before a low), one column
+    # each: a low's period and previous record are not read
+    order = np.argsort(np.concatenate([2 * high, 2 * low + 1]), kind="stable")
+    rows = np.concatenate([high, low])[order]
+    is_low = (order >= len(high)).tolist()
+    ranks = np.concatenate([highs[high], lows[low]])[order].tolist()
+    best = np.argmax(np.where(np.isnan(history[rows]), -np.inf, history[rows]), axis=1)
+    periods, best_usd = labels[best].tolist(), history[rows, best].tolist()
     columns = zip(
-        flows, items, regions, counts[high].tolist(), highs[high].tolist(), periods,
-        history[high, best].tolist(),
-        strict=True,
+        *s.key_columns(rows), counts[rows].tolist(), ranks, is_low, periods, best_usd,
+        strict=False,  # columns of one length (facts_entries.py)
     )  # fmt: skip
     high_kind, low_kind = kind + "_high", kind + "_low"
     out: list[Record]
     if scope == "month":
         out = [
             {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "scope": scope,
+                "kind": low_kind,
+                "periods_compared": compared,
+                "rank": rank,
+            }
+            if lowest
+            else {
                 "flow": flow,
                 "item": item,
                 "region": region,
@@ -83,11 +96,21 @@ def _records(
                 "previous_record_usd": usd,
                 "previous_record_month": period,
             }
-            for flow, item, region, compared, rank, period, usd in columns
+            for flow, item, region, compared, rank, lowest, period, usd in columns
         ]
     else:
         out = [
             {
+                "flow": flow,
+                "item": item,
+                "region": region,
+                "scope": scope,
+                "kind": low_kind,
+                "periods_compared": compared,
+                "rank": rank,
+            }
+            if lowest
+            else {
                 "flow": flow,
                 "item": item,
                 "region": region,
@@ -98,30 +121,12 @@ def _records(
                 "previous_record_period": period,
                 "previous_record_usd": usd,
             }
-            for flow, item, region, compared, rank, period, usd in columns
+            for flow, item, region, compared, rank, lowest, period, usd in columns
         ]
-    flows, items, regions = s.key_columns(low)
-    out += [
-        {
-            "flow": flow,
-            "item": item,
-            "region": region,
-            "scope": scope,
-            "kind": low_kind,
-            "periods_compared": compared,
-            "rank": rank,
-        }
-        for flow, item, region, compared, rank in zip(
-            flows, items, regions, counts[low].tolist(), lows[low].tolist(), strict=True
-        )
-    ]
     if gaps and scope == "month":
         # the first month compared, where earlier ones are left out (they hold other goods)
-        rows = np.concatenate([high, low])
         first = np.argmax(np.isfinite(history[rows]), axis=1)
         moved = np.flatnonzero(first)
         for k, label in zip(moved.tolist(), labels[first[moved]].tolist(), strict=True):
             out[k]["compared_from"] = label
-    # each series' high before its low, as the series come
-    order = np.argsort(np.concatenate([2 * high, 2 * low + 1]), kind="stable").tolist()
-    return [out[k] for k in order]
+    return out

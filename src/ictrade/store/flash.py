@@ -23,7 +23,7 @@ from ..months import Month
 from .base import Store, first_row, remembered, resolve_vintage
 from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
-from .schema import FLASH_SCHEMA, FlashFigure
+from .schema import DEFAULT_REPORTER, FLASH_SCHEMA, FlashFigure
 
 SERIES_KEY = ("item_key", "partner_ko", "month", "cut_day")
 KEY = ("source", *SERIES_KEY)
@@ -132,7 +132,9 @@ def flash_rows(
 ) -> list[FlashRow]:
     """Stored flash figures, the latest vintage (on or before ``as_of``) of each series, month
     and cut; only months up to ``before`` (included) when given."""
-    if not has_flash(store):
+    # Flash files are the Korea Customs Service's: the table names no reporter, and its
+    # figures are the default reporter's only (as lines read without a reporter are).
+    if store.reporter != DEFAULT_REPORTER or not has_flash(store):
         return []
     if store.memo is not None:  # dates between two vintages of the figures share an answer
         vintages = remembered(store, ("flash_vintages",), lambda: _vintages(store))
@@ -185,13 +187,16 @@ class _LineSpans:
             "SELECT DISTINCT month, vintage, superseded_by FROM lines WHERE reporter = ?",
             [store.reporter],
         ).fetchall()
-        self.spans = [(Month.from_date(m), v, s) for m, v, s in rows]
+        # by month: a facts document asks of one month, three times
+        self.spans: dict[Month | None, list[tuple[dt.date, dt.date | None]]] = {None: []}
+        for m, v, s in rows:
+            self.spans.setdefault(Month.from_date(m), []).append((v, s))
+            self.spans[None].append((v, s))
 
     def hold(self, month: Month | None, as_of: dt.date | None) -> bool:
         return any(
-            (month is None or m == month)
-            and (s is None if as_of is None else v <= as_of and (s is None or s > as_of))
-            for m, v, s in self.spans
+            s is None if as_of is None else v <= as_of and (s is None or s > as_of)
+            for v, s in self.spans.get(month, [])
         )
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 from ..errors import NoDataError
 from ..months import Month
 from .apportion import CUBE_COLUMNS
-from .base import Store, first_row, line_vintages, remembered
+from .base import Store, first_row, remembered
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -252,8 +252,8 @@ def _vintages_of(store: Store) -> list[dt.date]:
 
 
 def earliest_vintage(store: Store) -> dt.date | None:
-    """The first date on which the store's figures were published (None: no lines)."""
-    vintages = remembered(store, ("vintages",), lambda: line_vintages(store))
+    """The first date on which the reporter's figures were published (None: no lines)."""
+    vintages = remembered(store, ("vintages", store.reporter), lambda: _vintages_of(store))
     return vintages[0] if vintages else None
 
 

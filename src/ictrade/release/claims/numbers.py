@@ -50,8 +50,11 @@ WORDS = [*DIGIT_WORDS, *ORDINAL_WORDS]
 WORD = one_of(WORDS)
 # A number starts where no digit, point or digit-comma stands before it: without this, every
 # position inside a long run of digits would start a new match (quadratic on hostile text).
-START = r"(?<![\d.])(?<!\d,)"
-DIGITS = rf"{START}\d[\d,]*(?:\.\d+)?"
+# Nor after an exponent ('1e308') or an Arabic decimal or thousands sign ('١٥٫٨').
+START = r"(?<![\d.٫٬])(?<!\d,)(?<!\d[eE])"
+# Commas group thousands in threes ('1,234.5'); a number with any other comma ('16,6', a
+# decimal comma) is none of its parts, for no part of it is the figure meant.
+DIGITS = rf"{START}(?:\d{{1,3}}(?:,\d{{3}})++|\d++)(?:\.\d+)?(?![\d,]*\d)"
 # '12-point-seven', 'six-point-87' (broadcast style), plain digits, or a number word
 SPELLED = rf"(?:{START}\d+|{WORD})-point-(?:\d+|{WORD})(?:-(?:\d+|{WORD}))*"
 NUM = rf"(?:{SPELLED}|{DIGITS}|\b(?:{WORD})\b)"

@@ -60,6 +60,39 @@ def _thresholds_to_streaks(claims: list[Claim], text: str) -> None:
 
 
 Figure = tuple[int, int, str, "Amount | Event | re.Match[str]"]
+# 'grew 15-16%', '160~170억 달러', '$16.6bn-$17bn': what stands before an amount that ends a range
+RANGE_START = re.compile(
+    r"(?:US\s?\$|\$|€)?(?<![\d.,])\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|trillion|billion|"
+    r"million|bn|mn|조|억|천만|백만|만)?\s?[-–—~〜∼]\s?\Z"
+)
+RANGE_WHY = "a range of figures, which verify does not read (neither end is the figure)"
+
+
+def _ranges(sentence: str, figures: list[Figure]) -> list[Figure]:
+    """``figures`` with each amount that ends a range taken together with its start, as one
+    figure of kind 'span' (its ends were read as figures: '15-16%' as a fall of 16%)."""
+    out: list[Figure] = []
+    for f in figures:
+        if isinstance(f[3], Amount):
+            dash = f[0] + (sentence[f[0]] in "-−")  # '-16%': the sign is the range's dash
+            m = RANGE_START.search(sentence, max(0, f[0] - 40), dash)
+            if m:
+                while out and out[-1][1] > m.start():
+                    out.pop()
+                out.append((m.start(), f[1], "span", m))
+                continue
+        out.append(f)
+    return out
+
+
+def _why_number(text: str) -> str:
+    if not text.isascii():
+        return "digits that are not 0-9, which verify does not read"
+    if re.search(r"\d,(?!\d{3}(?!\d))", text):
+        return (
+            "a comma that does not group thousands (a decimal comma?), which verify does not read"
+        )
+    return "a number without a unit or phrase verify reads"
 
 
 def _figures(sentence: str) -> list[Figure]:
@@ -74,6 +107,7 @@ def _figures(sentence: str) -> list[Figure]:
     for f in found:
         if not out or f[0] >= out[-1][1]:
             out.append(f)
+    out = _ranges(sentence, out)
     spans = [(f[0], f[1]) for f in out] + [(m.start, m.end) for m in mentions(sentence)]
     spans += [(m.start(), m.end()) for m in NOT_A_FIGURE.finditer(sentence)]
     spans += [(m.start(), m.end()) for k in PERIOD_WORDS for m in words(k).finditer(sentence)]
@@ -116,8 +150,9 @@ def extract(text: str, month: Month | None = None) -> list[Claim]:
             measure = {"money": "value", "won": "value", "percent": "yoy"}.get(kind, kind)
             claim = Claim(sentence[start:end], sentence, measure, sub.flow, sub.item, sub.region,
                           start=s.start + start, end=s.start + end)  # fmt: skip
-            if kind == "number":
-                claim.why = "a number without a unit or phrase verify reads"
+            if kind in ("number", "span"):
+                claim.measure = "number"
+                claim.why = RANGE_WHY if kind == "span" else _why_number(claim.text)
                 claims.append(claim)
                 continue
             period = period_of(sentence, start, end, kind, month, lead or carried)
