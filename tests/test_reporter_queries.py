@@ -147,3 +147,23 @@ def test_another_reporters_nested_lines_leave_the_cube_by_span() -> None:
         ingest_table(store, lines_table(jp), origin="jp.csv")
         assert interval_rows(store) is not None and interval_rows(_reading(store, "JP")) is None
         assert cube_rows(store, dt.date(2021, 6, 1)).equals(alone)
+
+
+def test_a_server_names_each_reporters_own_incomplete_months(tmp_path: Path) -> None:
+    """The reporters of a store file share the server's snapshot and its kept answers."""
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():  # Starlette would rather see httpx2; httpx works the same
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    short_march = [r for r in WHOLE_JP if r["month"] != "2024-03" or r["hs_code"] in CODES[:5]]
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as store:
+        ingest_table(store, lines_table(SHORT_KR + short_march), origin="t.csv")
+    with TestClient(create_app(str(path), api_key="")) as client:
+        for query, expected in (("", ["2024-06"]), ("?reporter=JP", ["2024-03"])):
+            meta = client.get(f"/api/meta{query}").json()["data"]
+            assert meta["incomplete_months"] == expected
