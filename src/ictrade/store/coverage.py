@@ -279,7 +279,8 @@ def published_after(store: Store, month: Month, as_of: dt.date | None) -> str | 
     """Why ``month`` has no figures as of ``as_of`` when it was published only later."""
     row = first_row(
         store.con.execute(
-            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+            "SELECT min(vintage) FROM lines WHERE month = ? AND reporter = ?",
+            [month.first_day(), store.reporter],
         ).fetchall()
     )
     published = row[0] if row else None
