@@ -123,10 +123,11 @@ def streaks(
         rows = np.flatnonzero(s.trade & (s.value[:, t - 1 : t + 1] > bars[0]).all(axis=1))
         bound = np.minimum.accumulate(s.value[rows, t::-1], axis=1)
         runs_by_bar = (bound[None] > bars[:, None, None]).sum(axis=2)
+    # every threshold's streaks at once, by threshold then series
+    n_bar, held = np.nonzero(runs_by_bar >= 2)
     before = s.value if gaps else None
-    for bar, runs in zip(bars.tolist(), runs_by_bar, strict=True):
-        held = runs >= 2
-        out += _streaks(s, rows[held], runs[held], None, t, labels, 0, before, bar)
+    bar_of = bars[n_bar].tolist()
+    out += _streaks(s, rows[held], runs_by_bar[n_bar, held], None, t, labels, 0, before, bar_of)
     return out
 
 
@@ -139,10 +140,10 @@ def _streaks(
     labels: np.ndarray,
     start_t: int,
     before: np.ndarray | None,
-    threshold: float = 0.0,
+    thresholds: list[float] | None = None,
 ) -> list[Streak]:
     """The streaks of ``rows``, ``runs`` months long, of ``kinds`` (None: above
-    ``threshold``); ``before``: the data whose blank month right before a streak means it
+    ``thresholds``); ``before``: the data whose blank month right before a streak means it
     starts where the comparable history does."""
     since = t - runs + 1
     from_start = since <= start_t
@@ -150,7 +151,8 @@ def _streaks(
         from_start |= ~np.isfinite(before[rows, np.maximum(since - 1, 0)])
     flows, items, regions = s.key_columns(rows)
     columns = (runs.tolist(), labels[since].tolist(), from_start.tolist())
-    if kinds is not None:
+    if thresholds is None:
+        assert kinds is not None
         return [
             {
                 "flow": flow,
@@ -176,8 +178,8 @@ def _streaks(
             "since": first,
             "from_data_start": start,
         }
-        for flow, item, region, months, first, start in zip(
-            flows, items, regions, *columns, strict=False
+        for flow, item, region, threshold, months, first, start in zip(
+            flows, items, regions, thresholds, *columns, strict=False
         )
     ]
 
