@@ -48,7 +48,7 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
         share_of_world = np.where(trade & (world != 0), value / world * 100, np.nan)
         growth = value - prior[rows]
         contribution = np.where(trade & (parent_prior > 0), growth / parent_prior * 100, np.nan)
-        estimated = np.where(value != 0, s.estimated[rows, t] / value * 100, np.nan)
+        estimated = np.where(value != 0, s.estimated(t)[rows] / value * 100, np.nan)
     flows, item_of, regions = s.key_columns(rows)
     return [
         {
