@@ -9,6 +9,7 @@ are of one length by construction: their zips are not strict (a strict one costs
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,24 +21,30 @@ from .history import run_lengths, yoy_pct
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
 
 
+@lru_cache(maxsize=8)
+def _tree(scheme: str, items: tuple[str, ...]) -> tuple[np.ndarray, list[int]]:
+    """[child, parent]: whether an item is a child of another; and each item's parent (the
+    root's: itself). Kept: every cube of a store has the same items."""
+    tax = taxonomy(scheme)
+    child_of = np.zeros((len(items), len(items)), dtype=np.int32)
+    for p, item in enumerate(items):
+        child_of[[items.index(c) for c in tax.children.get(item, [])], p] = 1
+    return child_of, [items.index(tax.by_id[item].parent or item) for item in items]
+
+
 def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
-    tax = taxonomy(s.cube.scheme)
     items = s.cube.items
+    child_of, parents = _tree(s.cube.scheme, tuple(items))
     value, prior = s.value[:, t], s.prior[:, t]
     grid, prior_grid = value.reshape(s.shape), prior.reshape(s.shape)
     # a total the data do not give (only some items): zero where a child is not
-    children_held = np.zeros(s.shape, dtype=bool)
-    for i, item in enumerate(items):
-        children = [items.index(c) for c in tax.children.get(item, [])]
-        if children:
-            children_held[:, i, :] = (grid[:, children, :] != 0).any(axis=1)
+    children_held = np.einsum("fcr,cp->fpr", (grid != 0).astype(np.int32), child_of) > 0
     prior_held = np.isfinite(prior) & (prior != 0)
     keep = np.isfinite(value) & ((value != 0) | prior_held) & held_mask(s, covered)
     keep &= ~((value == 0) & children_held.ravel())
     total = np.broadcast_to(grid[:, [items.index("total")], :], s.shape).ravel()
     w = s.cube.regions.index("world")
     world = np.broadcast_to(grid[:, :, [w]], s.shape).ravel()
-    parents = [items.index(tax.by_id[item].parent or item) for item in items]
     parent_prior = prior_grid[:, parents, :].ravel()
     rows = np.flatnonzero(keep)
     value, trade = value[rows], s.trade[rows]
