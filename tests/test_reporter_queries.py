@@ -14,13 +14,15 @@ from ictrade.load import ingest_file
 from ictrade.months import Month
 from ictrade.release.build import release_facts
 from ictrade.stats.facts import build_facts
+from ictrade.store import query
 from ictrade.store.base import Store
 from ictrade.store.coverage import incomplete_months
 from ictrade.store.flash import flash_rows
 from ictrade.store.ingest import ingest_table
+from ictrade.store.query import cube_rows, interval_rows
 from ictrade.store.store import open_store
 
-from conftest import lines_table
+from conftest import lines_table, series_rows
 
 JUNE = Month(2024, 6)
 
@@ -132,3 +134,65 @@ def test_korean_flash_figures_are_no_other_reporters_month(tmp_path: Path) -> No
         assert flash_rows(japan) == []
         with pytest.raises(NoDataError, match="no data for 2025-05"):
             release_facts(japan, may)
+
+
+def test_another_reporters_nested_lines_leave_the_cube_by_span() -> None:
+    """JP's WORLD lines beside partner lines are counted line by line; KR's plain lines keep
+    their cube rows by span in force (a cube per vintage in milliseconds, not a count of every
+    line in Python), with the same figures."""
+    plain = series_rows({"854232": [10.0 + k for k in range(14)]}, "2019-11")
+    jp = _of("JP", plain + [{**r, "partner": "WORLD"} for r in plain])
+    with open_store(":memory:") as store:
+        ingest_table(store, lines_table(plain), origin="kr.csv")
+        alone = cube_rows(store, dt.date(2021, 6, 1))
+        ingest_table(store, lines_table(jp), origin="jp.csv")
+        assert interval_rows(store) is not None and interval_rows(_reading(store, "JP")) is None
+        assert cube_rows(store, dt.date(2021, 6, 1)).equals(alone)
+
+
+def test_a_server_names_each_reporters_own_incomplete_months(tmp_path: Path) -> None:
+    """The reporters of a store file share the server's snapshot and its kept answers."""
+    import warnings
+
+    from ictrade.web import create_app
+
+    with warnings.catch_warnings():  # Starlette would rather see httpx2; httpx works the same
+        warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
+        from starlette.testclient import TestClient
+
+    short_march = [r for r in WHOLE_JP if r["month"] != "2024-03" or r["hs_code"] in CODES[:5]]
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as store:
+        ingest_table(store, lines_table(SHORT_KR + short_march), origin="t.csv")
+    with TestClient(create_app(str(path), api_key="")) as client:
+        for query, expected in (("", ["2024-06"]), ("?reporter=JP", ["2024-03"])):
+            meta = client.get(f"/api/meta{query}").json()["data"]
+            assert meta["incomplete_months"] == expected
+
+
+def test_ingest_counts_line_by_line_only_the_reporters_that_need_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The latest cube kept by ingest: KR's plain lines are aggregated for the batch's months,
+    not counted whole in Python because JP's lines need it; the table is the same."""
+    plain = series_rows({"854232": [10.0 + k for k in range(14)]}, "2019-11")
+    later = series_rows({"854232": [30.0, 31.0]}, "2021-01")
+    jp = _of("JP", plain + [{**r, "partner": "WORLD"} for r in plain])
+    counted: list[str] = []
+    count = query._counted
+
+    def spy(con: object, scheme_name: str, reporter: str, *args: object) -> object:
+        counted.append(reporter)
+        return count(con, scheme_name, reporter, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(query, "_counted", spy)
+    with open_store(":memory:") as store:
+        for rows in (plain, jp, later):
+            ingest_table(store, lines_table(rows), origin="t.csv")
+        assert counted == ["JP", "JP"]
+        kept = query.cube_rows(store, None)
+        assert query.cube_ready(store.con, store.scheme_name)
+        order = [(c, "ascending") for c in ("month", "flow", "item", "partner")]
+        assert kept.sort_by(order).equals(
+            query.cube_rows(store, dt.date(2030, 1, 1)).sort_by(order)
+        )
