@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from test_hostile_files import HEADER, ingest, line, stored_lines
+
+from ictrade.cli import cli
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -146,3 +149,33 @@ def test_a_damaged_store_is_named_damaged_by_every_command(tmp_path, how):
             refused += 1
             assert "damaged" in said and "in use" not in said, (args, said)
     assert refused >= (1 if how == "blocks" else 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["ingest", "{file}", "--store", "{store}", "--vintage", ""], "--vintage"),
+        (["ingest", "{file}", "--store", "{store}", "--source", " "], "--source"),
+        (["ingest", "{file}", "--store", "{store}", "--map", ""], "--map"),
+        (["ingest", "", "--store", "{store}"], "FILE"),
+        (["release", "2020-11", "--store", "{store}", "--as-of", ""], "--as-of"),
+        (["series", "--store", "{store}", "--from", " "], "--from"),
+        (["classify", "854232", "--month", ""], "--month"),
+        (["verify", "{file}", "--month", ""], "--month"),
+        (["lake", "export", "--lake", "", "--store", "{store}"], "--lake"),
+        (["nowcast", "--backtest", "--from", ""], "--from"),
+    ],
+)
+def test_an_option_given_empty_is_refused_not_read_as_left_out(tmp_path, args, named):
+    path, store = tmp_path / "lines.csv", tmp_path / "s.duckdb"
+    path.write_text(f"{HEADER}\n{line()}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [a.format(file=path, store=store) for a in args])
+    assert result.exit_code == 2 and f"{named} is empty" in result.output, result.output
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("vintage", ["9999-12-31", "1987-12-31", "2999-01-01"])
+def test_an_implausible_vintage_option_is_named_as_the_option(tmp_path, vintage):
+    result = ingest(tmp_path, f"{HEADER}\n{line()}\n", "--vintage", vintage)
+    assert result.exit_code == 2 and f"--vintage {vintage} is outside" in result.output
+    assert "line 2" not in result.output and not (tmp_path / "s.duckdb").exists()

@@ -18,7 +18,7 @@ import click
 from .. import __version__
 from ..errors import IctradeError
 from . import data, fetch, lake, releases, services
-from .options import EXIT_INTERNAL, EXIT_USAGE
+from .options import EXIT_INTERNAL, EXIT_USAGE, refuse_blank_values
 from .output import add_verbosity_options, quiet_option, say, verbose_option
 
 
@@ -112,6 +112,7 @@ for _command in (
     lake.lake_group,
 ):
     add_verbosity_options(_command)
+    refuse_blank_values(_command)
     cli.add_command(_command)
 
 
