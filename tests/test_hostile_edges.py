@@ -4,8 +4,15 @@ stored when refused; no traceback."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from test_hostile_files import HEADER, ingest, line, stored_lines
+
+from ictrade.cli import cli
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -70,3 +77,105 @@ def test_a_late_byte_that_is_not_utf8_is_named_on_its_line_past_cr_endings(tmp_p
     body = HEADER.encode() + b"\n" + (line().encode() + b"\r") * 3000 + b"k\xff\n"
     result = ingest(tmp_path, body, "--encoding", "utf-8")
     assert result.exit_code == 2 and "line 3002: the file is not UTF-8" in result.output
+
+
+def test_a_column_named_twice_in_other_cases_is_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    body = f"Month,{HEADER}\n2020-12,{line()}\n"
+    result = ingest(tmp_path, body)
+    assert result.exit_code == 2 and "'Month' (as 'Month', 'month') appears more" in result.output
+    names = ["month", "flow", "hs_code", "partner", "value_usd", " MONTH "]
+    arrays = [pa.array([v]) for v in ["2020-11", "export", "854232", "CN", 1.0, "2020-12"]]
+    pq.write_table(pa.Table.from_arrays(arrays, names=names), tmp_path / "d.parquet")
+    result = ingest(tmp_path, (tmp_path / "d.parquet").read_bytes(), name="d.parquet")
+    assert result.exit_code == 2 and "appears more than once" in result.output
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+@pytest.mark.parametrize("body", [b"", b" \n\t\r\n  \n"])
+def test_an_empty_file_is_called_empty(tmp_path, body):
+    result = ingest(tmp_path, body)
+    assert result.exit_code == 2 and "lines.csv: the file is empty;" in result.output
+
+
+def test_workbooks_empty_or_with_lines_on_several_sheets_are_refused(tmp_path):
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "e.xlsx")
+    result = ingest(tmp_path, (tmp_path / "e.xlsx").read_bytes(), name="e.xlsx")
+    assert result.exit_code == 2 and "the workbook's sheets are empty" in result.output
+    book = openpyxl.Workbook()
+    book.active.append(["notes"])
+    for name, partner in (("2020-11 a", "CN"), ("2020-11 b", "US")):
+        sheet = book.create_sheet(name)
+        sheet.append(HEADER.split(","))
+        sheet.append(line(partner=partner).split(","))
+    book.save(tmp_path / "two.xlsx")
+    result = ingest(tmp_path, (tmp_path / "two.xlsx").read_bytes(), name="two.xlsx")
+    assert result.exit_code == 2 and "lines on 2 sheets ('2020-11 a', '2020-11 b')" in result.output
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def _damage(store: Path, how: str) -> None:
+    data = bytearray(store.read_bytes())
+    if how == "cut":
+        data = data[: len(data) // 2]
+    elif how == "header":
+        data[5000:9000] = bytes(4000)
+    else:  # blocks past the header overwritten
+        for at in range(len(data) // 2, len(data) - 200, 4096):
+            data[at + 100] ^= 0xFF
+    store.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["cut", "header", "blocks"])
+def test_a_damaged_store_is_named_damaged_by_every_command(tmp_path, how):
+    assert ingest(tmp_path, f"{HEADER}\n{line()}\n").exit_code == 0
+    store = tmp_path / "s.duckdb"
+    _damage(store, how)
+    other = tmp_path / "other.csv"
+    other.write_text(f"{HEADER}\n{line(partner='US')}\n", encoding="utf-8")
+    refused = 0
+    for args in (["ingest", str(other)], ["vintages", "2020-11"], ["release", "2020-11"]):
+        result = subprocess.run(
+            [sys.executable, "-c", "from ictrade.cli import cli; cli()", *args, "--store",
+             str(store)], capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        said = result.stderr
+        assert result.returncode in (0, 2) and "Traceback" not in said, (args, said)
+        if result.returncode:  # a read that misses the damaged blocks goes through
+            refused += 1
+            assert "damaged" in said and "in use" not in said, (args, said)
+    assert refused >= (1 if how == "blocks" else 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["ingest", "{file}", "--store", "{store}", "--vintage", ""], "--vintage"),
+        (["ingest", "{file}", "--store", "{store}", "--source", " "], "--source"),
+        (["ingest", "{file}", "--store", "{store}", "--map", ""], "--map"),
+        (["ingest", "", "--store", "{store}"], "FILE"),
+        (["release", "2020-11", "--store", "{store}", "--as-of", ""], "--as-of"),
+        (["series", "--store", "{store}", "--from", " "], "--from"),
+        (["classify", "854232", "--month", ""], "--month"),
+        (["verify", "{file}", "--month", ""], "--month"),
+        (["lake", "export", "--lake", "", "--store", "{store}"], "--lake"),
+        (["nowcast", "--backtest", "--from", ""], "--from"),
+    ],
+)
+def test_an_option_given_empty_is_refused_not_read_as_left_out(tmp_path, args, named):
+    path, store = tmp_path / "lines.csv", tmp_path / "s.duckdb"
+    path.write_text(f"{HEADER}\n{line()}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [a.format(file=path, store=store) for a in args])
+    assert result.exit_code == 2 and f"{named} is empty" in result.output, result.output
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("vintage", ["9999-12-31", "1987-12-31", "2999-01-01"])
+def test_an_implausible_vintage_option_is_named_as_the_option(tmp_path, vintage):
+    result = ingest(tmp_path, f"{HEADER}\n{line()}\n", "--vintage", vintage)
+    assert result.exit_code == 2 and f"--vintage {vintage} is outside" in result.output
+    assert "line 2" not in result.output and not (tmp_path / "s.duckdb").exists()

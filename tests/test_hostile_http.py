@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ictrade.web import create_app
 from ictrade.web.envelope import accepts_gzip, dumps
@@ -199,6 +201,8 @@ def test_a_bad_variant_is_refused_with_or_without_download(client):
         assert answer.status_code == 400, answer.text
         assert "unknown variant" in message(answer)
         assert answer.json()["error"]["allowed"] == ["short", "long", "flash"]
+    page = client.get("/api/release/2020-11?variant=page")
+    assert "variant 'page' for format md" in message(page) and "format=html" in message(page)
     assert client.get("/api/release/2020-11?variant=short").status_code == 200
     assert client.get("/api/release/2020-11?variant=").status_code == 200  # as not given
     spec = client.get("/api/openapi.json").json()["paths"]["/api/release/{month}"]
@@ -252,3 +256,70 @@ def test_a_client_that_half_closes_gets_its_answers(monkeypatch):
                 while chunk := sock.recv(65536):
                     out += chunk
             assert out.count(b"HTTP/1.1 200") == asked.count(b"GET"), out[:200]
+
+
+def _responses(sock: socket.socket, count: int) -> list[tuple[int, dict[str, str], bytes]]:
+    """Up to ``count`` responses read off ``sock`` (fewer when the server closes it)."""
+    reader = sock.makefile("rb")
+    out = []
+    for _ in range(count):
+        line = reader.readline()
+        if not line:
+            break
+        headers = {}
+        while (header := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        out.append((int(line.split()[1]), headers, reader.read(int(headers["content-length"]))))
+        if headers.get("connection") == "close":
+            break
+    return out
+
+
+PATHS = ["/api/meta", "/api/facts/", "/api/series", "/api/cube", "/api/release/", "/", "/static/"]
+NAMES = ["as_of", "item", "month", "from", "drilldowns", "format", "variant", "reporter", "x"]
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(PATHS),
+    segment=st.binary(max_size=12),
+    query=st.lists(st.tuples(st.sampled_from(NAMES), st.binary(max_size=12)), max_size=3),
+    header=st.binary(max_size=20).filter(lambda b: b"\r" not in b and b"\n" not in b),
+)
+def test_fuzzed_bytes_in_path_query_and_headers_over_keep_alive(port, path, segment, query,
+                                                                 header):  # fmt: skip
+    """Any bytes, percent-encoded in the path and the query or raw in a header: no 5xx, an
+    envelope for every error, and the connection either kept (the next request answered) or
+    closed with 'Connection: close'."""
+    target = path + quote(segment, safe="")
+    if query:
+        target += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query)
+    asked = (f"GET {target} HTTP/1.1\r\nHost: x\r\n".encode() + b"X-Fuzz: " + header
+             + b"\r\n\r\nGET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n")  # fmt: skip
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(asked)
+        got = _responses(sock, 2)
+    assert got, asked
+    for status, _headers, body in got:
+        assert status < 500, (asked, body)
+        if status >= 400:
+            assert json.loads(body)["ok"] is False, (asked, body)
+    if len(got) == 1:
+        assert got[0][1].get("connection") == "close", (asked, got)
+    else:
+        assert got[1][0] == 200 and got[1][2] == b'{"ok":true,"data":"pong","meta":{}}'
+
+
+def test_an_api_key_outside_ascii_and_the_401s_it_gets():
+    with TestClient(create_app(dataset="default", api_key="clé-키")) as keyed:
+        raw = "clé-키".encode()
+        assert keyed.get("/api/ping", headers={"X-API-Key": raw}).status_code == 200
+        assert keyed.get("/api/ping", params={"api_key": "clé-키"}).status_code == 200
+        missing = keyed.get("/api/ping")
+        wrong = keyed.get("/api/ping", headers={"X-API-Key": b"cl\xe9-\xed"})
+        wrong_query = keyed.get("/api/ping", params={"api_key": "clé-키x"})
+    assert missing.status_code == wrong.status_code == wrong_query.status_code == 401
+    assert "no API key was sent" in message(missing)
+    assert "the API key sent is wrong" in message(wrong) and "cl" not in message(wrong)
+    assert missing.headers["www-authenticate"] == 'ApiKey header="X-API-Key"'

@@ -91,6 +91,8 @@ HOSTILE = [
     (lambda: ictrade.ingest_table(DEFAULT, pa.table({"a": [1]}), origin="x"), "lacks the columns"),
     (lambda: ictrade.Month("2020", "11"), "for text use Month.parse"),
     (lambda: ictrade.parse_months(None), "is not a month"),
+    (lambda: ictrade.facts_table(DEFAULT, month="2020-11", as_published="false"), "True or False"),
+    (lambda: ictrade.open_store(dataset="default", reporter=["KR"]), "reporter is text"),
 ]
 
 

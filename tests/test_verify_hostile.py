@@ -5,6 +5,7 @@ as in a sentence of its own."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,9 @@ from ictrade.months import Month
 from ictrade.release.claims import extract
 from ictrade.release.claims.spans import overlaps, union
 from ictrade.release.claims.whole import broken_numbers
+from ictrade.release.verify import verify_in_store
+from ictrade.release.verify_report import STATUSES
+from ictrade.store.store import Store, open_store
 
 sentences_module = importlib.import_module("ictrade.release.claims.sentences")
 LONGEST = sentences_module.LONGEST
@@ -152,3 +156,49 @@ def test_thousands_and_decimals_still_read():
                        ("1,234억 달러", "value", 1234.0)]  # fmt: skip
     moved = extract("Its share rose from 58.1% to 60%.", NOV)  # 'to' makes no range
     assert [c.printed for c in moved] == [58.1, 60.0]
+
+
+# Texts written to be awkward: figures in unusual forms, markup, scripts and controls.
+AWKWARD = [
+    "Korea's ICT exports reached US$16.6bn in November, up 15.8%.",
+    "ICT exports were 16.6 billion dollars; semiconductors 8.5 billion dollars.",
+    "ICT 수출액은 ₩19.5조, 반도체는 1조 2,345억 원, 디스플레이 16조6천억원.",
+    "ICT 수출은 $16.6 billion으로 전년 대비 15.8% increase, 반도체 exports 8.5 billion 달러.",
+    "Displays were down -3% and phones fell -3.2 percent; imports −4.1%; chips +16.1 %.",
+    "ICT exports rose 15.8 per cent; chips 16.1pct; displays 3.2 ％; phones １５.８%.",
+    "ICT exports rose 15.8%¹ to $16.6bn²; chips 16.1%[1], displays -3.2%*, phones 5%†.",
+    "| item | value | yoy |\n|---|---:|---:|\n| ICT | 16.6 | 15.8% |\n",
+    "<table><tr><td><b>$16.6</b> billion</td><td>15.8&#37;</td></tr></table><p>up 15.8%</p>",
+    "ICT exports rose 15\u200b.8% to $16\u200b.6 billion\u200f; chips 16.1\u00a0%, 1\u2009234.",
+    "\u202eICT exports rose 15.8%\u202c and \u2067$16.6 billion\u2069 📈🇰🇷, 1\u03035.8\u0301%.",
+    "$.5 billion, $5. billion, 5..5%, %%%, $$$, $ billion, billion billion, $-1.2 billion.",
+    "ICT exports rose 1e308% to $99999999999999999999999999 billion, or 0.0000001%.",
+    "In 2020-11-31, on November 31, Nov. 2020, '20, 20년 11월 31일, 11/31/2020, Q5 2020.",
+    "ICT exports rose 15.8%.\rChips rose 16.1%.\rDisplays fell 3.2%.\r",
+    "ICT exports rose 15.\n8% to $16.\n6 billion; chips 16\n.1%.",
+    "\ufeffICT exports rose 15.8% to $16.6 billion. " * 300,
+    "ICT 수출은 15.8% 증가한 166억 달러를 기록했다. 6개월 연속 증가, 역대 최고. " * 300,
+]
+
+
+@pytest.fixture(scope="module")
+def default_store() -> Iterator[Store]:
+    with open_store(dataset="default") as store:
+        yield store
+
+
+@pytest.mark.parametrize("text", AWKWARD, ids=[f"text-{n}" for n in range(len(AWKWARD))])
+def test_awkward_texts_are_read_and_reported(default_store, text):
+    report = verify_in_store(default_store, text, NOV)
+    assert all(o.status in STATUSES for o in report.outcomes)
+
+
+def test_awkward_texts_exit_with_a_documented_status(tmp_path):
+    path = tmp_path / "text.txt"
+    path.write_text("\n\n".join(AWKWARD), encoding="utf-8")
+    for extra in ([], ["--format", "json"], ["--strict", "--format", "csv"]):
+        args = ["verify", str(path), "--month", "2020-11", "--dataset", "default", *extra]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, (extra, result.output[-500:])  # some figures mismatch
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output

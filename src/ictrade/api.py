@@ -82,6 +82,12 @@ def _text(name: str, value: object) -> object:
     return value
 
 
+def _flag(name: str, value: object) -> object:
+    if isinstance(value, str) or value not in (True, False):  # "false" is truthy
+        raise UsageError(f"{name} is True or False, not {_shown(value)}")
+    return bool(value)
+
+
 def _path(name: str, value: object) -> object:
     if value is None:
         return None
@@ -143,7 +149,26 @@ CHECKS: dict[str, Callable[[str, Any], object]] = {
     "out_dir": _folder,
     "facts": _facts,
     "table": _table,
-    **dict.fromkeys(("flow", "item", "region", "measure", "lang", "dataset"), _text),
+    **dict.fromkeys(("as_published", "read_only", "primary_only"), _flag),
+    **dict.fromkeys(
+        (
+            "flow",
+            "item",
+            "region",
+            "measure",
+            "lang",
+            "dataset",
+            "reporter",
+            "scheme_name",
+            "fmt",
+            "origin",
+            "layout",
+            "encoding",
+            "source",
+            "status",
+        ),
+        _text,
+    ),  # fmt: skip
 }
 
 

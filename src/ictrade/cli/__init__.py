@@ -8,6 +8,7 @@ internal error (a bug: reported in one line, never as a traceback).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from typing import Any
@@ -17,7 +18,7 @@ import click
 from .. import __version__
 from ..errors import IctradeError
 from . import data, fetch, lake, releases, services
-from .options import EXIT_INTERNAL, EXIT_USAGE
+from .options import EXIT_INTERNAL, EXIT_USAGE, refuse_blank_values
 from .output import add_verbosity_options, quiet_option, say, verbose_option
 
 
@@ -53,6 +54,14 @@ class _Group(click.Group):
             click.echo("interrupted; nothing half-written is kept", err=True)
             sys.exit(130)
         except Exception as exc:
+            if _damaged_store(exc):  # found only when a query reaches the damaged part
+                first = str(exc).strip().splitlines()[0]
+                click.echo(
+                    f"error: the store cannot be read: its file is damaged or cut short "
+                    f"({first}); restore it from a copy, or give a new path",
+                    err=True,
+                )
+                sys.exit(EXIT_USAGE)
             # A bug, not bad input: say so in one line, with a distinct status so that scripts
             # (and the hostile-input tests) tell it from a refusal. ICTRADE_DEBUG=1: traceback.
             if os.environ.get("ICTRADE_DEBUG"):
@@ -64,6 +73,14 @@ class _Group(click.Group):
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+
+
+DAMAGED = re.compile(r"Corrupt database file|Could not read enough bytes from file")
+
+
+def _damaged_store(exc: Exception) -> bool:
+    """DuckDB's words for a store file that was cut short or overwritten."""
+    return type(exc).__module__.endswith("duckdb") and DAMAGED.search(str(exc)) is not None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,6 +112,7 @@ for _command in (
     lake.lake_group,
 ):
     add_verbosity_options(_command)
+    refuse_blank_values(_command)
     cli.add_command(_command)
 
 

@@ -20,6 +20,7 @@ from ..store.classify_codes import mixed_codes, split_codes
 from ..store.schema import STATUSES
 from ..store.store import open_store, writable_store_path, writer_wait
 from ..store.storefile import removed_if_refused
+from ..store.validate import plausible_vintage
 from ..store.vintages import line_changes, month_vintages
 from .options import F, open_for_reading, store_options
 from .output import emit, format_option, phase_bars, record, say
@@ -83,6 +84,7 @@ def ingest_command(
 
     A CSV with the flash headers of provisional_10day.csv goes to the store's flash table
     instead (see 'ictrade release')."""
+    day = plausible_vintage(parse_date(vintage, "--vintage"), "--vintage") if vintage else None
     path = writable_store_path(store_path)
     say(f"loading into {path}", 1)
     with removed_if_refused(path), open_store(path, wait=writer_wait()) as store:
@@ -94,7 +96,7 @@ def ingest_command(
                 layout=layout,
                 encoding=encoding,
                 source=source,
-                vintage=parse_date(vintage, "--vintage") if vintage else None,
+                vintage=day,
                 status=status,
                 mapping=parse_mapping(mapping),
                 progress=lambda done, total: show("reading", done, total),

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from ..months import Month, parse_date
+from ..store.validate import plausible_vintage
 from .options import chosen_store
 from .output import emit, format_option, phase_bars, say
 
@@ -88,7 +89,7 @@ def lake_ingest_command(
     unless --finest."""
     from ..load import ingest_lake_file
 
-    when = parse_date(vintage, "--vintage") if vintage else None
+    when = plausible_vintage(parse_date(vintage, "--vintage"), "--vintage") if vintage else None
     reports = []
     for file in files:
         with phase_bars(Path(file).name) as show:

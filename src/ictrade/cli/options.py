@@ -134,3 +134,29 @@ def parse_as_of(as_of: str | None, as_published: bool) -> dt.date | None:
     if as_of and as_published:
         raise UsageError("--as-of and --as-published exclude each other; give one of them")
     return parse_date(as_of, "--as-of") if as_of else None
+
+
+def refuse_blank_values(command: click.Command) -> None:
+    """Give every text option and argument of a command (and a group's commands) a check: a
+    value of '' or spaces (an unset shell variable: --from "$START") is refused, naming it,
+    instead of being read as not given."""
+    for param in command.params:
+        if isinstance(param.type, click.types.StringParamType | click.Path):
+            param.callback = _blank_refused(param.callback)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            refuse_blank_values(sub)
+
+
+Callback = Callable[[click.Context, click.Parameter, Any], Any]
+
+
+def _blank_refused(inner: Callback | None) -> Callback:
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        given = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(v, str) and not v.strip() for v in given):
+            name = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            raise UsageError(f"{name} is empty; give a value, or leave it out")
+        return inner(ctx, param, value) if inner else value
+
+    return check

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import _tables as T
-from .layouts import Layout, get_layout, layout_from_mapping, layouts
+from .layouts import Layout, get_layout, layout_from_mapping, layouts, norm_header
+
+EMPTY = "the {what} empty; check that it is the file you meant, or that its export finished"
 
 
 def candidates(layout: str | None, mapping: dict[str, str] | None) -> list[Layout]:
@@ -67,12 +69,22 @@ def choose(
 
 
 def _check_unique(header: list[str], found: dict[str, str], path: Path, line: int | None) -> None:
-    """A column the layout reads must be named once: which of two 'value_usd' is meant?"""
-    twice = sorted({name for name in found.values() if header.count(name) > 1})
+    """A column the layout reads must be named once, as headers compare (case and spaces
+    aside): which of two 'value_usd', or of 'month' and 'Month', is meant?"""
+    spelled: dict[str, list[str]] = {}
+    for name in header:
+        spelled.setdefault(norm_header(name), []).append(name)
+    twice = sorted({norm_header(name) for name in found.values()
+                    if len(spelled[norm_header(name)]) > 1})  # fmt: skip
     if twice:
+        named = "; ".join(
+            repr(spelled[key][0])
+            + (f" (as {', '.join(map(repr, spelled[key]))})" if len(set(spelled[key])) > 1 else "")
+            for key in twice
+        )
         raise InputError(
-            f"the column {', '.join(repr(n) for n in twice)} appears more than once in the "
-            "header; rename or remove the extra one",
+            f"the column {named} appears more than once in the header; rename or remove the "
+            "extra one",
             file=str(path),
             line=line,
         )
@@ -85,10 +97,19 @@ def choose_sheet(
     or an empty one is passed over), with its index; else the first sheet's error, naming the
     sheets read."""
     sheets = T.excel_sheets(path)
-    for index, (_, rows) in enumerate(sheets):
-        head = T.text_rows(rows[:20])
-        if find(candidates, head) is not None:
-            return (index, rows, *choose(candidates, head, path))
+    if not any(cell is not None for _, rows in sheets for row in rows for cell in row):
+        raise InputError(EMPTY.format(what="workbook's sheets are"), file=str(path))
+    found = [i for i, (_, rows) in enumerate(sheets) if find(candidates, T.text_rows(rows[:20]))]
+    if len(found) > 1:  # reading the first alone would leave the others' lines out unsaid
+        names = ", ".join(repr(sheets[i][0]) for i in found)
+        raise InputError(
+            f"the workbook holds lines on {len(found)} sheets ({names}); ingest reads one "
+            "sheet: save each as a file of its own (.xlsx or CSV) and load them one by one",
+            file=str(path),
+        )
+    if found:
+        rows = sheets[found[0]][1]
+        return (found[0], rows, *choose(candidates, T.text_rows(rows[:20]), path))
     try:
         choose(candidates, T.text_rows(sheets[0][1][:20]), path)
     except InputError as exc:

@@ -251,6 +251,8 @@ def _read_csv(
 ) -> tuple[R.RawFile, Layout, dict[str, str]]:
     codec = X.csv_encoding(p, encoding)
     head = R.csv_head(p, codec)
+    if not any(cell.strip() for row in head for cell in row):
+        raise InputError(H.EMPTY.format(what="file is"), file=str(p))
     chosen, found, at = H.choose(candidates, head, p)
     with p.open("rb") as fh:
         sample = fh.read(4096).decode(codec, errors="replace")

@@ -65,9 +65,11 @@ class VintageCubes:
 class Slice:
     """A month's part of the cube, for one set of its lines in force."""
 
-    rolled: np.ndarray  # [flow, item, partner]: the month's values, items rolled up
     value: np.ndarray  # [flow, item, region]: in the month's regions
+    # [flow, item, region]: in the regions of the month a year later (its prior, like for like)
+    year_later: np.ndarray
     estimated: np.ndarray | None  # [flow, item, region]
+    unattributed: np.ndarray  # [flow, item]: on WORLD lines
     flows: np.ndarray  # [flow]: whether a line of the flow is in force
     held: bool  # whether any line is
 
@@ -89,19 +91,24 @@ class MonthSlices:
         )
         self.first_event = np.searchsorted(self.events, np.arange(n_months) * _DAYS)
         self.tax, self.region_ids = taxonomy(cells.scheme_name), regions().ids
+        # [region, partner, month]: the members of each month's regions and a year later's
+        later = [cells.months[0] + k for k in range(n_months + 12)]
+        self.members = membership_tensor(self.region_ids, cells.partners, later)
+        # a slice per month and set of its lines in force: its regions, not its partners
         self.kept: dict[tuple[int, int], Slice] = {}
-        self.priors: dict[tuple[int, int], np.ndarray] = {}
         shape = (len(FLOWS), len(cells.items), len(self.region_ids))
         estimated = np.zeros(shape) if cells.estimated is not None else None
         nothing = np.zeros(len(FLOWS), dtype=bool)
-        self.empty = Slice(np.zeros(cells.shape[:3]), np.zeros(shape), estimated, nothing, False)
+        zeros = np.zeros(shape)
+        self.empty = Slice(zeros, zeros, estimated, np.zeros(shape[:2]), nothing, False)
 
     def cube(self, day: int) -> Cube:
         cells = self.cells
         n_months = cells.shape[3]
         state = np.searchsorted(self.events, np.arange(n_months) * _DAYS + day, side="right")
         keys = list(enumerate((state - self.first_event).tolist()))
-        slices = [self._slice(m, s, day) for m, s in keys]
+        kept = self.kept
+        slices = [kept.get(key) or self._slice(*key, day) for key in keys]
         held = [m for m, s in enumerate(slices) if s.held]
         if not held:
             raise NoDataError("no ICT lines in force at that date")
@@ -115,16 +122,8 @@ class MonthSlices:
             estimated = np.stack([s.estimated for s in within], axis=-1)  # type: ignore[misc]
         prior = np.full_like(value, np.nan)  # nan in the cube's first year
         if b - a > 12:
-            earlier = range(a, b - 12)
-            prior[..., 12:] = np.stack(
-                [self._prior(m + 12, keys[m][1], slices[m]) for m in earlier], axis=-1
-            )
-        partners = cells.partners
-        unattributed = (
-            np.stack([s.rolled[:, :, partners.index(WORLD)] for s in within], axis=-1)
-            if WORLD in partners
-            else np.zeros((len(FLOWS), len(cells.items), b - a))
-        )
+            prior[..., 12:] = np.stack([s.year_later for s in within[:-12]], axis=-1)
+        unattributed = np.stack([s.unattributed for s in within], axis=-1)
         flows = np.any([s.flows for s in within], axis=0)
         return Cube(
             cells.months[a:b],
@@ -139,9 +138,6 @@ class MonthSlices:
         )
 
     def _slice(self, m: int, state: int, day: int) -> Slice:
-        found = self.kept.get((m, state))
-        if found is not None:
-            return found
         cells = self.cells
         rows = self.order[self.bounds[m] : self.bounds[m + 1]]
         rows = rows[(self.vintage[rows] <= day) & (self.superseded[rows] > day)]
@@ -155,27 +151,18 @@ class MonthSlices:
             full = np.bincount(self.cell[rows], weights=weights[rows], minlength=size)
             return rollup(cells.items, full.reshape(shape), self.tax)
 
-        tensor = membership_tensor(self.region_ids, cells.partners, cells.months[m : m + 1])
+        at, year_later = self.members[..., m : m + 1], self.members[..., m + 12 : m + 13]
         rolled = summed(cells.value)
         estimated = None
         if cells.estimated is not None and not cells.none_estimated:
-            estimated = to_regions(summed(cells.estimated)[..., None], tensor)[..., 0]
+            estimated = to_regions(summed(cells.estimated)[..., None], at)[..., 0]
+        partners = cells.partners
         found = self.kept[(m, state)] = Slice(
-            rolled,
-            to_regions(rolled[..., None], tensor)[..., 0],
+            to_regions(rolled[..., None], at)[..., 0],
+            to_regions(rolled[..., None], year_later)[..., 0],
             estimated,
+            rolled[:, :, partners.index(WORLD)] if WORLD in partners else np.zeros(shape[:2]),
             np.bincount(cells.flow_idx[rows], minlength=len(FLOWS)) > 0,
-            bool(len(rows)),
+            True,
         )
-        return found
-
-    def _prior(self, m: int, state: int, year_before: Slice) -> np.ndarray:
-        """[flow, item, region]: the values of the month a year before ``m`` (its lines in
-        force: ``state``) summed over the members at ``m`` (like for like)."""
-        found = self.priors.get((m, state))
-        if found is None:
-            cells = self.cells
-            tensor = membership_tensor(self.region_ids, cells.partners, cells.months[m : m + 1])
-            found = to_regions(year_before.rolled[..., None], tensor)[..., 0]
-            self.priors[(m, state)] = found
         return found

@@ -108,9 +108,12 @@ class CodeCounts:
     """
 
     def __init__(self, store: Store, months: tuple[Month, Month] | None = None) -> None:
-        within, params = "", []
+        # the reporter's lines only: another's under the same source would fill or dwarf them
+        within = "WHERE reporter = ?"
+        params: list[object] = [store.reporter]
         if months is not None:
-            within, params = "WHERE month BETWEEN ? AND ?", [m.first_day() for m in months]
+            within += " AND month BETWEEN ? AND ?"
+            params += [m.first_day() for m in months]
         table = store.con.sql(
             f"""SELECT month, source, flow, partner <> 'WORLD' AS partnered,
                 length(hs_code) AS digits, hs_code, vintage, superseded_by,
@@ -238,14 +241,16 @@ def incomplete_months(
         short = _short_months(held, months)
         return [g for g in short if _makes_figures(g, held, _keys(short))]
     # a snapshot: its counts are read once, and each answer kept
-    counts = remembered(store, ("code_counts",), lambda: CodeCounts(store))
+    # the snapshot's memo is shared by every reporter read from it
+    counts = remembered(store, ("code_counts", store.reporter), lambda: CodeCounts(store))
 
     def found() -> list[MonthCoverage]:
         held = counts.held(reach, as_of)
         short = _short_months(held, months)
         return [g for g in short if _makes_figures(g, held, _keys(short))]
 
-    return remembered(store, ("incomplete", months, in_force(store, as_of)), found)
+    key = ("incomplete", store.reporter, months, in_force(store, as_of))
+    return remembered(store, key, found)
 
 
 def _keys(gaps: list[MonthCoverage]) -> set[tuple[Month, Key]]:
@@ -274,7 +279,8 @@ def published_after(store: Store, month: Month, as_of: dt.date | None) -> str | 
     """Why ``month`` has no figures as of ``as_of`` when it was published only later."""
     row = first_row(
         store.con.execute(
-            "SELECT min(vintage) FROM lines WHERE month = ?", [month.first_day()]
+            "SELECT min(vintage) FROM lines WHERE month = ? AND reporter = ?",
+            [month.first_day(), store.reporter],
         ).fetchall()
     )
     published = row[0] if row else None

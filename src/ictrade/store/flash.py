@@ -23,7 +23,7 @@ from ..months import Month
 from .base import Store, first_row, remembered, resolve_vintage
 from .batch import FileRecord, IngestReport, append_batch
 from .query import vintage_filter
-from .schema import FLASH_SCHEMA, FlashFigure
+from .schema import DEFAULT_REPORTER, FLASH_SCHEMA, FlashFigure
 
 SERIES_KEY = ("item_key", "partner_ko", "month", "cut_day")
 KEY = ("source", *SERIES_KEY)
@@ -132,7 +132,9 @@ def flash_rows(
 ) -> list[FlashRow]:
     """Stored flash figures, the latest vintage (on or before ``as_of``) of each series, month
     and cut; only months up to ``before`` (included) when given."""
-    if not has_flash(store):
+    # Flash files are the Korea Customs Service's: the table names no reporter, and its
+    # figures are the default reporter's only (as lines read without a reporter are).
+    if store.reporter != DEFAULT_REPORTER or not has_flash(store):
         return []
     if store.memo is not None:  # dates between two vintages of the figures share an answer
         vintages = remembered(store, ("flash_vintages",), lambda: _vintages(store))

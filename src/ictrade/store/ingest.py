@@ -74,13 +74,31 @@ def ingest_table(
     )
     if not report.lines_added:
         return report
-    bounds = pc.min_max(table["month"])
-    months = (Month.from_date(bounds["min"].as_py()), Month.from_date(bounds["max"].as_py()))
     return dataclasses.replace(
         report,
         vintages=tuple(sorted(distinct_values(table["vintage"]).to_pylist())),
-        incomplete=tuple(gap.describe() for gap in incomplete_months(store, months)),
+        incomplete=_incomplete(store, table),
     )
+
+
+def _incomplete(store: Store, table: pa.Table) -> tuple[str, ...]:
+    """The batch's months that look incomplete, judged for each reporter of the batch on its
+    own lines (named unless the batch holds the store's reporter's lines only)."""
+    bounds = pc.min_max(table["month"])
+    months = (Month.from_date(bounds["min"].as_py()), Month.from_date(bounds["max"].as_py()))
+    held = sorted(distinct_values(table["reporter"]).to_pylist())
+    out = []
+    for reporter in held:
+        view = Store(
+            store.con,
+            store.name,
+            read_only=store.read_only,
+            scheme_name=store.scheme_name,
+            reporter=reporter,
+        )
+        named = "" if held == [store.reporter] else f"reporter {reporter}: "
+        out += [named + gap.describe() for gap in incomplete_months(view, months)]
+    return tuple(out)
 
 
 def _conform(table: pa.Table) -> pa.Table:

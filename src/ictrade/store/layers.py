@@ -141,8 +141,11 @@ class LayerSpans:
                 start[1:] |= pc.not_equal(column[1:], column[:-1]).to_numpy(zero_copy_only=False)
         self.group = np.cumsum(start) - 1
         self.first = np.nonzero(start)[0]
-        self.vintage = rows.column("vintage").to_numpy()
-        self.superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
+        # days since 1970, compared as numbers; a line not superseded: in force for ever
+        self.vintage = rows.column("vintage").to_numpy().astype("datetime64[D]").astype(np.int64)
+        superseded = rows.column("superseded_by").to_numpy(zero_copy_only=False)
+        days = superseded.astype("datetime64[D]").astype(np.int64)
+        self.superseded = np.where(np.isnat(superseded), np.iinfo(np.int64).max, days)
         self.value = rows.column("value_usd").to_numpy()
         # each group's row as arrays (a zero value: the arrays' values come at each date)
         firsts = self.rows.take(pa.array(self.first))
@@ -162,14 +165,17 @@ class LayerSpans:
 
     def _in_force(self, as_of: dt.date | None) -> tuple[np.ndarray, np.ndarray]:
         """The groups with lines in force at ``as_of``, and their values."""
-        keep = np.isnat(self.superseded)
-        if as_of is not None:
-            day = np.datetime64(as_of, "D")
-            keep = (self.vintage <= day) & (keep | (self.superseded > day))
+        if as_of is None:
+            keep = self.superseded == np.iinfo(np.int64).max
+        else:
+            day = int(np.datetime64(as_of, "D").astype(np.int64))
+            keep = (self.vintage <= day) & (self.superseded > day)
         size = len(self.first)
-        value = np.bincount(self.group[keep], weights=self.value[keep], minlength=size)
-        held = np.bincount(self.group[keep], minlength=size) > 0
-        return np.nonzero(held)[0], value[held]
+        group = self.group[keep]
+        value = np.bincount(group, weights=self.value[keep], minlength=size)
+        held = np.zeros(size, dtype=bool)
+        held[group] = True
+        return np.flatnonzero(held), value[held]
 
     def at(self, as_of: dt.date | None) -> pa.Table:
         groups, value = self._in_force(as_of)

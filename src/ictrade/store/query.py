@@ -15,7 +15,7 @@ import pyarrow as pa
 from ..errors import NoDataError
 from ..months import Month
 from .apportion import CUBE_COLUMNS
-from .base import Store, first_row, line_vintages, remembered
+from .base import Store, first_row, remembered
 
 
 def vintage_filter(as_of: dt.date | None) -> tuple[str, list[object]]:
@@ -39,27 +39,32 @@ GROUP BY ALL
 _CUBE_COLUMNS = ", ".join(CUBE_COLUMNS)
 
 
-def needs_counting(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether some lines may refine others (codes nested in one another, WORLD lines beside
-    partner lines, or one line from two sources): then the cube is counted line by line
-    (``apportion``, in Python: seconds for the KCS files, minutes for tens of millions of
-    lines), else CUBE_SQL."""
+def needs_counting(con: duckdb.DuckDBPyConnection, reporter: str | None = None) -> bool:
+    """Whether some lines of ``reporter`` (None: of any) may refine others (codes nested in one
+    another, WORLD lines beside partner lines, or one line from two sources): then the cube is
+    counted line by line (``apportion``, in Python: seconds for the KCS files, minutes for tens
+    of millions of lines), else CUBE_SQL. Lines refine only lines of their own reporter."""
+    mine, of = ("WHERE l.reporter = ?", [reporter]) if reporter else ("WHERE TRUE", [])
     row = first_row(
         con.execute(
-            "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') FROM lines"
+            "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') "
+            f"FROM lines l {mine}",
+            of,
         ).fetchall()
     )
     if row and row[0]:
         return True
-    several = first_row(con.execute("SELECT count(DISTINCT source) > 1 FROM lines").fetchall())
+    sql = f"SELECT count(DISTINCT source) > 1 FROM lines l {mine}"
+    several = first_row(con.execute(sql, of).fetchall())
     if several and several[0]:
         # the same line from two sources is one figure: counted once
         latest, params = vintage_filter(None)
-        twice = f"""SELECT 1 FROM lines l WHERE {latest}
+        twice = f"""SELECT 1 FROM lines l {mine} AND {latest}
             GROUP BY reporter, month, flow, hs_code, partner HAVING count(*) > 1 LIMIT 1"""
-        if con.execute(twice, params).fetchall():
+        if con.execute(twice, [*of, *params]).fetchall():
             return True
-    codes = {c for (c,) in con.execute("SELECT DISTINCT hs_code FROM lines").fetchall()}
+    sql = f"SELECT DISTINCT hs_code FROM lines l {mine}"
+    codes = {c for (c,) in con.execute(sql, of).fetchall()}
     return any(code[:k] in codes for code in codes for k in range(2, len(code)))
 
 
@@ -92,7 +97,7 @@ def cube_rows(store: Store, as_of: dt.date | None) -> pa.Table:
             CACHED_SQL, params=[store.scheme_name, store.reporter]
         ).to_arrow_table()
     condition, params = vintage_filter(as_of)
-    if needs_counting(store.con):
+    if needs_counting(store.con, store.reporter):
         return _counted(store.con, store.scheme_name, store.reporter, condition, params)
     sql = CUBE_SQL.format(vintage=f"{condition} AND l.reporter = ?")
     return store.con.sql(
@@ -106,7 +111,7 @@ def interval_rows(store: Store) -> pa.Table | None:
     with ``vintage`` and ``superseded_by``): the rows in force at any date, summed, are
     ``cube_rows`` of that date. None where lines are counted one by one (``needs_counting``):
     their sums do not split by span."""
-    if needs_counting(store.con):
+    if needs_counting(store.con, store.reporter):
         return None
     sql = CUBE_SQL.replace("SELECT l.reporter,", "SELECT l.reporter, l.vintage, l.superseded_by,")
     return store.con.sql(
@@ -154,40 +159,48 @@ def refresh_cube(
     if span is not None and not cube_ready(con, scheme_name):
         span = None
     latest, params = vintage_filter(None)
-    if needs_counting(con):
-        _refresh_counted(con, scheme_name, latest, params)
-        return
-    within = ""
+    # Lines refine only lines of their own reporter: the reporters whose lines need counting
+    # are counted whole, the others aggregated (over the span).
+    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
+    counted = [r for (r,) in held if needs_counting(con, r)]
+    for reporter in counted:
+        _refresh_counted(con, scheme_name, reporter, latest, params)
+    within = " AND NOT list_contains(?::VARCHAR[], {0}reporter)"
+    others: list[object] = [counted]
     if span is not None:
-        within, params = " AND {}month BETWEEN ? AND ?", [*params, *span]
+        within += " AND {0}month BETWEEN ? AND ?"
+        others += span
     con.execute(
-        f"DELETE FROM cube_latest WHERE scheme = ?{within.format('')}", [scheme_name, *params]
+        f"DELETE FROM cube_latest WHERE scheme = ?{within.format('')}", [scheme_name, *others]
     )
     aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
     con.execute(
         f"INSERT INTO cube_latest BY NAME SELECT *, ? AS scheme FROM ({aggregate})",
-        [scheme_name, scheme_name, *params],
+        [scheme_name, scheme_name, *params, *others],
     )
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
 
 
 def _refresh_counted(
-    con: duckdb.DuckDBPyConnection, scheme_name: str, latest: str, params: list[object]
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    reporter: str,
+    latest: str,
+    params: list[object],
 ) -> None:
-    con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
-    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
-    for (reporter,) in held:
-        counted = _counted(con, scheme_name, reporter, latest, params)
-        con.register("counted", counted)
-        try:
-            con.execute(
-                f"""INSERT INTO cube_latest BY NAME
-                SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
-                [reporter, scheme_name],
-            )
-        finally:
-            con.unregister("counted")
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+    con.execute(
+        "DELETE FROM cube_latest WHERE scheme = ? AND reporter = ?", [scheme_name, reporter]
+    )
+    counted = _counted(con, scheme_name, reporter, latest, params)
+    con.register("counted", counted)
+    try:
+        con.execute(
+            f"""INSERT INTO cube_latest BY NAME
+            SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
+            [reporter, scheme_name],
+        )
+    finally:
+        con.unregister("counted")
 
 
 def publication_date(store: Store, month: Month) -> dt.date:
@@ -252,8 +265,8 @@ def _vintages_of(store: Store) -> list[dt.date]:
 
 
 def earliest_vintage(store: Store) -> dt.date | None:
-    """The first date on which the store's figures were published (None: no lines)."""
-    vintages = remembered(store, ("vintages",), lambda: line_vintages(store))
+    """The first date on which the reporter's figures were published (None: no lines)."""
+    vintages = remembered(store, ("vintages", store.reporter), lambda: _vintages_of(store))
     return vintages[0] if vintages else None
 
 

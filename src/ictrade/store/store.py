@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -107,6 +108,9 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # DuckDB's lock errors; not '... in block 8192'
+
+
 def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """Connect, waiting up to ``wait`` seconds for another program's lock to go; DuckDB's
     messages (which name the holder's interpreter path and process id) are not shown."""
@@ -115,7 +119,7 @@ def _connect(target: str, *, read_only: bool, wait: float = 0.0) -> duckdb.DuckD
         try:
             return duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
-            if "lock" not in str(exc).lower():
+            if not LOCKED.search(str(exc)):
                 fix = (
                     "the file may be damaged: restore it from a copy, or give a new path"
                     if Path(target).exists()

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..classify.partners import partner_codes
-from ..errors import REPORTED_LINES, LineOf, error_at_row, shown_value
+from ..errors import REPORTED_LINES, LineOf, UsageError, error_at_row, shown_value
 from .base import first_row
 from .schema import FIRST_PLAUSIBLE, FLOWS, KEY_SQL, LINE_KEY, STATUSES, VALUE_CEILING_USD
 from .steps import step
@@ -80,6 +80,17 @@ def plausible_span(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or dt.date.today()
     after = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return FIRST_PLAUSIBLE, (after + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def plausible_vintage(day: dt.date, option: str) -> dt.date:
+    """A vintage given on the command line, checked before any line is read: outside the
+    plausible span it is the option's typo, not the file's."""
+    low, high = plausible_span()
+    if not low <= day <= high:
+        raise UsageError(
+            f"{option} {day} is outside the plausible span from {low} to {high}; check the year"
+        )
+    return day
 
 
 def _days(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -150,17 +151,33 @@ class ApiKeyMiddleware:
         self.app, self.key, self.public = app, key.encode(), public
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._allowed(Request(scope)):
+        if scope["type"] != "http" or self._public(scope):
             await self.app(scope, receive, send)
             return
-        response = error_response(401, "missing or wrong API key; send the header X-API-Key")
-        await response(scope, receive, send)
+        given = self._given(scope)
+        if given is not None and hmac.compare_digest(given, self.key):
+            await self.app(scope, receive, send)
+            return
+        message = (
+            "no API key was sent; send the server's key in the header X-API-Key (or ?api_key=)"
+            if given is None
+            else "the API key sent is wrong; send the server's key in the header X-API-Key"
+        )  # the key given is never echoed
+        headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}  # a 401 names its scheme
+        await error_response(401, message, headers=headers)(scope, receive, send)
 
-    def _allowed(self, request: Request) -> bool:
-        if self.public and request.url.path.startswith(self.public):
-            return True
-        given = request.headers.get("x-api-key") or request.query_params.get("api_key") or ""
-        return hmac.compare_digest(given.encode(), self.key)
+    def _public(self, scope: Scope) -> bool:
+        return bool(self.public) and Request(scope).url.path.startswith(self.public or "")
+
+    @staticmethod
+    def _given(scope: Scope) -> bytes | None:
+        """The key sent: the header's bytes as they came (a key in UTF-8 compares as sent;
+        Starlette's text of a header is its Latin-1 reading), else the query's, in UTF-8."""
+        for name, value in scope["headers"]:
+            if name == b"x-api-key" and value:
+                return bytes(value)
+        text = QueryParams(scope.get("query_string", b"")).get("api_key")
+        return text.encode() if text else None
 
 
 def internal_error(exc: BaseException) -> Response:
