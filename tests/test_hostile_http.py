@@ -201,6 +201,8 @@ def test_a_bad_variant_is_refused_with_or_without_download(client):
         assert answer.status_code == 400, answer.text
         assert "unknown variant" in message(answer)
         assert answer.json()["error"]["allowed"] == ["short", "long", "flash"]
+    page = client.get("/api/release/2020-11?variant=page")
+    assert "variant 'page' for format md" in message(page) and "format=html" in message(page)
     assert client.get("/api/release/2020-11?variant=short").status_code == 200
     assert client.get("/api/release/2020-11?variant=").status_code == 200  # as not given
     spec = client.get("/api/openapi.json").json()["paths"]["/api/release/{month}"]

@@ -14,6 +14,7 @@ from ictrade.load import ingest_file
 from ictrade.months import Month
 from ictrade.release.build import release_facts
 from ictrade.stats.facts import build_facts
+from ictrade.store import query
 from ictrade.store.base import Store
 from ictrade.store.coverage import incomplete_months
 from ictrade.store.flash import flash_rows
@@ -167,3 +168,31 @@ def test_a_server_names_each_reporters_own_incomplete_months(tmp_path: Path) -> 
         for query, expected in (("", ["2024-06"]), ("?reporter=JP", ["2024-03"])):
             meta = client.get(f"/api/meta{query}").json()["data"]
             assert meta["incomplete_months"] == expected
+
+
+def test_ingest_counts_line_by_line_only_the_reporters_that_need_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The latest cube kept by ingest: KR's plain lines are aggregated for the batch's months,
+    not counted whole in Python because JP's lines need it; the table is the same."""
+    plain = series_rows({"854232": [10.0 + k for k in range(14)]}, "2019-11")
+    later = series_rows({"854232": [30.0, 31.0]}, "2021-01")
+    jp = _of("JP", plain + [{**r, "partner": "WORLD"} for r in plain])
+    counted: list[str] = []
+    count = query._counted
+
+    def spy(con: object, scheme_name: str, reporter: str, *args: object) -> object:
+        counted.append(reporter)
+        return count(con, scheme_name, reporter, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(query, "_counted", spy)
+    with open_store(":memory:") as store:
+        for rows in (plain, jp, later):
+            ingest_table(store, lines_table(rows), origin="t.csv")
+        assert counted == ["JP", "JP"]
+        kept = query.cube_rows(store, None)
+        assert query.cube_ready(store.con, store.scheme_name)
+        order = [(c, "ascending") for c in ("month", "flow", "item", "partner")]
+        assert kept.sort_by(order).equals(
+            query.cube_rows(store, dt.date(2030, 1, 1)).sort_by(order)
+        )

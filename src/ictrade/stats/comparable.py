@@ -86,8 +86,12 @@ def comparability(layers: Layers | pa.Table, months: list[Month]) -> Comparabili
     month_t = layers.month - months[0].index
     inside = (month_t >= 0) & (month_t < n_t)
     for f in range(len(FLOWS)):
+        lines = inside & (layers.flow == f)
         for s, scope in enumerate(SCOPES):
-            pick = inside & (layers.flow == f) & (layers.partnered if scope == "partners" else True)
+            pick = lines & layers.partnered if scope == "partners" else lines
+            if scope == "partners" and np.array_equal(pick, lines):
+                same[f, s] = same[f, 0]  # no WORLD lines: the partner lines were tested
+                continue
             if not pick.any():  # no such lines: nothing tells the months apart
                 same[f, s] = True
                 continue

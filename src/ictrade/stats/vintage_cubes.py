@@ -91,6 +91,9 @@ class MonthSlices:
         )
         self.first_event = np.searchsorted(self.events, np.arange(n_months) * _DAYS)
         self.tax, self.region_ids = taxonomy(cells.scheme_name), regions().ids
+        # [region, partner, month]: the members of each month's regions and a year later's
+        later = [cells.months[0] + k for k in range(n_months + 12)]
+        self.members = membership_tensor(self.region_ids, cells.partners, later)
         # a slice per month and set of its lines in force: its regions, not its partners
         self.kept: dict[tuple[int, int], Slice] = {}
         shape = (len(FLOWS), len(cells.items), len(self.region_ids))
@@ -104,7 +107,8 @@ class MonthSlices:
         n_months = cells.shape[3]
         state = np.searchsorted(self.events, np.arange(n_months) * _DAYS + day, side="right")
         keys = list(enumerate((state - self.first_event).tolist()))
-        slices = [self._slice(m, s, day) for m, s in keys]
+        kept = self.kept
+        slices = [kept.get(key) or self._slice(*key, day) for key in keys]
         held = [m for m, s in enumerate(slices) if s.held]
         if not held:
             raise NoDataError("no ICT lines in force at that date")
@@ -134,9 +138,6 @@ class MonthSlices:
         )
 
     def _slice(self, m: int, state: int, day: int) -> Slice:
-        found = self.kept.get((m, state))
-        if found is not None:
-            return found
         cells = self.cells
         rows = self.order[self.bounds[m] : self.bounds[m + 1]]
         rows = rows[(self.vintage[rows] <= day) & (self.superseded[rows] > day)]
@@ -150,9 +151,7 @@ class MonthSlices:
             full = np.bincount(self.cell[rows], weights=weights[rows], minlength=size)
             return rollup(cells.items, full.reshape(shape), self.tax)
 
-        first = cells.months[0]
-        at = membership_tensor(self.region_ids, cells.partners, [first + m])
-        year_later = membership_tensor(self.region_ids, cells.partners, [first + m + 12])
+        at, year_later = self.members[..., m : m + 1], self.members[..., m + 12 : m + 13]
         rolled = summed(cells.value)
         estimated = None
         if cells.estimated is not None and not cells.none_estimated:

@@ -159,40 +159,48 @@ def refresh_cube(
     if span is not None and not cube_ready(con, scheme_name):
         span = None
     latest, params = vintage_filter(None)
-    if needs_counting(con):
-        _refresh_counted(con, scheme_name, latest, params)
-        return
-    within = ""
+    # Lines refine only lines of their own reporter: the reporters whose lines need counting
+    # are counted whole, the others aggregated (over the span).
+    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
+    counted = [r for (r,) in held if needs_counting(con, r)]
+    for reporter in counted:
+        _refresh_counted(con, scheme_name, reporter, latest, params)
+    within = " AND NOT list_contains(?::VARCHAR[], {0}reporter)"
+    others: list[object] = [counted]
     if span is not None:
-        within, params = " AND {}month BETWEEN ? AND ?", [*params, *span]
+        within += " AND {0}month BETWEEN ? AND ?"
+        others += span
     con.execute(
-        f"DELETE FROM cube_latest WHERE scheme = ?{within.format('')}", [scheme_name, *params]
+        f"DELETE FROM cube_latest WHERE scheme = ?{within.format('')}", [scheme_name, *others]
     )
     aggregate = CUBE_SQL.format(vintage=latest + within.format("l."))
     con.execute(
         f"INSERT INTO cube_latest BY NAME SELECT *, ? AS scheme FROM ({aggregate})",
-        [scheme_name, scheme_name, *params],
+        [scheme_name, scheme_name, *params, *others],
     )
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
 
 
 def _refresh_counted(
-    con: duckdb.DuckDBPyConnection, scheme_name: str, latest: str, params: list[object]
+    con: duckdb.DuckDBPyConnection,
+    scheme_name: str,
+    reporter: str,
+    latest: str,
+    params: list[object],
 ) -> None:
-    con.execute("DELETE FROM cube_latest WHERE scheme = ?", [scheme_name])
-    held = con.execute("SELECT DISTINCT reporter FROM lines").fetchall()
-    for (reporter,) in held:
-        counted = _counted(con, scheme_name, reporter, latest, params)
-        con.register("counted", counted)
-        try:
-            con.execute(
-                f"""INSERT INTO cube_latest BY NAME
-                SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
-                [reporter, scheme_name],
-            )
-        finally:
-            con.unregister("counted")
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'complete')", [_marker(scheme_name)])
+    con.execute(
+        "DELETE FROM cube_latest WHERE scheme = ? AND reporter = ?", [scheme_name, reporter]
+    )
+    counted = _counted(con, scheme_name, reporter, latest, params)
+    con.register("counted", counted)
+    try:
+        con.execute(
+            f"""INSERT INTO cube_latest BY NAME
+            SELECT {_CUBE_COLUMNS}, ? AS reporter, ? AS scheme FROM counted""",
+            [reporter, scheme_name],
+        )
+    finally:
+        con.unregister("counted")
 
 
 def publication_date(store: Store, month: Month) -> dt.date:
