@@ -93,8 +93,8 @@ class Api:
                 # on the documents' own thread: a document waiting for a computing slot held
                 # the documents' queue meanwhile (its wait doubled the documents' tail)
                 body = await to_thread.run_sync(envelope, False, limiter=self.documents)
-                # gzipped out of the queue: the next document is computed meanwhile (zlib
-                # lets go of the interpreter lock)
+                # gzipped out of the queue: the next document is computed meanwhile (the
+                # compressor lets go of the interpreter lock)
                 body = await to_thread.run_sync(body.gzipped, limiter=self.compressing)
             else:
                 body = await self.run(envelope)
