@@ -11,8 +11,8 @@ reaches the other.
 A month that another reaches but that does not reach it holds only part of the goods: it is
 *narrow*, and is not stated as a whole. An HS6 code with national (HSK10) codes under it
 carries what they leave (its remainder); a heading beside finer codes adds nothing (they hold
-its detail); codes the store holds in fewer than ``REGULAR`` months (a one-off line) are not
-asked of other months.
+its detail); codes the store holds in fewer than ``reach.REGULAR`` months (a one-off line)
+are not asked of other months (``stats.reach`` computes the shares).
 
 The test runs on all the lines (world figures) and on partner lines only (regions); and
 between a month's imports and its exports: import lines that do not reach the export lines'
