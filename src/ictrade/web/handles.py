@@ -74,6 +74,7 @@ class StoreHandle:
         # waits for it instead of building it again, and builds do not crowd the cores.
         self._building = threading.Lock()
         self._at_vintages: tuple[str, VintageCubes] | None = None
+        self._prepared = ""  # the stamp of the snapshot last prepared
 
     @contextmanager
     def use(self) -> Iterator[Store]:
@@ -141,15 +142,28 @@ class StoreHandle:
             self._kept, self._stamp, self._file_state = fresh, stamp, state
         return fresh
 
+    def warm(self) -> None:
+        """The snapshot taken and prepared (``_prepare``): what ``ictrade serve`` does before
+        it listens, so that the first requests at new dates do not wait for it together (a
+        store of the default data: 0.3 s, during which every connection queued)."""
+        self._current()
+        with self._swap:
+            kept, stamp = self._kept, self._stamp
+        if kept is not None and self._prepared != stamp:
+            self._prepare(kept, stamp)
+
     def _prepare(self, store: Store, stamp: str) -> None:
         """What requests at any date read of a new snapshot, built before it answers: the
-        latest cube, the cube rows by span in force, the codes and layers of each month (the
-        first requests after an ingest waited for them, one after the other)."""
+        latest cube, the cube rows by span in force and each month's slices, the codes and
+        layers of each month (the first requests after an ingest waited for them, one after
+        the other)."""
         with contextlib.suppress(IctradeError), self._building:  # an empty store: later
             self.cubes.put((stamp, None), self._build(store, stamp, None))
             self._at_vintages = (stamp, VintageCubes(store))
+            self._at_vintages[1].prepare()
             code_layers(store, None)
             incomplete_months(store)
+        self._prepared = stamp
 
     def _snapshot(self, *, wait: bool) -> tuple[Store, tuple[int, int, int], str] | None:
         """A snapshot of the file, the file's state before it and its stamp; None while a
