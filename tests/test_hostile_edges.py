@@ -259,3 +259,22 @@ def test_a_resumed_kcs_fetch_asks_again_when_the_count_changed(tmp_path):
     assert set(got[before:]) == {"AU", "CN", "JP", "US", "VN"}  # every row of the new count
     pages = [q.get("pageNo") for q in fake.requests]
     assert pages.count("1") >= 2  # the first page asked for again
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("semiconductors,total,2025-06,10,1_000", "cum_value"),
+        ("semiconductors,total,2025-06,10,１２３", "cum_value"),
+        ("semiconductors,total,2025-06,10,1 000", "cum_value"),
+        ("semiconductors,total,2025-06,1_0,5", "cut_day"),
+        ("semiconductors,total,2025-06,１０,5", "cut_day"),
+    ],
+)
+def test_flash_numbers_python_would_take_but_no_file_writes_are_refused(tmp_path, row, field):
+    from test_hostile_files import FLASH_HEADER
+
+    result = ingest(tmp_path, f"{FLASH_HEADER}\n{row}\n", name="flash.csv")
+    assert result.exit_code == 2 and f"line 2, field '{field}'" in result.output, result.output
+    nowcast = CliRunner().invoke(cli, ["nowcast", str(tmp_path / "flash.csv")])
+    assert nowcast.exit_code == 2 and f"field '{field}'" in nowcast.output

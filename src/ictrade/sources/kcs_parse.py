@@ -23,7 +23,7 @@ from ..classify.partners import partner_codes
 from ..errors import SourceError, UsageError
 from ..months import Month
 from ._http import Transient
-from ._rows import LineRows
+from ._rows import LineRows, plain_number
 
 SOURCE = "kcs"
 _MONTH = re.compile(r"^(\d{4})\.(\d{2})$", re.ASCII)
@@ -88,23 +88,11 @@ def status_for(month: Month, retrieved: dt.date) -> str:
     return "preliminary" if retrieved < revised else "confirmed"
 
 
-# A number as the API writes one: ASCII digits, a point, an exponent, thousands commas. Python's
-# float() would also take '1_000', full-width or Arabic-Indic digits and spaces inside.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-
-
-def _number(text: str | None) -> float | None:
-    if text is None or not text.strip():
-        return None
-    plain = text.strip().replace(",", "")
-    return float(plain) if _NUMBER.fullmatch(plain) else None
-
-
 def _amount(item: dict[str, str], name: str, row: int, *, required: bool = True) -> float | None:
     """An amount the row carries (dollars; kilograms may be missing): a malformed or negative
     one is refused, never stored as $0 or dropped."""
     given = item.get(name)
-    value = _number(given)
+    value = plain_number(given)
     if value is None and not required and not (given or "").strip():
         return None
     if value is None or not math.isfinite(value) or value < 0:
