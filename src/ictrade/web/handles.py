@@ -31,6 +31,7 @@ V = TypeVar("V")
 
 FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
 RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
+LOOK_EVERY = 0.02  # seconds: how stale the file's state may be (an ingest is seen this late)
 CUBE_BYTES = 512 << 20  # cubes kept per store
 
 
@@ -65,6 +66,7 @@ class StoreHandle:
         self._kept: Store | None = None
         self._file_state: tuple[int, int, int] | None = None
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
+        self._seen: tuple[float, tuple[int, int, int]] | None = None  # when, the file's state
         self._stamp = "static"
         self._vintages: list[dt.date] = []
         # A cube per set of lines in force asked (the default data's: 2.5 MB each, 155
@@ -171,7 +173,7 @@ class StoreHandle:
         StoreBusyError then)."""
         deadline = time.monotonic() + (FIRST_SNAPSHOT_WAIT if wait else 0)
         while True:
-            state = self._stat()
+            state = self._stat(now=True)
             try:
                 fresh = snapshot_store(self.choice)
             except StoreBusyError:
@@ -196,15 +198,24 @@ class StoreHandle:
         """What changes when the store's data change: the latest ingest id (files only)."""
         return self._pinned()[1]
 
-    def _stat(self) -> tuple[int, int, int]:
+    def _stat(self, *, now: bool = False) -> tuple[int, int, int]:
+        """The file's state, looked at again at most every LOOK_EVERY seconds unless ``now``
+        (a request asks several times; three system calls each time were a tenth of the
+        CPU of a mixed load)."""
         assert self.path is not None
+        clock, seen = time.monotonic(), self._seen
+        if not now and seen is not None and clock - seen[0] < LOOK_EVERY:
+            return seen[1]
         try:
             main = self.path.stat()
         except OSError:
-            return (0, 0, 0)  # removed: the snapshot (or the error opening it) stands
-        wal = Path(f"{self.path}.wal")
-        wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
-        return (main.st_mtime_ns, main.st_size, wal_mtime)
+            state = (0, 0, 0)  # removed: the snapshot (or the error opening it) stands
+        else:
+            wal = Path(f"{self.path}.wal")
+            wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+            state = (main.st_mtime_ns, main.st_size, wal_mtime)
+        self._seen = (clock, state)
+        return state
 
     def stamp_of(self, store: Store | None) -> str:
         """The stamp of the snapshot of a store ``use()`` gave (it may be older than the
