@@ -170,8 +170,9 @@ def layer_tables(draw: st.DrawFn) -> tuple[pa.Table, list[Month]]:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     items = {c: draw(st.sampled_from(ITEMS)) for c in codes}
     rows = []
+    scopes = [True] if draw(st.booleans()) else [False, True]  # partner lines only, or not
     for flow in FLOWS:
-        for partnered in (False, True):
+        for partnered in scopes:
             for code in codes:
                 if not draw(st.booleans()):
                     continue

@@ -179,3 +179,102 @@ def test_an_implausible_vintage_option_is_named_as_the_option(tmp_path, vintage)
     result = ingest(tmp_path, f"{HEADER}\n{line()}\n", "--vintage", vintage)
     assert result.exit_code == 2 and f"--vintage {vintage} is outside" in result.output
     assert "line 2" not in result.output and not (tmp_path / "s.duckdb").exists()
+
+
+KCS_ROW = {"year": "2020.11", "hsCd": "8542321010", "statCd": "CN", "statCdCntnKor1": "중국",
+           "statKor": "x", "expDlr": "1000", "impDlr": "500", "expWgt": "1", "impWgt": "2",
+           "balPayments": "500"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("expDlr", "1_000"), ("expDlr", "１２３"), ("impDlr", "1 000"), ("expWgt", "-5"),
+     ("impWgt", "abc"), ("expWgt", "1e999")],
+)  # fmt: skip
+def test_kcs_numbers_python_would_take_but_the_api_never_writes_are_refused(field, value):
+    import datetime as dt
+
+    from ictrade.errors import SourceError
+    from ictrade.sources.kcs_parse import lines_from_items
+
+    with pytest.raises(SourceError, match=f"{field} '{value}' is not an amount"):
+        lines_from_items([{**KCS_ROW, field: value}], dt.date(2021, 1, 20))
+    read = lines_from_items([{**KCS_ROW, "expDlr": "1,234", "expWgt": ""}], dt.date(2021, 1, 20))
+    assert read.table.column("value_usd").to_pylist() == [1234.0, 500.0]
+    assert read.table.column("net_kg").to_pylist() == [None, 2.0]
+
+
+def _kcs_client(url: str):  # type: ignore[no-untyped-def]
+    import httpx
+
+    from ictrade.sources import _http
+    from ictrade.sources.kcs import KcsClient
+
+    retry = _http.Retry(attempts=2, base_delay=0.01, sleep=lambda _: None)
+    return KcsClient(key="k", base_url=url, page_size=2, retry=retry, http=httpx.Client())
+
+
+def test_kcs_pages_empty_before_the_count_stop_the_fetch(tmp_path):
+    from fake_servers import envelope, raw_answer, serve_script
+
+    from ictrade.errors import SourceError
+    from ictrade.months import Month
+    from ictrade.sources.kcs import fetch_kcs
+
+    lying = raw_answer(200, envelope("00", "OK", [], 1_000_000), content_type="application/xml")
+    with serve_script([lying], "/nitemtrade") as server:
+        with pytest.raises(SourceError, match="holds no rows though the answer counts 1,000,000"):
+            fetch_kcs(_kcs_client(server.url), Month(2020, 11), Month(2020, 11),
+                      lambda *a: None, checkpoint=tmp_path / "c.json", hs=["8542"],
+                      progress=None)  # fmt: skip
+        assert server.calls == 1  # not the half million pages the count asks for
+
+
+def test_a_resumed_kcs_fetch_asks_again_when_the_count_changed(tmp_path):
+    from fake_servers import FakeKcs, serve
+
+    from ictrade.errors import SourceError
+    from ictrade.months import Month
+    from ictrade.sources.kcs import fetch_kcs
+
+    rows = [{**KCS_ROW, "statCd": p} for p in ("CN", "US", "JP", "VN")]
+    fake = FakeKcs(rows, key="k")
+    fake.quota_after = 1
+    got: list[str] = []
+
+    def sink(table, *rest):  # type: ignore[no-untyped-def]
+        import pyarrow.compute as pc
+
+        got.extend(table.filter(pc.equal(table["flow"], "export")).column("partner").to_pylist())
+
+    args = dict(checkpoint=tmp_path / "c.json", hs=["8542"], progress=None)
+    with serve(fake) as url:
+        with pytest.raises(SourceError, match="quota"):
+            fetch_kcs(_kcs_client(url), Month(2020, 11), Month(2020, 11), sink, **args)
+        fake.rows = sorted([*rows, {**KCS_ROW, "statCd": "AU"}],
+                           key=lambda r: (r["year"], r["hsCd"], r["statCd"]))  # fmt: skip
+        fake.quota_after = None  # the next day, with one row more: the pages shifted
+        before = len(got)
+        fetch_kcs(_kcs_client(url), Month(2020, 11), Month(2020, 11), sink, **args)
+    assert set(got[before:]) == {"AU", "CN", "JP", "US", "VN"}  # every row of the new count
+    pages = [q.get("pageNo") for q in fake.requests]
+    assert pages.count("1") >= 2  # the first page asked for again
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("semiconductors,total,2025-06,10,1_000", "cum_value"),
+        ("semiconductors,total,2025-06,10,１２３", "cum_value"),
+        ("semiconductors,total,2025-06,10,1 000", "cum_value"),
+        ("semiconductors,total,2025-06,1_0,5", "cut_day"),
+        ("semiconductors,total,2025-06,１０,5", "cut_day"),
+    ],
+)
+def test_flash_numbers_python_would_take_but_no_file_writes_are_refused(tmp_path, row, field):
+    from test_hostile_files import FLASH_HEADER
+
+    result = ingest(tmp_path, f"{FLASH_HEADER}\n{row}\n", name="flash.csv")
+    assert result.exit_code == 2 and f"line 2, field '{field}'" in result.output, result.output
+    nowcast = CliRunner().invoke(cli, ["nowcast", str(tmp_path / "flash.csv")])
+    assert nowcast.exit_code == 2 and f"field '{field}'" in nowcast.output

@@ -3,6 +3,7 @@ parameters, methods, content codings, and what the server answers to bytes that 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ictrade.web import create_app
+from ictrade.web import server as server_module
 from ictrade.web.envelope import accepts_gzip, dumps
 
 from conftest import Running
@@ -201,6 +203,8 @@ def test_a_bad_variant_is_refused_with_or_without_download(client):
         assert answer.status_code == 400, answer.text
         assert "unknown variant" in message(answer)
         assert answer.json()["error"]["allowed"] == ["short", "long", "flash"]
+    page = client.get("/api/release/2020-11?variant=page")
+    assert "variant 'page' for format md" in message(page) and "format=html" in message(page)
     assert client.get("/api/release/2020-11?variant=short").status_code == 200
     assert client.get("/api/release/2020-11?variant=").status_code == 200  # as not given
     spec = client.get("/api/openapi.json").json()["paths"]["/api/release/{month}"]
@@ -321,3 +325,36 @@ def test_an_api_key_outside_ascii_and_the_401s_it_gets():
     assert "no API key was sent" in message(missing)
     assert "the API key sent is wrong" in message(wrong) and "cl" not in message(wrong)
     assert missing.headers["www-authenticate"] == 'ApiKey header="X-API-Key"'
+
+
+def test_headers_that_do_not_arrive_in_time_close_the_connection(monkeypatch):
+    monkeypatch.setattr(server_module, "HEADERS_WITHIN", 0.5)
+    app = create_app(dataset="default", api_key="")
+    service = app.state.api.service
+    cube = service.cube
+
+    def slow(*args: object) -> object:
+        time.sleep(1.0)  # longer than the wait for headers: an answer is never cut
+        return cube(*args)
+
+    monkeypatch.setattr(service, "cube", slow)
+    with Running(app) as p:
+        with socket.create_connection(("127.0.0.1", p), timeout=10) as dripping:
+            dripping.sendall(b"GET /api/ping HTTP/1.1\r\n")
+            for _ in range(4):  # a header every 0.2 s: never complete
+                time.sleep(0.2)
+                with contextlib.suppress(OSError):
+                    dripping.sendall(b"X-Slow: 1\r\n")
+            got = _responses(dripping, 1)
+        assert got and got[0][0] == 408 and got[0][1]["connection"] == "close"
+        assert "did not all arrive within 0.5 s" in json.loads(got[0][2])["error"]["message"]
+        with socket.create_connection(("127.0.0.1", p), timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(100) == b""  # closed, nothing said: nothing was asked
+            assert time.monotonic() - started < 5
+        with socket.create_connection(("127.0.0.1", p), timeout=10) as patient:
+            patient.sendall(b"GET /api/cube?as_of=2021-01-01 HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _responses(patient, 1)[0][0] == 200
+            time.sleep(0.2)  # the next request's wait starts after the answer
+            patient.sendall(b"GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _responses(patient, 1)[0][0] == 200

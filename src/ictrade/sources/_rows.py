@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pyarrow as pa
 
 from ..store.schema import DEFAULT_REPORTER, LINE_SCHEMA
+
+# A number as files and APIs write one: ASCII digits, a point, an exponent, thousands commas.
+# Python's float() and int() would also take '1_000', full-width or Arabic-Indic digits and
+# spaces inside, which no source writes.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def plain_number(text: str | None) -> float | None:
+    """``text`` as a number if it is written as one (else None; NaN and inf are not)."""
+    plain = (text or "").strip().replace(",", "")
+    return float(plain) if _NUMBER.fullmatch(plain) else None
 
 
 class LineRows:

@@ -53,6 +53,12 @@ class Checkpoint:
             entry["pages"].append(page)
         self._save()
 
+    def restart(self, request: str) -> None:
+        """Forget a request's pages: the API's count changed since they were fetched, so its
+        pages no longer hold the same rows."""
+        self._requests.pop(request, None)
+        self._save()
+
     def finish(self) -> None:
         """The job is complete: forget it."""
         self._data["jobs"].pop(self.job, None)

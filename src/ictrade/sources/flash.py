@@ -24,6 +24,7 @@ from ..store.schema import FLASH_SCHEMA, VALUE_CEILING_USD, FlashFigure, Series
 from ..store.validate import plausible_span
 from . import _read as R
 from . import _text as X
+from ._rows import plain_number
 
 __all__ = [
     "COLUMNS",
@@ -89,17 +90,11 @@ def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
     low, high = plausible_span()
     if not low <= month.first_day() <= high:
         raise bad("month", f"a plausible month (from {low:%Y-%m} to {high:%Y-%m}); check the year")
-    try:
-        cut = int(row["cut_day"])
-    except ValueError:
-        cut = -1
+    cut = plain_number(row["cut_day"])
     if cut not in CUTS:
         raise bad("cut_day", "a cut; use 10, 20 or 30 (month end)")
-    try:
-        value = float(row["cum_value"])
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = plain_number(row["cum_value"])
+    if value is None or not math.isfinite(value):
         raise bad("cum_value", "a number")
     if not 0 <= value <= VALUE_CEILING_USD:
         raise bad("cum_value", f"a cumulative from 0 to {VALUE_CEILING_USD:g}; check the unit")
@@ -107,7 +102,7 @@ def parse_figure(row: dict[str, str], file: str, line: int) -> FlashFigure:
     if not all(series):
         raise bad("item_key" if not series[0] else "partner_ko", "a non-empty name")
     unit = (row.get("unit") or "").strip()
-    return FlashFigure(series, unit, month, cut, value, row["month"].strip())
+    return FlashFigure(series, unit, month, int(cut), value, row["month"].strip())
 
 
 def _line(row: dict[str, str], file: str, line: int) -> FlashLine:

@@ -226,7 +226,21 @@ def _fetch_request(
             page_number += 1
             continue
         page, body, at, origin = client.page(request, page_number)
+        if total is not None and page.total != total and page_number > 1:
+            say(
+                f"hs {request.hs} {request.start}..{request.end}: the API now counts "
+                f"{page.total:,} rows, not {total:,}: its pages are asked for again"
+            )  # resumed on pages that shifted, rows would be skipped or read twice
+            state.restart(request.key)
+            done, page_number, total = set(), 1, None
+            continue
         pages = max(1, math.ceil(page.total / client.page_size))
+        if not page.items and page_number < pages:  # asking on would not end before the count
+            raise SourceError(
+                f"KCS page {page_number} of {pages} for hs {request.hs} holds no rows though "
+                f"the answer counts {page.total:,}: the server answers inconsistently; the "
+                "pages before are stored: run the same command again later to resume"
+            )
         parsed = lines_from_items(page.items, at.date())
         stored = sink(parsed.table, body, at, origin)
         state.page_done(request.key, page_number, page.total)

@@ -23,7 +23,7 @@ from ..classify.partners import partner_codes
 from ..errors import SourceError, UsageError
 from ..months import Month
 from ._http import Transient
-from ._rows import LineRows
+from ._rows import LineRows, plain_number
 
 SOURCE = "kcs"
 _MONTH = re.compile(r"^(\d{4})\.(\d{2})$", re.ASCII)
@@ -88,23 +88,18 @@ def status_for(month: Month, retrieved: dt.date) -> str:
     return "preliminary" if retrieved < revised else "confirmed"
 
 
-def _number(text: str | None) -> float | None:
-    if text is None or not text.strip():
+def _amount(item: dict[str, str], name: str, row: int, *, required: bool = True) -> float | None:
+    """An amount the row carries (dollars; kilograms may be missing): a malformed or negative
+    one is refused, never stored as $0 or dropped."""
+    given = item.get(name)
+    value = plain_number(given)
+    if value is None and not required and not (given or "").strip():
         return None
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _amount(item: dict[str, str], name: str, row: int) -> float:
-    """A dollar amount the row must carry: a malformed one is refused, never stored as $0."""
-    value = _number(item.get(name))
     if value is None or not math.isfinite(value) or value < 0:
-        shown = item.get(name)
+        unit = "US dollars" if required else "kilograms"
         raise SourceError(
             f"KCS answer row {row} ({item.get('year')}, HS {item.get('hsCd')}, "
-            f"{item.get('statCd')}): {name} {shown!r} is not an amount in US dollars; the "
+            f"{item.get('statCd')}): {name} {given!r} is not an amount in {unit}; the "
             "answer is malformed, so nothing of it was stored: run the command again later"
         )
     return value
@@ -145,8 +140,8 @@ def lines_from_items(items: list[dict[str, str]], retrieved: dt.date) -> Parsed:
                 flow,
                 hs,
                 partner,
-                _amount(item, value, number),
-                _number(item.get(kg)),
+                _amount(item, value, number) or 0.0,
+                _amount(item, kg, number, required=False),
                 source=SOURCE,
                 status=status_for(month, retrieved),
             )

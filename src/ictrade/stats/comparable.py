@@ -11,8 +11,8 @@ reaches the other.
 A month that another reaches but that does not reach it holds only part of the goods: it is
 *narrow*, and is not stated as a whole. An HS6 code with national (HSK10) codes under it
 carries what they leave (its remainder); a heading beside finer codes adds nothing (they hold
-its detail); codes the store holds in fewer than ``REGULAR`` months (a one-off line) are not
-asked of other months.
+its detail); codes the store holds in fewer than ``reach.REGULAR`` months (a one-off line)
+are not asked of other months (``stats.reach`` computes the shares).
 
 The test runs on all the lines (world figures) and on partner lines only (regions); and
 between a month's imports and its exports: import lines that do not reach the export lines'
@@ -86,8 +86,12 @@ def comparability(layers: Layers | pa.Table, months: list[Month]) -> Comparabili
     month_t = layers.month - months[0].index
     inside = (month_t >= 0) & (month_t < n_t)
     for f in range(len(FLOWS)):
+        lines = inside & (layers.flow == f)
         for s, scope in enumerate(SCOPES):
-            pick = inside & (layers.flow == f) & (layers.partnered if scope == "partners" else True)
+            pick = lines & layers.partnered if scope == "partners" else lines
+            if scope == "partners" and np.array_equal(pick, lines):
+                same[f, s] = same[f, 0]  # no WORLD lines: the partner lines were tested
+                continue
             if not pick.any():  # no such lines: nothing tells the months apart
                 same[f, s] = True
                 continue

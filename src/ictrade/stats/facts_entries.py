@@ -9,6 +9,7 @@ are of one length by construction: their zips are not strict (a strict one costs
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,24 +21,30 @@ from .history import run_lengths, yoy_pct
 THRESHOLDS_BN = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30)
 
 
+@lru_cache(maxsize=8)
+def _tree(scheme: str, items: tuple[str, ...]) -> tuple[np.ndarray, list[int]]:
+    """[child, parent]: whether an item is a child of another; and each item's parent (the
+    root's: itself). Kept: every cube of a store has the same items."""
+    tax = taxonomy(scheme)
+    child_of = np.zeros((len(items), len(items)), dtype=np.int32)
+    for p, item in enumerate(items):
+        child_of[[items.index(c) for c in tax.children.get(item, [])], p] = 1
+    return child_of, [items.index(tax.by_id[item].parent or item) for item in items]
+
+
 def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
-    tax = taxonomy(s.cube.scheme)
     items = s.cube.items
+    child_of, parents = _tree(s.cube.scheme, tuple(items))
     value, prior = s.value[:, t], s.prior[:, t]
     grid, prior_grid = value.reshape(s.shape), prior.reshape(s.shape)
     # a total the data do not give (only some items): zero where a child is not
-    children_held = np.zeros(s.shape, dtype=bool)
-    for i, item in enumerate(items):
-        children = [items.index(c) for c in tax.children.get(item, [])]
-        if children:
-            children_held[:, i, :] = (grid[:, children, :] != 0).any(axis=1)
+    children_held = np.einsum("fcr,cp->fpr", (grid != 0).astype(np.int32), child_of) > 0
     prior_held = np.isfinite(prior) & (prior != 0)
     keep = np.isfinite(value) & ((value != 0) | prior_held) & held_mask(s, covered)
     keep &= ~((value == 0) & children_held.ravel())
     total = np.broadcast_to(grid[:, [items.index("total")], :], s.shape).ravel()
     w = s.cube.regions.index("world")
     world = np.broadcast_to(grid[:, :, [w]], s.shape).ravel()
-    parents = [items.index(tax.by_id[item].parent or item) for item in items]
     parent_prior = prior_grid[:, parents, :].ravel()
     rows = np.flatnonzero(keep)
     value, trade = value[rows], s.trade[rows]
@@ -48,7 +55,7 @@ def cells(s: FlatSeries, t: int, covered: Coverage) -> list[Cell]:
         share_of_world = np.where(trade & (world != 0), value / world * 100, np.nan)
         growth = value - prior[rows]
         contribution = np.where(trade & (parent_prior > 0), growth / parent_prior * 100, np.nan)
-        estimated = np.where(value != 0, s.estimated[rows, t] / value * 100, np.nan)
+        estimated = np.where(value != 0, s.estimated(t)[rows] / value * 100, np.nan)
     flows, item_of, regions = s.key_columns(rows)
     return [
         {
@@ -123,10 +130,11 @@ def streaks(
         rows = np.flatnonzero(s.trade & (s.value[:, t - 1 : t + 1] > bars[0]).all(axis=1))
         bound = np.minimum.accumulate(s.value[rows, t::-1], axis=1)
         runs_by_bar = (bound[None] > bars[:, None, None]).sum(axis=2)
+    # every threshold's streaks at once, by threshold then series
+    n_bar, held = np.nonzero(runs_by_bar >= 2)
     before = s.value if gaps else None
-    for bar, runs in zip(bars.tolist(), runs_by_bar, strict=True):
-        held = runs >= 2
-        out += _streaks(s, rows[held], runs[held], None, t, labels, 0, before, bar)
+    bar_of = bars[n_bar].tolist()
+    out += _streaks(s, rows[held], runs_by_bar[n_bar, held], None, t, labels, 0, before, bar_of)
     return out
 
 
@@ -139,10 +147,10 @@ def _streaks(
     labels: np.ndarray,
     start_t: int,
     before: np.ndarray | None,
-    threshold: float = 0.0,
+    thresholds: list[float] | None = None,
 ) -> list[Streak]:
     """The streaks of ``rows``, ``runs`` months long, of ``kinds`` (None: above
-    ``threshold``); ``before``: the data whose blank month right before a streak means it
+    ``thresholds``); ``before``: the data whose blank month right before a streak means it
     starts where the comparable history does."""
     since = t - runs + 1
     from_start = since <= start_t
@@ -150,7 +158,8 @@ def _streaks(
         from_start |= ~np.isfinite(before[rows, np.maximum(since - 1, 0)])
     flows, items, regions = s.key_columns(rows)
     columns = (runs.tolist(), labels[since].tolist(), from_start.tolist())
-    if kinds is not None:
+    if thresholds is None:
+        assert kinds is not None
         return [
             {
                 "flow": flow,
@@ -176,8 +185,8 @@ def _streaks(
             "since": first,
             "from_data_start": start,
         }
-        for flow, item, region, months, first, start in zip(
-            flows, items, regions, *columns, strict=False
+        for flow, item, region, threshold, months, first, start in zip(
+            flows, items, regions, thresholds, *columns, strict=False
         )
     ]
 

@@ -71,58 +71,34 @@ def _records(
         strict=False,  # columns of one length (facts_entries.py)
     )  # fmt: skip
     high_kind, low_kind = kind + "_high", kind + "_low"
-    out: list[Record]
-    if scope == "month":
-        out = [
-            {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "scope": scope,
-                "kind": low_kind,
-                "periods_compared": compared,
-                "rank": rank,
-            }
-            if lowest
-            else {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "scope": scope,
-                "kind": high_kind,
-                "periods_compared": compared,
-                "rank": rank,
-                "previous_record_period": period,
-                "previous_record_usd": usd,
-                "previous_record_month": period,
-            }
-            for flow, item, region, compared, rank, lowest, period, usd in columns
-        ]
-    else:
-        out = [
-            {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "scope": scope,
-                "kind": low_kind,
-                "periods_compared": compared,
-                "rank": rank,
-            }
-            if lowest
-            else {
-                "flow": flow,
-                "item": item,
-                "region": region,
-                "scope": scope,
-                "kind": high_kind,
-                "periods_compared": compared,
-                "rank": rank,
-                "previous_record_period": period,
-                "previous_record_usd": usd,
-            }
-            for flow, item, region, compared, rank, lowest, period, usd in columns
-        ]
+    out: list[Record] = [
+        {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "scope": scope,
+            "kind": low_kind,
+            "periods_compared": compared,
+            "rank": rank,
+        }
+        if lowest
+        else {
+            "flow": flow,
+            "item": item,
+            "region": region,
+            "scope": scope,
+            "kind": high_kind,
+            "periods_compared": compared,
+            "rank": rank,
+            "previous_record_period": period,
+            "previous_record_usd": usd,
+        }
+        for flow, item, region, compared, rank, lowest, period, usd in columns
+    ]
+    if scope == "month":  # a month's high names its month again under the older key
+        for record, lowest, period in zip(out, is_low, periods, strict=False):
+            if not lowest:
+                record["previous_record_month"] = period
     if gaps and scope == "month":
         # the first month compared, where earlier ones are left out (they hold other goods)
         first = np.argmax(np.isfinite(history[rows]), axis=1)

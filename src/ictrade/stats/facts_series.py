@@ -40,9 +40,13 @@ class FlatSeries:
         self.yoy = yoy_pct(self.value, self.prior)
         self.shape: tuple[int, int, int] = (int(n_f), int(n_i), int(n_r))
         self.cube = cube
-        estimated = np.zeros_like(cube.value) if cube.estimated is None else cube.estimated
-        none = np.full_like(balance, np.nan)[None]  # a balance is not a sum of lines
-        self.estimated = np.concatenate([estimated, none], axis=0).reshape(n_f * n_i * n_r, n_t)
+
+    def estimated(self, t: int) -> np.ndarray:
+        """[series] the part of month t's values resting on estimated splits (cube.py)."""
+        cube = self.cube
+        at = np.zeros(cube.value.shape[:-1]) if cube.estimated is None else cube.estimated[..., t]
+        none = np.full((1, *at.shape[1:]), np.nan)  # a balance is not a sum of lines
+        return np.concatenate([at, none], axis=0).ravel()
 
     def key_columns(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:
         """The flows, items and regions of ``rows``, as lists to write entries from."""

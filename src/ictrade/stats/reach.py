@@ -67,7 +67,7 @@ def code_tree(codes: tuple[str, ...]) -> CodeTree:
 
 
 def _runs(numbers: np.ndarray) -> np.ndarray:
-    """Whether each number of a sorted array begins a run of equal ones."""
+    """Whether each number begins a run of equal ones (``numbers``: equal ones together)."""
     return np.concatenate(([True], numbers[1:] != numbers[:-1]))
 
 

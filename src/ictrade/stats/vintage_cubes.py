@@ -24,6 +24,7 @@ from .cube_sums import membership_tensor, rollup, to_regions
 
 NEVER = np.iinfo(np.int64).max  # a line not superseded
 _DAYS = 1 << 32  # a month's events are its number times this plus the day
+PREPARED_SLICES = 5000  # slices made ahead for a new snapshot (the default data: about 400)
 
 
 def _days(dates: np.ndarray | np.datetime64) -> np.ndarray:
@@ -47,6 +48,13 @@ class VintageCubes:
             self.superseded = np.where(np.isnat(superseded), NEVER, _days(superseded))
             self.cells = Cells(rows.drop_columns(["vintage", "superseded_by"]), store.scheme_name)
             self.slices = MonthSlices(self.cells, self.vintage, self.superseded)
+
+    def prepare(self, limit: int = PREPARED_SLICES) -> None:
+        """Every month's slice at each set of its lines in force, the latest first, up to
+        ``limit``: a date asked later assembles kept slices (the first dates asked of a
+        fresh server built most of theirs, each request then taking several times as long)."""
+        if self.cells is not None:
+            self.slices.prepare(limit)
 
     def cube(self, store: Store, as_of: dt.date | None) -> Cube:
         """As ``load_cube(store, as_of)``; lines counted one by one (``needs_counting``), the
@@ -91,6 +99,9 @@ class MonthSlices:
         )
         self.first_event = np.searchsorted(self.events, np.arange(n_months) * _DAYS)
         self.tax, self.region_ids = taxonomy(cells.scheme_name), regions().ids
+        # [region, partner, month]: the members of each month's regions and a year later's
+        later = [cells.months[0] + k for k in range(n_months + 12)]
+        self.members = membership_tensor(self.region_ids, cells.partners, later)
         # a slice per month and set of its lines in force: its regions, not its partners
         self.kept: dict[tuple[int, int], Slice] = {}
         shape = (len(FLOWS), len(cells.items), len(self.region_ids))
@@ -99,12 +110,23 @@ class MonthSlices:
         zeros = np.zeros(shape)
         self.empty = Slice(zeros, zeros, estimated, np.zeros(shape[:2]), nothing, False)
 
+    def prepare(self, limit: int) -> None:
+        """The slices of the sets of lines in force each month goes through (each starts on
+        an event's day), from the latest events back, up to ``limit``."""
+        month = np.searchsorted(self.first_event, np.arange(len(self.events)), side="right") - 1
+        for i in np.argsort(-self.events, kind="stable")[:limit].tolist():
+            m = int(month[i])
+            key = (m, i + 1 - int(self.first_event[m]))
+            if key not in self.kept:
+                self._slice(*key, int(self.events[i]) - m * _DAYS)
+
     def cube(self, day: int) -> Cube:
         cells = self.cells
         n_months = cells.shape[3]
         state = np.searchsorted(self.events, np.arange(n_months) * _DAYS + day, side="right")
         keys = list(enumerate((state - self.first_event).tolist()))
-        slices = [self._slice(m, s, day) for m, s in keys]
+        kept = self.kept
+        slices = [kept.get(key) or self._slice(*key, day) for key in keys]
         held = [m for m, s in enumerate(slices) if s.held]
         if not held:
             raise NoDataError("no ICT lines in force at that date")
@@ -134,9 +156,6 @@ class MonthSlices:
         )
 
     def _slice(self, m: int, state: int, day: int) -> Slice:
-        found = self.kept.get((m, state))
-        if found is not None:
-            return found
         cells = self.cells
         rows = self.order[self.bounds[m] : self.bounds[m + 1]]
         rows = rows[(self.vintage[rows] <= day) & (self.superseded[rows] > day)]
@@ -150,9 +169,7 @@ class MonthSlices:
             full = np.bincount(self.cell[rows], weights=weights[rows], minlength=size)
             return rollup(cells.items, full.reshape(shape), self.tax)
 
-        first = cells.months[0]
-        at = membership_tensor(self.region_ids, cells.partners, [first + m])
-        year_later = membership_tensor(self.region_ids, cells.partners, [first + m + 12])
+        at, year_later = self.members[..., m : m + 1], self.members[..., m + 12 : m + 13]
         rolled = summed(cells.value)
         estimated = None
         if cells.estimated is not None and not cells.none_estimated:

@@ -93,8 +93,8 @@ class Api:
                 # on the documents' own thread: a document waiting for a computing slot held
                 # the documents' queue meanwhile (its wait doubled the documents' tail)
                 body = await to_thread.run_sync(envelope, False, limiter=self.documents)
-                # gzipped out of the queue: the next document is computed meanwhile (zlib
-                # lets go of the interpreter lock)
+                # gzipped out of the queue: the next document is computed meanwhile (the
+                # compressor lets go of the interpreter lock)
                 body = await to_thread.run_sync(body.gzipped, limiter=self.compressing)
             else:
                 body = await self.run(envelope)
@@ -233,7 +233,7 @@ def create_app(
     ``reporter`` classified by ``scheme_name``.
 
     ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
-    loads the store's latest cube at start-up, so the first request does not wait for it.
+    prepares the store at start-up (``StoreHandle.warm``), so the first requests do not wait for it.
     ``choice``: the store already chosen (``ictrade serve``), instead of the arguments above.
     """
     choice = choice or choose_store(store, dataset, scheme_name=scheme_name, reporter=reporter)
@@ -246,7 +246,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
-            await run_in_threadpool(api.service.default.cube, None)
+            await run_in_threadpool(api.service.default.warm)
         yield
         api.service.close()
 

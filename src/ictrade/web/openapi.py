@@ -41,7 +41,8 @@ def _common(published: bool) -> list[Doc]:
         _param(
             "as_of",
             "query",
-            "vintage date YYYY-MM-DD: the figures published on or before it (default: the latest)",
+            "vintage date YYYY-MM-DD (YYYY-MM: its last day): the figures published on or "
+            "before it (default: the latest)",
             {"type": "string", "format": "date"},
         ),
         _param(

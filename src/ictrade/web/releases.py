@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ..errors import quoted
 from ..release.renderers import FLASH_RENDERERS, MEDIA_TYPES, RENDERERS, ReleaseFile, Source, render
 from .params import ApiError, one_of
 
@@ -30,8 +31,12 @@ def check(fmt: str, lang: str, variant: str | None = None) -> None:
     """A release's format, language and file variant (checked with or without download=)."""
     one_of("format", fmt, FORMATS)
     one_of("lang", lang, LANGS)
-    if variant is not None:
-        one_of("variant", variant, variants(fmt))
+    if variant is not None and variant not in variants(fmt):
+        owner = next((f for f in FORMATS if variant in variants(f)), None)
+        fix = f"; {variant} is a file of format={owner}" if owner else ""
+        allowed = variants(fmt)
+        shown = f"unknown variant {quoted(variant)} for format {fmt}; allowed: {', '.join(allowed)}"
+        raise ApiError(400, shown + fix, allowed)
     if f"{fmt}/{lang}" not in available():
         raise ApiError(
             400,

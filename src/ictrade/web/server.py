@@ -14,6 +14,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .envelope import error_body
 
+HEADERS_WITHIN = 30.0  # seconds (nginx waits 60 for a request's headers, Apache 20 to 40)
 MALFORMED = (
     "the request is not valid HTTP/1.1 (its request line, headers or body framing are "
     "malformed, or its request line and headers exceed 16 KB); send a GET request as "
@@ -35,6 +36,7 @@ class Protocol(H11Protocol):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
+        self._await_headers()
 
     def send_400_response(self, msg: str) -> None:
         cycle = self.cycle
@@ -45,7 +47,11 @@ class Protocol(H11Protocol):
             cycle.disconnected = True
             self.transport.close()
             return
-        body = error_body(400, MALFORMED)
+        self._refuse(400, b"Bad Request", MALFORMED)
+
+    def _refuse(self, status: int, reason: bytes, message: str) -> None:
+        """Answer ``message`` in the envelope with 'Connection: close', and close."""
+        body = error_body(status, message)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -53,7 +59,7 @@ class Protocol(H11Protocol):
         ]
         try:
             for event in (
-                h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                h11.Response(status_code=status, headers=headers, reason=reason),
                 h11.Data(data=body),
                 h11.EndOfMessage(),
             ):
@@ -61,6 +67,36 @@ class Protocol(H11Protocol):
         except h11.LocalProtocolError:
             pass  # no answer can be sent on this connection any more: closing says it
         self.transport.close()
+
+    # A request's line and headers must have come HEADERS_WITHIN seconds after the connection
+    # opened or the last answer went out: uvicorn waited for ever, so connections that sent
+    # nothing, or dripped a header every few seconds (slowloris), were held open without end
+    # and could use up the server's file descriptors.
+    _headers_timer: asyncio.TimerHandle | None = None
+
+    def _await_headers(self) -> None:
+        if self._headers_timer is not None:
+            self._headers_timer.cancel()
+        self._headers_timer = self.loop.call_later(HEADERS_WITHIN, self._headers_late, self.cycle)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._headers_timer is not None:
+            self._headers_timer.cancel()
+        super().connection_lost(exc)
+
+    def _headers_late(self, armed: object) -> None:
+        if self.transport.is_closing() or self.cycle is not armed:
+            return  # a request came since (being answered: its answer arms the next wait)
+        if self.cycle is not None and not self.cycle.response_complete:
+            return
+        if not self.conn.trailing_data[0]:
+            self.transport.close()  # nothing sent: closed as an idle keep-alive one is
+            return
+        message = (
+            f"the request's line and headers did not all arrive within {HEADERS_WITHIN:g} s; "
+            "send them at once"
+        )
+        self._refuse(408, b"Request Timeout", message)
 
     half_closed = False
 
@@ -75,6 +111,7 @@ class Protocol(H11Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # answers the next request already read, if any
+        self._await_headers()
         if self.half_closed and (self.cycle is None or self.cycle.response_complete):
             self.transport.close()
 
