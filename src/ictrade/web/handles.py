@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,7 +32,14 @@ V = TypeVar("V")
 
 FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
 RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
-LOOK_EVERY = 0.02  # seconds: how stale the file's state may be (an ingest is seen this late)
+# the state of each store file a request has looked at (see look_once)
+_LOOKED: ContextVar[dict[Path, tuple[int, int, int]] | None] = ContextVar("looked", default=None)
+
+
+def look_once() -> None:
+    """From here on, the current request (its task, and the threads it hands work to) looks
+    at each store file's state once: what it answers from is the snapshot it saw first."""
+    _LOOKED.set({})
 CUBE_BYTES = 512 << 20  # cubes kept per store
 
 
@@ -66,7 +74,6 @@ class StoreHandle:
         self._kept: Store | None = None
         self._file_state: tuple[int, int, int] | None = None
         self._tried = 0.0  # when a snapshot was last refused by a writer's lock
-        self._seen: tuple[float, tuple[int, int, int]] | None = None  # when, the file's state
         self._stamp = "static"
         self._vintages: list[dt.date] = []
         # A cube per set of lines in force asked (the default data's: 2.5 MB each, 155
@@ -199,13 +206,13 @@ class StoreHandle:
         return self._pinned()[1]
 
     def _stat(self, *, now: bool = False) -> tuple[int, int, int]:
-        """The file's state, looked at again at most every LOOK_EVERY seconds unless ``now``
-        (a request asks several times; three system calls each time were a tenth of the
-        CPU of a mixed load)."""
+        """The file's state; looked at once per request (``look_once``) unless ``now``: a
+        request asks several times, three system calls each time (a tenth of the CPU of a
+        mixed load)."""
         assert self.path is not None
-        clock, seen = time.monotonic(), self._seen
-        if not now and seen is not None and clock - seen[0] < LOOK_EVERY:
-            return seen[1]
+        looked = _LOOKED.get()
+        if not now and looked is not None and self.path in looked:
+            return looked[self.path]
         try:
             main = self.path.stat()
         except OSError:
@@ -214,7 +221,8 @@ class StoreHandle:
             wal = Path(f"{self.path}.wal")
             wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
             state = (main.st_mtime_ns, main.st_size, wal_mtime)
-        self._seen = (clock, state)
+        if looked is not None:
+            looked[self.path] = state
         return state
 
     def stamp_of(self, store: Store | None) -> str:
