@@ -20,7 +20,8 @@ values = st.recursive(
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.sampled_from(NUMBERS)
     | st.text()
-    | st.sampled_from(["0.00001", ",0.00001,", "1e-5]", "e-5}", "\x00", "\u2028", "한국"]),
+    | st.sampled_from(["0.00001", ",0.00001,", "1e-5]", "e-5}", "\x00", "\u2028", "한국"])
+    | st.sampled_from(['\\', '\\"', '"\\', '\\\\"0.00001', 'a\\", 1e-05', "\n0.00001"]),
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
     max_leaves=30,
 )
@@ -60,3 +61,16 @@ def test_small_floats_are_written_again_and_strings_left_as_they_are() -> None:
     assert dumps({"quoted": 'a "b" 0.00001', "x": 1e-05}) == python(
         {"quoted": 'a "b" 0.00001', "x": 1e-05}
     )
+
+
+def test_text_with_backslashes_and_quotes_is_not_written_by_json(monkeypatch) -> None:
+    """Strings that end in a backslash or hold escaped quotes beside small floats: the
+    strings are told apart from the numbers in orjson's bytes (json took 20 to 50 ms on a
+    month's facts)."""
+    document = {
+        "a\\": [1e-05, 'x "0.00001" y', "ends \\", 2.5e-07],
+        "b": ['\\"', 1e-06, '"\\"', "\\\\", 0.00001234, "line\nbreak 1e-5"],
+    }
+    expected = python(document)
+    monkeypatch.setattr(json, "dumps", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    assert dumps(document) == expected

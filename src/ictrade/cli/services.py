@@ -114,7 +114,7 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
     say(choice.reason)
     app = create_app(choice=choice)
     # A missing, corrupt or busy store is an error here, before the port is taken.
-    app.state.api.service.default.cube(None)
+    app.state.api.service.default.warm()
     try:
         sock = socket.create_server((host, port))
     except OSError as exc:

@@ -24,6 +24,7 @@ from .cube_sums import membership_tensor, rollup, to_regions
 
 NEVER = np.iinfo(np.int64).max  # a line not superseded
 _DAYS = 1 << 32  # a month's events are its number times this plus the day
+PREPARED_SLICES = 5000  # slices made ahead for a new snapshot (the default data: about 400)
 
 
 def _days(dates: np.ndarray | np.datetime64) -> np.ndarray:
@@ -47,6 +48,13 @@ class VintageCubes:
             self.superseded = np.where(np.isnat(superseded), NEVER, _days(superseded))
             self.cells = Cells(rows.drop_columns(["vintage", "superseded_by"]), store.scheme_name)
             self.slices = MonthSlices(self.cells, self.vintage, self.superseded)
+
+    def prepare(self, limit: int = PREPARED_SLICES) -> None:
+        """Every month's slice at each set of its lines in force, the latest first, up to
+        ``limit``: a date asked later assembles kept slices (the first dates asked of a
+        fresh server built most of theirs, each request then taking several times as long)."""
+        if self.cells is not None:
+            self.slices.prepare(limit)
 
     def cube(self, store: Store, as_of: dt.date | None) -> Cube:
         """As ``load_cube(store, as_of)``; lines counted one by one (``needs_counting``), the
@@ -101,6 +109,16 @@ class MonthSlices:
         nothing = np.zeros(len(FLOWS), dtype=bool)
         zeros = np.zeros(shape)
         self.empty = Slice(zeros, zeros, estimated, np.zeros(shape[:2]), nothing, False)
+
+    def prepare(self, limit: int) -> None:
+        """The slices of the sets of lines in force each month goes through (each starts on
+        an event's day), from the latest events back, up to ``limit``."""
+        month = np.searchsorted(self.first_event, np.arange(len(self.events)), side="right") - 1
+        for i in np.argsort(-self.events, kind="stable")[:limit].tolist():
+            m = int(month[i])
+            key = (m, i + 1 - int(self.first_event[m]))
+            if key not in self.kept:
+                self._slice(*key, int(self.events[i]) - m * _DAYS)
 
     def cube(self, day: int) -> Cube:
         cells = self.cells

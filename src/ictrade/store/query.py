@@ -39,12 +39,12 @@ GROUP BY ALL
 _CUBE_COLUMNS = ", ".join(CUBE_COLUMNS)
 
 
-def needs_counting(con: duckdb.DuckDBPyConnection, reporter: str | None = None) -> bool:
-    """Whether some lines of ``reporter`` (None: of any) may refine others (codes nested in one
-    another, WORLD lines beside partner lines, or one line from two sources): then the cube is
-    counted line by line (``apportion``, in Python: seconds for the KCS files, minutes for tens
-    of millions of lines), else CUBE_SQL. Lines refine only lines of their own reporter."""
-    mine, of = ("WHERE l.reporter = ?", [reporter]) if reporter else ("WHERE TRUE", [])
+def needs_counting(con: duckdb.DuckDBPyConnection, reporter: str) -> bool:
+    """Whether some lines of ``reporter`` may refine others (codes nested in one another, WORLD
+    lines beside partner lines, or one line from two sources): then its cube is counted line by
+    line (``apportion``, in Python: seconds for the KCS files, minutes for tens of millions of
+    lines), else CUBE_SQL. Lines refine only lines of their own reporter."""
+    mine, of = "WHERE l.reporter = ?", [reporter]
     row = first_row(
         con.execute(
             "SELECT bool_or(partner = 'WORLD') AND bool_or(partner <> 'WORLD') "

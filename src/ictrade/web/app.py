@@ -38,14 +38,19 @@ from .envelope import (
     error_handlers,
     request_error,
 )
-from .handles import StoreHandle
+from .handles import StoreHandle, look_once
 from .lru import LRU
 from .openapi import openapi_document
 from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
-COMPUTING = 2  # answers computed at once (the machine's cores; the rest wait their turn)
-DOCUMENTS = 1  # facts documents and releases computed at once, on threads of their own
+# Answers computed at once, the rest waiting their turn: one, beside one facts document or
+# release on a thread of its own. The interpreter lock runs one at a time anyway; a second
+# computing thread only took turns from the documents, which set the slowest answers (cold
+# mixed run: p99 about 160 ms with one, 250 ms with two).
+COMPUTING = 1
+DOCUMENTS = 1
+COMPRESSING = 2  # gzip forms made at once (the compressor lets go of the interpreter lock)
 RESPONSE_BYTES = 256 << 20  # serialized answers kept (a month's facts: about 1 MB)
 V = TypeVar("V")
 COMMON = ("as_of", "dataset", "reporter", "scheme", "api_key")
@@ -62,7 +67,8 @@ class Api:
         # Documents queue apart: a cube or series asked at a new date (milliseconds) does not
         # wait behind several facts documents, nor a document behind them.
         self.documents = anyio.CapacityLimiter(DOCUMENTS)
-        self.compressing = anyio.CapacityLimiter(COMPUTING)
+        self.compressing = anyio.CapacityLimiter(COMPRESSING)
+        self.refreshing = anyio.CapacityLimiter(COMPRESSING)
         self.release_files: LRU[list[releases.ReleaseFile]] = LRU(32)
 
     async def answer(
@@ -106,20 +112,26 @@ class Api:
         share the cores (and the interpreter lock) with the answers served from the caches."""
         return await to_thread.run_sync(func, *args, limiter=self.computing)
 
+    async def refresh(self, func: Callable[..., V], *args: Any) -> V:
+        """``func(*args)``, which may take and prepare a new snapshot (a second or more), in a
+        thread of its own: the computing queue goes on meanwhile (from the last snapshot)."""
+        return await to_thread.run_sync(func, *args, limiter=self.refreshing)
+
     async def context(
         self, request: Request, names: tuple[str, ...] = (), *, published_allowed: bool = False
     ) -> tuple[StoreHandle, dt.date | None, bool, dict[str, Any]]:
         """The store, vintage and meta of a request whose other parameters are ``names``."""
+        look_once()
         query = request.query_params
         allowed = [*names, *COMMON, *(["as_published"] if published_allowed else [])]
         params.names(query.multi_items(), allowed)
         handle = self.service.ready_handle(query)
         if handle is None:  # a snapshot to take, or the reporters held to read: not here
-            handle = await self.run(self.service.handle, query)
+            handle = await self.refresh(self.service.handle, query)
         if not handle.fresh():
             # A new snapshot (after an ingest) takes a while: never on the event loop, which
             # would stall every connection (long enough to drop idle keep-alive ones).
-            await self.run(handle.stamp)
+            await self.refresh(handle.stamp)
         as_of, as_published = params.vintage(query, published_allowed=published_allowed)
         meta: dict[str, Any] = {
             "store": handle.name,
@@ -233,7 +245,7 @@ def create_app(
     ``reporter`` classified by ``scheme_name``.
 
     ``api_key`` defaults to the environment's ``ICTRADE_API_KEY``; empty means no key. ``warm``
-    loads the store's latest cube at start-up, so the first request does not wait for it.
+    prepares the store at start-up (``StoreHandle.warm``), so the first requests do not wait for it.
     ``choice``: the store already chosen (``ictrade serve``), instead of the arguments above.
     """
     choice = choice or choose_store(store, dataset, scheme_name=scheme_name, reporter=reporter)
@@ -246,7 +258,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
-            await run_in_threadpool(api.service.default.cube, None)
+            await run_in_threadpool(api.service.default.warm)
         yield
         api.service.close()
 
