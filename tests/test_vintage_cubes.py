@@ -131,3 +131,36 @@ def test_month_slices_make_the_cube_of_the_cells_to_the_last_bit(seed):
                 slices.cube(day)
             continue
         assert same(slices.cube(day), cells.cube(keep, upto=published))
+
+
+def test_which_months_compare_is_kept_by_the_lines_in_force(tmp_path):
+    """A snapshot keeps which months compare by the lines in force a date resolves to (the
+    server finds it for every vintage ahead): the same answer as found anew, at any date."""
+    from ictrade.stats.comparable import comparability
+    from ictrade.stats.cube import months_compared
+    from ictrade.store.layers import layer_arrays
+    from ictrade.store.store import StoreChoice
+    from ictrade.web.handles import StoreHandle
+
+    path = tmp_path / "s.duckdb"
+    with open_store(str(path)) as s:
+        full = series_rows({"8542321010": [100.0] * 14, "8517130000": [50.0] * 14}, "2019-01")
+        for row in full:
+            row["vintage"] = "2020-03-15"
+        ingest_table(s, lines_table(full), origin="first")
+        part = series_rows({"8542321010": [110.0]}, "2020-03")  # a month of one code
+        for row in part:
+            row["vintage"] = "2020-04-20"
+        ingest_table(s, lines_table(part), origin="partial")
+    handle = StoreHandle(StoreChoice(path, None, "", "kr-ict", "KR"))
+    handle.warm()
+    with handle.use() as snapshot:
+        for day in ("2020-03-20", "2020-04-20", "2020-05-01"):
+            as_of = dt.date.fromisoformat(day)
+            cube = handle.cube(as_of, snapshot)
+            found = comparability(layer_arrays(snapshot, as_of), cube.months)
+            kept = months_compared(snapshot, as_of, cube.months)
+            assert kept is months_compared(snapshot, as_of + dt.timedelta(days=1), cube.months)
+            assert np.array_equal(kept.same, found.same)
+            assert np.array_equal(kept.narrow, found.narrow) and kept.wider == found.wider
+        assert cube.comparable is kept

@@ -20,6 +20,7 @@ from ..classify import regions, taxonomy
 from ..classify.partners import WORLD
 from ..errors import NoDataError
 from ..months import Month, month_range
+from ..store.base import in_force, remembered
 from ..store.coverage import check_published_by
 from ..store.layers import layer_arrays
 from ..store.query import cube_rows, data_span_hint
@@ -216,9 +217,19 @@ def mask_partial(cube: Cube, store: Store, as_of: dt.date | None) -> None:
     if store.completeness is not None:
         mask_incomplete(cube, store.completeness)
     elif store.compare_by_lines:
-        comp = comparability(layer_arrays(store, as_of), cube.months)
+        comp = months_compared(store, as_of, cube.months)
         mask_not_comparable(comp, cube.value, cube.prior, cube.regions.index("world"))
         cube.comparable = comp
+
+
+def months_compared(store: Store, as_of: dt.date | None, months: list[Month]) -> Comparability:
+    """Which of the cube's ``months`` compare as of ``as_of``; a snapshot keeps it by the lines
+    in force (the server finds it for each vintage ahead: most of a new date's cube)."""
+    if store.memo is None:
+        return comparability(layer_arrays(store, as_of), months)
+    span = (months[0], len(months)) if months else None
+    key = ("compared", store.reporter, store.scheme_name, in_force(store, as_of), span)
+    return remembered(store, key, lambda: comparability(layer_arrays(store, as_of), months))
 
 
 def mask_incomplete(cube: Cube, spans: list[dict[str, Any]]) -> None:

@@ -38,8 +38,8 @@ from .envelope import (
     error_handlers,
     request_error,
 )
-from .handles import StoreHandle, look_once
-from .lru import LRU
+from .handles import StoreHandle
+from .lru import LRU, look_once
 from .openapi import openapi_document
 from .service import Service
 

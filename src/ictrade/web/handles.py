@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,22 +25,14 @@ from ..store.base import line_vintages, resolve_vintage
 from ..store.coverage import incomplete_months
 from ..store.layers import code_layers
 from ..store.store import Store, StoreChoice, first_row, open_choice, snapshot_store
-from .lru import LRU
+from .lru import LOOKED, LRU
 
 V = TypeVar("V")
 
 FIRST_SNAPSHOT_WAIT = 5.0  # seconds a first request waits for a writer to let go of the file
 RETRY_SNAPSHOT = 0.5  # seconds between attempts while a writer holds the file
-# the state of each store file a request has looked at (see look_once)
-_LOOKED: ContextVar[dict[Path, tuple[int, int, int]] | None] = ContextVar("looked", default=None)
-
-
-def look_once() -> None:
-    """From here on, the current request (its task, and the threads it hands work to) looks
-    at each store file's state once: what it answers from is the snapshot it saw first."""
-    _LOOKED.set({})
 CUBE_BYTES = 512 << 20  # cubes kept per store
-
+PREPARED_VINTAGES = 400  # the latest vintages whose months that compare are found ahead
 
 def cube_bytes(cube: Cube) -> int:
     arrays = (cube.value, cube.prior, cube.unattributed, cube.estimated)
@@ -163,13 +154,14 @@ class StoreHandle:
 
     def _prepare(self, store: Store, stamp: str) -> None:
         """What requests at any date read of a new snapshot, built before it answers: the
-        latest cube, the cube rows by span in force and each month's slices, the codes and
-        layers of each month (the first requests after an ingest waited for them, one after
-        the other)."""
+        latest cube, the cube rows by span in force, each month's slices, which months compare
+        at each vintage, the codes and layers of each month (requests waited for them)."""
         with contextlib.suppress(IctradeError), self._building:  # an empty store: later
             self.cubes.put((stamp, None), self._build(store, stamp, None))
             self._at_vintages = (stamp, VintageCubes(store))
             self._at_vintages[1].prepare()
+            for vintage in line_vintages(store)[-PREPARED_VINTAGES:]:  # which months compare
+                self._build(store, stamp, vintage)
             code_layers(store, None)
             incomplete_months(store)
         self._prepared = stamp
@@ -210,7 +202,7 @@ class StoreHandle:
         request asks several times, three system calls each time (a tenth of the CPU of a
         mixed load)."""
         assert self.path is not None
-        looked = _LOOKED.get()
+        looked = LOOKED.get()
         if not now and looked is not None and self.path in looked:
             return looked[self.path]
         try:

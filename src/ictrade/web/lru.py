@@ -1,4 +1,5 @@
-"""The server's caches: least-recently-used maps bounded by entries and by weight (bytes).
+"""The server's caches: least-recently-used maps bounded by entries and by weight (bytes),
+and what a request keeps for itself (``look_once``).
 
 Every cache in front of the stores (cubes, facts documents, serialized answers) is one; entries
 are keyed by the store's identity and stamp, so nothing computed before an ingest is served
@@ -10,9 +11,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+
+# the state of each store file a request has looked at (see look_once)
+LOOKED: ContextVar[dict[Path, tuple[int, int, int]] | None] = ContextVar("looked", default=None)
+
+
+def look_once() -> None:
+    """From here on, the current request (its task, and the threads it hands work to) looks
+    at each store file's state once: what it answers from is the snapshot it saw first."""
+    LOOKED.set({})
 
 
 class LRU(Generic[V]):
