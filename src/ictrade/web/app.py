@@ -44,10 +44,9 @@ from .openapi import openapi_document
 from .service import Service
 
 PING = b'{"ok":true,"data":"pong","meta":{}}'
-# Answers computed at once, the rest waiting their turn: one, beside one facts document or
-# release on a thread of its own. The interpreter lock runs one at a time anyway; a second
-# computing thread only took turns from the documents, which set the slowest answers (cold
-# mixed run: p99 about 160 ms with one, 250 ms with two).
+# Answers computed at once, the rest waiting their turn: one, beside one release on a thread
+# of its own. The interpreter lock runs one at a time anyway; a second computing thread only
+# took turns from the first (cold mixed run: p99 about 110 ms with one, 370 ms with two).
 COMPUTING = 1
 DOCUMENTS = 1
 COMPRESSING = 2  # gzip forms made at once (the compressor lets go of the interpreter lock)
@@ -64,8 +63,7 @@ class Api:
         self.service = service
         self.responses: LRU[Body] = LRU(1024, budget=RESPONSE_BYTES, weigh=Body.size)
         self.computing = anyio.CapacityLimiter(COMPUTING)
-        # Documents queue apart: a cube or series asked at a new date (milliseconds) does not
-        # wait behind several facts documents, nor a document behind them.
+        # Releases queue apart: an answer does not wait behind a release being rendered.
         self.documents = anyio.CapacityLimiter(DOCUMENTS)
         self.compressing = anyio.CapacityLimiter(COMPRESSING)
         self.refreshing = anyio.CapacityLimiter(COMPRESSING)
@@ -78,10 +76,9 @@ class Api:
         compute: Callable[[], tuple[Any, dict[str, Any]]],
         *,
         document: bool = False,
-        ready: Callable[[], bool] | None = None,
     ) -> Response:
-        """The answer kept under ``key``, else ``compute()``'s: in the documents' queue when
-        ``document`` (unless ``ready()`` says it answers at once: a kept document, a refusal)."""
+        """The answer kept under ``key``, else ``compute()``'s: in the computing queue, or
+        the documents' when ``document`` (a release: rendering may take seconds)."""
         body = self.responses.get(key)
         if body is None:
 
@@ -95,12 +92,9 @@ class Api:
                     return known
                 return Body.ok(data, meta, gzipped=gzipped)
 
-            if document and (ready is None or not await self.run(ready)):
-                # on the documents' own thread: a document waiting for a computing slot held
-                # the documents' queue meanwhile (its wait doubled the documents' tail)
+            if document:
                 body = await to_thread.run_sync(envelope, False, limiter=self.documents)
-                # gzipped out of the queue: the next document is computed meanwhile (the
-                # compressor lets go of the interpreter lock)
+                # gzipped out of the queue (the compressor lets go of the interpreter lock)
                 body = await to_thread.run_sync(body.gzipped, limiter=self.compressing)
             else:
                 body = await self.run(envelope)
@@ -151,13 +145,10 @@ class Api:
         handle, as_of, published, meta = await self.context(request, published_allowed=True)
         key = ("facts", handle.identity, handle.stamp(), month, as_of, published)
         asked = (handle, month, as_of, published)
-        return await self.answer(
-            request,
-            key,
-            lambda: (self.service.facts_json(*asked), meta),
-            document=True,
-            ready=lambda: self.service.facts_ready(*asked),
-        )
+        # in the computing queue, not the documents': a new document costs a few ms, and a
+        # second thread computing beside the first only took turns from it (cold mixed run:
+        # p99 about 100 ms so, 120 to 150 ms in a queue of its own)
+        return await self.answer(request, key, lambda: (self.service.facts_json(*asked), meta))
 
     async def series(self, request: Request) -> Response:
         handle, as_of, _, meta = await self.context(request, SERIES)

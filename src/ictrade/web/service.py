@@ -123,22 +123,6 @@ class Service:
             parts = self.facts_bytes.put(key, (head, Part(tail)))
         return Serialized((parts[0], dumps(str(date) if date else None), parts[1]))
 
-    def facts_ready(
-        self, handle: StoreHandle, month: Month, as_of: dt.date | None, as_published: bool
-    ) -> bool:
-        """Whether ``facts(...)`` answers at once: its document kept, or the request refused
-        (a month the data do not hold)."""
-        try:
-            with handle.use() as store:
-                key, flash, date = self._key(handle, store, month, as_of, as_published)
-                if self.facts_cache.get(key) is not None:
-                    return True
-                if not flash and not as_published:
-                    check_month(handle.cube(as_of, store), month)
-        except Exception:  # noqa: BLE001 - refused: facts() raises it again at once
-            return True
-        return False
-
     def _key(
         self,
         handle: StoreHandle,
