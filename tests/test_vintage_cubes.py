@@ -42,10 +42,9 @@ def test_every_date_of_the_default_dataset(default, day):
     assert same(VintageCubes(default).cube(default, as_of), load_cube(default, as_of))
 
 
-def test_slices_made_ahead_are_the_slices_a_date_makes(store):
-    """``prepare`` makes each month's slice at every set of its lines in force: a date asked
-    afterwards makes none of its own and gets the same cube (a revision, a month superseded
-    on the day asked, a date before a month's first vintage)."""
+def revised(store: Store) -> None:
+    """Two items from 2019-01 published on 2020-02-15; 2019-12 and 2020-01 revised on
+    2020-06-15 by partner lines."""
     old = series_rows({"8542321010": [100.0] * 13, "8517130000": [7.0] * 13}, "2019-01")
     for row in old:
         row["vintage"] = "2020-02-15"
@@ -54,6 +53,13 @@ def test_slices_made_ahead_are_the_slices_a_date_makes(store):
     for row in new:
         row["vintage"] = "2020-06-15"
     ingest_table(store, lines_table(new), origin="revision")
+
+
+def test_slices_made_ahead_are_the_slices_a_date_makes(store):
+    """``prepare`` makes each month's slice at every set of its lines in force: a date asked
+    afterwards makes none of its own and gets the same cube (a revision, a month superseded
+    on the day asked, a date before a month's first vintage)."""
+    revised(store)
     ahead, asked = VintageCubes(store), VintageCubes(store)
     ahead.prepare()
     made = dict(ahead.slices.kept)
@@ -66,14 +72,7 @@ def test_slices_made_ahead_are_the_slices_a_date_makes(store):
 
 
 def test_revised_lines_and_dates_before_any_vintage(store):
-    old = series_rows({"8542321010": [100.0] * 13, "8517130000": [7.0] * 13}, "2019-01")
-    for row in old:
-        row["vintage"] = "2020-02-15"
-    ingest_table(store, lines_table(old), origin="first")
-    new = series_rows({"8542321010": [150.0, 160.0]}, "2019-12", partner="CN")
-    for row in new:
-        row["vintage"] = "2020-06-15"
-    ingest_table(store, lines_table(new), origin="revision")
+    revised(store)
     cubes = VintageCubes(store)
     assert cubes.cells is not None
     for day in ("2020-02-15", "2020-06-14", "2020-06-15", "2021-01-01"):
