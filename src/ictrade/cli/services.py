@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import click
 
 from ..errors import UsageError
@@ -110,18 +108,13 @@ def serve_command(host: str, port: int, store_path: str | None, dataset: str | N
     import socket
 
     from ..web import create_app
+    from ..web.app import prepare
     from ..web.server import server
 
     choice = chosen_store(store_path, dataset)
     say(choice.reason)
     app = create_app(choice=choice)
-    # A missing, corrupt or busy store is an error here, before the port is taken.
-    app.state.api.service.default.warm()
-    # What was made so far (the prepared store, the modules) lives as long as the server: out
-    # of the collector's sight, full collections stop walking it (cold mixed run: p99 about
-    # 100 ms -> 69 ms; each full collection had paused every answer for tens of ms).
-    gc.collect()
-    gc.freeze()
+    prepare(app)  # before the port is taken: a store that cannot be served is an error here
     try:
         sock = socket.create_server((host, port))
     except OSError as exc:
