@@ -136,7 +136,7 @@ class StoreHandle:
         fresh.memo = {}
         vintages = line_vintages(fresh)
         if kept is not None:  # after an ingest: requests meanwhile read the last snapshot
-            self._prepare(fresh, stamp)
+            self._prepare(fresh, stamp, vintages)
         with self._swap:
             self._vintages = vintages
             self._kept, self._stamp, self._file_state = fresh, stamp, state
@@ -148,11 +148,11 @@ class StoreHandle:
         store of the default data: 0.3 s, during which every connection queued)."""
         self._current()
         with self._swap:
-            kept, stamp = self._kept, self._stamp
+            kept, stamp, vintages = self._kept, self._stamp, self._vintages
         if kept is not None and self._prepared != stamp:
-            self._prepare(kept, stamp)
+            self._prepare(kept, stamp, vintages)
 
-    def _prepare(self, store: Store, stamp: str) -> None:
+    def _prepare(self, store: Store, stamp: str, vintages: list[dt.date]) -> None:
         """What requests at any date read of a new snapshot, built before it answers: the
         latest cube, the cube rows by span in force, each month's slices, which months compare
         at each vintage, the codes and layers of each month (requests waited for them)."""
@@ -160,7 +160,7 @@ class StoreHandle:
             self.cubes.put((stamp, None), self._build(store, stamp, None))
             self._at_vintages = (stamp, VintageCubes(store))
             self._at_vintages[1].prepare()
-            for vintage in line_vintages(store)[-PREPARED_VINTAGES:]:  # which months compare
+            for vintage in vintages[-PREPARED_VINTAGES:]:  # which months compare
                 self._build(store, stamp, vintage)
             code_layers(store, None)
             incomplete_months(store)
