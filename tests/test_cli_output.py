@@ -21,15 +21,21 @@ from ictrade.cli.output import add_verbosity_options, progress_bar
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "data-raw" / "reconstruct" / "published_figures.csv"
 HEADER = "month,flow,hs_code,partner,value_usd,source,vintage,status\n"
+LINE = "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n"
+
+
+def one_line(folder: Path) -> Path:
+    """one.csv in ``folder``: a memory chip line of 2020-11."""
+    file = folder / "one.csv"
+    file.write_text(HEADER + LINE, encoding="utf-8")
+    return file
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     """A store with two vintages of 2020-11: a memory chip line revised, a phone line added."""
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    first.write_text(
-        HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n", encoding="utf-8"
-    )
+    first.write_text(HEADER + LINE, encoding="utf-8")
     second.write_text(
         HEADER
         + "2020-11,export,8542321010,US,1200,a,2021-02-15,confirmed\n"
@@ -89,9 +95,7 @@ def test_classify_as_json_and_csv():
 
 
 def test_ingest_report_as_json_and_csv(tmp_path):
-    file = tmp_path / "one.csv"
-    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
-                    encoding="utf-8")  # fmt: skip
+    file = one_line(tmp_path)
     done = run("ingest", str(file), "--store", str(tmp_path / "s.duckdb"), "--format", "json")
     report = json.loads(done.stdout)
     assert report["lines_added"] == 1 and report["vintages"] == ["2020-12-15"]
@@ -163,9 +167,7 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
 
 
 def test_ingest_shows_reading_progress_only_when_asked(tmp_path, monkeypatch):
-    file = tmp_path / "one.csv"
-    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
-                    encoding="utf-8")  # fmt: skip
+    file = one_line(tmp_path)
     monkeypatch.delenv("ICTRADE_PROGRESS", raising=False)
     plain = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
     assert plain.exit_code == 0 and "reading one.csv" not in plain.stderr  # not a terminal
@@ -177,9 +179,7 @@ def test_ingest_shows_reading_progress_only_when_asked(tmp_path, monkeypatch):
 
 
 def test_ingest_and_lake_ingest_show_checking_and_writing(tmp_path, monkeypatch):
-    file = tmp_path / "one.csv"
-    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
-                    encoding="utf-8")  # fmt: skip
+    file = one_line(tmp_path)
     monkeypatch.setenv("ICTRADE_PROGRESS", "1")
     ingest = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
     lake = run("lake", "ingest", str(file), "--lake", str(tmp_path / "lake"))
@@ -193,9 +193,7 @@ def test_ingest_and_lake_ingest_show_checking_and_writing(tmp_path, monkeypatch)
 
 
 def test_a_progress_setting_that_is_neither_0_nor_1_is_named(tmp_path, monkeypatch):
-    file = tmp_path / "one.csv"
-    file.write_text(HEADER + "2020-11,export,8542321010,US,1000,a,2020-12-15,preliminary\n",
-                    encoding="utf-8")  # fmt: skip
+    file = one_line(tmp_path)
     monkeypatch.setenv("ICTRADE_PROGRESS", "sometimes")
     result = run("ingest", str(file), "--store", str(tmp_path / "a.duckdb"))
     assert result.exit_code == 0 and "ICTRADE_PROGRESS 'sometimes'" in result.stderr
